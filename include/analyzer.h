@@ -1,0 +1,36 @@
+/* analyzer.h - the core: frames in, connection records and a summary out. No I/O. */
+#ifndef TCPSCOPE_ANALYZER_H
+#define TCPSCOPE_ANALYZER_H
+
+#include <stdint.h>
+
+#include "flow.h"
+#include "record.h"
+
+typedef void (*conn_record_fn)(void *ctx, const struct conn_record *r);
+
+struct analyzer;
+
+/*
+ * Create an analyzer that calls emit for every connection as it leaves the
+ * flow table (closed and expired, evicted, reused, or at analyzer_finish).
+ * Returns NULL when memory runs out.
+ */
+struct analyzer *analyzer_new(const struct flow_config *cfg, conn_record_fn emit, void *ctx);
+
+/* Feed one captured frame (bytes are only read during the call). */
+void analyzer_frame(struct analyzer *a, int linktype, const uint8_t *data, uint32_t caplen,
+		    uint32_t wire_len, uint64_t ts_ns);
+
+/* End of input: emit every connection still held, with its end reason. */
+void analyzer_finish(struct analyzer *a);
+
+/* Fill the analyzer's part of the summary (capture fields are left as they are). */
+void analyzer_summary(const struct analyzer *a, struct summary_record *s);
+
+void analyzer_free(struct analyzer *a);
+
+/* Snapshot of a live connection as a record (used by the analyzer and the live view). */
+void conn_to_record(const struct conn *c, enum end_reason why, struct conn_record *r);
+
+#endif

@@ -1,0 +1,101 @@
+/* flow.h - the flow table: canonical 4-tuple -> connection, with idle expiry and an LRU cap. */
+#ifndef TCPSCOPE_FLOW_H
+#define TCPSCOPE_FLOW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <uthash.h>
+
+#include "decode.h"
+#include "record.h"
+#include "tcp_track.h"
+
+/*
+ * Canonical key: the two endpoints in a fixed order (lower address, then lower
+ * port, first), so both directions of a connection find the same entry.
+ * Zero-initialised and packed so it can be hashed as raw bytes.
+ */
+struct flow_key {
+	uint8_t addr[2][16];
+	uint16_t port[2];
+	uint8_t ip_version;
+	uint8_t pad[3];
+};
+_Static_assert(sizeof(struct flow_key) == 40, "flow_key must have no hidden padding");
+
+/* Idle-timeout classes: each has its own timeout and its own LRU list. */
+enum flow_class {
+	FLOW_CLASS_OPENING = 0, /* handshake not complete */
+	FLOW_CLASS_ESTABLISHED,
+	FLOW_CLASS_CLOSED,      /* FIN both ways or RST: kept briefly for late packets */
+	FLOW_CLASS__COUNT
+};
+
+struct conn {
+	UT_hash_handle hh;
+	struct flow_key key;
+	struct conn *lru_prev, *lru_next; /* in the list of its class, oldest first */
+	uint64_t id;
+	uint64_t ts_first_ns;
+	uint64_t ts_last_ns;
+	uint8_t lru_class;        /* enum flow_class */
+	uint8_t client_side;      /* index into key.addr/port of the client */
+	bool direction_inferred;
+	struct dir_stats dir[2];  /* indexed by enum conn_role */
+	struct tcp_conn tcp;
+};
+
+struct flow_config {
+	uint64_t max_flows;                       /* 0 = no cap */
+	uint64_t timeout_ns[FLOW_CLASS__COUNT];   /* 0 = never expires */
+};
+
+/* Called once for every connection leaving the table, before it is freed. */
+typedef void (*flow_end_fn)(void *ctx, struct conn *c, enum end_reason why);
+
+struct flow_lru {
+	struct conn *head, *tail;
+};
+
+struct flow_table {
+	struct conn *by_key;      /* uthash head */
+	struct flow_lru lru[FLOW_CLASS__COUNT];
+	struct flow_config cfg;
+	flow_end_fn on_end;
+	void *ctx;
+	uint64_t count;
+	uint64_t peak;
+	uint64_t next_id;
+};
+
+/* Defaults: opening 120 s, established 7500 s (outlives Linux's 7200 s keepalive), closed 60 s (2 x MSL). */
+void flow_config_defaults(struct flow_config *cfg);
+
+void flow_table_init(struct flow_table *t, const struct flow_config *cfg, flow_end_fn on_end, void *ctx);
+
+/* Build the canonical key for p; *sender_side gets the key index (0/1) of p's source. */
+void flow_key_from_pkt(const struct pkt *p, struct flow_key *key, int *sender_side);
+
+struct conn *flow_lookup(struct flow_table *t, const struct flow_key *key);
+
+/*
+ * Add a new connection for key, first seen at ts_ns, with a fresh id. If the
+ * table is at its cap, the least recently used connection is ended first with
+ * END_EVICTED. Returns NULL only when memory runs out.
+ */
+struct conn *flow_insert(struct flow_table *t, const struct flow_key *key, uint64_t ts_ns);
+
+/* Record activity at ts_ns and file the connection under class cls (most recent). */
+void flow_touch(struct flow_table *t, struct conn *c, uint64_t ts_ns, enum flow_class cls);
+
+/* Hand c to on_end with why, then remove and free it. */
+void flow_end(struct flow_table *t, struct conn *c, enum end_reason why);
+
+/* End (END_TIMEOUT) every connection idle longer than its class's timeout at now_ns. */
+void flow_expire(struct flow_table *t, uint64_t now_ns);
+
+/* End every remaining connection with why, oldest first. */
+void flow_end_all(struct flow_table *t, enum end_reason why);
+
+#endif

@@ -1,0 +1,79 @@
+/* record.h - value snapshots the core hands to the outputs (report, live view). */
+#ifndef TCPSCOPE_RECORD_H
+#define TCPSCOPE_RECORD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "decode.h"
+
+/*
+ * Why a connection record was written. closed/reset describe how the TCP
+ * connection itself ended and win over how it left the table; the others say
+ * the connection was still open when it left: idle timeout, evicted by the
+ * --max-flows cap, still open at end of input, or replaced by a new SYN with a
+ * different initial sequence number on the same 4-tuple (reused).
+ */
+enum end_reason {
+	END_CLOSED = 0,
+	END_RESET,
+	END_TIMEOUT,
+	END_EVICTED,
+	END_END_OF_INPUT,
+	END_REUSED,
+	END__COUNT
+};
+
+const char *end_reason_name(enum end_reason r);
+
+struct endpoint {
+	uint8_t addr[16]; /* IPv4 stored v4-mapped */
+	uint16_t port;
+};
+
+/* Counters for one direction of a connection. */
+struct dir_stats {
+	uint64_t packets;
+	uint64_t bytes;         /* sum of frame lengths on the wire (pcap orig len) */
+	uint64_t payload_bytes; /* sum of TCP payload lengths from the IP header */
+};
+
+/* One finished (or, for the live view, in-progress) connection. */
+struct conn_record {
+	uint64_t id;            /* 1, 2, ... in order of each connection's first packet */
+	uint64_t ts_first_ns;
+	uint64_t ts_last_ns;
+	uint8_t ip_version;     /* 4 or 6 */
+	bool direction_inferred; /* no SYN or SYN-ACK seen: client guessed from ports */
+	enum end_reason end_reason;
+	struct endpoint client;
+	struct endpoint server;
+	struct dir_stats c2s;
+	struct dir_stats s2c;
+};
+
+/* Totals over the whole input, written once at the end. */
+struct summary_record {
+	uint64_t ts_first_ns;   /* first and last frame timestamps (0 if none) */
+	uint64_t ts_last_ns;
+	uint64_t frames;        /* frames handed to the analyzer */
+	uint64_t frame_bytes;   /* their wire lengths summed */
+	uint64_t tcp_packets;   /* frames decoded as TCP and tracked */
+	uint64_t status[DECODE__COUNT]; /* frames by decode outcome (status[DECODE_OK] == tcp_packets) */
+	uint64_t connections;   /* connection records written */
+	uint64_t end_reasons[END__COUNT];
+	uint64_t peak_flows;    /* most connections held at once */
+	uint64_t max_flows;     /* the --max-flows cap in force */
+	/* filled in by the capture side, not the analyzer */
+	bool live;
+	bool have_pcap_stats;
+	uint64_t pcap_received;
+	uint64_t pcap_dropped;
+	uint64_t pcap_if_dropped;
+	const char *input_warning; /* e.g. why reading stopped early; NULL if none */
+};
+
+/* Format an endpoint address as text (dotted quad or RFC 5952 IPv6). */
+void endpoint_addr_str(const struct endpoint *e, int ip_version, char *buf, unsigned buflen);
+
+#endif

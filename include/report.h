@@ -1,0 +1,32 @@
+/* report.h - the report writer: connection records and the summary as text, CSV or JSON Lines. */
+#ifndef TCPSCOPE_REPORT_H
+#define TCPSCOPE_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "record.h"
+
+enum report_format { REPORT_TEXT, REPORT_CSV, REPORT_JSON };
+
+/* Parse "text", "csv" or "json"; false for anything else. */
+bool report_format_parse(const char *name, enum report_format *out);
+
+struct report;
+
+/*
+ * Start a report on out (not closed by the report). Text writes its table
+ * header now, CSV its header line. Returns NULL when memory runs out.
+ */
+struct report *report_open(FILE *out, enum report_format fmt);
+
+/* Write one connection record (streamed: records appear as connections end). */
+void report_conn(struct report *r, const struct conn_record *c);
+
+/* Write the closing summary. */
+void report_summary(struct report *r, const struct summary_record *s);
+
+/* Flush and free. Returns 0, or -1 if any write to out failed. */
+int report_close(struct report *r);
+
+#endif

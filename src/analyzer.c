@@ -1,0 +1,229 @@
+/* analyzer.c - the core: decode each frame, find its connection, track it, emit records. No I/O. */
+#include "analyzer.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode.h"
+#include "tcp_track.h"
+
+struct analyzer {
+	struct flow_table flows;
+	conn_record_fn emit;
+	void *emit_ctx;
+	uint64_t frames;
+	uint64_t frame_bytes;
+	uint64_t ts_first_ns;
+	uint64_t ts_last_ns;
+	uint64_t status[DECODE__COUNT];
+	uint64_t connections;
+	uint64_t end_reasons[END__COUNT];
+};
+
+void conn_to_record(const struct conn *c, enum end_reason why, struct conn_record *r)
+{
+	int cs = c->client_side;
+
+	memset(r, 0, sizeof(*r));
+	r->id = c->id;
+	r->ts_first_ns = c->ts_first_ns;
+	r->ts_last_ns = c->ts_last_ns;
+	r->ip_version = c->key.ip_version;
+	r->direction_inferred = c->direction_inferred;
+	r->end_reason = why;
+	memcpy(r->client.addr, c->key.addr[cs], 16);
+	r->client.port = c->key.port[cs];
+	memcpy(r->server.addr, c->key.addr[!cs], 16);
+	r->server.port = c->key.port[!cs];
+	r->c2s = c->dir[ROLE_CLIENT];
+	r->s2c = c->dir[ROLE_SERVER];
+}
+
+/* How the TCP connection ended wins over how it left the table. */
+static enum end_reason final_end_reason(const struct conn *c, enum end_reason why)
+{
+	if (tcp_is_reset(&c->tcp))
+		return END_RESET;
+	if (tcp_is_closed(&c->tcp))
+		return END_CLOSED;
+	return why;
+}
+
+static void on_conn_end(void *ctx, struct conn *c, enum end_reason why)
+{
+	struct analyzer *a = ctx;
+	struct conn_record r;
+
+	why = final_end_reason(c, why);
+	conn_to_record(c, why, &r);
+	a->connections++;
+	a->end_reasons[why]++;
+	if (a->emit)
+		a->emit(a->emit_ctx, &r);
+}
+
+struct analyzer *analyzer_new(const struct flow_config *cfg, conn_record_fn emit, void *ctx)
+{
+	struct analyzer *a = calloc(1, sizeof(*a));
+	if (!a)
+		return NULL;
+	a->emit = emit;
+	a->emit_ctx = ctx;
+	flow_table_init(&a->flows, cfg, on_conn_end, a);
+	return a;
+}
+
+static bool is_pure_syn(const struct pkt *p)
+{
+	return (p->flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == TCP_FLAG_SYN;
+}
+
+static bool is_synack(const struct pkt *p)
+{
+	return (p->flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == (TCP_FLAG_SYN | TCP_FLAG_ACK);
+}
+
+/*
+ * Who is the client of a connection whose first packet is p, sent from key
+ * side `sender`: the sender of a SYN, the receiver of a SYN-ACK; otherwise a
+ * guess, marked as inferred: the lower port is the server's (services listen
+ * on low, well-known ports; clients use ephemeral ones), and with equal ports
+ * the first sender is taken as the client.
+ */
+static void orient_new_conn(struct conn *c, const struct pkt *p, int sender)
+{
+	if (is_pure_syn(p)) {
+		c->client_side = (uint8_t)sender;
+	} else if (is_synack(p)) {
+		c->client_side = (uint8_t)!sender;
+	} else {
+		uint16_t sender_port = c->key.port[sender], other_port = c->key.port[!sender];
+		c->client_side = (uint8_t)(sender_port >= other_port ? sender : !sender);
+		c->direction_inferred = true;
+	}
+}
+
+/* A guessed orientation gives way to a SYN or SYN-ACK seen later (reordered capture). */
+static void reorient_on_handshake(struct conn *c, const struct pkt *p, int sender)
+{
+	int client;
+	if (is_pure_syn(p))
+		client = sender;
+	else if (is_synack(p))
+		client = !sender;
+	else
+		return;
+	c->direction_inferred = false;
+	if (client == c->client_side)
+		return;
+	struct dir_stats d = c->dir[0];
+	c->dir[0] = c->dir[1];
+	c->dir[1] = d;
+	struct tcp_half h = c->tcp.half[0];
+	c->tcp.half[0] = c->tcp.half[1];
+	c->tcp.half[1] = h;
+	c->client_side = (uint8_t)client;
+}
+
+static enum flow_class conn_class(const struct conn *c)
+{
+	if (tcp_is_closed(&c->tcp))
+		return FLOW_CLASS_CLOSED;
+	return tcp_is_established(&c->tcp) ? FLOW_CLASS_ESTABLISHED : FLOW_CLASS_OPENING;
+}
+
+static void track_tcp(struct analyzer *a, const struct pkt *p)
+{
+	struct flow_key key;
+	int sender;
+
+	flow_expire(&a->flows, p->ts_ns);
+	flow_key_from_pkt(p, &key, &sender);
+	struct conn *c = flow_lookup(&a->flows, &key);
+	if (c) {
+		enum conn_role from = sender == c->client_side ? ROLE_CLIENT : ROLE_SERVER;
+		if (tcp_syn_starts_new_connection(&c->tcp, p, from)) {
+			flow_end(&a->flows, c, END_REUSED);
+			c = NULL;
+		} else if (c->direction_inferred) {
+			reorient_on_handshake(c, p, sender);
+		}
+	}
+	if (!c) {
+		c = flow_insert(&a->flows, &key, p->ts_ns);
+		if (!c)
+			return; /* out of memory: the frame stays counted in tcp_packets */
+		orient_new_conn(c, p, sender);
+	}
+
+	enum conn_role from = sender == c->client_side ? ROLE_CLIENT : ROLE_SERVER;
+	struct dir_stats *d = &c->dir[from];
+	d->packets++;
+	d->bytes += p->wire_len;
+	d->payload_bytes += p->payload_len;
+	tcp_track_packet(&c->tcp, p, from);
+	flow_touch(&a->flows, c, p->ts_ns, conn_class(c));
+}
+
+void analyzer_frame(struct analyzer *a, int linktype, const uint8_t *data, uint32_t caplen,
+		    uint32_t wire_len, uint64_t ts_ns)
+{
+	struct pkt p;
+	enum decode_status st;
+
+	if (a->frames == 0 || ts_ns < a->ts_first_ns)
+		a->ts_first_ns = ts_ns;
+	if (ts_ns > a->ts_last_ns)
+		a->ts_last_ns = ts_ns;
+	a->frames++;
+	a->frame_bytes += wire_len;
+
+#ifdef TCPSCOPE_EXACT_COPY
+	/* Sanitizer builds decode an exact-length heap copy so any over-read is caught. */
+	uint8_t *copy = malloc(caplen ? caplen : 1);
+	if (!copy)
+		return;
+	memcpy(copy, data, caplen);
+	st = decode_packet(linktype, copy, caplen, wire_len, ts_ns, &p);
+#else
+	st = decode_packet(linktype, data, caplen, wire_len, ts_ns, &p);
+#endif
+	a->status[st]++;
+	if (st == DECODE_OK) {
+		if (p.opt_status != DECODE_OK)
+			a->status[p.opt_status]++;
+		track_tcp(a, &p);
+	}
+#ifdef TCPSCOPE_EXACT_COPY
+	free(copy);
+#endif
+}
+
+void analyzer_finish(struct analyzer *a)
+{
+	flow_end_all(&a->flows, END_END_OF_INPUT);
+}
+
+void analyzer_summary(const struct analyzer *a, struct summary_record *s)
+{
+	s->ts_first_ns = a->ts_first_ns;
+	s->ts_last_ns = a->ts_last_ns;
+	s->frames = a->frames;
+	s->frame_bytes = a->frame_bytes;
+	s->tcp_packets = a->status[DECODE_OK];
+	memcpy(s->status, a->status, sizeof(s->status));
+	s->connections = a->connections;
+	memcpy(s->end_reasons, a->end_reasons, sizeof(s->end_reasons));
+	s->peak_flows = a->flows.peak;
+	s->max_flows = a->flows.cfg.max_flows;
+}
+
+void analyzer_free(struct analyzer *a)
+{
+	if (!a)
+		return;
+	/* Callers finish first; anything left is freed without a record. */
+	a->emit = NULL;
+	flow_end_all(&a->flows, END_END_OF_INPUT);
+	free(a);
+}

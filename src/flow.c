@@ -1,0 +1,159 @@
+/* flow.c - the flow table: uthash lookup by canonical 4-tuple, LRU lists per idle class, expiry and eviction. */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* uthash reports out-of-memory through this hook instead of exiting: flow_insert
+ * sees the flag and returns NULL. `insert_oom` is a local of flow_insert. */
+#define HASH_NONFATAL_OOM 1
+#define uthash_nonfatal_oom(elt) (insert_oom = true)
+
+#include "flow.h"
+
+#define NS_PER_SEC 1000000000ull
+
+void flow_config_defaults(struct flow_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->max_flows = 1000000;
+	cfg->timeout_ns[FLOW_CLASS_OPENING] = 120 * NS_PER_SEC;
+	cfg->timeout_ns[FLOW_CLASS_ESTABLISHED] = 7500 * NS_PER_SEC;
+	cfg->timeout_ns[FLOW_CLASS_CLOSED] = 60 * NS_PER_SEC;
+}
+
+void flow_table_init(struct flow_table *t, const struct flow_config *cfg, flow_end_fn on_end, void *ctx)
+{
+	memset(t, 0, sizeof(*t));
+	t->cfg = *cfg;
+	t->on_end = on_end;
+	t->ctx = ctx;
+	t->next_id = 1;
+}
+
+/* Order endpoints by address, then port, so both directions build one key. */
+void flow_key_from_pkt(const struct pkt *p, struct flow_key *key, int *sender_side)
+{
+	int c = memcmp(p->src, p->dst, 16);
+	bool src_first = c < 0 || (c == 0 && p->sport <= p->dport);
+	int s = src_first ? 0 : 1;
+
+	memset(key, 0, sizeof(*key));
+	memcpy(key->addr[s], p->src, 16);
+	memcpy(key->addr[!s], p->dst, 16);
+	key->port[s] = p->sport;
+	key->port[!s] = p->dport;
+	key->ip_version = p->ip_version;
+	*sender_side = s;
+}
+
+struct conn *flow_lookup(struct flow_table *t, const struct flow_key *key)
+{
+	struct conn *c;
+	HASH_FIND(hh, t->by_key, key, sizeof(*key), c);
+	return c;
+}
+
+static void lru_unlink(struct flow_table *t, struct conn *c)
+{
+	struct flow_lru *l = &t->lru[c->lru_class];
+	if (c->lru_prev)
+		c->lru_prev->lru_next = c->lru_next;
+	else
+		l->head = c->lru_next;
+	if (c->lru_next)
+		c->lru_next->lru_prev = c->lru_prev;
+	else
+		l->tail = c->lru_prev;
+	c->lru_prev = c->lru_next = NULL;
+}
+
+static void lru_append(struct flow_table *t, struct conn *c, enum flow_class cls)
+{
+	struct flow_lru *l = &t->lru[cls];
+	c->lru_class = (uint8_t)cls;
+	c->lru_prev = l->tail;
+	c->lru_next = NULL;
+	if (l->tail)
+		l->tail->lru_next = c;
+	else
+		l->head = c;
+	l->tail = c;
+}
+
+/* The least recently active connection over all classes (the heads' oldest). */
+static struct conn *lru_oldest(struct flow_table *t)
+{
+	struct conn *oldest = NULL;
+	for (int k = 0; k < FLOW_CLASS__COUNT; k++) {
+		struct conn *h = t->lru[k].head;
+		if (h && (!oldest || h->ts_last_ns < oldest->ts_last_ns))
+			oldest = h;
+	}
+	return oldest;
+}
+
+struct conn *flow_insert(struct flow_table *t, const struct flow_key *key, uint64_t ts_ns)
+{
+	bool insert_oom = false;
+
+	if (t->cfg.max_flows && t->count >= t->cfg.max_flows) {
+		struct conn *victim = lru_oldest(t);
+		if (victim)
+			flow_end(t, victim, END_EVICTED);
+	}
+	struct conn *c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	c->key = *key;
+	HASH_ADD(hh, t->by_key, key, sizeof(c->key), c);
+	if (insert_oom) {
+		free(c);
+		return NULL;
+	}
+	c->id = t->next_id++;
+	c->ts_first_ns = c->ts_last_ns = ts_ns;
+	lru_append(t, c, FLOW_CLASS_OPENING);
+	if (++t->count > t->peak)
+		t->peak = t->count;
+	return c;
+}
+
+void flow_touch(struct flow_table *t, struct conn *c, uint64_t ts_ns, enum flow_class cls)
+{
+	/* Timestamps can go backwards in a capture; last-seen never does. */
+	if (ts_ns > c->ts_last_ns)
+		c->ts_last_ns = ts_ns;
+	lru_unlink(t, c);
+	lru_append(t, c, cls);
+}
+
+/* The one place a connection is freed: outputs see it first. */
+void flow_end(struct flow_table *t, struct conn *c, enum end_reason why)
+{
+	if (t->on_end)
+		t->on_end(t->ctx, c, why);
+	lru_unlink(t, c);
+	HASH_DEL(t->by_key, c);
+	t->count--;
+	free(c);
+}
+
+void flow_expire(struct flow_table *t, uint64_t now_ns)
+{
+	for (int k = 0; k < FLOW_CLASS__COUNT; k++) {
+		uint64_t timeout = t->cfg.timeout_ns[k];
+		if (!timeout)
+			continue;
+		struct conn *h;
+		while ((h = t->lru[k].head) && now_ns > h->ts_last_ns && now_ns - h->ts_last_ns > timeout)
+			flow_end(t, h, END_TIMEOUT);
+	}
+}
+
+void flow_end_all(struct flow_table *t, enum end_reason why)
+{
+	struct conn *c;
+	while ((c = lru_oldest(t)))
+		flow_end(t, c, why);
+	HASH_CLEAR(hh, t->by_key);
+}

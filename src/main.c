@@ -1,0 +1,318 @@
+/* main.c - command line, wiring capture -> analyzer -> report; the only place that talks to the user. */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <pcap/pcap.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyzer.h"
+#include "capture.h"
+#include "decode.h"
+#include "report.h"
+
+#define EXIT_RUNTIME 1
+#define EXIT_USAGE 2
+
+static const char usage_line[] =
+	"usage: tcpscope [-r FILE | -i IFACE] [-c COUNT] [-F text|csv|json] [-o FILE] [-s SNAPLEN]\n"
+	"                [--max-flows N] [--idle-timeout SECONDS] [-h] [-V] [expression]\n";
+
+static const char help_text[] =
+	"Follow every TCP connection in a capture and explain it.\n"
+	"\n"
+	"  -r, --read FILE          read a pcap or pcapng file (- for stdin)\n"
+	"  -i, --interface IFACE    capture live on IFACE until SIGINT/SIGTERM\n"
+	"  -c, --count COUNT        stop after COUNT frames (counted after the filter)\n"
+	"  -F, --format FORMAT      text (default), csv or json (JSON Lines)\n"
+	"  -o, --output FILE        write the report to FILE instead of stdout\n"
+	"  -s, --snaplen SNAPLEN    live capture: bytes kept per frame (default: libpcap's)\n"
+	"      --max-flows N        connections held at once; the least recently active\n"
+	"                           is reported and evicted beyond it (default 1000000)\n"
+	"      --idle-timeout SECS  report an established connection idle this long\n"
+	"                           (packet time; default 7500)\n"
+	"  -h, --help               this help\n"
+	"  -V, --version            version\n"
+	"  expression               pcap-filter(7) expression, as in tcpdump\n";
+
+struct options {
+	const char *read_path;
+	const char *iface;
+	const char *out_path;
+	enum report_format format;
+	uint64_t count;      /* 0 = no limit */
+	int snaplen;
+	struct flow_config flow;
+	char *filter;        /* joined trailing arguments, or NULL */
+};
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static int usage_error(const char *msg)
+{
+	if (msg)
+		fprintf(stderr, "tcpscope: %s\n", msg);
+	fputs(usage_line, stderr);
+	return EXIT_USAGE;
+}
+
+/* A whole-string unsigned decimal in [min, max]. */
+static bool parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	if (!s || !*s || *s == '-' || *s == '+')
+		return false;
+	errno = 0;
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* Join argv[first..argc-1] with spaces, as tcpdump does for its filter. */
+static char *join_args(int argc, char **argv, int first)
+{
+	size_t len = 1;
+	for (int i = first; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	char *s = malloc(len);
+	if (!s)
+		return NULL;
+	s[0] = '\0';
+	for (int i = first; i < argc; i++) {
+		if (i > first)
+			strcat(s, " ");
+		strcat(s, argv[i]);
+	}
+	return s;
+}
+
+enum { OPT_MAX_FLOWS = 256, OPT_IDLE_TIMEOUT };
+
+/* Returns -1 to go on, or an exit status. */
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{"read", required_argument, NULL, 'r'},
+		{"interface", required_argument, NULL, 'i'},
+		{"count", required_argument, NULL, 'c'},
+		{"format", required_argument, NULL, 'F'},
+		{"output", required_argument, NULL, 'o'},
+		{"snaplen", required_argument, NULL, 's'},
+		{"max-flows", required_argument, NULL, OPT_MAX_FLOWS},
+		{"idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	uint64_t v;
+	int ch;
+
+	memset(o, 0, sizeof(*o));
+	o->format = REPORT_TEXT;
+	flow_config_defaults(&o->flow);
+	/* '+': stop at the first non-option, which begins the filter expression. */
+	while ((ch = getopt_long(argc, argv, "+r:i:c:F:o:s:hV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'r':
+			o->read_path = optarg;
+			break;
+		case 'i':
+			o->iface = optarg;
+			break;
+		case 'c':
+			if (!parse_u64(optarg, 1, UINT64_MAX, &o->count))
+				return usage_error("invalid count: expected a positive integer");
+			break;
+		case 'F':
+			if (!report_format_parse(optarg, &o->format))
+				return usage_error("invalid format: expected text, csv or json");
+			break;
+		case 'o':
+			o->out_path = optarg;
+			break;
+		case 's':
+			if (!parse_u64(optarg, 0, 262144, &v))
+				return usage_error("invalid snaplen: expected 0..262144");
+			o->snaplen = (int)v;
+			break;
+		case OPT_MAX_FLOWS:
+			if (!parse_u64(optarg, 1, UINT64_MAX, &o->flow.max_flows))
+				return usage_error("invalid --max-flows: expected a positive integer");
+			break;
+		case OPT_IDLE_TIMEOUT:
+			if (!parse_u64(optarg, 1, UINT64_MAX / 1000000000ull, &v))
+				return usage_error("invalid --idle-timeout: expected seconds > 0");
+			o->flow.timeout_ns[FLOW_CLASS_ESTABLISHED] = v * 1000000000ull;
+			break;
+		case 'h':
+			fputs(usage_line, stdout);
+			fputs(help_text, stdout);
+			return EXIT_SUCCESS;
+		case 'V':
+			printf("tcpscope %s (%s)\n", PACKAGE_VERSION, pcap_lib_version());
+			return EXIT_SUCCESS;
+		default:
+			return usage_error(NULL); /* getopt has named the problem */
+		}
+	}
+	if (!o->read_path == !o->iface)
+		return usage_error("exactly one of -r FILE or -i IFACE is required");
+	if (optind < argc) {
+		o->filter = join_args(argc, argv, optind);
+		if (!o->filter) {
+			fprintf(stderr, "tcpscope: out of memory\n");
+			return EXIT_RUNTIME;
+		}
+	}
+	return -1;
+}
+
+static void emit_record(void *ctx, const struct conn_record *r)
+{
+	report_conn(ctx, r);
+}
+
+static void install_stop_handlers(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal; /* no SA_RESTART: poll() must wake up */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN); /* a closed output shows as a write error instead */
+}
+
+/* Feed frames until the end of input, COUNT frames, a stop signal, or an error. */
+static enum capture_status run_capture(struct capture *cap, struct analyzer *a, uint64_t count)
+{
+	int linktype = capture_linktype(cap);
+	int fd = capture_fd(cap);
+	uint64_t seen = 0;
+	struct frame f;
+
+	while (!stop_requested) {
+		enum capture_status st = capture_next(cap, &f);
+		if (st == CAPTURE_FRAME) {
+			analyzer_frame(a, linktype, f.data, f.caplen, f.wire_len, f.ts_ns);
+			if (count && ++seen >= count)
+				return CAPTURE_EOF;
+		} else if (st == CAPTURE_NONE) {
+			/* Live and idle: wait for the descriptor (or a signal) instead of spinning. */
+			struct pollfd pfd = {.fd = fd, .events = POLLIN};
+			poll(fd >= 0 ? &pfd : NULL, fd >= 0 ? 1 : 0, 100);
+		} else {
+			return st;
+		}
+	}
+	return CAPTURE_EOF;
+}
+
+static struct capture *open_input(const struct options *o, const char **name)
+{
+	char err[PCAP_ERRBUF_SIZE + 128];
+	struct capture *cap;
+
+	*name = o->read_path ? o->read_path : o->iface;
+	if (o->read_path)
+		cap = capture_open_offline(o->read_path, err, sizeof(err));
+	else
+		cap = capture_open_live(o->iface, o->snaplen, err, sizeof(err));
+	if (!cap) {
+		fprintf(stderr, "tcpscope: %s: %s\n", *name, err);
+		return NULL;
+	}
+	int lt = capture_linktype(cap);
+	if (!decode_linktype_supported(lt)) {
+		fprintf(stderr, "tcpscope: %s: unsupported link type %s (%d)\n", *name,
+			capture_linktype_name(lt), lt);
+		capture_close(cap);
+		return NULL;
+	}
+	if (o->filter && !capture_set_filter(cap, o->filter, err, sizeof(err))) {
+		fprintf(stderr, "tcpscope: invalid filter expression: %s\n", err);
+		capture_close(cap);
+		return NULL;
+	}
+	return cap;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	int rc = parse_options(argc, argv, &o);
+	if (rc >= 0)
+		return rc;
+
+	const char *in_name;
+	struct capture *cap = open_input(&o, &in_name);
+	if (!cap) {
+		free(o.filter);
+		return EXIT_RUNTIME;
+	}
+
+	FILE *out = stdout;
+	if (o.out_path && strcmp(o.out_path, "-") != 0) {
+		out = fopen(o.out_path, "w");
+		if (!out) {
+			fprintf(stderr, "tcpscope: %s: %s\n", o.out_path, strerror(errno));
+			capture_close(cap);
+			free(o.filter);
+			return EXIT_RUNTIME;
+		}
+	}
+
+	struct report *rep = report_open(out, o.format);
+	struct analyzer *a = rep ? analyzer_new(&o.flow, emit_record, rep) : NULL;
+	if (!a) {
+		fprintf(stderr, "tcpscope: out of memory\n");
+		return EXIT_RUNTIME;
+	}
+	install_stop_handlers();
+
+	char warning[PCAP_ERRBUF_SIZE + 256] = "";
+	if (run_capture(cap, a, o.count) == CAPTURE_ERROR) {
+		/* Keep what was read before the damage: report it, and say where it stopped. */
+		snprintf(warning, sizeof(warning), "input ended early: %s", capture_error(cap));
+		fprintf(stderr, "tcpscope: %s: warning: %s; the frames before it are reported\n", in_name,
+			capture_error(cap));
+	}
+	analyzer_finish(a);
+
+	struct summary_record sum;
+	memset(&sum, 0, sizeof(sum));
+	analyzer_summary(a, &sum);
+	struct capture_stats cs;
+	sum.live = o.iface != NULL;
+	if (capture_stats(cap, &cs)) {
+		sum.have_pcap_stats = true;
+		sum.pcap_received = cs.received;
+		sum.pcap_dropped = cs.dropped;
+		sum.pcap_if_dropped = cs.if_dropped;
+	}
+	sum.input_warning = warning[0] ? warning : NULL;
+	report_summary(rep, &sum);
+
+	rc = EXIT_SUCCESS;
+	if (report_close(rep) < 0 || (out != stdout ? fclose(out) : fflush(out)) != 0) {
+		fprintf(stderr, "tcpscope: %s: write error\n", o.out_path ? o.out_path : "stdout");
+		rc = EXIT_RUNTIME;
+	}
+	analyzer_free(a);
+	capture_close(cap);
+	free(o.filter);
+	return rc;
+}

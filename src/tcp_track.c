@@ -1,0 +1,54 @@
+/* tcp_track.c - per-connection TCP state from the wire: handshake seen, FIN/RST seen, port reuse. */
+#include "tcp_track.h"
+
+
+void tcp_track_packet(struct tcp_conn *t, const struct pkt *p, enum conn_role from)
+{
+	struct tcp_half *h = &t->half[from];
+
+	if (p->flags & TCP_FLAG_SYN) {
+		if (!h->syn_seen) {
+			h->syn_seen = true;
+			h->isn = p->seq;
+		}
+		if (p->flags & TCP_FLAG_ACK)
+			t->synack_seen = true;
+	}
+	if (p->flags & TCP_FLAG_FIN)
+		h->fin_seen = true;
+	if (p->flags & TCP_FLAG_RST)
+		h->rst_seen = true;
+	if (p->payload_len > 0)
+		t->data_seen = true;
+}
+
+bool tcp_is_reset(const struct tcp_conn *t)
+{
+	return t->half[ROLE_CLIENT].rst_seen || t->half[ROLE_SERVER].rst_seen;
+}
+
+bool tcp_is_closed(const struct tcp_conn *t)
+{
+	return tcp_is_reset(t) || (t->half[ROLE_CLIENT].fin_seen && t->half[ROLE_SERVER].fin_seen);
+}
+
+bool tcp_is_established(const struct tcp_conn *t)
+{
+	return t->synack_seen || t->data_seen;
+}
+
+bool tcp_syn_starts_new_connection(const struct tcp_conn *t, const struct pkt *p, enum conn_role from)
+{
+	if ((p->flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) != TCP_FLAG_SYN)
+		return false;
+	if (tcp_is_closed(t))
+		return true;
+	/* Past the handshake, a SYN cannot belong to this connection (RFC 793
+	 * answers it with an ACK): unless it repeats the sender's own SYN, it is
+	 * a new connection on a reused 4-tuple. Before that, SYNs with any ISN are
+	 * retries (or a simultaneous open) of the same attempt. */
+	if (!tcp_is_established(t))
+		return false;
+	const struct tcp_half *h = &t->half[from];
+	return !h->syn_seen || h->isn != p->seq;
+}

@@ -1,0 +1,438 @@
+/* check_flow.c - flow table and analyzer: orientation, port reuse, timeouts, eviction, end of input. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyzer.h"
+#include "flow.h"
+#include "pktbuild.h"
+#include "suites.h"
+
+#define SEC 1000000000ull
+#define T0 (1700000000ull * SEC)
+#define MAX_RECS 16
+
+/* Records the analyzer emitted, in order. */
+static struct conn_record recs[MAX_RECS];
+static int nrecs;
+
+static void collect(void *ctx, const struct conn_record *r)
+{
+	(void)ctx;
+	ck_assert_int_lt(nrecs, MAX_RECS);
+	recs[nrecs++] = *r;
+}
+
+static struct analyzer *new_analyzer(uint64_t max_flows)
+{
+	struct flow_config cfg;
+	flow_config_defaults(&cfg);
+	if (max_flows)
+		cfg.max_flows = max_flows;
+	nrecs = 0;
+	memset(recs, 0, sizeof(recs));
+	struct analyzer *a = analyzer_new(&cfg, collect, NULL);
+	ck_assert_ptr_nonnull(a);
+	return a;
+}
+
+/* Feed one Ethernet frame built from t at time ts; returns its length. */
+static size_t feed(struct analyzer *a, uint64_t ts, struct tb_tcp t)
+{
+	uint8_t buf[2048];
+	size_t len = tb_eth_tcp(buf, &t);
+	analyzer_frame(a, 1, buf, (uint32_t)len, (uint32_t)len, ts);
+	return len;
+}
+
+#define F_SYN TCP_FLAG_SYN
+#define F_ACK TCP_FLAG_ACK
+#define F_FIN TCP_FLAG_FIN
+#define F_RST TCP_FLAG_RST
+#define F_PSH TCP_FLAG_PSH
+
+/* A segment from a to b (addresses and ports). */
+static struct tb_tcp seg(const char *src, uint16_t sp, const char *dst, uint16_t dp, uint32_t seq, uint32_t ack,
+			 uint16_t flags, size_t payload)
+{
+	struct tb_tcp t = {.src = src, .dst = dst, .sport = sp, .dport = dp, .seq = seq, .ack = ack,
+			   .flags = flags, .window = 65535, .payload_len = payload};
+	return t;
+}
+
+static void assert_endpoint(const struct endpoint *e, int ipv, const char *ip, uint16_t port)
+{
+	char buf[64];
+	endpoint_addr_str(e, ipv, buf, sizeof(buf));
+	ck_assert_str_eq(buf, ip);
+	ck_assert_uint_eq(e->port, port);
+}
+
+/* Client 10.0.0.2:40000 opens to 10.0.0.1:80 (client sorts after the server
+ * in key order), sends 100 bytes, closes first. Every frame is 54 bytes
+ * (14 Ethernet + 20 IP + 20 TCP) plus its payload. */
+static void full_connection(struct analyzer *a, uint64_t t0, uint32_t isn)
+{
+	const char *C = "10.0.0.2", *S = "10.0.0.1";
+	feed(a, t0 + 0, seg(C, 40000, S, 80, isn, 0, F_SYN, 0));
+	feed(a, t0 + 1000, seg(S, 80, C, 40000, 5000, isn + 1, F_SYN | F_ACK, 0));
+	feed(a, t0 + 2000, seg(C, 40000, S, 80, isn + 1, 5001, F_ACK, 0));
+	feed(a, t0 + 3000, seg(C, 40000, S, 80, isn + 1, 5001, F_ACK | F_PSH, 100));
+	feed(a, t0 + 4000, seg(S, 80, C, 40000, 5001, isn + 101, F_ACK, 0));
+	feed(a, t0 + 5000, seg(C, 40000, S, 80, isn + 101, 5001, F_FIN | F_ACK, 0));
+	feed(a, t0 + 6000, seg(S, 80, C, 40000, 5001, isn + 102, F_FIN | F_ACK, 0));
+	feed(a, t0 + 7000, seg(C, 40000, S, 80, isn + 102, 5002, F_ACK, 0));
+}
+
+START_TEST(test_orientation_from_syn)
+{
+	struct analyzer *a = new_analyzer(0);
+	full_connection(a, T0, 1000);
+	analyzer_finish(a);
+	ck_assert_int_eq(nrecs, 1);
+	struct conn_record *r = &recs[0];
+	ck_assert_uint_eq(r->id, 1);
+	assert_endpoint(&r->client, 4, "10.0.0.2", 40000);
+	assert_endpoint(&r->server, 4, "10.0.0.1", 80);
+	ck_assert(!r->direction_inferred);
+	ck_assert_int_eq(r->end_reason, END_CLOSED);
+	/* c2s: SYN, ACK, data, FIN, ACK = 5 frames, 4*54 + 154 bytes */
+	ck_assert_uint_eq(r->c2s.packets, 5);
+	ck_assert_uint_eq(r->c2s.bytes, 4 * 54 + 154);
+	ck_assert_uint_eq(r->c2s.payload_bytes, 100);
+	/* s2c: SYN-ACK, ACK, FIN = 3 frames of 54 */
+	ck_assert_uint_eq(r->s2c.packets, 3);
+	ck_assert_uint_eq(r->s2c.bytes, 162);
+	ck_assert_uint_eq(r->s2c.payload_bytes, 0);
+	ck_assert_uint_eq(r->ts_first_ns, T0);
+	ck_assert_uint_eq(r->ts_last_ns, T0 + 7000);
+	analyzer_free(a);
+}
+END_TEST
+
+START_TEST(test_orientation_from_synack)
+{
+	struct analyzer *a = new_analyzer(0);
+	/* capture starts at the SYN-ACK: its receiver is the client */
+	feed(a, T0, seg("192.168.1.1", 8080, "192.168.1.50", 33000, 1, 101, F_SYN | F_ACK, 0));
+	feed(a, T0 + 1, seg("192.168.1.50", 33000, "192.168.1.1", 8080, 101, 2, F_ACK, 0));
+	analyzer_finish(a);
+	ck_assert_int_eq(nrecs, 1);
+	assert_endpoint(&recs[0].client, 4, "192.168.1.50", 33000);
+	assert_endpoint(&recs[0].server, 4, "192.168.1.1", 8080);
+	ck_assert(!recs[0].direction_inferred);
+	ck_assert_uint_eq(recs[0].c2s.packets, 1);
+	ck_assert_uint_eq(recs[0].s2c.packets, 1);
+	ck_assert_int_eq(recs[0].end_reason, END_END_OF_INPUT);
+	analyzer_free(a);
+}
+END_TEST
+
+START_TEST(test_orientation_midstream_by_port)
+{
+	struct analyzer *a = new_analyzer(0);
+	/* first packet is server data from port 443: the lower port is the server */
+	feed(a, T0, seg("10.1.1.1", 443, "10.9.9.9", 51000, 7, 9, F_ACK, 1000));
+	feed(a, T0 + 5, seg("10.9.9.9", 51000, "10.1.1.1", 443, 9, 1007, F_ACK, 0));
+	/* equal ports: the first sender is taken as the client */
+	feed(a, T0 + 10, seg("10.2.2.2", 5000, "10.1.1.1", 5000, 1, 1, F_ACK, 10));
+	analyzer_finish(a);
+	ck_assert_int_eq(nrecs, 2);
+	assert_endpoint(&recs[0].client, 4, "10.9.9.9", 51000);
+	assert_endpoint(&recs[0].server, 4, "10.1.1.1", 443);
+	ck_assert(recs[0].direction_inferred);
+	ck_assert_uint_eq(recs[0].s2c.payload_bytes, 1000);
+	ck_assert_uint_eq(recs[0].c2s.packets, 1);
+	assert_endpoint(&recs[1].client, 4, "10.2.2.2", 5000);
+	ck_assert(recs[1].direction_inferred);
+	analyzer_free(a);
+}
+END_TEST
+
+START_TEST(test_reorient_when_syn_arrives_late)
+{
+	struct analyzer *a = new_analyzer(0);
+	/* a reordered capture: an ACK from 10.0.0.1:8080 comes first, so the port
+	 * guess makes 8080 the client; then the SYN shows 10.0.0.2:80 opened it. */
+	feed(a, T0, seg("10.0.0.1", 8080, "10.0.0.2", 80, 501, 101, F_ACK, 0));
+	feed(a, T0 + 1, seg("10.0.0.2", 80, "10.0.0.1", 8080, 100, 0, F_SYN, 0));
+	feed(a, T0 + 2, seg("10.0.0.1", 8080, "10.0.0.2", 80, 500, 101, F_SYN | F_ACK, 0));
+	analyzer_finish(a);
+	ck_assert_int_eq(nrecs, 1);
+	assert_endpoint(&recs[0].client, 4, "10.0.0.2", 80);
+	assert_endpoint(&recs[0].server, 4, "10.0.0.1", 8080);
+	ck_assert(!recs[0].direction_inferred);
+	ck_assert_uint_eq(recs[0].c2s.packets, 1);
+	ck_assert_uint_eq(recs[0].s2c.packets, 2);
+	analyzer_free(a);
+}
+END_TEST
+
+START_TEST(test_ipv6_connection)
+{
+	struct analyzer *a = new_analyzer(0);
+	feed(a, T0, seg("2001:db8::2", 40000, "2001:db8::1", 443, 1, 0, F_SYN, 0));
+	feed(a, T0 + 1, seg("2001:db8::1", 443, "2001:db8::2", 40000, 9, 2, F_SYN | F_ACK, 0));
+	analyzer_finish(a);
+	ck_assert_int_eq(nrecs, 1);
+	ck_assert_uint_eq(recs[0].ip_version, 6);
+	assert_endpoint(&recs[0].client, 6, "2001:db8::2", 40000);
+	assert_endpoint(&recs[0].server, 6, "2001:db8::1", 443);
+	/* 14 + 40 + 20 = 74 bytes per frame */
+	ck_assert_uint_eq(recs[0].c2s.bytes, 74);
+	analyzer_free(a);
+}
+END_TEST
+
+START_TEST(test_port_reuse_after_fin)
+{
+	struct analyzer *a = new_analyzer(0);
+	full_connection(a, T0, 1000);
+	full_connection(a, T0 + SEC, 900000);
+	analyzer_finish(a);
+	ck_assert_int_eq(nrecs, 2);
+	ck_assert_uint_eq(recs[0].id, 1);
+	ck_assert_int_eq(recs[0].end_reason, END_CLOSED);
+	ck_assert_uint_eq(recs[0].c2s.packets, 5);
+	ck_assert_uint_eq(recs[1].id, 2);
+	ck_assert_int_eq(recs[1].end_reason, END_CLOSED);
+	ck_assert_uint_eq(recs[1].ts_first_ns, T0 + SEC);
+	ck_assert_uint_eq(recs[1].c2s.packets, 5);
+	analyzer_free(a);
+}
+END_TEST
+
+START_TEST(test_port_reuse_after_rst)
+{
+	struct analyzer *a = new_analyzer(0);
+	const char *C = "10.0.0.5", *S = "10.0.0.6";
+	feed(a, T0, seg(C, 1234, S, 22, 10, 0, F_SYN, 0));
+	feed(a, T0 + 1, seg(S, 22, C, 1234, 0, 11, F_RST | F_ACK, 0));
+	/* the same SYN again (same ISN): after a RST it is a new attempt */
+	feed(a, T0 + 2, seg(C, 1234, S, 22, 10, 0, F_SYN, 0));
+	analyzer_finish(a);
+	ck_assert_int_eq(nrecs, 2);
+	ck_assert_int_eq(recs[0].end_reason, END_RESET);
+	ck_assert_uint_eq(recs[0].c2s.packets + recs[0].s2c.packets, 2);
+	ck_assert_int_eq(recs[1].end_reason, END_END_OF_INPUT);
+	ck_assert_uint_eq(recs[1].c2s.packets, 1);
+	analyzer_free(a);
+}
+END_TEST
+
+START_TEST(test_syn_new_isn_on_established)
+{
+	struct analyzer *a = new_analyzer(0);
+	const char *C = "10.0.0.5", *S = "10.0.0.6";
+	feed(a, T0, seg(C, 1234, S, 22, 10, 0, F_SYN, 0));
+	feed(a, T0 + 1, seg(S, 22, C, 1234, 70, 11, F_SYN | F_ACK, 0));
+	/* a retransmitted SYN (same ISN) stays in the connection... */
+	feed(a, T0 + 2, seg(C, 1234, S, 22, 10, 0, F_SYN, 0));
+	/* ...a SYN with a new ISN replaces it (never closed: end reason reused) */
+	feed(a, T0 + 3, seg(C, 1234, S, 22, 99999, 0, F_SYN, 0));
+	analyzer_finish(a);
+	ck_assert_int_eq(nrecs, 2);
+	ck_assert_int_eq(recs[0].end_reason, END_REUSED);
+	ck_assert_uint_eq(recs[0].c2s.packets, 2);
+	ck_assert_uint_eq(recs[1].c2s.packets, 1);
+	analyzer_free(a);
+}
+END_TEST
+
+START_TEST(test_syn_retries_one_connection)
+{
+	struct analyzer *a = new_analyzer(0);
+	/* unanswered SYN sent 4 times with Linux's 1, 2, 4 s back-off: one connection */
+	for (int i = 0; i < 4; i++)
+		feed(a, T0 + (uint64_t)((1 << i) - 1) * SEC, seg("10.0.0.5", 1234, "10.0.0.6", 22, 10, 0, F_SYN, 0));
+	analyzer_finish(a);
+	ck_assert_int_eq(nrecs, 1);
+	ck_assert_uint_eq(recs[0].c2s.packets, 4);
+	ck_assert_uint_eq(recs[0].s2c.packets, 0);
+	analyzer_free(a);
+}
+END_TEST
+
+START_TEST(test_idle_timeouts)
+{
+	struct analyzer *a = new_analyzer(0);
+	/* established (SYN-ACK seen) then silent; an unanswered SYN; both idle */
+	feed(a, T0, seg("10.0.0.1", 1000, "10.0.0.2", 80, 1, 0, F_SYN, 0));
+	feed(a, T0 + 1, seg("10.0.0.2", 80, "10.0.0.1", 1000, 1, 2, F_SYN | F_ACK, 0));
+	feed(a, T0 + 2, seg("10.0.0.3", 1000, "10.0.0.2", 80, 1, 0, F_SYN, 0));
+	/* 121 s later: the opening one (120 s) expires, the established one (7500 s) not */
+	feed(a, T0 + 2 + 121 * SEC, seg("10.0.0.9", 1, "10.0.0.8", 2, 1, 0, F_SYN, 0));
+	ck_assert_int_eq(nrecs, 1);
+	assert_endpoint(&recs[0].client, 4, "10.0.0.3", 1000);
+	ck_assert_int_eq(recs[0].end_reason, END_TIMEOUT);
+	/* 7501 s after its last packet the established one expires too */
+	feed(a, T0 + 1 + 7501 * SEC, seg("10.0.0.9", 1, "10.0.0.8", 2, 1, 0, F_SYN, 0));
+	/* the 10.0.0.9 SYN (opening, ~7380 s idle) expires with it; classes are
+	 * swept opening first, so it is reported first */
+	ck_assert_int_eq(nrecs, 3);
+	assert_endpoint(&recs[1].client, 4, "10.0.0.9", 1);
+	ck_assert_int_eq(recs[1].end_reason, END_TIMEOUT);
+	assert_endpoint(&recs[2].client, 4, "10.0.0.1", 1000);
+	ck_assert_int_eq(recs[2].end_reason, END_TIMEOUT);
+	analyzer_finish(a);
+	ck_assert_int_eq(nrecs, 4);
+	ck_assert_int_eq(recs[3].end_reason, END_END_OF_INPUT);
+	analyzer_free(a);
+}
+END_TEST
+
+START_TEST(test_closed_kept_for_late_packets)
+{
+	struct analyzer *a = new_analyzer(0);
+	full_connection(a, T0, 1000);
+	/* a retransmitted last ACK 30 s later still belongs to it (closed class: 60 s) */
+	feed(a, T0 + 30 * SEC, seg("10.0.0.2", 40000, "10.0.0.1", 80, 1102, 5002, F_ACK, 0));
+	ck_assert_int_eq(nrecs, 0);
+	/* 61 s after that, any packet makes it expire: reported as closed, not timeout */
+	feed(a, T0 + 91 * SEC + 1, seg("10.0.0.7", 1, "10.0.0.8", 2, 1, 0, F_SYN, 0));
+	ck_assert_int_eq(nrecs, 1);
+	ck_assert_int_eq(recs[0].end_reason, END_CLOSED);
+	ck_assert_uint_eq(recs[0].c2s.packets, 6);
+	analyzer_finish(a);
+	analyzer_free(a);
+}
+END_TEST
+
+START_TEST(test_timestamps_backwards)
+{
+	struct analyzer *a = new_analyzer(0);
+	feed(a, T0 + 10 * SEC, seg("10.0.0.1", 1000, "10.0.0.2", 80, 1, 0, F_SYN, 0));
+	feed(a, T0, seg("10.0.0.2", 80, "10.0.0.1", 1000, 1, 2, F_SYN | F_ACK, 0));
+	analyzer_finish(a);
+	ck_assert_int_eq(nrecs, 1);
+	ck_assert_uint_eq(recs[0].ts_first_ns, T0 + 10 * SEC);
+	ck_assert_uint_eq(recs[0].ts_last_ns, T0 + 10 * SEC);
+	struct summary_record s;
+	memset(&s, 0, sizeof(s));
+	analyzer_summary(a, &s);
+	ck_assert_uint_eq(s.ts_first_ns, T0);
+	ck_assert_uint_eq(s.ts_last_ns, T0 + 10 * SEC);
+	analyzer_free(a);
+}
+END_TEST
+
+START_TEST(test_eviction_lru)
+{
+	struct analyzer *a = new_analyzer(2);
+	feed(a, T0 + 1, seg("10.0.0.1", 1001, "10.0.0.9", 80, 1, 0, F_SYN, 0));
+	feed(a, T0 + 2, seg("10.0.0.1", 1002, "10.0.0.9", 80, 1, 0, F_SYN, 0));
+	/* touch the first one: the second is now least recently active */
+	feed(a, T0 + 3, seg("10.0.0.1", 1001, "10.0.0.9", 80, 1, 0, F_SYN, 0));
+	feed(a, T0 + 4, seg("10.0.0.1", 1003, "10.0.0.9", 80, 1, 0, F_SYN, 0));
+	ck_assert_int_eq(nrecs, 1);
+	ck_assert_uint_eq(recs[0].client.port, 1002);
+	ck_assert_int_eq(recs[0].end_reason, END_EVICTED);
+	analyzer_finish(a);
+	ck_assert_int_eq(nrecs, 3);
+	struct summary_record s;
+	memset(&s, 0, sizeof(s));
+	analyzer_summary(a, &s);
+	ck_assert_uint_eq(s.connections, 3);
+	ck_assert_uint_eq(s.end_reasons[END_EVICTED], 1);
+	ck_assert_uint_eq(s.end_reasons[END_END_OF_INPUT], 2);
+	ck_assert_uint_eq(s.peak_flows, 2);
+	ck_assert_uint_eq(s.max_flows, 2);
+	analyzer_free(a);
+}
+END_TEST
+
+START_TEST(test_evicted_closed_reports_closed)
+{
+	struct analyzer *a = new_analyzer(1);
+	full_connection(a, T0, 1000);
+	feed(a, T0 + SEC, seg("10.0.0.1", 1003, "10.0.0.9", 80, 1, 0, F_SYN, 0));
+	ck_assert_int_eq(nrecs, 1);
+	ck_assert_int_eq(recs[0].end_reason, END_CLOSED);
+	analyzer_finish(a);
+	analyzer_free(a);
+}
+END_TEST
+
+START_TEST(test_summary_counts_non_tcp_and_errors)
+{
+	struct analyzer *a = new_analyzer(0);
+	uint8_t buf[256];
+	size_t len = feed(a, T0, seg("10.0.0.1", 1000, "10.0.0.2", 80, 1, 0, F_SYN, 0));
+	/* the same frame turned into UDP (protocol 17): counted, not tracked */
+	struct tb_tcp t = seg("10.0.0.1", 1000, "10.0.0.2", 53, 1, 0, 0, 0);
+	size_t ulen = tb_eth_tcp(buf, &t);
+	buf[14 + 9] = 17;
+	analyzer_frame(a, 1, buf, (uint32_t)ulen, (uint32_t)ulen, T0 + 1);
+	/* a TCP frame cut inside its TCP header */
+	t = seg("10.0.0.1", 1000, "10.0.0.2", 80, 1, 0, F_ACK, 0);
+	tb_eth_tcp(buf, &t);
+	analyzer_frame(a, 1, buf, 14 + 20 + 10, 54, T0 + 2);
+	analyzer_finish(a);
+	struct summary_record s;
+	memset(&s, 0, sizeof(s));
+	analyzer_summary(a, &s);
+	ck_assert_uint_eq(s.frames, 3);
+	ck_assert_uint_eq(s.frame_bytes, len + ulen + 54);
+	ck_assert_uint_eq(s.tcp_packets, 1);
+	ck_assert_uint_eq(s.status[DECODE_NOT_TCP], 1);
+	ck_assert_uint_eq(s.status[DECODE_TRUNC_TCP], 1);
+	ck_assert_uint_eq(s.connections, 1);
+	ck_assert_int_eq(nrecs, 1);
+	analyzer_free(a);
+}
+END_TEST
+
+START_TEST(test_key_is_canonical)
+{
+	struct pkt p;
+	memset(&p, 0, sizeof(p));
+	p.ip_version = 4;
+	p.src[15] = 9;
+	p.dst[15] = 1;
+	p.sport = 1;
+	p.dport = 2;
+	struct flow_key k1, k2;
+	int s1, s2;
+	flow_key_from_pkt(&p, &k1, &s1);
+	uint8_t tmp[16];
+	memcpy(tmp, p.src, 16);
+	memcpy(p.src, p.dst, 16);
+	memcpy(p.dst, tmp, 16);
+	p.sport = 2;
+	p.dport = 1;
+	flow_key_from_pkt(&p, &k2, &s2);
+	ck_assert_mem_eq(&k1, &k2, sizeof(k1));
+	ck_assert_int_eq(s1, 1); /* 9 sorts after 1 */
+	ck_assert_int_eq(s2, 0);
+}
+END_TEST
+
+Suite *flow_suite(void)
+{
+	Suite *s = suite_create("flow");
+	TCase *orient = tcase_create("orientation");
+	tcase_add_test(orient, test_orientation_from_syn);
+	tcase_add_test(orient, test_orientation_from_synack);
+	tcase_add_test(orient, test_orientation_midstream_by_port);
+	tcase_add_test(orient, test_reorient_when_syn_arrives_late);
+	tcase_add_test(orient, test_ipv6_connection);
+	tcase_add_test(orient, test_key_is_canonical);
+	suite_add_tcase(s, orient);
+
+	TCase *reuse = tcase_create("port_reuse");
+	tcase_add_test(reuse, test_port_reuse_after_fin);
+	tcase_add_test(reuse, test_port_reuse_after_rst);
+	tcase_add_test(reuse, test_syn_new_isn_on_established);
+	tcase_add_test(reuse, test_syn_retries_one_connection);
+	suite_add_tcase(s, reuse);
+
+	TCase *limits = tcase_create("limits");
+	tcase_add_test(limits, test_idle_timeouts);
+	tcase_add_test(limits, test_closed_kept_for_late_packets);
+	tcase_add_test(limits, test_timestamps_backwards);
+	tcase_add_test(limits, test_eviction_lru);
+	tcase_add_test(limits, test_evicted_closed_reports_closed);
+	tcase_add_test(limits, test_summary_counts_non_tcp_and_errors);
+	suite_add_tcase(s, limits);
+	return s;
+}

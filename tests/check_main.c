@@ -1,0 +1,15 @@
+/* check_main.c - runs every module's Check suite. */
+#include <stdlib.h>
+
+#include "suites.h"
+
+int main(void)
+{
+	SRunner *sr = srunner_create(decode_suite());
+	srunner_add_suite(sr, flow_suite());
+	srunner_add_suite(sr, report_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,11 @@
+/* suites.h - one Check suite per module, gathered by check_main.c. */
+#ifndef TCPSCOPE_TEST_SUITES_H
+#define TCPSCOPE_TEST_SUITES_H
+
+#include <check.h>
+
+Suite *decode_suite(void);
+Suite *flow_suite(void);
+Suite *report_suite(void);
+
+#endif
