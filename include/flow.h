@@ -35,7 +35,8 @@ enum flow_class {
 struct conn {
 	UT_hash_handle hh;
 	struct flow_key key;
-	struct conn *lru_prev, *lru_next; /* in the list of its class, oldest first */
+	struct conn *lru_prev, *lru_next; /* in the list of its class, by lru_stamp_ns */
+	uint64_t lru_stamp_ns;    /* when it was (re)queued in that list (see flow.c) */
 	uint64_t id;
 	uint64_t ts_first_ns;
 	uint64_t ts_last_ns;
@@ -77,22 +78,33 @@ void flow_table_init(struct flow_table *t, const struct flow_config *cfg, flow_e
 /* Build the canonical key for p; *sender_side gets the key index (0/1) of p's source. */
 void flow_key_from_pkt(const struct pkt *p, struct flow_key *key, int *sender_side);
 
-struct conn *flow_lookup(struct flow_table *t, const struct flow_key *key);
+/*
+ * The connection held for key, or NULL. One idle past its class's timeout at
+ * now_ns is ended (END_TIMEOUT) first and NULL returned, so expiry is exact
+ * whatever the periodic sweep has reached.
+ */
+struct conn *flow_lookup(struct flow_table *t, const struct flow_key *key, uint64_t now_ns);
 
 /*
  * Add a new connection for key, first seen at ts_ns, with a fresh id. If the
- * table is at its cap, the least recently used connection is ended first with
+ * table is at its cap, the least recently active connection (approximately:
+ * the oldest head of the lazy lists, see flow.c) is ended first with
  * END_EVICTED. Returns NULL only when memory runs out.
  */
 struct conn *flow_insert(struct flow_table *t, const struct flow_key *key, uint64_t ts_ns);
 
-/* Record activity at ts_ns and file the connection under class cls (most recent). */
+/* Record activity at ts_ns and file the connection under class cls. */
 void flow_touch(struct flow_table *t, struct conn *c, uint64_t ts_ns, enum flow_class cls);
 
 /* Hand c to on_end with why, then remove and free it. */
 void flow_end(struct flow_table *t, struct conn *c, enum end_reason why);
 
-/* End (END_TIMEOUT) every connection idle longer than its class's timeout at now_ns. */
+/*
+ * Sweep: end (END_TIMEOUT) connections idle longer than their class's timeout
+ * at now_ns. Cheap enough to call per packet. A connection can be swept later
+ * than its exact expiry (never earlier); flow_lookup makes that invisible to
+ * the connection's records.
+ */
 void flow_expire(struct flow_table *t, uint64_t now_ns);
 
 /* End every remaining connection with why, oldest first. */

@@ -139,7 +139,7 @@ static void track_tcp(struct analyzer *a, const struct pkt *p)
 
 	flow_expire(&a->flows, p->ts_ns);
 	flow_key_from_pkt(p, &key, &sender);
-	struct conn *c = flow_lookup(&a->flows, &key);
+	struct conn *c = flow_lookup(&a->flows, &key, p->ts_ns);
 	if (c) {
 		enum conn_role from = sender == c->client_side ? ROLE_CLIENT : ROLE_SERVER;
 		if (tcp_syn_starts_new_connection(&c->tcp, p, from)) {

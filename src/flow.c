@@ -8,6 +8,27 @@
 #define HASH_NONFATAL_OOM 1
 #define uthash_nonfatal_oom(elt) (insert_oom = true)
 
+/* Lookup is the hot path: every bucket visited is a likely cache miss, so keep
+ * chains short (uthash doubles its buckets when one holds more than this)... */
+#define HASH_BKT_CAPACITY_THRESH 2
+/* ...and hash the fixed 40-byte key with a few multiplies instead of Jenkins. */
+#define HASH_FUNCTION(keyptr, keylen, hashv) ((hashv) = flow_key_hash(keyptr, keylen))
+
+#include <stdint.h>
+
+static inline uint32_t flow_key_hash(const void *key, size_t len)
+{
+	const unsigned char *p = key;
+	uint64_t h = 0x9e3779b97f4a7c15ull;
+	for (size_t i = 0; i + 8 <= len; i += 8) {
+		uint64_t w;
+		memcpy(&w, p + i, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	return (uint32_t)(h ^ (h >> 29));
+}
+
 #include "flow.h"
 
 #define NS_PER_SEC 1000000000ull
@@ -46,10 +67,17 @@ void flow_key_from_pkt(const struct pkt *p, struct flow_key *key, int *sender_si
 	*sender_side = s;
 }
 
-struct conn *flow_lookup(struct flow_table *t, const struct flow_key *key)
+static bool is_idle_past_timeout(const struct flow_table *t, const struct conn *c, uint64_t now_ns);
+
+struct conn *flow_lookup(struct flow_table *t, const struct flow_key *key, uint64_t now_ns)
 {
 	struct conn *c;
 	HASH_FIND(hh, t->by_key, key, sizeof(*key), c);
+	/* The lazy sweep may not have reached it yet: expiry must not depend on that. */
+	if (c && is_idle_past_timeout(t, c, now_ns)) {
+		flow_end(t, c, END_TIMEOUT);
+		c = NULL;
+	}
 	return c;
 }
 
@@ -67,10 +95,20 @@ static void lru_unlink(struct flow_table *t, struct conn *c)
 	c->lru_prev = c->lru_next = NULL;
 }
 
+/*
+ * Lists are lazy: a packet only updates ts_last_ns and never moves its
+ * connection (moving would touch two neighbours, i.e. two more cache misses
+ * per packet). Each list stays sorted by lru_stamp_ns, the time at which the
+ * connection was (re)queued; a head whose ts_last_ns has moved past its stamp
+ * is "stale" and is requeued at the tail when a sweep meets it.
+ */
 static void lru_append(struct flow_table *t, struct conn *c, enum flow_class cls)
 {
 	struct flow_lru *l = &t->lru[cls];
 	c->lru_class = (uint8_t)cls;
+	c->lru_stamp_ns = c->ts_last_ns;
+	if (l->tail && l->tail->lru_stamp_ns > c->lru_stamp_ns)
+		c->lru_stamp_ns = l->tail->lru_stamp_ns; /* keep the list sorted */
 	c->lru_prev = l->tail;
 	c->lru_next = NULL;
 	if (l->tail)
@@ -80,16 +118,38 @@ static void lru_append(struct flow_table *t, struct conn *c, enum flow_class cls
 	l->tail = c;
 }
 
-/* The least recently active connection over all classes (the heads' oldest). */
+static bool lru_is_stale(const struct conn *c)
+{
+	return c->ts_last_ns > c->lru_stamp_ns;
+}
+
+/* The head of a class list once stale heads have been requeued. */
+static struct conn *lru_fresh_head(struct flow_table *t, int cls)
+{
+	struct conn *h;
+	while ((h = t->lru[cls].head) && lru_is_stale(h)) {
+		lru_unlink(t, h);
+		lru_append(t, h, (enum flow_class)cls);
+	}
+	return h;
+}
+
+/* The least recently active connection: the oldest of the classes' fresh heads. */
 static struct conn *lru_oldest(struct flow_table *t)
 {
 	struct conn *oldest = NULL;
 	for (int k = 0; k < FLOW_CLASS__COUNT; k++) {
-		struct conn *h = t->lru[k].head;
+		struct conn *h = lru_fresh_head(t, k);
 		if (h && (!oldest || h->ts_last_ns < oldest->ts_last_ns))
 			oldest = h;
 	}
 	return oldest;
+}
+
+static bool is_idle_past_timeout(const struct flow_table *t, const struct conn *c, uint64_t now_ns)
+{
+	uint64_t timeout = t->cfg.timeout_ns[c->lru_class];
+	return timeout && now_ns > c->ts_last_ns && now_ns - c->ts_last_ns > timeout;
 }
 
 struct conn *flow_insert(struct flow_table *t, const struct flow_key *key, uint64_t ts_ns)
@@ -123,8 +183,10 @@ void flow_touch(struct flow_table *t, struct conn *c, uint64_t ts_ns, enum flow_
 	/* Timestamps can go backwards in a capture; last-seen never does. */
 	if (ts_ns > c->ts_last_ns)
 		c->ts_last_ns = ts_ns;
-	lru_unlink(t, c);
-	lru_append(t, c, cls);
+	if (c->lru_class != cls) {
+		lru_unlink(t, c);
+		lru_append(t, c, cls);
+	}
 }
 
 /* The one place a connection is freed: outputs see it first. */
@@ -141,11 +203,8 @@ void flow_end(struct flow_table *t, struct conn *c, enum end_reason why)
 void flow_expire(struct flow_table *t, uint64_t now_ns)
 {
 	for (int k = 0; k < FLOW_CLASS__COUNT; k++) {
-		uint64_t timeout = t->cfg.timeout_ns[k];
-		if (!timeout)
-			continue;
 		struct conn *h;
-		while ((h = t->lru[k].head) && now_ns > h->ts_last_ns && now_ns - h->ts_last_ns > timeout)
+		while ((h = lru_fresh_head(t, k)) && is_idle_past_timeout(t, h, now_ns))
 			flow_end(t, h, END_TIMEOUT);
 	}
 }

@@ -1,0 +1,881 @@
+/* report.c - the report writer: connection records and the summary as text, CSV or JSON Lines. */
+#include "report.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode.h"
+#include "record.h"
+
+/*
+ * The report is on the output hot path (one line per connection, 100k+ per
+ * capture), so nothing here goes through printf: every line is assembled in
+ * one fixed buffer with hand-rolled integer formatting and leaves with one
+ * fwrite per REPORT_BUF_SIZE bytes. Times are integer nanoseconds throughout
+ * and are printed from integers, never through a double. A failed or short
+ * fwrite (and ferror on the stream) is remembered and surfaces as -1 from
+ * report_close.
+ */
+#define REPORT_BUF_SIZE 65536
+
+/* Room for an address as text: INET6_ADDRSTRLEN (46) plus brackets, port, '?'. */
+#define ADDR_TEXT_MAX 64
+
+/* Longest u64 in decimal is 20 digits; a time adds '.' and 9 digits. */
+#define U64_TEXT_MAX 20
+#define TS_TEXT_MAX (U64_TEXT_MAX + 1 + 9)
+
+#define NS_PER_SEC 1000000000u
+#define NS_PER_MS 1000000u
+
+struct report {
+	FILE *out;
+	enum report_format fmt;
+	bool write_failed;
+	size_t len;
+	char buf[REPORT_BUF_SIZE];
+};
+
+/* ---- the output buffer ---- */
+
+static void flush_buf(struct report *r)
+{
+	if (r->len > 0 && fwrite(r->buf, 1, r->len, r->out) != r->len)
+		r->write_failed = true;
+	r->len = 0;
+}
+
+/* Make room for n (at most REPORT_BUF_SIZE) bytes; returns where to write them. */
+static char *reserve(struct report *r, size_t n)
+{
+	if (n > REPORT_BUF_SIZE - r->len)
+		flush_buf(r);
+	return r->buf + r->len;
+}
+
+static void put_bytes(struct report *r, const char *s, size_t n)
+{
+	if (n > REPORT_BUF_SIZE - r->len) {
+		flush_buf(r);
+		if (n > REPORT_BUF_SIZE) {
+			if (fwrite(s, 1, n, r->out) != n)
+				r->write_failed = true;
+			return;
+		}
+	}
+	memcpy(r->buf + r->len, s, n);
+	r->len += n;
+}
+
+static void put_char(struct report *r, char c)
+{
+	if (r->len == REPORT_BUF_SIZE)
+		flush_buf(r);
+	r->buf[r->len++] = c;
+}
+
+static void put_str(struct report *r, const char *s)
+{
+	put_bytes(r, s, strlen(s));
+}
+
+/* Append a string literal without a strlen at run time. */
+#define PUT_LIT(r, lit) put_bytes((r), "" lit, sizeof(lit) - 1)
+
+static void put_spaces(struct report *r, size_t n)
+{
+	static const char spaces[32] = "                                ";
+
+	while (n > 0) {
+		size_t k = n < sizeof(spaces) ? n : sizeof(spaces);
+
+		put_bytes(r, spaces, k);
+		n -= k;
+	}
+}
+
+/* ---- numbers and times, from integers ---- */
+
+/* Write v in decimal at dst (U64_TEXT_MAX bytes, not terminated); returns the length. */
+static size_t fmt_u64(char *dst, uint64_t v)
+{
+	char tmp[U64_TEXT_MAX];
+	size_t n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	for (size_t i = 0; i < n; i++)
+		dst[i] = tmp[n - 1 - i];
+	return n;
+}
+
+/* Write v as exactly `digits` decimal digits, zero-padded (v must fit). */
+static void fmt_fixed(char *dst, uint64_t v, size_t digits)
+{
+	while (digits > 0) {
+		dst[--digits] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
+/* Nanoseconds as "<seconds>.<9 digits>" at dst (TS_TEXT_MAX bytes); returns the length. */
+static size_t fmt_ts(char *dst, uint64_t ns)
+{
+	size_t n = fmt_u64(dst, ns / NS_PER_SEC);
+
+	dst[n++] = '.';
+	fmt_fixed(dst + n, ns % NS_PER_SEC, 9);
+	return n + 9;
+}
+
+/* Numbers are formatted straight into the output buffer. */
+static void put_u64(struct report *r, uint64_t v)
+{
+	r->len += fmt_u64(reserve(r, U64_TEXT_MAX), v);
+}
+
+static void put_ts(struct report *r, uint64_t ns)
+{
+	r->len += fmt_ts(reserve(r, TS_TEXT_MAX), ns);
+}
+
+static void put_bool(struct report *r, bool b)
+{
+	if (b)
+		PUT_LIT(r, "true");
+	else
+		PUT_LIT(r, "false");
+}
+
+/* Timestamps can go backwards: a negative span is reported as 0. */
+static uint64_t span_ns(uint64_t first, uint64_t last)
+{
+	return last >= first ? last - first : 0;
+}
+
+/* ---- strings from outside (warnings): UTF-8 check and escaping ---- */
+
+/*
+ * Length of the well-formed UTF-8 sequence starting at s (RFC 3629 section 4:
+ * no overlong forms, no surrogates, nothing above U+10FFFF), or 0 if s does
+ * not start one. avail counts the bytes left in the string.
+ */
+static size_t utf8_seq_len(const unsigned char *s, size_t avail)
+{
+	unsigned char c = s[0];
+	unsigned char lo = 0x80, hi = 0xBF; /* allowed range of the second byte */
+	size_t n;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF) {
+		n = 2;
+	} else if (c == 0xE0) {
+		n = 3;
+		lo = 0xA0;
+	} else if (c == 0xED) {
+		n = 3;
+		hi = 0x9F;
+	} else if (c >= 0xE1 && c <= 0xEF) {
+		n = 3;
+	} else if (c == 0xF0) {
+		n = 4;
+		lo = 0x90;
+	} else if (c == 0xF4) {
+		n = 4;
+		hi = 0x8F;
+	} else if (c >= 0xF1 && c <= 0xF3) {
+		n = 4;
+	} else {
+		return 0;
+	}
+	if (avail < n || s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+	return n;
+}
+
+static const char hex_digits[16] = "0123456789abcdef";
+
+/* A C1 control (U+0080..U+009F) in UTF-8 is 0xC2 0x80..0x9F: a terminal may act on it. */
+static bool is_c1_control(const unsigned char *s, size_t seq_len)
+{
+	return seq_len == 2 && s[0] == 0xC2 && s[1] <= 0x9F;
+}
+
+static void put_json_u00(struct report *r, unsigned char b)
+{
+	char esc[6] = { '\\', 'u', '0', '0', hex_digits[b >> 4], hex_digits[b & 15] };
+
+	put_bytes(r, esc, sizeof(esc));
+}
+
+/*
+ * Write s as a JSON string, quotes included (RFC 8259 section 7). '"' and '\'
+ * are escaped, control characters become \b \f \n \r \t or \u00XX, and so do
+ * DEL and the C1 controls U+0080..U+009F so that a terminal showing the
+ * output never receives a control sequence. Our choice for bytes that are not
+ * well-formed UTF-8: each becomes \u00XX of the byte value (its Latin-1
+ * reading), so the byte value survives and the output stays valid JSON; a
+ * reader cannot tell such a byte from the code point U+00XX sent as UTF-8.
+ */
+static void put_json_string(struct report *r, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t left = strlen(str);
+
+	put_char(r, '"');
+	while (left > 0) {
+		unsigned char c = *s;
+		size_t n = utf8_seq_len(s, left);
+
+		if (n == 0) {
+			put_json_u00(r, c);
+			n = 1;
+		} else if (is_c1_control(s, n)) {
+			put_json_u00(r, s[1]);
+		} else if (c == '"' || c == '\\') {
+			char esc[2] = { '\\', (char)c };
+
+			put_bytes(r, esc, 2);
+		} else if (c == '\b') {
+			PUT_LIT(r, "\\b");
+		} else if (c == '\f') {
+			PUT_LIT(r, "\\f");
+		} else if (c == '\n') {
+			PUT_LIT(r, "\\n");
+		} else if (c == '\r') {
+			PUT_LIT(r, "\\r");
+		} else if (c == '\t') {
+			PUT_LIT(r, "\\t");
+		} else if (c < 0x20 || c == 0x7F) {
+			put_json_u00(r, c);
+		} else {
+			put_bytes(r, (const char *)s, n);
+		}
+		s += n;
+		left -= n;
+	}
+	put_char(r, '"');
+}
+
+/*
+ * Write s for a human (text report, CSV comment line) on one line: '\' as
+ * "\\", newline, CR and tab as \n \r \t, other control bytes (C0, DEL, the
+ * two bytes of a UTF-8 C1 control) and bytes that are not well-formed UTF-8
+ * as \xNN. With double_quotes, '"' is doubled as inside an RFC 4180 field.
+ */
+static void put_text_string(struct report *r, const char *str, bool double_quotes)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t left = strlen(str);
+
+	while (left > 0) {
+		unsigned char c = *s;
+		size_t n = utf8_seq_len(s, left);
+
+		if (n == 0 || is_c1_control(s, n) || (c < 0x20 && c != '\n' && c != '\r' && c != '\t') ||
+		    c == 0x7F) {
+			if (n == 0)
+				n = 1;
+			for (size_t i = 0; i < n; i++) {
+				char esc[4] = { '\\', 'x', hex_digits[s[i] >> 4], hex_digits[s[i] & 15] };
+
+				put_bytes(r, esc, sizeof(esc));
+			}
+		} else if (c == '\\') {
+			PUT_LIT(r, "\\\\");
+		} else if (c == '\n') {
+			PUT_LIT(r, "\\n");
+		} else if (c == '\r') {
+			PUT_LIT(r, "\\r");
+		} else if (c == '\t') {
+			PUT_LIT(r, "\\t");
+		} else if (c == '"' && double_quotes) {
+			PUT_LIT(r, "\"\"");
+		} else {
+			put_bytes(r, (const char *)s, n);
+		}
+		s += n;
+		left -= n;
+	}
+}
+
+/*
+ * Write s as one CSV field (RFC 4180 section 2): in double quotes, with inner
+ * quotes doubled, if it contains a comma, a quote, CR or LF; as it is
+ * otherwise.
+ */
+static void put_csv_field(struct report *r, const char *s)
+{
+	if (strpbrk(s, ",\"\r\n") == NULL) {
+		put_str(r, s);
+		return;
+	}
+	put_char(r, '"');
+	for (; *s != '\0'; s++) {
+		if (*s == '"')
+			put_char(r, '"');
+		put_char(r, *s);
+	}
+	put_char(r, '"');
+}
+
+/* ---- decode outcomes in the summary ---- */
+
+/*
+ * The summary lists every error outcome of decode.h in enum order, zeros
+ * included. bad_tcp_option is listed even if decode_status_is_error() says
+ * otherwise: the segment is still tracked, but the option was malformed.
+ */
+static bool summary_lists_status(enum decode_status s)
+{
+	return s == DECODE_BAD_TCP_OPTION || decode_status_is_error(s);
+}
+
+/* ---- text ---- */
+
+struct text_col {
+	const char *title;
+	unsigned width; /* 0: last column, not padded */
+	bool right;
+};
+
+/*
+ * Widths: an IPv4 row with ordinary counters fits about 120 columns. A value
+ * wider than its column (long IPv6 address, huge counter) is written whole
+ * and widens its own row only.
+ */
+enum { COL_ID, COL_START, COL_DUR, COL_CLIENT, COL_SERVER, COL_C2S_PKTS, COL_C2S_BYTES,
+       COL_S2C_PKTS, COL_S2C_BYTES, COL_END, COL__COUNT };
+
+static const struct text_col text_cols[COL__COUNT] = {
+	[COL_ID] = { "ID", 6, true },
+	[COL_START] = { "START", 12, false },
+	[COL_DUR] = { "DUR", 8, true },
+	[COL_CLIENT] = { "CLIENT", 22, false },   /* 255.255.255.255:65535? */
+	[COL_SERVER] = { "SERVER", 21, false },
+	[COL_C2S_PKTS] = { "C>S PKTS", 8, true },
+	[COL_C2S_BYTES] = { "C>S BYTES", 10, true },
+	[COL_S2C_PKTS] = { "S>C PKTS", 8, true },
+	[COL_S2C_BYTES] = { "S>C BYTES", 10, true },
+	[COL_END] = { "END", 0, false },
+};
+
+/* Write one cell of column col, then the separator (or the newline after the last). */
+static void put_cell(struct report *r, int col, const char *s, size_t n)
+{
+	const struct text_col *c = &text_cols[col];
+	size_t pad = n < c->width ? c->width - n : 0;
+
+	if (c->right)
+		put_spaces(r, pad);
+	put_bytes(r, s, n);
+	if (col == COL__COUNT - 1) {
+		put_char(r, '\n');
+		return;
+	}
+	if (!c->right)
+		put_spaces(r, pad);
+	put_char(r, ' ');
+}
+
+static void put_cell_u64(struct report *r, int col, uint64_t v)
+{
+	char tmp[U64_TEXT_MAX];
+
+	put_cell(r, col, tmp, fmt_u64(tmp, v));
+}
+
+static void text_header(struct report *r)
+{
+	for (int col = 0; col < COL__COUNT; col++)
+		put_cell(r, col, text_cols[col].title, strlen(text_cols[col].title));
+}
+
+/* UTC time of day of ns as "HH:MM:SS.mmm" (12 bytes, milliseconds truncated). */
+static size_t fmt_time_of_day(char *dst, uint64_t ns)
+{
+	uint64_t sec = ns / NS_PER_SEC % 86400;
+
+	fmt_fixed(dst, sec / 3600, 2);
+	dst[2] = ':';
+	fmt_fixed(dst + 3, sec / 60 % 60, 2);
+	dst[5] = ':';
+	fmt_fixed(dst + 6, sec % 60, 2);
+	dst[8] = '.';
+	fmt_fixed(dst + 9, ns % NS_PER_SEC / NS_PER_MS, 3);
+	return 12;
+}
+
+/* Seconds with 3 decimals, rounded to the nearest millisecond (half up). */
+static size_t fmt_seconds_ms(char *dst, uint64_t ns)
+{
+	uint64_t ms = ns / NS_PER_MS + (ns % NS_PER_MS >= NS_PER_MS / 2);
+	size_t n = fmt_u64(dst, ms / 1000);
+
+	dst[n++] = '.';
+	fmt_fixed(dst + n, ms % 1000, 3);
+	return n + 3;
+}
+
+/* "ip:port", "[ip6]:port", with a trailing '?' when the direction was guessed. */
+static size_t fmt_endpoint_text(char *dst, const struct endpoint *e, int ip_version, bool guessed)
+{
+	char ip[ADDR_TEXT_MAX];
+	size_t n = 0, iplen;
+
+	endpoint_addr_str(e, ip_version, ip, sizeof(ip));
+	iplen = strlen(ip);
+	if (ip_version == 6)
+		dst[n++] = '[';
+	memcpy(dst + n, ip, iplen);
+	n += iplen;
+	if (ip_version == 6)
+		dst[n++] = ']';
+	dst[n++] = ':';
+	n += fmt_u64(dst + n, e->port);
+	if (guessed)
+		dst[n++] = '?';
+	return n;
+}
+
+static void text_conn(struct report *r, const struct conn_record *c)
+{
+	char tmp[ADDR_TEXT_MAX + U64_TEXT_MAX];
+	const char *end = end_reason_name(c->end_reason);
+
+	put_cell_u64(r, COL_ID, c->id);
+	put_cell(r, COL_START, tmp, fmt_time_of_day(tmp, c->ts_first_ns));
+	put_cell(r, COL_DUR, tmp, fmt_seconds_ms(tmp, span_ns(c->ts_first_ns, c->ts_last_ns)));
+	put_cell(r, COL_CLIENT, tmp,
+		 fmt_endpoint_text(tmp, &c->client, c->ip_version, c->direction_inferred));
+	put_cell(r, COL_SERVER, tmp, fmt_endpoint_text(tmp, &c->server, c->ip_version, false));
+	put_cell_u64(r, COL_C2S_PKTS, c->c2s.packets);
+	put_cell_u64(r, COL_C2S_BYTES, c->c2s.bytes);
+	put_cell_u64(r, COL_S2C_PKTS, c->s2c.packets);
+	put_cell_u64(r, COL_S2C_BYTES, c->s2c.bytes);
+	put_cell(r, COL_END, end, strlen(end));
+}
+
+/* Days since 1970-01-01 to a civil date (proleptic Gregorian; H. Hinnant's days_to_civil). */
+static void civil_from_days(uint64_t days, uint64_t *y, unsigned *m, unsigned *d)
+{
+	uint64_t z = days + 719468; /* days since 0000-03-01 */
+	uint64_t era = z / 146097;
+	uint64_t doe = z - era * 146097;                                   /* [0, 146096] */
+	uint64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* [0, 399] */
+	uint64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);             /* [0, 365] */
+	uint64_t mp = (5 * doy + 2) / 153;                                  /* March = 0 */
+
+	*d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+/* "YYYY-MM-DD HH:MM:SS.nnnnnnnnn" in UTC. */
+static void put_utc_datetime(struct report *r, uint64_t ns)
+{
+	char tmp[U64_TEXT_MAX + 32];
+	uint64_t sec = ns / NS_PER_SEC, year;
+	unsigned month, day;
+	size_t n;
+
+	civil_from_days(sec / 86400, &year, &month, &day);
+	n = fmt_u64(tmp, year);
+	tmp[n++] = '-';
+	fmt_fixed(tmp + n, month, 2);
+	n += 2;
+	tmp[n++] = '-';
+	fmt_fixed(tmp + n, day, 2);
+	n += 2;
+	tmp[n++] = ' ';
+	fmt_fixed(tmp + n, sec % 86400 / 3600, 2);
+	tmp[n + 2] = ':';
+	fmt_fixed(tmp + n + 3, sec % 3600 / 60, 2);
+	tmp[n + 5] = ':';
+	fmt_fixed(tmp + n + 6, sec % 60, 2);
+	tmp[n + 8] = '.';
+	fmt_fixed(tmp + n + 9, ns % NS_PER_SEC, 9);
+	put_bytes(r, tmp, n + 18);
+}
+
+static void put_kv(struct report *r, const char *sep, const char *key, uint64_t v)
+{
+	put_str(r, sep);
+	put_str(r, key);
+	put_char(r, '=');
+	put_u64(r, v);
+}
+
+static void text_summary(struct report *r, const struct summary_record *s)
+{
+	bool any = false;
+
+	PUT_LIT(r, "\nframes: ");
+	put_u64(r, s->frames);
+	PUT_LIT(r, " (");
+	put_u64(r, s->frame_bytes);
+	PUT_LIT(r, " bytes), TCP packets: ");
+	put_u64(r, s->tcp_packets);
+	PUT_LIT(r, ", connections: ");
+	put_u64(r, s->connections);
+	if (s->live)
+		PUT_LIT(r, "\nsource: live capture\ntime: ");
+	else
+		PUT_LIT(r, "\nsource: capture file\ntime: ");
+	if (s->frames == 0) {
+		PUT_LIT(r, "no frames");
+	} else {
+		put_utc_datetime(r, s->ts_first_ns);
+		PUT_LIT(r, " to ");
+		put_utc_datetime(r, s->ts_last_ns);
+		PUT_LIT(r, " UTC (");
+		put_ts(r, span_ns(s->ts_first_ns, s->ts_last_ns));
+		PUT_LIT(r, " s)");
+	}
+	put_kv(r, "\nnot TCP: ", "not_ip", s->status[DECODE_NOT_IP]);
+	put_kv(r, " ", "not_tcp", s->status[DECODE_NOT_TCP]);
+	put_kv(r, " ", "ip_fragments", s->status[DECODE_IP_FRAGMENT]);
+	PUT_LIT(r, "\ndecode errors:");
+	for (int i = 0; i < DECODE__COUNT; i++) {
+		if (summary_lists_status((enum decode_status)i) && s->status[i] != 0) {
+			put_kv(r, " ", decode_status_name((enum decode_status)i), s->status[i]);
+			any = true;
+		}
+	}
+	if (!any)
+		PUT_LIT(r, " none");
+	PUT_LIT(r, "\nended:");
+	for (int i = 0; i < END__COUNT; i++)
+		put_kv(r, " ", end_reason_name((enum end_reason)i), s->end_reasons[i]);
+	PUT_LIT(r, "\npeak flows: ");
+	put_u64(r, s->peak_flows);
+	PUT_LIT(r, " (cap ");
+	put_u64(r, s->max_flows);
+	PUT_LIT(r, ")\n");
+	if (s->have_pcap_stats) {
+		put_kv(r, "pcap: ", "received", s->pcap_received);
+		put_kv(r, " ", "dropped", s->pcap_dropped);
+		put_kv(r, " ", "if_dropped", s->pcap_if_dropped);
+		put_char(r, '\n');
+	}
+	if (s->input_warning != NULL) {
+		PUT_LIT(r, "warning: ");
+		put_text_string(r, s->input_warning, false);
+		put_char(r, '\n');
+	}
+}
+
+/* ---- CSV ---- */
+
+static void csv_header(struct report *r)
+{
+	PUT_LIT(r, "id,ts_first,ts_last,duration,ip_version,client_ip,client_port,server_ip,"
+		   "server_port,direction_inferred,end_reason,c2s_packets,c2s_bytes,"
+		   "c2s_payload_bytes,s2c_packets,s2c_bytes,s2c_payload_bytes\n");
+}
+
+static void csv_endpoint(struct report *r, const struct endpoint *e, int ip_version)
+{
+	char ip[ADDR_TEXT_MAX];
+
+	endpoint_addr_str(e, ip_version, ip, sizeof(ip));
+	put_csv_field(r, ip);
+	put_char(r, ',');
+	put_u64(r, e->port);
+	put_char(r, ',');
+}
+
+static void csv_dir(struct report *r, const struct dir_stats *d)
+{
+	put_u64(r, d->packets);
+	put_char(r, ',');
+	put_u64(r, d->bytes);
+	put_char(r, ',');
+	put_u64(r, d->payload_bytes);
+}
+
+static void csv_conn(struct report *r, const struct conn_record *c)
+{
+	put_u64(r, c->id);
+	put_char(r, ',');
+	put_ts(r, c->ts_first_ns);
+	put_char(r, ',');
+	put_ts(r, c->ts_last_ns);
+	put_char(r, ',');
+	put_ts(r, span_ns(c->ts_first_ns, c->ts_last_ns));
+	put_char(r, ',');
+	put_u64(r, c->ip_version);
+	put_char(r, ',');
+	csv_endpoint(r, &c->client, c->ip_version);
+	csv_endpoint(r, &c->server, c->ip_version);
+	put_bool(r, c->direction_inferred);
+	put_char(r, ',');
+	put_csv_field(r, end_reason_name(c->end_reason));
+	put_char(r, ',');
+	csv_dir(r, &c->c2s);
+	put_char(r, ',');
+	csv_dir(r, &c->s2c);
+	put_char(r, '\n');
+}
+
+/*
+ * The summary follows the rows as comment lines ("# ...", skipped by readers
+ * such as pandas.read_csv(comment='#')): one "# summary key=value ..." line
+ * with the JSON names, then "# warning=..." when there is one. The warning is
+ * kept on its line by the text escapes (\n, \xNN) and quoted as an RFC 4180
+ * field when it holds a comma or a quote.
+ */
+static void csv_summary(struct report *r, const struct summary_record *s)
+{
+	PUT_LIT(r, "# summary ts_first=");
+	put_ts(r, s->ts_first_ns);
+	PUT_LIT(r, " ts_last=");
+	put_ts(r, s->ts_last_ns);
+	PUT_LIT(r, " duration=");
+	put_ts(r, span_ns(s->ts_first_ns, s->ts_last_ns));
+	put_kv(r, " ", "frames", s->frames);
+	put_kv(r, " ", "frame_bytes", s->frame_bytes);
+	put_kv(r, " ", "tcp_packets", s->tcp_packets);
+	put_kv(r, " ", "not_ip", s->status[DECODE_NOT_IP]);
+	put_kv(r, " ", "not_tcp", s->status[DECODE_NOT_TCP]);
+	put_kv(r, " ", "ip_fragments", s->status[DECODE_IP_FRAGMENT]);
+	for (int i = 0; i < DECODE__COUNT; i++) {
+		if (summary_lists_status((enum decode_status)i)) {
+			PUT_LIT(r, " decode_error.");
+			put_kv(r, "", decode_status_name((enum decode_status)i), s->status[i]);
+		}
+	}
+	put_kv(r, " ", "connections", s->connections);
+	for (int i = 0; i < END__COUNT; i++) {
+		PUT_LIT(r, " end_reason.");
+		put_kv(r, "", end_reason_name((enum end_reason)i), s->end_reasons[i]);
+	}
+	put_kv(r, " ", "peak_flows", s->peak_flows);
+	put_kv(r, " ", "max_flows", s->max_flows);
+	PUT_LIT(r, " live=");
+	put_bool(r, s->live);
+	if (s->have_pcap_stats) {
+		put_kv(r, " ", "pcap.received", s->pcap_received);
+		put_kv(r, " ", "pcap.dropped", s->pcap_dropped);
+		put_kv(r, " ", "pcap.if_dropped", s->pcap_if_dropped);
+	}
+	put_char(r, '\n');
+	if (s->input_warning != NULL) {
+		bool quote = strpbrk(s->input_warning, ",\"") != NULL;
+
+		PUT_LIT(r, "# warning=");
+		if (quote)
+			put_char(r, '"');
+		put_text_string(r, s->input_warning, quote);
+		if (quote)
+			put_char(r, '"');
+		put_char(r, '\n');
+	}
+}
+
+/* ---- JSON Lines ---- */
+
+static void json_endpoint(struct report *r, const struct endpoint *e, int ip_version)
+{
+	char ip[ADDR_TEXT_MAX];
+
+	endpoint_addr_str(e, ip_version, ip, sizeof(ip)); /* digits, '.', ':' only */
+	PUT_LIT(r, "{\"ip\":\"");
+	put_str(r, ip);
+	PUT_LIT(r, "\",\"port\":");
+	put_u64(r, e->port);
+	put_char(r, '}');
+}
+
+static void json_dir(struct report *r, const struct dir_stats *d)
+{
+	PUT_LIT(r, "{\"packets\":");
+	put_u64(r, d->packets);
+	PUT_LIT(r, ",\"bytes\":");
+	put_u64(r, d->bytes);
+	PUT_LIT(r, ",\"payload_bytes\":");
+	put_u64(r, d->payload_bytes);
+	put_char(r, '}');
+}
+
+/* ,"key":N */
+static void json_num(struct report *r, const char *key, uint64_t v)
+{
+	PUT_LIT(r, ",\"");
+	put_str(r, key);
+	PUT_LIT(r, "\":");
+	put_u64(r, v);
+}
+
+static void json_times(struct report *r, uint64_t first, uint64_t last)
+{
+	PUT_LIT(r, ",\"ts_first\":");
+	put_ts(r, first);
+	PUT_LIT(r, ",\"ts_last\":");
+	put_ts(r, last);
+	PUT_LIT(r, ",\"duration\":");
+	put_ts(r, span_ns(first, last));
+}
+
+static void json_conn(struct report *r, const struct conn_record *c)
+{
+	PUT_LIT(r, "{\"type\":\"conn\"");
+	json_num(r, "id", c->id);
+	json_times(r, c->ts_first_ns, c->ts_last_ns);
+	json_num(r, "ip_version", c->ip_version);
+	PUT_LIT(r, ",\"client\":");
+	json_endpoint(r, &c->client, c->ip_version);
+	PUT_LIT(r, ",\"server\":");
+	json_endpoint(r, &c->server, c->ip_version);
+	PUT_LIT(r, ",\"direction_inferred\":");
+	put_bool(r, c->direction_inferred);
+	PUT_LIT(r, ",\"end_reason\":");
+	put_json_string(r, end_reason_name(c->end_reason));
+	PUT_LIT(r, ",\"c2s\":");
+	json_dir(r, &c->c2s);
+	PUT_LIT(r, ",\"s2c\":");
+	json_dir(r, &c->s2c);
+	PUT_LIT(r, "}\n");
+}
+
+static void json_summary(struct report *r, const struct summary_record *s)
+{
+	const char *sep = "";
+
+	PUT_LIT(r, "{\"type\":\"summary\"");
+	json_times(r, s->ts_first_ns, s->ts_last_ns);
+	json_num(r, "frames", s->frames);
+	json_num(r, "frame_bytes", s->frame_bytes);
+	json_num(r, "tcp_packets", s->tcp_packets);
+	json_num(r, "not_ip", s->status[DECODE_NOT_IP]);
+	json_num(r, "not_tcp", s->status[DECODE_NOT_TCP]);
+	json_num(r, "ip_fragments", s->status[DECODE_IP_FRAGMENT]);
+	PUT_LIT(r, ",\"decode_errors\":{");
+	for (int i = 0; i < DECODE__COUNT; i++) {
+		if (summary_lists_status((enum decode_status)i)) {
+			put_str(r, sep);
+			put_json_string(r, decode_status_name((enum decode_status)i));
+			put_char(r, ':');
+			put_u64(r, s->status[i]);
+			sep = ",";
+		}
+	}
+	put_char(r, '}');
+	json_num(r, "connections", s->connections);
+	PUT_LIT(r, ",\"end_reasons\":{");
+	for (int i = 0; i < END__COUNT; i++) {
+		if (i > 0)
+			put_char(r, ',');
+		put_json_string(r, end_reason_name((enum end_reason)i));
+		put_char(r, ':');
+		put_u64(r, s->end_reasons[i]);
+	}
+	put_char(r, '}');
+	json_num(r, "peak_flows", s->peak_flows);
+	json_num(r, "max_flows", s->max_flows);
+	PUT_LIT(r, ",\"live\":");
+	put_bool(r, s->live);
+	if (s->have_pcap_stats) {
+		PUT_LIT(r, ",\"pcap\":{\"received\":");
+		put_u64(r, s->pcap_received);
+		json_num(r, "dropped", s->pcap_dropped);
+		json_num(r, "if_dropped", s->pcap_if_dropped);
+		put_char(r, '}');
+	}
+	if (s->input_warning != NULL) {
+		PUT_LIT(r, ",\"warning\":");
+		put_json_string(r, s->input_warning);
+	}
+	PUT_LIT(r, "}\n");
+}
+
+/* ---- the public interface ---- */
+
+bool report_format_parse(const char *name, enum report_format *out)
+{
+	static const struct {
+		const char *name;
+		enum report_format fmt;
+	} formats[] = {
+		{ "text", REPORT_TEXT },
+		{ "csv", REPORT_CSV },
+		{ "json", REPORT_JSON },
+	};
+
+	if (name == NULL)
+		return false;
+	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+		if (strcmp(name, formats[i].name) == 0) {
+			*out = formats[i].fmt;
+			return true;
+		}
+	}
+	return false;
+}
+
+struct report *report_open(FILE *out, enum report_format fmt)
+{
+	struct report *r = malloc(sizeof(*r));
+
+	if (r == NULL)
+		return NULL;
+	r->out = out;
+	r->fmt = fmt;
+	r->write_failed = false;
+	r->len = 0;
+	if (fmt == REPORT_TEXT)
+		text_header(r);
+	else if (fmt == REPORT_CSV)
+		csv_header(r);
+	return r;
+}
+
+void report_conn(struct report *r, const struct conn_record *c)
+{
+	switch (r->fmt) {
+	case REPORT_TEXT:
+		text_conn(r, c);
+		break;
+	case REPORT_CSV:
+		csv_conn(r, c);
+		break;
+	case REPORT_JSON:
+		json_conn(r, c);
+		break;
+	}
+}
+
+void report_summary(struct report *r, const struct summary_record *s)
+{
+	switch (r->fmt) {
+	case REPORT_TEXT:
+		text_summary(r, s);
+		break;
+	case REPORT_CSV:
+		csv_summary(r, s);
+		break;
+	case REPORT_JSON:
+		json_summary(r, s);
+		break;
+	}
+}
+
+int report_close(struct report *r)
+{
+	int rc;
+
+	if (r == NULL)
+		return 0;
+	flush_buf(r);
+	if (fflush(r->out) != 0 || ferror(r->out))
+		r->write_failed = true;
+	rc = r->write_failed ? -1 : 0;
+	free(r);
+	return rc;
+}

@@ -1,0 +1,754 @@
+/* check_report.c - the report writer (text, CSV, JSON Lines) and record.c's names and addresses. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "record.h"
+#include "report.h"
+#include "suites.h"
+
+/*
+ * Every expected string below was worked out by hand from the record fields:
+ * 1700000000 s is 2023-11-14 22:13:20 UTC (1700000000 mod 86400 = 80000 s =
+ * 22:13:20), 951782400 s is 2000-02-29 00:00:00 UTC (both checked with
+ * `date -u -d @N`), and UINT64_MAX ns is 18446744073.709551615 s.
+ */
+
+#define TS_BASE 1700000000000000000ull /* 2023-11-14 22:13:20 UTC */
+
+static void set_v4(struct endpoint *e, uint8_t a, uint8_t b, uint8_t c, uint8_t d, uint16_t port)
+{
+	memset(e, 0, sizeof(*e));
+	e->addr[10] = 0xff;
+	e->addr[11] = 0xff;
+	e->addr[12] = a;
+	e->addr[13] = b;
+	e->addr[14] = c;
+	e->addr[15] = d;
+	e->port = port;
+}
+
+static void set_v6(struct endpoint *e, const uint16_t groups[8], uint16_t port)
+{
+	memset(e, 0, sizeof(*e));
+	for (int i = 0; i < 8; i++) {
+		e->addr[2 * i] = (uint8_t)(groups[i] >> 8);
+		e->addr[2 * i + 1] = (uint8_t)groups[i];
+	}
+	e->port = port;
+}
+
+/* IPv4, handshake seen, closed: 10.0.0.1:40000 -> 10.0.0.2:80 for 250 ms. */
+static struct conn_record conn_v4(void)
+{
+	struct conn_record c;
+
+	memset(&c, 0, sizeof(c));
+	c.id = 1;
+	c.ts_first_ns = TS_BASE + 1;
+	c.ts_last_ns = TS_BASE + 250000001;
+	c.ip_version = 4;
+	c.end_reason = END_CLOSED;
+	set_v4(&c.client, 10, 0, 0, 1, 40000);
+	set_v4(&c.server, 10, 0, 0, 2, 80);
+	c.c2s = (struct dir_stats){ .packets = 5, .bytes = 400, .payload_bytes = 100 };
+	c.s2c = (struct dir_stats){ .packets = 4, .bytes = 300, .payload_bytes = 0 };
+	return c;
+}
+
+/*
+ * IPv6, direction guessed, still open at end of input. The client address
+ * 2001:db8:0:0:1:0:0:1 has two equal zero runs: RFC 5952 section 4.2.3
+ * shortens the first, giving 2001:db8::1:0:0:1. Times straddle a second
+ * boundary: 22:14:19.999999999 to 22:14:21.000000001 is 1.000000002 s.
+ */
+static struct conn_record conn_v6(void)
+{
+	static const uint16_t client[8] = { 0x2001, 0x0db8, 0, 0, 1, 0, 0, 1 };
+	static const uint16_t server[8] = { 0x2001, 0x0db8, 0, 0, 0, 0, 0, 0x80 };
+	struct conn_record c;
+
+	memset(&c, 0, sizeof(c));
+	c.id = 2;
+	c.ts_first_ns = TS_BASE + 59999999999ull;
+	c.ts_last_ns = TS_BASE + 61000000001ull;
+	c.ip_version = 6;
+	c.direction_inferred = true;
+	c.end_reason = END_END_OF_INPUT;
+	set_v6(&c.client, client, 51234);
+	set_v6(&c.server, server, 443);
+	c.c2s = (struct dir_stats){ .packets = 3, .bytes = 180, .payload_bytes = 0 };
+	return c;
+}
+
+/* Every counter at its limit: UINT64_MAX (and ports 0/65535). */
+static struct conn_record conn_max(void)
+{
+	struct conn_record c;
+
+	memset(&c, 0, sizeof(c));
+	c.id = UINT64_MAX;
+	c.ts_first_ns = 0;
+	c.ts_last_ns = UINT64_MAX;
+	c.ip_version = 4;
+	c.end_reason = END_REUSED;
+	set_v4(&c.client, 255, 255, 255, 255, 65535);
+	set_v4(&c.server, 0, 0, 0, 0, 0);
+	c.c2s = (struct dir_stats){ UINT64_MAX, UINT64_MAX, UINT64_MAX };
+	c.s2c = (struct dir_stats){ UINT64_MAX, UINT64_MAX, UINT64_MAX };
+	return c;
+}
+
+/*
+ * 12 frames: 9 TCP (two of them with a malformed option, still tracked), one
+ * ARP, one UDP, one TCP header cut short; 2 connections.
+ */
+static struct summary_record summary_file(void)
+{
+	struct summary_record s;
+
+	memset(&s, 0, sizeof(s));
+	s.ts_first_ns = TS_BASE + 1;
+	s.ts_last_ns = TS_BASE + 250000001;
+	s.frames = 12;
+	s.frame_bytes = 1500;
+	s.tcp_packets = 9;
+	s.status[DECODE_OK] = 9;
+	s.status[DECODE_NOT_IP] = 1;
+	s.status[DECODE_NOT_TCP] = 1;
+	s.status[DECODE_TRUNC_TCP] = 1;
+	s.status[DECODE_BAD_TCP_OPTION] = 2;
+	s.connections = 2;
+	s.end_reasons[END_CLOSED] = 1;
+	s.end_reasons[END_END_OF_INPUT] = 1;
+	s.peak_flows = 2;
+	s.max_flows = 1000000;
+	return s;
+}
+
+/* The same, captured live with drop counters and a warning. */
+static struct summary_record summary_live(void)
+{
+	struct summary_record s = summary_file();
+
+	s.live = true;
+	s.have_pcap_stats = true;
+	s.pcap_received = 100;
+	s.pcap_dropped = 3;
+	s.pcap_if_dropped = 0;
+	s.input_warning = "capture stopped, \"eth0\" went down";
+	return s;
+}
+
+/* Run the report over conns (and the summary, if s) into memory; returns the text, caller frees. */
+static char *render(enum report_format fmt, const struct conn_record *conns, size_t n,
+		    const struct summary_record *s)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	struct report *r;
+
+	ck_assert_ptr_nonnull(f);
+	r = report_open(f, fmt);
+	ck_assert_ptr_nonnull(r);
+	for (size_t i = 0; i < n; i++)
+		report_conn(r, &conns[i]);
+	if (s != NULL)
+		report_summary(r, s);
+	ck_assert_int_eq(report_close(r), 0);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_uint_eq(strlen(text), len); /* no NUL written */
+	return text;
+}
+
+static void assert_render(enum report_format fmt, const struct conn_record *conns, size_t n,
+			  const struct summary_record *s, const char *expected)
+{
+	char *got = render(fmt, conns, n, s);
+
+	ck_assert_str_eq(got, expected);
+	free(got);
+}
+
+/* ---- text ---- */
+
+/* Columns: ID 6 right, START 12, DUR 8 right, CLIENT 22, SERVER 21, counters 8/10 right, END. */
+#define TEXT_HEADER                                                                             \
+	"    ID" " " "START       " " " "     DUR" " " "CLIENT                " " "              \
+	"SERVER               " " " "C>S PKTS" " " " C>S BYTES" " " "S>C PKTS" " " " S>C BYTES" \
+	" " "END\n"
+
+#define TEXT_ROW_V4                                                                             \
+	"     1" " " "22:13:20.000" " " "   0.250" " " "10.0.0.1:40000        " " "              \
+	"10.0.0.2:80          " " " "       5" " " "       400" " " "       4" " " "       300" \
+	" " "closed\n"
+
+/* The IPv6 client is wider than its column: written whole, the row widens. */
+#define TEXT_ROW_V6                                                                             \
+	"     2" " " "22:14:19.999" " " "   1.000" " " "[2001:db8::1:0:0:1]:51234?" " "        \
+	"[2001:db8::80]:443   " " " "       3" " " "       180" " " "       0" " " "         0" \
+	" " "end_of_input\n"
+
+START_TEST(text_header_only)
+{
+	assert_render(REPORT_TEXT, NULL, 0, NULL, TEXT_HEADER);
+}
+END_TEST
+
+START_TEST(text_conns)
+{
+	struct conn_record c[2] = { conn_v4(), conn_v6() };
+
+	ck_assert_uint_eq(strlen(TEXT_ROW_V4), 120 + 1); /* an ordinary IPv4 row: 120 columns + newline */
+	assert_render(REPORT_TEXT, c, 2, NULL, TEXT_HEADER TEXT_ROW_V4 TEXT_ROW_V6);
+}
+END_TEST
+
+START_TEST(text_limits)
+{
+	/* 18446744073.709551615 s rounds to 18446744073.710; ts 0 is 00:00:00.000 */
+	struct conn_record c = conn_max();
+
+	assert_render(REPORT_TEXT, &c, 1, NULL,
+		      TEXT_HEADER "18446744073709551615 00:00:00.000 18446744073.710 "
+				  "255.255.255.255:65535  0.0.0.0:0             "
+				  "18446744073709551615 18446744073709551615 "
+				  "18446744073709551615 18446744073709551615 reused\n");
+}
+END_TEST
+
+START_TEST(text_duration_rounding)
+{
+	/* DUR starts at column 20: 0.000499999 s -> 0.000, 0.0005 s -> 0.001 (half up),
+	 * backwards clock -> 0.000 */
+	struct conn_record c[3] = { conn_v4(), conn_v4(), conn_v4() };
+	char *got, *row;
+
+	c[0].ts_last_ns = c[0].ts_first_ns + 499999;
+	c[1].ts_last_ns = c[1].ts_first_ns + 500000;
+	c[2].ts_last_ns = c[2].ts_first_ns - 1;
+	got = render(REPORT_TEXT, c, 3, NULL);
+	row = got + strlen(TEXT_HEADER);
+	ck_assert_int_eq(strncmp(row + 20, "   0.000 ", 9), 0);
+	row = strchr(row, '\n') + 1;
+	ck_assert_int_eq(strncmp(row + 20, "   0.001 ", 9), 0);
+	row = strchr(row, '\n') + 1;
+	ck_assert_int_eq(strncmp(row + 20, "   0.000 ", 9), 0);
+	free(got);
+}
+END_TEST
+
+START_TEST(text_summary_file)
+{
+	struct summary_record s = summary_file();
+
+	assert_render(REPORT_TEXT, NULL, 0, &s,
+		      TEXT_HEADER
+		      "\nframes: 12 (1500 bytes), TCP packets: 9, connections: 2\n"
+		      "source: capture file\n"
+		      "time: 2023-11-14 22:13:20.000000001 to 2023-11-14 22:13:20.250000001 UTC (0.250000000 s)\n"
+		      "not TCP: not_ip=1 not_tcp=1 ip_fragments=0\n"
+		      "decode errors: trunc_tcp=1 bad_tcp_option=2\n"
+		      "ended: closed=1 reset=0 timeout=0 evicted=0 end_of_input=1 reused=0\n"
+		      "peak flows: 2 (cap 1000000)\n");
+}
+END_TEST
+
+START_TEST(text_summary_live)
+{
+	struct summary_record s = summary_live();
+
+	assert_render(REPORT_TEXT, NULL, 0, &s,
+		      TEXT_HEADER
+		      "\nframes: 12 (1500 bytes), TCP packets: 9, connections: 2\n"
+		      "source: live capture\n"
+		      "time: 2023-11-14 22:13:20.000000001 to 2023-11-14 22:13:20.250000001 UTC (0.250000000 s)\n"
+		      "not TCP: not_ip=1 not_tcp=1 ip_fragments=0\n"
+		      "decode errors: trunc_tcp=1 bad_tcp_option=2\n"
+		      "ended: closed=1 reset=0 timeout=0 evicted=0 end_of_input=1 reused=0\n"
+		      "peak flows: 2 (cap 1000000)\n"
+		      "pcap: received=100 dropped=3 if_dropped=0\n"
+		      "warning: capture stopped, \"eth0\" went down\n");
+}
+END_TEST
+
+START_TEST(text_summary_empty)
+{
+	/* No frames at all, no decode errors; a leap-day timestamp would read 2000-02-29. */
+	struct summary_record s;
+
+	memset(&s, 0, sizeof(s));
+	s.max_flows = 5;
+	assert_render(REPORT_TEXT, NULL, 0, &s,
+		      TEXT_HEADER
+		      "\nframes: 0 (0 bytes), TCP packets: 0, connections: 0\n"
+		      "source: capture file\n"
+		      "time: no frames\n"
+		      "not TCP: not_ip=0 not_tcp=0 ip_fragments=0\n"
+		      "decode errors: none\n"
+		      "ended: closed=0 reset=0 timeout=0 evicted=0 end_of_input=0 reused=0\n"
+		      "peak flows: 0 (cap 5)\n");
+}
+END_TEST
+
+START_TEST(text_summary_dates)
+{
+	/* 951782400 s = 2000-02-29 00:00:00 UTC; UINT64_MAX ns = 2554-07-21 23:34:33.709551615 */
+	struct summary_record s;
+	char *got;
+
+	memset(&s, 0, sizeof(s));
+	s.frames = 1;
+	s.ts_first_ns = 951782400ull * 1000000000ull;
+	s.ts_last_ns = UINT64_MAX;
+	got = render(REPORT_TEXT, NULL, 0, &s);
+	ck_assert_ptr_nonnull(strstr(got, "\ntime: 2000-02-29 00:00:00.000000000 to "
+					  "2554-07-21 23:34:33.709551615 UTC "
+					  "(17494961673.709551615 s)\n"));
+	free(got);
+}
+END_TEST
+
+START_TEST(text_warning_escaped)
+{
+	/* control bytes and invalid UTF-8 become \xNN, so the warning stays one safe line */
+	struct summary_record s = summary_file();
+	char *got;
+
+	s.input_warning = "a\\b\n\x01\xff\x1b[2J \xc3\xa9";
+	got = render(REPORT_TEXT, NULL, 0, &s);
+	ck_assert_ptr_nonnull(strstr(got, "\nwarning: a\\\\b\\n\\x01\\xff\\x1b[2J \xc3\xa9\n"));
+	free(got);
+}
+END_TEST
+
+/* ---- CSV ---- */
+
+#define CSV_HEADER                                                                          \
+	"id,ts_first,ts_last,duration,ip_version,client_ip,client_port,server_ip,server_port," \
+	"direction_inferred,end_reason,c2s_packets,c2s_bytes,c2s_payload_bytes,s2c_packets,"   \
+	"s2c_bytes,s2c_payload_bytes\n"
+
+#define CSV_ROW_V4                                                                      \
+	"1,1700000000.000000001,1700000000.250000001,0.250000000,4,10.0.0.1,40000,10.0.0.2," \
+	"80,false,closed,5,400,100,4,300,0\n"
+
+#define CSV_ROW_V6                                                                   \
+	"2,1700000059.999999999,1700000061.000000001,1.000000002,6,2001:db8::1:0:0:1," \
+	"51234,2001:db8::80,443,true,end_of_input,3,180,0,0,0,0\n"
+
+#define CSV_SUMMARY_HEAD                                                                     \
+	"# summary ts_first=1700000000.000000001 ts_last=1700000000.250000001 "               \
+	"duration=0.250000000 frames=12 frame_bytes=1500 tcp_packets=9 not_ip=1 not_tcp=1 "   \
+	"ip_fragments=0 decode_error.unknown_linktype=0 decode_error.trunc_link=0 "          \
+	"decode_error.too_many_vlans=0 decode_error.trunc_ip=0 decode_error.bad_ip_version=0 " \
+	"decode_error.bad_ip_header_len=0 decode_error.bad_ip_total_len=0 "                   \
+	"decode_error.trunc_ipv6_ext=0 decode_error.bad_ipv6_ext=0 decode_error.trunc_tcp=1 " \
+	"decode_error.bad_tcp_header_len=0 decode_error.bad_tcp_option=2 connections=2 "     \
+	"end_reason.closed=1 end_reason.reset=0 end_reason.timeout=0 end_reason.evicted=0 "  \
+	"end_reason.end_of_input=1 end_reason.reused=0 peak_flows=2 max_flows=1000000 "
+
+START_TEST(csv_header_only)
+{
+	assert_render(REPORT_CSV, NULL, 0, NULL, CSV_HEADER);
+}
+END_TEST
+
+START_TEST(csv_conns)
+{
+	struct conn_record c[2] = { conn_v4(), conn_v6() };
+
+	assert_render(REPORT_CSV, c, 2, NULL, CSV_HEADER CSV_ROW_V4 CSV_ROW_V6);
+}
+END_TEST
+
+START_TEST(csv_limits)
+{
+	struct conn_record c = conn_max();
+
+	assert_render(REPORT_CSV, &c, 1, NULL,
+		      CSV_HEADER "18446744073709551615,0.000000000,18446744073.709551615,"
+				 "18446744073.709551615,4,255.255.255.255,65535,0.0.0.0,0,false,"
+				 "reused,18446744073709551615,18446744073709551615,"
+				 "18446744073709551615,18446744073709551615,18446744073709551615,"
+				 "18446744073709551615\n");
+}
+END_TEST
+
+START_TEST(csv_summary_file)
+{
+	struct summary_record s = summary_file();
+	struct conn_record c = conn_v4();
+
+	assert_render(REPORT_CSV, &c, 1, &s,
+		      CSV_HEADER CSV_ROW_V4 CSV_SUMMARY_HEAD "live=false\n");
+}
+END_TEST
+
+START_TEST(csv_summary_live_quoted_warning)
+{
+	/* the warning holds a comma and quotes: an RFC 4180 field, quotes doubled */
+	struct summary_record s = summary_live();
+
+	assert_render(REPORT_CSV, NULL, 0, &s,
+		      CSV_HEADER CSV_SUMMARY_HEAD
+		      "live=true pcap.received=100 pcap.dropped=3 pcap.if_dropped=0\n"
+		      "# warning=\"capture stopped, \"\"eth0\"\" went down\"\n");
+}
+END_TEST
+
+START_TEST(csv_warning_one_line)
+{
+	/* CR/LF would end the comment line: escaped; no comma or quote, so no quoting */
+	struct summary_record s = summary_file();
+	char *got;
+
+	s.input_warning = "cut\r\nshort\\";
+	got = render(REPORT_CSV, NULL, 0, &s);
+	ck_assert_ptr_nonnull(strstr(got, "live=false\n# warning=cut\\r\\nshort\\\\\n"));
+	ck_assert_str_eq(strstr(got, "# warning="), "# warning=cut\\r\\nshort\\\\\n");
+	free(got);
+}
+END_TEST
+
+/* ---- JSON Lines ---- */
+
+#define JSON_V4                                                                                \
+	"{\"type\":\"conn\",\"id\":1,\"ts_first\":1700000000.000000001,"                         \
+	"\"ts_last\":1700000000.250000001,\"duration\":0.250000000,\"ip_version\":4,"             \
+	"\"client\":{\"ip\":\"10.0.0.1\",\"port\":40000},\"server\":{\"ip\":\"10.0.0.2\","        \
+	"\"port\":80},\"direction_inferred\":false,\"end_reason\":\"closed\",\"c2s\":{\"packets\":5," \
+	"\"bytes\":400,\"payload_bytes\":100},\"s2c\":{\"packets\":4,\"bytes\":300,"              \
+	"\"payload_bytes\":0}}\n"
+
+#define JSON_V6                                                                                \
+	"{\"type\":\"conn\",\"id\":2,\"ts_first\":1700000059.999999999,"                         \
+	"\"ts_last\":1700000061.000000001,\"duration\":1.000000002,\"ip_version\":6,"             \
+	"\"client\":{\"ip\":\"2001:db8::1:0:0:1\",\"port\":51234},\"server\":{\"ip\":"           \
+	"\"2001:db8::80\",\"port\":443},\"direction_inferred\":true,\"end_reason\":"             \
+	"\"end_of_input\",\"c2s\":{\"packets\":3,\"bytes\":180,\"payload_bytes\":0},\"s2c\":"    \
+	"{\"packets\":0,\"bytes\":0,\"payload_bytes\":0}}\n"
+
+#define JSON_SUMMARY_HEAD                                                                         \
+	"{\"type\":\"summary\",\"ts_first\":1700000000.000000001,\"ts_last\":1700000000.250000001," \
+	"\"duration\":0.250000000,\"frames\":12,\"frame_bytes\":1500,\"tcp_packets\":9,"            \
+	"\"not_ip\":1,\"not_tcp\":1,\"ip_fragments\":0,\"decode_errors\":{\"unknown_linktype\":0,"  \
+	"\"trunc_link\":0,\"too_many_vlans\":0,\"trunc_ip\":0,\"bad_ip_version\":0,"               \
+	"\"bad_ip_header_len\":0,\"bad_ip_total_len\":0,\"trunc_ipv6_ext\":0,\"bad_ipv6_ext\":0,"  \
+	"\"trunc_tcp\":1,\"bad_tcp_header_len\":0,\"bad_tcp_option\":2},\"connections\":2,"        \
+	"\"end_reasons\":{\"closed\":1,\"reset\":0,\"timeout\":0,\"evicted\":0,"                    \
+	"\"end_of_input\":1,\"reused\":0},\"peak_flows\":2,\"max_flows\":1000000,"
+
+START_TEST(json_nothing_before_records)
+{
+	assert_render(REPORT_JSON, NULL, 0, NULL, "");
+}
+END_TEST
+
+START_TEST(json_conns)
+{
+	struct conn_record c[2] = { conn_v4(), conn_v6() };
+
+	assert_render(REPORT_JSON, c, 2, NULL, JSON_V4 JSON_V6);
+}
+END_TEST
+
+START_TEST(json_limits)
+{
+	struct conn_record c = conn_max();
+
+	assert_render(REPORT_JSON, &c, 1, NULL,
+		      "{\"type\":\"conn\",\"id\":18446744073709551615,\"ts_first\":0.000000000,"
+		      "\"ts_last\":18446744073.709551615,\"duration\":18446744073.709551615,"
+		      "\"ip_version\":4,\"client\":{\"ip\":\"255.255.255.255\",\"port\":65535},"
+		      "\"server\":{\"ip\":\"0.0.0.0\",\"port\":0},\"direction_inferred\":false,"
+		      "\"end_reason\":\"reused\",\"c2s\":{\"packets\":18446744073709551615,"
+		      "\"bytes\":18446744073709551615,\"payload_bytes\":18446744073709551615},"
+		      "\"s2c\":{\"packets\":18446744073709551615,\"bytes\":18446744073709551615,"
+		      "\"payload_bytes\":18446744073709551615}}\n");
+}
+END_TEST
+
+START_TEST(json_time_precision)
+{
+	/* ns precision kept (a double would lose it); backwards clock gives duration 0 */
+	struct conn_record c = conn_v4();
+	char *got;
+
+	c.ts_first_ns = 1700000000999999999ull;
+	c.ts_last_ns = 1700000001000000000ull;
+	got = render(REPORT_JSON, &c, 1, NULL);
+	ck_assert_ptr_nonnull(strstr(got, "\"ts_first\":1700000000.999999999,"
+					  "\"ts_last\":1700000001.000000000,"
+					  "\"duration\":0.000000001,"));
+	free(got);
+	c.ts_first_ns = 1700000002000000000ull;
+	got = render(REPORT_JSON, &c, 1, NULL);
+	ck_assert_ptr_nonnull(strstr(got, "\"ts_first\":1700000002.000000000,"
+					  "\"ts_last\":1700000001.000000000,"
+					  "\"duration\":0.000000000,"));
+	free(got);
+}
+END_TEST
+
+START_TEST(json_summary_file)
+{
+	struct summary_record s = summary_file();
+	struct conn_record c = conn_v4();
+
+	assert_render(REPORT_JSON, &c, 1, &s, JSON_V4 JSON_SUMMARY_HEAD "\"live\":false}\n");
+}
+END_TEST
+
+START_TEST(json_summary_live)
+{
+	struct summary_record s = summary_live();
+
+	assert_render(REPORT_JSON, NULL, 0, &s,
+		      JSON_SUMMARY_HEAD "\"live\":true,\"pcap\":{\"received\":100,\"dropped\":3,"
+					"\"if_dropped\":0},\"warning\":\"capture stopped, "
+					"\\\"eth0\\\" went down\"}\n");
+}
+END_TEST
+
+START_TEST(json_warning_escaped)
+{
+	/*
+	 * quote, backslash, newline, tab, 0x01, DEL, 0xff (never valid UTF-8),
+	 * é (valid, kept), U+009B CSI (valid but a C1 control), an overlong '/'
+	 * (0xC0 0xAF) and a sequence cut short at the end (0xE2 0x82).
+	 */
+	struct summary_record s = summary_file();
+	char *got;
+
+	s.input_warning = "q\"b\\n\n\t\x01\x7f\xff \xc3\xa9 \xc2\x9b \xc0\xaf \xe2\x82";
+	got = render(REPORT_JSON, NULL, 0, &s);
+	ck_assert_str_eq(strstr(got, ",\"warning\":"),
+			 ",\"warning\":\"q\\\"b\\\\n\\n\\t\\u0001\\u007f\\u00ff \xc3\xa9 \\u009b "
+			 "\\u00c0\\u00af \\u00e2\\u0082\"}\n");
+	free(got);
+}
+END_TEST
+
+START_TEST(json_buffer_boundaries)
+{
+	/* far more than one internal buffer: every line intact across flushes */
+	enum { N = 5000 };
+	struct conn_record c = conn_v4();
+	size_t line = strlen(JSON_V4);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	struct report *r = report_open(f, REPORT_JSON);
+
+	for (int i = 0; i < N; i++)
+		report_conn(r, &c);
+	ck_assert_int_eq(report_close(r), 0);
+	fclose(f);
+	ck_assert_uint_eq(len, N * line);
+	for (int i = 0; i < N; i++)
+		ck_assert_int_eq(memcmp(text + (size_t)i * line, JSON_V4, line), 0);
+	free(text);
+}
+END_TEST
+
+/* ---- write errors ---- */
+
+START_TEST(write_error_read_only_stream)
+{
+	FILE *f = fopen("/dev/null", "r");
+	struct conn_record c = conn_v4();
+	struct summary_record s = summary_file();
+	struct report *r;
+
+	ck_assert_ptr_nonnull(f);
+	r = report_open(f, REPORT_JSON);
+	report_conn(r, &c);
+	report_summary(r, &s);
+	ck_assert_int_eq(report_close(r), -1);
+	fclose(f);
+}
+END_TEST
+
+START_TEST(write_error_full_buffer_small)
+{
+	/* one short record into a 64-byte buffer: the failure shows only at the final flush */
+	char mem[64];
+	FILE *f = fmemopen(mem, sizeof(mem), "w");
+	struct conn_record c = conn_v4();
+	struct report *r;
+
+	ck_assert_ptr_nonnull(f);
+	r = report_open(f, REPORT_CSV);
+	report_conn(r, &c);
+	ck_assert_int_eq(report_close(r), -1);
+	fclose(f);
+}
+END_TEST
+
+START_TEST(write_error_full_buffer_large)
+{
+	/* many records: the report's own fwrite comes up short */
+	static char mem[4096];
+	FILE *f = fmemopen(mem, sizeof(mem), "w");
+	struct conn_record c = conn_v6();
+	struct report *r;
+
+	ck_assert_ptr_nonnull(f);
+	r = report_open(f, REPORT_TEXT);
+	for (int i = 0; i < 2000; i++)
+		report_conn(r, &c);
+	ck_assert_int_eq(report_close(r), -1);
+	fclose(f);
+}
+END_TEST
+
+START_TEST(no_write_error_exact_fit)
+{
+	/* the CSV header alone fits a buffer of its size + 1 (fmemopen keeps a NUL) */
+	static char mem[sizeof(CSV_HEADER)];
+	FILE *f = fmemopen(mem, sizeof(mem), "w");
+	struct report *r;
+
+	ck_assert_ptr_nonnull(f);
+	r = report_open(f, REPORT_CSV);
+	ck_assert_int_eq(report_close(r), 0);
+	fclose(f);
+	ck_assert_str_eq(mem, CSV_HEADER);
+}
+END_TEST
+
+/* ---- format names, end reasons, addresses ---- */
+
+START_TEST(format_parse)
+{
+	enum report_format fmt = REPORT_TEXT;
+
+	ck_assert(report_format_parse("json", &fmt));
+	ck_assert_int_eq(fmt, REPORT_JSON);
+	ck_assert(report_format_parse("csv", &fmt));
+	ck_assert_int_eq(fmt, REPORT_CSV);
+	ck_assert(report_format_parse("text", &fmt));
+	ck_assert_int_eq(fmt, REPORT_TEXT);
+
+	fmt = REPORT_CSV;
+	ck_assert(!report_format_parse("JSON", &fmt));
+	ck_assert(!report_format_parse("Text", &fmt));
+	ck_assert(!report_format_parse("", &fmt));
+	ck_assert(!report_format_parse("jsonl", &fmt));
+	ck_assert(!report_format_parse("csv ", &fmt));
+	ck_assert(!report_format_parse("tex", &fmt));
+	ck_assert(!report_format_parse(NULL, &fmt));
+	ck_assert_int_eq(fmt, REPORT_CSV); /* untouched on failure */
+}
+END_TEST
+
+START_TEST(end_reason_names)
+{
+	ck_assert_str_eq(end_reason_name(END_CLOSED), "closed");
+	ck_assert_str_eq(end_reason_name(END_RESET), "reset");
+	ck_assert_str_eq(end_reason_name(END_TIMEOUT), "timeout");
+	ck_assert_str_eq(end_reason_name(END_EVICTED), "evicted");
+	ck_assert_str_eq(end_reason_name(END_END_OF_INPUT), "end_of_input");
+	ck_assert_str_eq(end_reason_name(END_REUSED), "reused");
+	ck_assert_str_eq(end_reason_name(END__COUNT), "unknown");
+}
+END_TEST
+
+START_TEST(endpoint_addresses)
+{
+	static const uint16_t full[8] = { 0x2001, 0xdb8, 0x1234, 0x5678, 0x9abc, 0xdef0, 0x1, 0xffff };
+	static const uint16_t one_zero[8] = { 0x2001, 0xdb8, 0, 1, 1, 1, 1, 1 };
+	static const uint16_t loopback[8] = { 0, 0, 0, 0, 0, 0, 0, 1 };
+	static const uint16_t longer_later[8] = { 0x2001, 0, 0, 1, 0, 0, 0, 1 };
+	struct endpoint e;
+	char buf[64];
+
+	set_v4(&e, 192, 168, 100, 7, 1);
+	endpoint_addr_str(&e, 4, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "192.168.100.7");
+	/* the same bytes as an IPv6 address are the v4-mapped form (RFC 5952 section 5) */
+	endpoint_addr_str(&e, 6, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "::ffff:192.168.100.7");
+	set_v4(&e, 0, 9, 10, 255, 1);
+	endpoint_addr_str(&e, 4, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "0.9.10.255");
+
+	/* RFC 5952: lower case, no leading zeros, "::" for the longest run, not for one group */
+	set_v6(&e, full, 1);
+	endpoint_addr_str(&e, 6, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "2001:db8:1234:5678:9abc:def0:1:ffff");
+	set_v6(&e, one_zero, 1);
+	endpoint_addr_str(&e, 6, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "2001:db8:0:1:1:1:1:1");
+	set_v6(&e, loopback, 1);
+	endpoint_addr_str(&e, 6, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "::1");
+	set_v6(&e, longer_later, 1);
+	endpoint_addr_str(&e, 6, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "2001:0:0:1::1");
+
+	/* too small a buffer: empty string, never an overflow */
+	set_v4(&e, 192, 168, 100, 7, 1);
+	endpoint_addr_str(&e, 4, buf, 13);
+	ck_assert_str_eq(buf, "");
+	endpoint_addr_str(&e, 4, buf, 14);
+	ck_assert_str_eq(buf, "192.168.100.7");
+	set_v6(&e, full, 1);
+	endpoint_addr_str(&e, 6, buf, 10);
+	ck_assert_str_eq(buf, "");
+}
+END_TEST
+
+Suite *report_suite(void)
+{
+	Suite *s = suite_create("report");
+	TCase *text = tcase_create("text");
+	TCase *csv = tcase_create("csv");
+	TCase *json = tcase_create("json");
+	TCase *errors = tcase_create("write_errors");
+	TCase *names = tcase_create("names");
+
+	tcase_add_test(text, text_header_only);
+	tcase_add_test(text, text_conns);
+	tcase_add_test(text, text_limits);
+	tcase_add_test(text, text_duration_rounding);
+	tcase_add_test(text, text_summary_file);
+	tcase_add_test(text, text_summary_live);
+	tcase_add_test(text, text_summary_empty);
+	tcase_add_test(text, text_summary_dates);
+	tcase_add_test(text, text_warning_escaped);
+	suite_add_tcase(s, text);
+
+	tcase_add_test(csv, csv_header_only);
+	tcase_add_test(csv, csv_conns);
+	tcase_add_test(csv, csv_limits);
+	tcase_add_test(csv, csv_summary_file);
+	tcase_add_test(csv, csv_summary_live_quoted_warning);
+	tcase_add_test(csv, csv_warning_one_line);
+	suite_add_tcase(s, csv);
+
+	tcase_add_test(json, json_nothing_before_records);
+	tcase_add_test(json, json_conns);
+	tcase_add_test(json, json_limits);
+	tcase_add_test(json, json_time_precision);
+	tcase_add_test(json, json_summary_file);
+	tcase_add_test(json, json_summary_live);
+	tcase_add_test(json, json_warning_escaped);
+	tcase_add_test(json, json_buffer_boundaries);
+	suite_add_tcase(s, json);
+
+	tcase_add_test(errors, write_error_read_only_stream);
+	tcase_add_test(errors, write_error_full_buffer_small);
+	tcase_add_test(errors, write_error_full_buffer_large);
+	tcase_add_test(errors, no_write_error_exact_fit);
+	suite_add_tcase(s, errors);
+
+	tcase_add_test(names, format_parse);
+	tcase_add_test(names, end_reason_names);
+	tcase_add_test(names, endpoint_addresses);
+	suite_add_tcase(s, names);
+	return s;
+}
