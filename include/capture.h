@@ -6,14 +6,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct capture;
+#include "frame.h"
 
-struct frame {
-	uint64_t ts_ns;
-	uint32_t caplen;
-	uint32_t wire_len;
-	const uint8_t *data; /* valid until the next capture_next() */
-};
+struct capture;
 
 enum capture_status {
 	CAPTURE_FRAME,   /* *frame filled in */
@@ -49,6 +44,7 @@ int capture_linktype(const struct capture *c);
 /* Name of a link type for messages, e.g. "EN10MB". */
 const char *capture_linktype_name(int linktype);
 
+/* The next frame; its data stays valid until the next call. */
 enum capture_status capture_next(struct capture *c, struct frame *f);
 
 /* Why the last CAPTURE_ERROR happened. */

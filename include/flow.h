@@ -78,12 +78,25 @@ void flow_table_init(struct flow_table *t, const struct flow_config *cfg, flow_e
 /* Build the canonical key for p; *sender_side gets the key index (0/1) of p's source. */
 void flow_key_from_pkt(const struct pkt *p, struct flow_key *key, int *sender_side);
 
+/* The hash of a key, for flow_prefetch and flow_lookup_hashed. */
+uint32_t flow_key_hash(const struct flow_key *key);
+
+/*
+ * Batches hide memory latency: stage 0 prefetches the bucket a hash falls in,
+ * stage 1 (once that bucket is likely cached) the first connection in it.
+ * Hints only: they change nothing.
+ */
+void flow_prefetch(const struct flow_table *t, uint32_t hash, int stage);
+
 /*
  * The connection held for key, or NULL. One idle past its class's timeout at
  * now_ns is ended (END_TIMEOUT) first and NULL returned, so expiry is exact
  * whatever the periodic sweep has reached.
  */
 struct conn *flow_lookup(struct flow_table *t, const struct flow_key *key, uint64_t now_ns);
+/* The same with the key's hash already computed by flow_key_hash. */
+struct conn *flow_lookup_hashed(struct flow_table *t, const struct flow_key *key, uint32_t hash,
+				uint64_t now_ns);
 
 /*
  * Add a new connection for key, first seen at ts_ns, with a fresh id. If the

@@ -8,15 +8,13 @@
 #define HASH_NONFATAL_OOM 1
 #define uthash_nonfatal_oom(elt) (insert_oom = true)
 
-/* Lookup is the hot path: every bucket visited is a likely cache miss, so keep
- * chains short (uthash doubles its buckets when one holds more than this)... */
-#define HASH_BKT_CAPACITY_THRESH 2
-/* ...and hash the fixed 40-byte key with a few multiplies instead of Jenkins. */
-#define HASH_FUNCTION(keyptr, keylen, hashv) ((hashv) = flow_key_hash(keyptr, keylen))
+/* Lookup is the hot path: hash the fixed 40-byte key with a few multiplies
+ * instead of uthash's default (Jenkins). */
+#define HASH_FUNCTION(keyptr, keylen, hashv) ((hashv) = key_bytes_hash(keyptr, keylen))
 
 #include <stdint.h>
 
-static inline uint32_t flow_key_hash(const void *key, size_t len)
+static inline uint32_t key_bytes_hash(const void *key, size_t len)
 {
 	const unsigned char *p = key;
 	uint64_t h = 0x9e3779b97f4a7c15ull;
@@ -30,6 +28,27 @@ static inline uint32_t flow_key_hash(const void *key, size_t len)
 }
 
 #include "flow.h"
+
+uint32_t flow_key_hash(const struct flow_key *key)
+{
+	return key_bytes_hash(key, sizeof(*key));
+}
+
+void flow_prefetch(const struct flow_table *t, uint32_t hash, int stage)
+{
+	if (!t->by_key)
+		return;
+	unsigned bkt;
+	HASH_TO_BKT(hash, t->by_key->hh.tbl->num_buckets, bkt);
+	const UT_hash_bucket *b = &t->by_key->hh.tbl->buckets[bkt];
+	if (stage == 0) {
+		__builtin_prefetch(b);
+	} else if (b->hh_head) {
+		/* the handle and the key behind it span the first two cache lines */
+		__builtin_prefetch(b->hh_head);
+		__builtin_prefetch((const char *)b->hh_head + 64);
+	}
+}
 
 #define NS_PER_SEC 1000000000ull
 
@@ -71,8 +90,14 @@ static bool is_idle_past_timeout(const struct flow_table *t, const struct conn *
 
 struct conn *flow_lookup(struct flow_table *t, const struct flow_key *key, uint64_t now_ns)
 {
+	return flow_lookup_hashed(t, key, flow_key_hash(key), now_ns);
+}
+
+struct conn *flow_lookup_hashed(struct flow_table *t, const struct flow_key *key, uint32_t hash,
+				uint64_t now_ns)
+{
 	struct conn *c;
-	HASH_FIND(hh, t->by_key, key, sizeof(*key), c);
+	HASH_FIND_BYHASHVALUE(hh, t->by_key, key, sizeof(*key), hash, c);
 	/* The lazy sweep may not have reached it yet: expiry must not depend on that. */
 	if (c && is_idle_past_timeout(t, c, now_ns)) {
 		flow_end(t, c, END_TIMEOUT);

@@ -196,29 +196,69 @@ static void install_stop_handlers(void)
 	signal(SIGPIPE, SIG_IGN); /* a closed output shows as a write error instead */
 }
 
+/*
+ * Frames are handed to the analyzer in small batches (it overlaps their flow
+ * table lookups). libpcap reuses its buffer on every read, so each frame is
+ * copied into the batch's own arena first.
+ */
+#define BATCH_FRAMES 16
+#define BATCH_ARENA (2 * 262144)
+
+struct batch {
+	struct frame frames[BATCH_FRAMES];
+	size_t n;
+	size_t used;
+	uint8_t arena[BATCH_ARENA];
+};
+
+static void batch_flush(struct batch *b, struct analyzer *a, int linktype)
+{
+	analyzer_frames(a, linktype, b->frames, b->n);
+	b->n = 0;
+	b->used = 0;
+}
+
+static void batch_add(struct batch *b, struct analyzer *a, int linktype, const struct frame *f)
+{
+	if (b->n == BATCH_FRAMES || f->caplen > BATCH_ARENA - b->used)
+		batch_flush(b, a, linktype);
+	uint8_t *copy = b->arena + b->used;
+	memcpy(copy, f->data, f->caplen > BATCH_ARENA ? BATCH_ARENA : f->caplen);
+	b->frames[b->n] = *f;
+	b->frames[b->n].data = copy;
+	b->n++;
+	b->used += f->caplen;
+}
+
 /* Feed frames until the end of input, COUNT frames, a stop signal, or an error. */
 static enum capture_status run_capture(struct capture *cap, struct analyzer *a, uint64_t count)
 {
+	static struct batch b;
 	int linktype = capture_linktype(cap);
 	int fd = capture_fd(cap);
 	uint64_t seen = 0;
+	enum capture_status st = CAPTURE_EOF;
 	struct frame f;
 
 	while (!stop_requested) {
-		enum capture_status st = capture_next(cap, &f);
+		st = capture_next(cap, &f);
 		if (st == CAPTURE_FRAME) {
-			analyzer_frame(a, linktype, f.data, f.caplen, f.wire_len, f.ts_ns);
-			if (count && ++seen >= count)
-				return CAPTURE_EOF;
+			batch_add(&b, a, linktype, &f);
+			if (count && ++seen >= count) {
+				st = CAPTURE_EOF;
+				break;
+			}
 		} else if (st == CAPTURE_NONE) {
-			/* Live and idle: wait for the descriptor (or a signal) instead of spinning. */
+			/* Live and idle: report what is pending, then wait for the descriptor (or a signal). */
+			batch_flush(&b, a, linktype);
 			struct pollfd pfd = {.fd = fd, .events = POLLIN};
 			poll(fd >= 0 ? &pfd : NULL, fd >= 0 ? 1 : 0, 100);
 		} else {
-			return st;
+			break;
 		}
 	}
-	return CAPTURE_EOF;
+	batch_flush(&b, a, linktype);
+	return st == CAPTURE_NONE ? CAPTURE_EOF : st;
 }
 
 static struct capture *open_input(const struct options *o, const char **name)

@@ -1,0 +1,14 @@
+/* frame.h - one captured frame, as the capture hands it to the analyzer. */
+#ifndef TCPSCOPE_FRAME_H
+#define TCPSCOPE_FRAME_H
+
+#include <stdint.h>
+
+struct frame {
+	uint64_t ts_ns;
+	uint32_t caplen;
+	uint32_t wire_len;
+	const uint8_t *data; /* caplen bytes, owned by whoever produced the frame */
+};
+
+#endif

@@ -1,0 +1,585 @@
+/* decode.c - one captured frame to a struct pkt: link layer, IPv4/IPv6, TCP header and options. */
+#include "decode.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#include "bytes.h"
+
+enum {
+	ETHERTYPE_IPV4 = 0x0800,
+	ETHERTYPE_IPV6 = 0x86dd,
+	ETHERTYPE_VLAN = 0x8100,      /* 802.1Q C-tag */
+	ETHERTYPE_QINQ = 0x88a8,      /* 802.1ad S-tag */
+	ETHERTYPE_QINQ_OLD = 0x9100,  /* pre-standard S-tag, still in the field */
+	ETHERTYPE_PPPOE_SESSION = 0x8864,
+	PPP_PROTO_IPV4 = 0x0021,
+	PPP_PROTO_IPV6 = 0x0057,
+	MAX_VLAN_TAGS = 8,
+};
+
+/* BSD address families: AF_INET is 2 everywhere, AF_INET6 is 24 (NetBSD,
+ * OpenBSD), 28 (FreeBSD, DragonFly) or 30 (macOS). */
+enum { BSD_AF_INET = 2, BSD_AF_INET6_BSD = 24, BSD_AF_INET6_FREEBSD = 28, BSD_AF_INET6_DARWIN = 30 };
+
+enum {
+	IP_PROTO_HOPOPTS = 0,
+	IP_PROTO_TCP = 6,
+	IP_PROTO_ROUTING = 43,
+	IP_PROTO_FRAGMENT = 44,
+	IP_PROTO_AH = 51,
+	IP_PROTO_DSTOPTS = 60,
+	IP_PROTO_MOBILITY = 135,
+	IP_PROTO_HIP = 139,
+	IP_PROTO_SHIM6 = 140,
+	MAX_IPV6_EXT = 16,
+};
+
+enum {
+	TCPOPT_EOL = 0,
+	TCPOPT_NOP = 1,
+	TCPOPT_MSS = 2,
+	TCPOPT_WSCALE = 3,
+	TCPOPT_SACK_PERM = 4,
+	TCPOPT_SACK = 5,
+	TCPOPT_TIMESTAMPS = 8,
+	TCPOPT_TFO = 34,
+	TCPOPT_EXPERIMENT = 254,
+	TCPOPT_TFO_MAGIC = 0xF989, /* RFC 7413 section 4.1.1, experimental encoding */
+	TFO_MAX_COOKIE = 16,
+};
+
+static const char *const decode_status_names[] = {
+	[DECODE_OK] = "ok",
+	[DECODE_NOT_IP] = "not_ip",
+	[DECODE_NOT_TCP] = "not_tcp",
+	[DECODE_IP_FRAGMENT] = "ip_fragment",
+	[DECODE_UNKNOWN_LINKTYPE] = "unknown_linktype",
+	[DECODE_TRUNC_LINK] = "trunc_link",
+	[DECODE_TOO_MANY_VLANS] = "too_many_vlans",
+	[DECODE_TRUNC_IP] = "trunc_ip",
+	[DECODE_BAD_IP_VERSION] = "bad_ip_version",
+	[DECODE_BAD_IP_HEADER_LEN] = "bad_ip_header_len",
+	[DECODE_BAD_IP_TOTAL_LEN] = "bad_ip_total_len",
+	[DECODE_TRUNC_IPV6_EXT] = "trunc_ipv6_ext",
+	[DECODE_BAD_IPV6_EXT] = "bad_ipv6_ext",
+	[DECODE_TRUNC_TCP] = "trunc_tcp",
+	[DECODE_BAD_TCP_HEADER_LEN] = "bad_tcp_header_len",
+	[DECODE_BAD_TCP_OPTION] = "bad_tcp_option",
+};
+_Static_assert(sizeof decode_status_names / sizeof decode_status_names[0] == DECODE__COUNT,
+	       "one name per decode_status");
+
+const char *decode_status_name(enum decode_status s)
+{
+	if ((unsigned)s >= DECODE__COUNT)
+		return "invalid";
+	return decode_status_names[s];
+}
+
+bool decode_status_is_error(enum decode_status s)
+{
+	return s > DECODE_IP_FRAGMENT;
+}
+
+/*
+ * Link layer. Each decoder consumes its header from r and fills a link_info:
+ * which IP version follows (4, 6, or 0 for "read it from the first nibble"),
+ * and how many L3 bytes the link itself says it carries, if it says.
+ */
+struct link_info {
+	unsigned ipver;
+	uint32_t l3_limit; /* UINT32_MAX unless a length field (PPPoE) bounds L3 */
+};
+
+typedef enum decode_status (*link_decode_fn)(struct byte_reader *r, struct link_info *li,
+					     struct pkt *p);
+
+/* PPPoE session stage (RFC 2516): ver/type, code, session id, length, then PPP protocol. */
+static enum decode_status link_pppoe(struct byte_reader *r, struct link_info *li)
+{
+	uint16_t len, proto;
+
+	if (!br_skip(r, 4) || !br_u16be(r, &len) || !br_u16be(r, &proto))
+		return DECODE_TRUNC_LINK;
+	if (proto == PPP_PROTO_IPV4)
+		li->ipver = 4;
+	else if (proto == PPP_PROTO_IPV6)
+		li->ipver = 6;
+	else
+		return DECODE_NOT_IP; /* LCP, IPCP, ... */
+	/* the length covers the PPP protocol field and the IP packet */
+	li->l3_limit = len >= 2 ? len - 2u : 0;
+	return DECODE_OK;
+}
+
+/* Follow an ethertype through stacked VLAN tags and PPPoE to IP. */
+static enum decode_status link_ethertype(struct byte_reader *r, uint16_t type, struct link_info *li,
+					 struct pkt *p)
+{
+	while (type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ || type == ETHERTYPE_QINQ_OLD) {
+		if (p->vlan_depth == MAX_VLAN_TAGS)
+			return DECODE_TOO_MANY_VLANS;
+		/* 2-byte TCI, then the type of what the tag wraps */
+		if (!br_skip(r, 2) || !br_u16be(r, &type))
+			return DECODE_TRUNC_LINK;
+		p->vlan_depth++;
+	}
+	switch (type) {
+	case ETHERTYPE_IPV4:
+		li->ipver = 4;
+		return DECODE_OK;
+	case ETHERTYPE_IPV6:
+		li->ipver = 6;
+		return DECODE_OK;
+	case ETHERTYPE_PPPOE_SESSION:
+		return link_pppoe(r, li);
+	default:
+		return DECODE_NOT_IP;
+	}
+}
+
+/* Ethernet II: two MACs then the ethertype. */
+static enum decode_status link_ethernet(struct byte_reader *r, struct link_info *li, struct pkt *p)
+{
+	uint16_t type;
+
+	if (!br_skip(r, 12) || !br_u16be(r, &type))
+		return DECODE_TRUNC_LINK;
+	return link_ethertype(r, type, li, p);
+}
+
+/* Linux cooked v1: 14 bytes of packet type, ARPHRD, address, then the protocol. */
+static enum decode_status link_sll(struct byte_reader *r, struct link_info *li, struct pkt *p)
+{
+	uint16_t type;
+
+	if (!br_skip(r, 14) || !br_u16be(r, &type))
+		return DECODE_TRUNC_LINK;
+	return link_ethertype(r, type, li, p);
+}
+
+/* Linux cooked v2: protocol first, then 18 bytes of reserved, ifindex, ARPHRD, address. */
+static enum decode_status link_sll2(struct byte_reader *r, struct link_info *li, struct pkt *p)
+{
+	uint16_t type;
+
+	if (!br_u16be(r, &type) || !br_skip(r, 18))
+		return DECODE_TRUNC_LINK;
+	return link_ethertype(r, type, li, p);
+}
+
+static bool bsd_family(uint32_t af, unsigned *ipver)
+{
+	switch (af) {
+	case BSD_AF_INET:
+		*ipver = 4;
+		return true;
+	case BSD_AF_INET6_BSD:
+	case BSD_AF_INET6_FREEBSD:
+	case BSD_AF_INET6_DARWIN:
+		*ipver = 6;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* BSD NULL: the family is in the byte order of the host that wrote the file,
+ * which the file does not say, so try both (the values never collide). */
+static enum decode_status link_null(struct byte_reader *r, struct link_info *li, struct pkt *p)
+{
+	struct byte_reader le = *r;
+	uint32_t af_be, af_le;
+
+	(void)p;
+	if (!br_u32be(r, &af_be))
+		return DECODE_TRUNC_LINK;
+	br_u32le(&le, &af_le); /* same 4 bytes, known present */
+	if (bsd_family(af_be, &li->ipver) || bsd_family(af_le, &li->ipver))
+		return DECODE_OK;
+	return DECODE_NOT_IP;
+}
+
+/* OpenBSD LOOP: the same family field, always in network order. */
+static enum decode_status link_loop(struct byte_reader *r, struct link_info *li, struct pkt *p)
+{
+	uint32_t af;
+
+	(void)p;
+	if (!br_u32be(r, &af))
+		return DECODE_TRUNC_LINK;
+	return bsd_family(af, &li->ipver) ? DECODE_OK : DECODE_NOT_IP;
+}
+
+static enum decode_status link_raw(struct byte_reader *r, struct link_info *li, struct pkt *p)
+{
+	(void)r;
+	(void)p;
+	li->ipver = 0;
+	return DECODE_OK;
+}
+
+static enum decode_status link_ipv4(struct byte_reader *r, struct link_info *li, struct pkt *p)
+{
+	(void)r;
+	(void)p;
+	li->ipver = 4;
+	return DECODE_OK;
+}
+
+static enum decode_status link_ipv6(struct byte_reader *r, struct link_info *li, struct pkt *p)
+{
+	(void)r;
+	(void)p;
+	li->ipver = 6;
+	return DECODE_OK;
+}
+
+/* Most common first: the lookup is a short linear scan. */
+static const struct link_decoder {
+	int linktype;
+	link_decode_fn decode;
+} link_decoders[] = {
+	{ LINK_ETHERNET, link_ethernet },
+	{ LINK_LINUX_SLL, link_sll },
+	{ LINK_LINUX_SLL2, link_sll2 },
+	{ LINK_RAW, link_raw },
+	{ LINK_NULL, link_null },
+	{ LINK_LOOP, link_loop },
+	{ LINK_RAW_ALT, link_raw },
+	{ LINK_IPV4, link_ipv4 },
+	{ LINK_IPV6, link_ipv6 },
+};
+
+static link_decode_fn link_lookup(int linktype)
+{
+	for (size_t i = 0; i < sizeof link_decoders / sizeof link_decoders[0]; i++)
+		if (link_decoders[i].linktype == linktype)
+			return link_decoders[i].decode;
+	return NULL;
+}
+
+bool decode_linktype_supported(int linktype)
+{
+	return link_lookup(linktype) != NULL;
+}
+
+/*
+ * IPv4 (RFC 791). `l3_wire` is how many bytes of L3 the wire carried and
+ * `l3_limit` how many the link's own length field allows; on OK r sits at the
+ * TCP header and *seg_len is the TCP segment length.
+ */
+static enum decode_status decode_ipv4(struct byte_reader *r, uint32_t l3_wire, uint32_t l3_limit,
+				      uint32_t *seg_len, struct pkt *p)
+{
+	uint8_t vihl = 0, ttl = 0, proto = 0;
+	uint16_t total = 0, frag = 0;
+
+	if (!br_has(r, 20))
+		return DECODE_TRUNC_IP;
+	br_u8(r, &vihl);
+	br_skip(r, 1); /* DSCP/ECN */
+	br_u16be(r, &total);
+	br_skip(r, 2); /* identification */
+	br_u16be(r, &frag);
+	br_u8(r, &ttl);
+	br_u8(r, &proto);
+	br_skip(r, 2); /* checksum: offload makes it meaningless on the sender */
+	br_copy(r, p->src + 12, 4);
+	br_copy(r, p->dst + 12, 4);
+
+	uint32_t hlen = (vihl & 0x0fu) * 4;
+	if (hlen < 20)
+		return DECODE_BAD_IP_HEADER_LEN;
+	/* 0 is what TSO/GSO super-segments carry when captured on the sender,
+	 * before the NIC splits them: the wire length is the truth then. */
+	uint32_t tlen = total ? total : l3_wire;
+	if (tlen < hlen || tlen > l3_wire)
+		return DECODE_BAD_IP_TOTAL_LEN;
+	/* Where PPPoE's length says the packet ends sooner, it wins, as in
+	 * Wireshark: the extra bytes are padding (a pure ACK stays pure). */
+	if (tlen > l3_limit)
+		tlen = l3_limit;
+	if (tlen < hlen)
+		return DECODE_BAD_IP_TOTAL_LEN;
+	if (!br_skip(r, hlen - 20)) /* options: nothing in them we use */
+		return DECODE_TRUNC_IP;
+	if (frag & 0x3fff) /* MF or a fragment offset; DF (0x4000) is fine */
+		return DECODE_IP_FRAGMENT;
+	if (proto != IP_PROTO_TCP)
+		return DECODE_NOT_TCP;
+
+	p->ip_version = 4;
+	p->ttl = ttl;
+	p->src[10] = p->src[11] = 0xff; /* ::ffff:a.b.c.d */
+	p->dst[10] = p->dst[11] = 0xff;
+	*seg_len = tlen - hlen;
+	return DECODE_OK;
+}
+
+enum ipv6_ext_shape { EXT_NONE, EXT_UNITS8, EXT_AH, EXT_FRAGMENT };
+
+static enum ipv6_ext_shape ipv6_ext_shape(uint8_t nh)
+{
+	switch (nh) {
+	case IP_PROTO_HOPOPTS:
+	case IP_PROTO_ROUTING:
+	case IP_PROTO_DSTOPTS:
+	case IP_PROTO_MOBILITY:
+	case IP_PROTO_HIP:
+	case IP_PROTO_SHIM6:
+		return EXT_UNITS8;
+	case IP_PROTO_AH:
+		return EXT_AH;
+	case IP_PROTO_FRAGMENT:
+		return EXT_FRAGMENT;
+	default:
+		return EXT_NONE; /* TCP, or something we do not follow (ESP, 59, UDP, ...) */
+	}
+}
+
+/*
+ * Walk the IPv6 extension chain up to TCP. *left is what payload_length says
+ * remains; an extension past it is malformed, one past caplen is truncated.
+ */
+static enum decode_status ipv6_ext_chain(struct byte_reader *r, uint8_t *nh, uint32_t *left)
+{
+	for (unsigned count = 0; *nh != IP_PROTO_TCP; count++) {
+		enum ipv6_ext_shape shape = ipv6_ext_shape(*nh);
+		if (shape == EXT_NONE)
+			return DECODE_NOT_TCP;
+		if (count == MAX_IPV6_EXT || *left < 2)
+			return DECODE_BAD_IPV6_EXT;
+
+		struct byte_reader h = *r; /* peek next-header and length */
+		uint8_t next, units;
+		if (!br_u8(&h, &next) || !br_u8(&h, &units))
+			return DECODE_TRUNC_IPV6_EXT;
+		uint32_t len = shape == EXT_UNITS8 ? (units + 1u) * 8  /* RFC 8200 4.3: 8-octet units after the first */
+			     : shape == EXT_AH ? (units + 2u) * 4      /* RFC 4302 2.2: 4-octet units, minus 2 */
+			     : 8;
+		if (len > *left)
+			return DECODE_BAD_IPV6_EXT;
+		if (!br_has(r, len))
+			return DECODE_TRUNC_IPV6_EXT;
+		if (shape == EXT_FRAGMENT) {
+			uint16_t off_m = 0;
+			br_u16be(&h, &off_m);
+			/* RFC 6946: offset 0 and M=0 is an atomic fragment, a whole packet */
+			if (off_m & 0xfff9)
+				return DECODE_IP_FRAGMENT;
+		}
+		br_skip(r, len);
+		*left -= len;
+		*nh = next;
+	}
+	return DECODE_OK;
+}
+
+/* IPv6 (RFC 8200), same contract as decode_ipv4. */
+static enum decode_status decode_ipv6(struct byte_reader *r, uint32_t l3_wire, uint32_t l3_limit,
+				      uint32_t *seg_len, struct pkt *p)
+{
+	uint16_t plen = 0;
+	uint8_t nh = 0, hlim = 0;
+
+	if (!br_has(r, 40))
+		return DECODE_TRUNC_IP;
+	br_skip(r, 4); /* version, traffic class, flow label */
+	br_u16be(r, &plen);
+	br_u8(r, &nh);
+	br_u8(r, &hlim);
+	br_copy(r, p->src, 16);
+	br_copy(r, p->dst, 16);
+
+	uint32_t wire_payload = l3_wire - 40; /* the 40 bytes were captured, so were on the wire */
+	/* 0: a TSO/GSO super-segment (or a jumbogram): the wire length is the truth */
+	uint32_t left = plen ? plen : wire_payload;
+	if (left > wire_payload)
+		return DECODE_BAD_IP_TOTAL_LEN;
+	if (40 + left > l3_limit) { /* PPPoE ends it sooner: as in decode_ipv4 */
+		if (l3_limit < 40)
+			return DECODE_BAD_IP_TOTAL_LEN;
+		left = l3_limit - 40;
+	}
+	enum decode_status st = ipv6_ext_chain(r, &nh, &left);
+	if (st != DECODE_OK)
+		return st;
+
+	p->ip_version = 6;
+	p->ttl = hlim;
+	*seg_len = left;
+	return DECODE_OK;
+}
+
+/* IP of the version the link announced (0: whichever the first nibble says). */
+static enum decode_status decode_ip(struct byte_reader *r, const struct link_info *li,
+				    uint32_t l3_wire, uint32_t *seg_len, struct pkt *p)
+{
+	struct byte_reader peek = *r;
+	uint8_t first;
+
+	if (!br_u8(&peek, &first))
+		return DECODE_TRUNC_IP;
+	unsigned version = first >> 4;
+	if (li->ipver != 0 && version != li->ipver)
+		return DECODE_BAD_IP_VERSION;
+	if (version == 4)
+		return decode_ipv4(r, l3_wire, li->l3_limit, seg_len, p);
+	if (version == 6)
+		return decode_ipv6(r, l3_wire, li->l3_limit, seg_len, p);
+	return DECODE_BAD_IP_VERSION;
+}
+
+/* One option's body (after kind and length); false if the length is wrong for the kind. */
+static bool tcp_option(uint8_t kind, struct byte_reader *b, struct tcp_options *o)
+{
+	size_t n = br_remaining(b);
+	uint16_t magic;
+
+	switch (kind) {
+	case TCPOPT_MSS:
+		if (n != 2)
+			return false;
+		br_u16be(b, &o->mss);
+		o->present |= TCP_OPT_HAS_MSS;
+		return true;
+	case TCPOPT_WSCALE:
+		if (n != 1)
+			return false;
+		br_u8(b, &o->wscale);
+		o->present |= TCP_OPT_HAS_WSCALE;
+		return true;
+	case TCPOPT_SACK_PERM:
+		if (n != 0)
+			return false;
+		o->present |= TCP_OPT_HAS_SACK_PERM;
+		return true;
+	case TCPOPT_SACK:
+		/* RFC 2018 section 3: 1..4 blocks of two 32-bit edges */
+		if (n == 0 || n % 8 != 0 || n / 8 > TCP_MAX_SACK_BLOCKS)
+			return false;
+		o->sack_count = (uint8_t)(n / 8);
+		for (unsigned i = 0; i < o->sack_count; i++) {
+			br_u32be(b, &o->sack[i].left);
+			br_u32be(b, &o->sack[i].right);
+		}
+		o->present |= TCP_OPT_HAS_SACK;
+		return true;
+	case TCPOPT_TIMESTAMPS:
+		if (n != 8)
+			return false;
+		br_u32be(b, &o->ts_val);
+		br_u32be(b, &o->ts_ecr);
+		o->present |= TCP_OPT_HAS_TIMESTAMPS;
+		return true;
+	case TCPOPT_TFO:
+		/* RFC 7413 4.1.1: empty is a cookie request */
+		if (n > TFO_MAX_COOKIE)
+			return false;
+		o->tfo_cookie_len = (uint8_t)n;
+		o->present |= TCP_OPT_HAS_TFO;
+		return true;
+	case TCPOPT_EXPERIMENT:
+		/* RFC 6994 shared experimental kind: TFO before it got kind 34 */
+		if (br_u16be(b, &magic) && magic == TCPOPT_TFO_MAGIC) {
+			if (n - 2 > TFO_MAX_COOKIE)
+				return false;
+			o->tfo_cookie_len = (uint8_t)(n - 2);
+			o->present |= TCP_OPT_HAS_TFO;
+			return true;
+		}
+		o->present |= TCP_OPT_HAS_UNKNOWN;
+		return true;
+	default:
+		o->present |= TCP_OPT_HAS_UNKNOWN;
+		return true;
+	}
+}
+
+/*
+ * Walk the options area. A malformed option stops the walk but keeps what came
+ * before it: the segment is still worth tracking, as Wireshark does.
+ */
+static enum decode_status tcp_options(struct byte_reader *r, struct tcp_options *o)
+{
+	uint8_t kind, len;
+	struct byte_reader body;
+
+	while (br_u8(r, &kind)) {
+		if (kind == TCPOPT_EOL)
+			break;
+		if (kind == TCPOPT_NOP)
+			continue;
+		if (!br_u8(r, &len) || len < 2 || !br_sub(r, len - 2u, &body))
+			return DECODE_BAD_TCP_OPTION;
+		if (!tcp_option(kind, &body, o))
+			return DECODE_BAD_TCP_OPTION;
+	}
+	return DECODE_OK;
+}
+
+/* TCP header (RFC 9293 3.1); seg_len is the segment length from the IP header. */
+static enum decode_status decode_tcp(struct byte_reader *r, uint32_t seg_len, struct pkt *p)
+{
+	struct byte_reader t, opts;
+	uint8_t off, flags;
+
+	if (seg_len < 20)
+		return DECODE_BAD_TCP_HEADER_LEN;
+	/* Only the segment's own captured bytes: link padding after it is not payload. */
+	size_t have = br_remaining(r);
+	br_sub(r, have < seg_len ? have : seg_len, &t);
+	if (!br_has(&t, 20))
+		return DECODE_TRUNC_TCP;
+	br_u16be(&t, &p->sport);
+	br_u16be(&t, &p->dport);
+	br_u32be(&t, &p->seq);
+	br_u32be(&t, &p->ack);
+	br_u8(&t, &off);
+	br_u8(&t, &flags);
+	br_u16be(&t, &p->window);
+	br_skip(&t, 4); /* checksum, urgent pointer */
+
+	uint32_t hlen = (off >> 4) * 4u;
+	if (hlen < 20 || hlen > seg_len)
+		return DECODE_BAD_TCP_HEADER_LEN;
+	if (!br_sub(&t, hlen - 20, &opts))
+		return DECODE_TRUNC_TCP;
+	p->opt_status = tcp_options(&opts, &p->opt);
+	p->flags = (uint16_t)(flags | (off & 1u) << 8); /* NS (RFC 3540) is the low bit of byte 12 */
+	p->payload_len = seg_len - hlen;
+	p->payload = br_ptr(&t);
+	p->payload_caplen = (uint32_t)br_remaining(&t);
+	return DECODE_OK;
+}
+
+enum decode_status decode_packet(int linktype, const uint8_t *data, uint32_t caplen,
+				 uint32_t wire_len, uint64_t ts_ns, struct pkt *out)
+{
+	link_decode_fn link = link_lookup(linktype);
+	if (link == NULL)
+		return DECODE_UNKNOWN_LINKTYPE;
+
+	memset(out, 0, sizeof *out);
+	out->ts_ns = ts_ns;
+	out->wire_len = wire_len;
+	out->cap_len = caplen;
+
+	struct byte_reader r;
+	br_init(&r, data, caplen);
+	struct link_info li = { .ipver = 0, .l3_limit = UINT32_MAX };
+	enum decode_status st = link(&r, &li, out);
+	if (st != DECODE_OK)
+		return st;
+
+	/* A damaged record may claim fewer wire bytes than it captured; the
+	 * captured ones were certainly on the wire. */
+	uint32_t wire = wire_len > caplen ? wire_len : caplen;
+	uint32_t seg_len;
+	st = decode_ip(&r, &li, wire - (uint32_t)r.off, &seg_len, out);
+	if (st != DECODE_OK)
+		return st;
+	return decode_tcp(&r, seg_len, out);
+}
