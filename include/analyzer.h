@@ -30,6 +30,12 @@ void analyzer_frame(struct analyzer *a, int linktype, const uint8_t *data, uint3
  */
 void analyzer_frames(struct analyzer *a, int linktype, const struct frame *frames, size_t n);
 
+/*
+ * Let time pass without packets (live capture while the link is quiet):
+ * connections idle past their timeout at now_ns are emitted.
+ */
+void analyzer_expire(struct analyzer *a, uint64_t now_ns);
+
 /* End of input: emit every connection still held, with its end reason. */
 void analyzer_finish(struct analyzer *a);
 

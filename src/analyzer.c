@@ -249,6 +249,11 @@ void analyzer_frame(struct analyzer *a, int linktype, const uint8_t *data, uint3
 	analyzer_frames(a, linktype, &f, 1);
 }
 
+void analyzer_expire(struct analyzer *a, uint64_t now_ns)
+{
+	flow_expire(&a->flows, now_ns);
+}
+
 void analyzer_finish(struct analyzer *a)
 {
 	flow_end_all(&a->flows, END_END_OF_INPUT);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "analyzer.h"
 #include "capture.h"
@@ -249,8 +250,13 @@ static enum capture_status run_capture(struct capture *cap, struct analyzer *a, 
 				break;
 			}
 		} else if (st == CAPTURE_NONE) {
-			/* Live and idle: report what is pending, then wait for the descriptor (or a signal). */
+			/* Live and idle: report what is pending, let the clock expire idle
+			 * connections (live packet times are wall-clock times), then wait
+			 * for the descriptor or a signal. */
 			batch_flush(&b, a, linktype);
+			struct timespec now;
+			clock_gettime(CLOCK_REALTIME, &now);
+			analyzer_expire(a, (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec);
 			struct pollfd pfd = {.fd = fd, .events = POLLIN};
 			poll(fd >= 0 ? &pfd : NULL, fd >= 0 ? 1 : 0, 100);
 		} else {

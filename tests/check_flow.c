@@ -281,6 +281,21 @@ START_TEST(test_idle_timeouts)
 }
 END_TEST
 
+START_TEST(test_expire_without_packets)
+{
+	struct analyzer *a = new_analyzer(0);
+	feed(a, T0, seg("10.0.0.1", 1000, "10.0.0.2", 80, 1, 0, F_SYN, 0));
+	analyzer_expire(a, T0 + 120 * SEC); /* exactly the timeout: not yet */
+	ck_assert_int_eq(nrecs, 0);
+	analyzer_expire(a, T0 + 120 * SEC + 1);
+	ck_assert_int_eq(nrecs, 1);
+	ck_assert_int_eq(recs[0].end_reason, END_TIMEOUT);
+	analyzer_finish(a);
+	ck_assert_int_eq(nrecs, 1);
+	analyzer_free(a);
+}
+END_TEST
+
 START_TEST(test_closed_kept_for_late_packets)
 {
 	struct analyzer *a = new_analyzer(0);
@@ -428,6 +443,7 @@ Suite *flow_suite(void)
 
 	TCase *limits = tcase_create("limits");
 	tcase_add_test(limits, test_idle_timeouts);
+	tcase_add_test(limits, test_expire_without_packets);
 	tcase_add_test(limits, test_closed_kept_for_late_packets);
 	tcase_add_test(limits, test_timestamps_backwards);
 	tcase_add_test(limits, test_eviction_lru);
