@@ -278,7 +278,12 @@ static struct capture *open_input(const struct options *o, const char **name)
 	else
 		cap = capture_open_live(o->iface, o->snaplen, err, sizeof(err));
 	if (!cap) {
-		fprintf(stderr, "tcpscope: %s: %s\n", *name, err);
+		/* libpcap often starts its message with the file name: say it once. */
+		const char *reason = err;
+		size_t n = strlen(*name);
+		if (strncmp(reason, *name, n) == 0 && strncmp(reason + n, ": ", 2) == 0)
+			reason += n + 2;
+		fprintf(stderr, "tcpscope: %s: %s\n", *name, reason);
 		return NULL;
 	}
 	int lt = capture_linktype(cap);

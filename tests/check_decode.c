@@ -520,8 +520,9 @@ END_TEST
 
 START_TEST(test_eth_padding)
 {
-	/* a bare ACK is 54 bytes; Ethernet pads it to 60 with zeros */
-	uint8_t f[64];
+	/* a bare ACK is 54 bytes; Ethernet pads it to 60 with zeros (the buffer
+	 * is larger than 60 only so the compiler sees room for SEG4's options) */
+	uint8_t f[128];
 	struct pkt p;
 	struct tb_tcp t = SEG4;
 	t.payload_len = 0;

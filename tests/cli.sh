@@ -60,9 +60,11 @@ expect_grep "--version names the program" "^tcpscope " "$T/out"
 
 # unreadable input: exit 1, one line naming the file
 for f in "$T/missing.pcap" "$T/text.txt" "$T/empty.pcap" "$T"; do
-	"$TCPSCOPE" -r "$f" >"$T/out" 2>"$T/err"; check "unreadable $(basename "$f") exits 1" 1 $?
+	"$TCPSCOPE" -r "$f" >"$T/out" 2>"$T/err"; rc=$?
+	check "unreadable $(basename "$f") exits 1" 1 $rc
 	expect_grep "unreadable $(basename "$f") named" "^tcpscope: $f: " "$T/err"
 	n=$(wc -l < "$T/err"); [ "$n" -eq 1 ] || { echo "FAIL $f: $n lines on stderr"; fails=$((fails + 1)); }
+	grep -q "^tcpscope: $f: $f" "$T/err" && { echo "FAIL $f: name repeated"; fails=$((fails + 1)); }
 done
 "$TCPSCOPE" -r "$T/three.pcap" 'tcp port' >/dev/null 2>"$T/err"; check "bad filter exits 1" 1 $?
 expect_grep "bad filter explained" "invalid filter expression" "$T/err"
