@@ -1,5 +1,6 @@
 /* flow.c - the flow table: uthash lookup by canonical 4-tuple, LRU lists per idle class, expiry and eviction. */
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,8 +12,6 @@
 /* Lookup is the hot path: hash the fixed 40-byte key with a few multiplies
  * instead of uthash's default (Jenkins). */
 #define HASH_FUNCTION(keyptr, keylen, hashv) ((hashv) = key_bytes_hash(keyptr, keylen))
-
-#include <stdint.h>
 
 static inline uint32_t key_bytes_hash(const void *key, size_t len)
 {
