@@ -38,12 +38,16 @@ enum decode_status {
 	DECODE_TRUNC_IP,        /* IPv4/IPv6 header cut short */
 	DECODE_BAD_IP_VERSION,  /* version nibble not 4/6, or not what the link said */
 	DECODE_BAD_IP_HEADER_LEN,   /* IPv4 IHL < 5 */
-	DECODE_BAD_IP_TOTAL_LEN,    /* IP length smaller than its own headers */
+	DECODE_BAD_IP_TOTAL_LEN,    /* IP length smaller than its own headers, or larger than the
+				     * frame on the wire (or than PPPoE's length) carried */
+	DECODE_BAD_IP_OPTION,       /* IPv4 option length < 2 or past the header */
 	DECODE_TRUNC_IPV6_EXT,      /* IPv6 extension header cut short */
 	DECODE_BAD_IPV6_EXT,        /* extension chain too long or inconsistent */
 	DECODE_TRUNC_TCP,           /* TCP header (with options) cut short */
 	DECODE_BAD_TCP_HEADER_LEN,  /* data offset < 5 or beyond the IP payload */
+	/* The last two still let the segment be tracked (see pkt.opt_status). */
 	DECODE_BAD_TCP_OPTION,      /* option length < 2, past the header, or wrong for its kind */
+	DECODE_TRUNC_TCP_OPTIONS,   /* the capture cut the options area (snaplen) */
 	DECODE__COUNT
 };
 
@@ -120,9 +124,11 @@ struct pkt {
 	uint32_t payload_caplen;
 	const uint8_t *payload;
 	struct tcp_options opt;
-	/* DECODE_OK, or DECODE_BAD_TCP_OPTION when the option walk met a malformed
-	 * option: the options before it are kept and the segment is still tracked
-	 * (as Wireshark does), and the analyzer counts the reason. */
+	/* DECODE_OK; DECODE_BAD_TCP_OPTION when the option walk met a malformed
+	 * option; DECODE_TRUNC_TCP_OPTIONS when the capture cut the options area
+	 * (then payload_caplen is 0). The options before the problem are kept, the
+	 * segment is still tracked (as Wireshark does), and the analyzer counts
+	 * the reason. */
 	enum decode_status opt_status;
 };
 

@@ -12,7 +12,8 @@ enum conn_role { ROLE_CLIENT = 0, ROLE_SERVER = 1 };
 
 /* What one endpoint has sent so far. */
 struct tcp_half {
-	uint32_t isn;      /* sequence number of its SYN (valid if syn_seen) */
+	uint32_t isn;      /* initial sequence number, valid if isn_known */
+	bool isn_known;    /* from its SYN, or implied by the peer's SYN-ACK */
 	bool syn_seen;
 	bool fin_seen;
 	bool rst_seen;

@@ -61,11 +61,13 @@ static const char *const decode_status_names[] = {
 	[DECODE_BAD_IP_VERSION] = "bad_ip_version",
 	[DECODE_BAD_IP_HEADER_LEN] = "bad_ip_header_len",
 	[DECODE_BAD_IP_TOTAL_LEN] = "bad_ip_total_len",
+	[DECODE_BAD_IP_OPTION] = "bad_ip_option",
 	[DECODE_TRUNC_IPV6_EXT] = "trunc_ipv6_ext",
 	[DECODE_BAD_IPV6_EXT] = "bad_ipv6_ext",
 	[DECODE_TRUNC_TCP] = "trunc_tcp",
 	[DECODE_BAD_TCP_HEADER_LEN] = "bad_tcp_header_len",
 	[DECODE_BAD_TCP_OPTION] = "bad_tcp_option",
+	[DECODE_TRUNC_TCP_OPTIONS] = "trunc_tcp_options",
 };
 _Static_assert(sizeof decode_status_names / sizeof decode_status_names[0] == DECODE__COUNT,
 	       "one name per decode_status");
@@ -266,6 +268,25 @@ bool decode_linktype_supported(int linktype)
 }
 
 /*
+ * IPv4 options (RFC 791 3.1): nothing in them is used, but a length that
+ * contradicts the header makes the whole header suspect, as in Wireshark.
+ */
+static bool ipv4_options_valid(struct byte_reader *r)
+{
+	uint8_t kind, len;
+
+	while (br_u8(r, &kind)) {
+		if (kind == 0) /* end of option list: the rest is padding */
+			return true;
+		if (kind == 1) /* no-operation */
+			continue;
+		if (!br_u8(r, &len) || len < 2 || !br_skip(r, len - 2u))
+			return false;
+	}
+	return true;
+}
+
+/*
  * IPv4 (RFC 791). `l3_wire` is how many bytes of L3 the wire carried and
  * `l3_limit` how many the link's own length field allows; on OK r sits at the
  * TCP header and *seg_len is the TCP segment length.
@@ -303,8 +324,11 @@ static enum decode_status decode_ipv4(struct byte_reader *r, uint32_t l3_wire, u
 		tlen = l3_limit;
 	if (tlen < hlen)
 		return DECODE_BAD_IP_TOTAL_LEN;
-	if (!br_skip(r, hlen - 20)) /* options: nothing in them we use */
+	struct byte_reader opts;
+	if (!br_sub(r, hlen - 20, &opts))
 		return DECODE_TRUNC_IP;
+	if (!ipv4_options_valid(&opts))
+		return DECODE_BAD_IP_OPTION;
 	if (frag & 0x3fff) /* MF or a fragment offset; DF (0x4000) is fine */
 		return DECODE_IP_FRAGMENT;
 	if (proto != IP_PROTO_TCP)
@@ -545,9 +569,15 @@ static enum decode_status decode_tcp(struct byte_reader *r, uint32_t seg_len, st
 	uint32_t hlen = (off >> 4) * 4u;
 	if (hlen < 20 || hlen > seg_len)
 		return DECODE_BAD_TCP_HEADER_LEN;
-	if (!br_sub(&t, hlen - 20, &opts))
-		return DECODE_TRUNC_TCP;
-	p->opt_status = tcp_options(&opts, &p->opt);
+	if (br_sub(&t, hlen - 20, &opts)) {
+		p->opt_status = tcp_options(&opts, &p->opt);
+	} else {
+		/* The snaplen cut the options: ports, sequence numbers and flags are
+		 * all here, so the segment is tracked with what options there are. */
+		br_sub(&t, br_remaining(&t), &opts);
+		tcp_options(&opts, &p->opt);
+		p->opt_status = DECODE_TRUNC_TCP_OPTIONS;
+	}
 	p->flags = (uint16_t)(flags | (off & 1u) << 8); /* NS (RFC 3540) is the low bit of byte 12 */
 	p->payload_len = seg_len - hlen;
 	p->payload = br_ptr(&t);

@@ -329,12 +329,12 @@ static void put_csv_field(struct report *r, const char *s)
 
 /*
  * The summary lists every error outcome of decode.h in enum order, zeros
- * included. bad_tcp_option is listed even if decode_status_is_error() says
- * otherwise: the segment is still tracked, but the option was malformed.
+ * included, also bad_tcp_option and trunc_tcp_options whose segments are
+ * still tracked.
  */
 static bool summary_lists_status(enum decode_status s)
 {
-	return s == DECODE_BAD_TCP_OPTION || decode_status_is_error(s);
+	return decode_status_is_error(s);
 }
 
 /* ---- text ---- */

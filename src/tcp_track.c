@@ -7,12 +7,21 @@ void tcp_track_packet(struct tcp_conn *t, const struct pkt *p, enum conn_role fr
 	struct tcp_half *h = &t->half[from];
 
 	if (p->flags & TCP_FLAG_SYN) {
-		if (!h->syn_seen) {
-			h->syn_seen = true;
+		h->syn_seen = true;
+		if (!h->isn_known) {
 			h->isn = p->seq;
+			h->isn_known = true;
 		}
-		if (p->flags & TCP_FLAG_ACK)
+		if (p->flags & TCP_FLAG_ACK) {
 			t->synack_seen = true;
+			/* A SYN-ACK acknowledges the peer's SYN: it names the peer's ISN
+			 * even when that SYN arrives later (reordered) or not at all. */
+			struct tcp_half *peer = &t->half[!from];
+			if (!peer->isn_known) {
+				peer->isn = p->ack - 1;
+				peer->isn_known = true;
+			}
+		}
 	}
 	if (p->flags & TCP_FLAG_FIN)
 		h->fin_seen = true;
@@ -44,11 +53,12 @@ bool tcp_syn_starts_new_connection(const struct tcp_conn *t, const struct pkt *p
 	if (tcp_is_closed(t))
 		return true;
 	/* Past the handshake, a SYN cannot belong to this connection (RFC 793
-	 * answers it with an ACK): unless it repeats the sender's own SYN, it is
-	 * a new connection on a reused 4-tuple. Before that, SYNs with any ISN are
+	 * answers it with an ACK): unless it carries the sender's ISN (its own
+	 * earlier SYN, or what the peer's SYN-ACK acknowledged), it is a new
+	 * connection on a reused 4-tuple. Before that, SYNs with any ISN are
 	 * retries (or a simultaneous open) of the same attempt. */
 	if (!tcp_is_established(t))
 		return false;
 	const struct tcp_half *h = &t->half[from];
-	return !h->syn_seen || h->isn != p->seq;
+	return !h->isn_known || h->isn != p->seq;
 }

@@ -464,6 +464,31 @@ START_TEST(test_ipv4_options)
 }
 END_TEST
 
+START_TEST(test_ipv4_bad_options)
+{
+	/* a Timestamp option (kind 68) claiming 12 bytes in an 8-byte options area */
+	const uint8_t past_end[8] = { 0x44, 0x0c, 0x05, 0x00, 0, 0, 0, 0 };
+	/* an option of length 1 (a length must cover kind and length: >= 2) */
+	const uint8_t len_one[4] = { 0x07, 0x01, 0x00, 0x00 };
+	/* a kind byte with its length byte missing (last byte of the area) */
+	const uint8_t no_len[4] = { 0x01, 0x01, 0x01, 0x44 };
+	const uint8_t *cases[] = { past_end, len_one, no_len };
+	const size_t sizes[] = { sizeof past_end, sizeof len_one, sizeof no_len };
+	uint8_t f[256];
+	struct pkt p;
+	for (size_t i = 0; i < 3; i++) {
+		size_t n = tb_eth_tcp(f, &SEG4);
+		n = 14 + ip4_add_options(f + 14, n - 14, cases[i], sizes[i]);
+		ck_status(dec(LINK_ETHERNET, f, n, &p), DECODE_BAD_IP_OPTION);
+	}
+	/* after EOL anything goes: it is padding */
+	const uint8_t eol_then_junk[4] = { 0x00, 0xff, 0x01, 0x02 };
+	size_t n = tb_eth_tcp(f, &SEG4);
+	n = 14 + ip4_add_options(f + 14, n - 14, eol_then_junk, sizeof eol_then_junk);
+	ck_status(dec(LINK_ETHERNET, f, n, &p), DECODE_OK);
+}
+END_TEST
+
 START_TEST(test_flags)
 {
 	uint8_t f[256];
@@ -729,8 +754,8 @@ START_TEST(test_status_names)
 	static const char *const want[DECODE__COUNT] = {
 		"ok", "not_ip", "not_tcp", "ip_fragment", "unknown_linktype", "trunc_link",
 		"too_many_vlans", "trunc_ip", "bad_ip_version", "bad_ip_header_len",
-		"bad_ip_total_len", "trunc_ipv6_ext", "bad_ipv6_ext", "trunc_tcp",
-		"bad_tcp_header_len", "bad_tcp_option",
+		"bad_ip_total_len", "bad_ip_option", "trunc_ipv6_ext", "bad_ipv6_ext", "trunc_tcp",
+		"bad_tcp_header_len", "bad_tcp_option", "trunc_tcp_options",
 	};
 	for (int s = 0; s < DECODE__COUNT; s++) {
 		ck_assert_str_eq(decode_status_name((enum decode_status)s), want[s]);
@@ -948,9 +973,10 @@ END_TEST
 /*
  * One truncation scenario: a full frame and where each layer ends in it,
  * worked out from the bytes written. For caplen c < link_end the reason is
- * trunc_link, < ip_end trunc_ip, < ext_end trunc_ipv6_ext, < tcp_end
- * trunc_tcp, and from tcp_end on the segment decodes with c - tcp_end
- * payload bytes captured of len - tcp_end on the wire.
+ * trunc_link, < ip_end trunc_ip, < ext_end trunc_ipv6_ext, < ext_end + 20
+ * (the fixed TCP header) trunc_tcp; < tcp_end the segment decodes, flagged
+ * trunc_tcp_options, with no payload captured; from tcp_end on it decodes with
+ * c - tcp_end payload bytes captured of len - tcp_end on the wire.
  */
 static void ck_truncations(int linktype, const uint8_t *f, size_t len, size_t link_end,
 			   size_t ip_end, size_t ext_end, size_t tcp_end)
@@ -960,12 +986,17 @@ static void ck_truncations(int linktype, const uint8_t *f, size_t len, size_t li
 		enum decode_status want = c < link_end ? DECODE_TRUNC_LINK
 					: c < ip_end   ? DECODE_TRUNC_IP
 					: c < ext_end  ? DECODE_TRUNC_IPV6_EXT
-					: c < tcp_end  ? DECODE_TRUNC_TCP
+					: c < ext_end + 20 ? DECODE_TRUNC_TCP
 						       : DECODE_OK;
 		enum decode_status got = dec_cap(linktype, f, c, len, &p);
 		ck_assert_msg(got == want, "caplen %zu: %s, expected %s", c,
 			      decode_status_name(got), decode_status_name(want));
-		if (want == DECODE_OK) {
+		if (want == DECODE_OK && c < tcp_end) {
+			ck_status(p.opt_status, DECODE_TRUNC_TCP_OPTIONS);
+			ck_assert_uint_eq(p.payload_len, len - tcp_end);
+			ck_assert_uint_eq(p.payload_caplen, 0);
+		} else if (want == DECODE_OK) {
+			ck_status(p.opt_status, DECODE_OK);
 			ck_assert_uint_eq(p.payload_len, len - tcp_end);
 			ck_assert_uint_eq(p.payload_caplen, c - tcp_end);
 			ck_assert_ptr_eq(p.payload, f + tcp_end);
@@ -1415,6 +1446,7 @@ Suite *decode_suite(void)
 	tcase_add_test(core, test_loop);
 	tcase_add_test(core, test_raw);
 	tcase_add_test(core, test_ipv4_options);
+	tcase_add_test(core, test_ipv4_bad_options);
 	tcase_add_test(core, test_flags);
 	tcase_add_test(core, test_tso_total_len_zero);
 	tcase_add_test(core, test_eth_padding);

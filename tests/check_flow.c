@@ -168,6 +168,28 @@ START_TEST(test_reorient_when_syn_arrives_late)
 }
 END_TEST
 
+START_TEST(test_synack_before_its_syn)
+{
+	struct analyzer *a = new_analyzer(0);
+	const char *C = "141.142.228.5", *S = "192.150.187.43";
+	/* reordered capture: the SYN-ACK (ack 1001 acknowledges ISN 1000) comes
+	 * before the SYN it answers; that SYN is part of the same connection */
+	feed(a, T0, seg(S, 80, C, 59856, 7000, 1001, F_SYN | F_ACK, 0));
+	feed(a, T0 + 1, seg(C, 59856, S, 80, 1000, 0, F_SYN, 0));
+	feed(a, T0 + 2, seg(C, 59856, S, 80, 1001, 7001, F_ACK, 0));
+	/* a SYN with another ISN on the established connection is a new one */
+	feed(a, T0 + 3, seg(C, 59856, S, 80, 5555, 0, F_SYN, 0));
+	analyzer_finish(a);
+	ck_assert_int_eq(nrecs, 2);
+	assert_endpoint(&recs[0].client, 4, C, 59856);
+	ck_assert_uint_eq(recs[0].c2s.packets, 2);
+	ck_assert_uint_eq(recs[0].s2c.packets, 1);
+	ck_assert_int_eq(recs[0].end_reason, END_REUSED);
+	ck_assert_uint_eq(recs[1].c2s.packets, 1);
+	analyzer_free(a);
+}
+END_TEST
+
 START_TEST(test_ipv6_connection)
 {
 	struct analyzer *a = new_analyzer(0);
@@ -430,6 +452,7 @@ Suite *flow_suite(void)
 	tcase_add_test(orient, test_orientation_from_synack);
 	tcase_add_test(orient, test_orientation_midstream_by_port);
 	tcase_add_test(orient, test_reorient_when_syn_arrives_late);
+	tcase_add_test(orient, test_synack_before_its_syn);
 	tcase_add_test(orient, test_ipv6_connection);
 	tcase_add_test(orient, test_key_is_canonical);
 	suite_add_tcase(s, orient);

@@ -344,9 +344,9 @@ END_TEST
 	"duration=0.250000000 frames=12 frame_bytes=1500 tcp_packets=9 not_ip=1 not_tcp=1 "   \
 	"ip_fragments=0 decode_error.unknown_linktype=0 decode_error.trunc_link=0 "          \
 	"decode_error.too_many_vlans=0 decode_error.trunc_ip=0 decode_error.bad_ip_version=0 " \
-	"decode_error.bad_ip_header_len=0 decode_error.bad_ip_total_len=0 "                   \
+	"decode_error.bad_ip_header_len=0 decode_error.bad_ip_total_len=0 decode_error.bad_ip_option=0 "                   \
 	"decode_error.trunc_ipv6_ext=0 decode_error.bad_ipv6_ext=0 decode_error.trunc_tcp=1 " \
-	"decode_error.bad_tcp_header_len=0 decode_error.bad_tcp_option=2 connections=2 "     \
+	"decode_error.bad_tcp_header_len=0 decode_error.bad_tcp_option=2 decode_error.trunc_tcp_options=0 connections=2 "     \
 	"end_reason.closed=1 end_reason.reset=0 end_reason.timeout=0 end_reason.evicted=0 "  \
 	"end_reason.end_of_input=1 end_reason.reused=0 peak_flows=2 max_flows=1000000 "
 
@@ -436,8 +436,8 @@ END_TEST
 	"\"duration\":0.250000000,\"frames\":12,\"frame_bytes\":1500,\"tcp_packets\":9,"            \
 	"\"not_ip\":1,\"not_tcp\":1,\"ip_fragments\":0,\"decode_errors\":{\"unknown_linktype\":0,"  \
 	"\"trunc_link\":0,\"too_many_vlans\":0,\"trunc_ip\":0,\"bad_ip_version\":0,"               \
-	"\"bad_ip_header_len\":0,\"bad_ip_total_len\":0,\"trunc_ipv6_ext\":0,\"bad_ipv6_ext\":0,"  \
-	"\"trunc_tcp\":1,\"bad_tcp_header_len\":0,\"bad_tcp_option\":2},\"connections\":2,"        \
+	"\"bad_ip_header_len\":0,\"bad_ip_total_len\":0,\"bad_ip_option\":0,\"trunc_ipv6_ext\":0,\"bad_ipv6_ext\":0,"  \
+	"\"trunc_tcp\":1,\"bad_tcp_header_len\":0,\"bad_tcp_option\":2,\"trunc_tcp_options\":0},\"connections\":2,"        \
 	"\"end_reasons\":{\"closed\":1,\"reset\":0,\"timeout\":0,\"evicted\":0,"                    \
 	"\"end_of_input\":1,\"reused\":0},\"peak_flows\":2,\"max_flows\":1000000,"
 
