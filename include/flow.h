@@ -120,7 +120,7 @@ void flow_end(struct flow_table *t, struct conn *c, enum end_reason why);
  */
 void flow_expire(struct flow_table *t, uint64_t now_ns);
 
-/* End every remaining connection with why, oldest first. */
+/* End every remaining connection with why, in id order (first packet first). */
 void flow_end_all(struct flow_table *t, enum end_reason why);
 
 #endif

@@ -227,16 +227,42 @@ void flow_end(struct flow_table *t, struct conn *c, enum end_reason why)
 void flow_expire(struct flow_table *t, uint64_t now_ns)
 {
 	for (int k = 0; k < FLOW_CLASS__COUNT; k++) {
+		uint64_t timeout = t->cfg.timeout_ns[k];
 		struct conn *h;
-		while ((h = lru_fresh_head(t, k)) && is_idle_past_timeout(t, h, now_ns))
-			flow_end(t, h, END_TIMEOUT);
+		/* Nothing queued less than a timeout ago can be idle that long, and
+		 * the list is sorted by queue time: look no further than that. So a
+		 * connection is requeued at most once per timeout, not per packet. */
+		while (timeout && (h = t->lru[k].head) && now_ns > h->lru_stamp_ns &&
+		       now_ns - h->lru_stamp_ns > timeout) {
+			if (lru_is_stale(h)) {
+				lru_unlink(t, h);
+				lru_append(t, h, (enum flow_class)k);
+			} else {
+				flow_end(t, h, END_TIMEOUT);
+			}
+		}
 	}
+}
+
+static int by_id(const void *a, const void *b)
+{
+	uint64_t x = (*(struct conn *const *)a)->id, y = (*(struct conn *const *)b)->id;
+	return x < y ? -1 : x > y;
 }
 
 void flow_end_all(struct flow_table *t, enum end_reason why)
 {
-	struct conn *c;
+	struct conn **all = t->count ? malloc(t->count * sizeof(*all)) : NULL;
+	if (all) {
+		size_t n = 0;
+		for (struct conn *c = t->by_key; c; c = c->hh.next)
+			all[n++] = c;
+		qsort(all, n, sizeof(*all), by_id);
+		for (size_t i = 0; i < n; i++)
+			flow_end(t, all[i], why);
+		free(all);
+	}
+	struct conn *c; /* out of memory for the sort: any order will do */
 	while ((c = lru_oldest(t)))
 		flow_end(t, c, why);
-	HASH_CLEAR(hh, t->by_key);
 }
