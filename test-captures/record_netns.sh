@@ -1,0 +1,286 @@
+#!/usr/bin/env bash
+# record_netns.sh - record real Linux TCP traffic between network namespaces
+# into test-captures/real/ (the committed pcaps are this script's output).
+#
+# Usage (as root):  test-captures/record_netns.sh [OUTDIR]   (default: real/
+#                   next to this script).  Re-runnable: each capture is written
+#                   to a temporary name and moved into place when complete.
+# Needs: ip (iproute2) with netns, tc with the tbf qdisc, tcpdump, curl,
+#        python3, tshark (only for the sanity checks at the end of each step).
+#
+# Topology (three namespaces, all created here and deleted on exit):
+#
+#   cli 10.10.1.1          rtr 10.10.1.254 | 10.10.2.254          srv 10.10.2.1
+#       fd00:10:1::1  c0 <-veth-> r0       r1 <-veth-> s0       fd00:10:2::1
+#   tcpdump -i c0 here            (tbf on r0 for the bulk capture)
+#
+# Every capture is taken with tcpdump on the client's veth (c0), inside the
+# client namespace.  The client and server are joined through a router
+# namespace rather than one veth pair because of capture (c): a tbf
+# bottleneck on the sending host itself never produces a retransmission on
+# the wire (a locally dropped segment is reported back to TCP by the qdisc
+# and simply sent later, and TCP small queues keep the qdisc nearly empty),
+# while a drop at a forwarding hop is a real loss that the sender must
+# detect and repair with SACK and retransmissions.  For the other captures
+# the router only forwards (TTL/hop limit decremented by one).
+#
+# Offloads are left as the kernel sets them (no ethtool): a Linux veth has
+# TSO/GSO on, so the capture may contain TCP "super-segments" larger than the
+# MTU (one frame carrying several MSS worth of payload, its IP total length
+# set accordingly).  That is what tcpdump shows on a real Linux host too, and
+# the analyzer must count such a frame as one packet with its whole payload.
+#
+# Captures written (see test-captures/README.md for which test uses which):
+#   http_ipv4.pcap      (a) 3 x curl GET of a 1 MiB file over IPv4, then one
+#                           curl fetching a small file twice (HTTP/1.0 server:
+#                           a new connection per request).  -s 0.
+#   http_ipv6.pcap      (b) the same over IPv6, nanosecond timestamps.  -s 0.
+#   bulk_tbf.pcap       (c) one 4 MiB GET through "tbf rate 8mbit burst 16kb
+#                           latency 20ms" on the router's egress towards the
+#                           client: Linux's own loss recovery (SACK, fast
+#                           retransmissions, maybe RTOs).  -s 200.
+#   refused.pcap        (d) curl to closed port 9, IPv4 and IPv6: SYN answered
+#                           by RST.  -s 0.
+#   parallel_50.pcap    (e) 50 curls started at once against python's
+#                           http.server (listen backlog 5, so some SYNs are
+#                           dropped and retransmitted by the client).  -s 200.
+#   port_reuse.pcap     (f) a python client binding the fixed source port
+#                           45678 (IPv4) and 45679 (IPv6): 3 connections that
+#                           the server closes first (the server keeps the
+#                           TIME_WAIT, so the client may reuse the 4-tuple and
+#                           the server accepts the new SYN over its TIME_WAIT),
+#                           then 2 connections the client aborts with RST
+#                           (SO_LINGER 0).  5 connections per 4-tuple.  -s 0.
+set -u
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+OUT=${1:-$HERE/real}
+
+die() { echo "record_netns.sh: $*" >&2; exit 1; }
+[ "$(id -u)" = 0 ] || die "must run as root (network namespaces)"
+for t in ip tc tcpdump curl python3 tshark; do
+    command -v "$t" >/dev/null 2>&1 || die "missing tool: $t"
+done
+mkdir -p "$OUT" || die "cannot create $OUT"
+
+TAG=$$
+CLI=tsrec-cli-$TAG; RTR=tsrec-rtr-$TAG; SRV=tsrec-srv-$TAG
+WORK=$(mktemp -d /tmp/tsrec.XXXXXX) || die "mktemp failed"
+SERVER_PIDS=()
+TCPDUMP_PID=
+
+cleanup() {
+    [ -n "$TCPDUMP_PID" ] && kill "$TCPDUMP_PID" 2>/dev/null && wait "$TCPDUMP_PID" 2>/dev/null
+    for p in "${SERVER_PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+    for ns in "$CLI" "$RTR" "$SRV"; do ip netns del "$ns" 2>/dev/null; done
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+run() { "$@" || die "failed: $*"; }
+# Background processes are started with "ip netns exec ... &" directly (not
+# through the in_* functions, which would fork a bash subshell): ip execs the
+# command, so $! is the server's or tcpdump's own pid and kill reaches it.
+in_cli() { ip netns exec "$CLI" "$@"; }
+in_rtr() { ip netns exec "$RTR" "$@"; }
+in_srv() { ip netns exec "$SRV" "$@"; }
+
+# ---- topology -------------------------------------------------------------
+run ip netns add "$CLI"; run ip netns add "$RTR"; run ip netns add "$SRV"
+run ip link add c0 netns "$CLI" type veth peer name r0 netns "$RTR"
+run ip link add s0 netns "$SRV" type veth peer name r1 netns "$RTR"
+for ns in "$CLI" "$RTR" "$SRV"; do run ip -n "$ns" link set lo up; done
+run ip -n "$CLI" link set c0 up; run ip -n "$SRV" link set s0 up
+run ip -n "$RTR" link set r0 up; run ip -n "$RTR" link set r1 up
+run ip -n "$CLI" addr add 10.10.1.1/24 dev c0
+run ip -n "$CLI" addr add fd00:10:1::1/64 dev c0 nodad
+run ip -n "$RTR" addr add 10.10.1.254/24 dev r0
+run ip -n "$RTR" addr add fd00:10:1::254/64 dev r0 nodad
+run ip -n "$RTR" addr add 10.10.2.254/24 dev r1
+run ip -n "$RTR" addr add fd00:10:2::254/64 dev r1 nodad
+run ip -n "$SRV" addr add 10.10.2.1/24 dev s0
+run ip -n "$SRV" addr add fd00:10:2::1/64 dev s0 nodad
+run ip -n "$CLI" route add default via 10.10.1.254
+run ip -n "$CLI" -6 route add default via fd00:10:1::254
+run ip -n "$SRV" route add default via 10.10.2.254
+run ip -n "$SRV" -6 route add default via fd00:10:2::254
+run in_rtr sysctl -q -w net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+
+# ---- content and servers -----------------------------------------------------
+WWW=$WORK/www; mkdir -p "$WWW"
+# deterministic, incompressible-looking content (no randomness: re-runs serve
+# the same bytes)
+python3 - "$WWW" <<'EOF' || die "cannot write web content"
+import hashlib, sys
+d = sys.argv[1]
+def blob(n, seed):
+    out, h = bytearray(), hashlib.sha256(seed).digest()
+    while len(out) < n:
+        h = hashlib.sha256(h).digest(); out += h
+    return bytes(out[:n])
+open(d + "/1m.bin", "wb").write(blob(1 << 20, b"1m"))
+open(d + "/4m.bin", "wb").write(blob(4 << 20, b"4m"))
+open(d + "/small.txt", "wb").write(b"hello from the server namespace\n" * 40)
+EOF
+
+# python3 -m http.server binds [::] dual-stack, HTTP/1.0: one request per
+# connection and the server closes first.
+ip netns exec "$SRV" python3 -m http.server 8080 --bind :: --directory "$WWW" >"$WORK/http.log" 2>&1 &
+SERVER_PIDS+=($!)
+
+cat >"$WORK/reuse_server.py" <<'EOF'
+# Port-reuse peer: "FIN" -> answer and close first (server keeps TIME_WAIT);
+# "RST" -> answer and wait for the client, which aborts with RST.
+import socket
+s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+s.bind(("::", 9000))
+s.listen(16)
+while True:
+    c, _ = s.accept()
+    req = c.recv(100)
+    if req.startswith(b"FIN"):
+        c.sendall(b"bye\n")
+        c.close()
+    else:
+        c.sendall(b"ok\n")
+        try:
+            while c.recv(100):
+                pass
+        except ConnectionResetError:
+            pass
+        c.close()
+EOF
+ip netns exec "$SRV" python3 "$WORK/reuse_server.py" >"$WORK/reuse.log" 2>&1 &
+SERVER_PIDS+=($!)
+
+cat >"$WORK/reuse_client.py" <<'EOF'
+# Bind a fixed source port, connect, close; 3 times server-closes-first, then
+# 2 times client abort (RST).  Fails loudly if the kernel refuses the reuse.
+import socket, struct, sys, time
+fam = socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET
+local, server, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
+for mode in ("FIN", "FIN", "FIN", "RST", "RST"):
+    s = socket.socket(fam, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((local, port))
+    s.connect((server, 9000))
+    s.sendall(mode.encode() + b"\n")
+    if mode == "FIN":
+        while s.recv(100):
+            pass
+    else:
+        s.recv(100)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    s.close()
+    time.sleep(0.2)
+EOF
+
+# wait for both servers (before any capture starts)
+for _ in $(seq 50); do
+    in_cli curl -s -o /dev/null --max-time 1 http://10.10.2.1:8080/small.txt && break
+    sleep 0.1
+done
+in_cli curl -s -o /dev/null --max-time 1 http://10.10.2.1:8080/small.txt || die "http.server did not start"
+for _ in $(seq 50); do
+    in_cli python3 -c 'import socket; socket.create_connection(("10.10.2.1", 9000), 1).close()' 2>/dev/null && break
+    sleep 0.1
+done
+sleep 0.3   # let the probe connections finish their teardown before capturing
+
+# ---- capture helpers ---------------------------------------------------------
+# start_capture FILE SNAPLEN [extra tcpdump args]
+start_capture() {
+    CAP_FINAL=$1; CAP_TMP=$WORK/$(basename "$1").part
+    local snap=$2; shift 2
+    # --immediate-mode: without it libpcap's TPACKET_V3 ring hands packets
+    # over in blocks (1 s timeout) and the last block is lost when tcpdump
+    # is stopped; -B 65536 (KiB): a ring big enough for a veth at full speed.
+    ip netns exec "$CLI" tcpdump -i c0 -s "$snap" -U -Z root --immediate-mode -B 65536 \
+        -w "$CAP_TMP" "$@" 2>"$WORK/tcpdump.err" &
+    TCPDUMP_PID=$!
+    for _ in $(seq 50); do
+        grep -q "listening on" "$WORK/tcpdump.err" && return 0
+        sleep 0.1
+    done
+    die "tcpdump did not start: $(cat "$WORK/tcpdump.err")"
+}
+stop_capture() {
+    sleep 1                         # let the last ACKs/FINs cross the veth
+    kill -INT "$TCPDUMP_PID" || die "cannot stop tcpdump"
+    wait "$TCPDUMP_PID"; local rc=$?
+    TCPDUMP_PID=
+    [ "$rc" = 0 ] || die "tcpdump exited $rc: $(cat "$WORK/tcpdump.err")"
+    grep -q "^0 packets dropped by kernel" "$WORK/tcpdump.err" ||
+        die "tcpdump lost packets: $(cat "$WORK/tcpdump.err")"
+    mv "$CAP_TMP" "$CAP_FINAL" || die "cannot move capture to $CAP_FINAL"
+    local n
+    n=$(tshark -n -r "$CAP_FINAL" -T fields -e tcp.stream 2>/dev/null | sort -u | grep -c .)
+    printf '%-20s %8d bytes  %3d TCP streams\n' "$(basename "$CAP_FINAL")" \
+        "$(stat -c %s "$CAP_FINAL")" "$n"
+}
+tshark_count() {  # tshark_count FILE DISPLAY_FILTER -> number of frames
+    tshark -n -r "$1" -Y "$2" 2>/dev/null | grep -c .
+}
+
+V4=10.10.2.1; V6='[fd00:10:2::1]'
+
+# (a) HTTP over IPv4
+start_capture "$OUT/http_ipv4.pcap" 0
+for _ in 1 2 3; do
+    run in_cli curl -s -o /dev/null "http://$V4:8080/1m.bin"
+done
+run in_cli curl -s -o /dev/null -o /dev/null "http://$V4:8080/small.txt" "http://$V4:8080/small.txt"
+stop_capture
+
+# (b) HTTP over IPv6, nanosecond timestamps
+start_capture "$OUT/http_ipv6.pcap" 0 --time-stamp-precision=nano
+for _ in 1 2 3; do
+    run in_cli curl -s -g -o /dev/null "http://$V6:8080/1m.bin"
+done
+run in_cli curl -s -g -o /dev/null -o /dev/null "http://$V6:8080/small.txt" "http://$V6:8080/small.txt"
+stop_capture
+
+# (c) bulk transfer through a tbf bottleneck on the router (towards the client)
+run in_rtr tc qdisc add dev r0 root tbf rate 8mbit burst 16kb latency 20ms
+start_capture "$OUT/bulk_tbf.pcap" 200
+run in_cli curl -s -o /dev/null "http://$V4:8080/4m.bin"
+stop_capture
+run in_rtr tc qdisc del dev r0 root
+echo "  bulk_tbf.pcap: $(tshark_count "$OUT/bulk_tbf.pcap" tcp.analysis.retransmission) retransmissions," \
+     "$(tshark_count "$OUT/bulk_tbf.pcap" tcp.options.sack_le) frames with SACK blocks (tshark)"
+[ "$(tshark_count "$OUT/bulk_tbf.pcap" tcp.analysis.retransmission)" -gt 0 ] ||
+    die "bulk_tbf.pcap has no retransmission: the bottleneck did not drop anything"
+
+# (d) connection refused (closed port 9), IPv4 and IPv6
+start_capture "$OUT/refused.pcap" 0
+in_cli curl -s -o /dev/null --max-time 3 "http://$V4:9/" && die "port 9 answered?"
+in_cli curl -s -g -o /dev/null --max-time 3 "http://$V6:9/" && die "port 9 answered (v6)?"
+stop_capture
+
+# (e) 50 parallel short connections
+start_capture "$OUT/parallel_50.pcap" 200
+pids=()
+for _ in $(seq 50); do
+    in_cli curl -s -o /dev/null --max-time 15 "http://$V4:8080/small.txt" &
+    pids+=($!)
+done
+fails=0
+for p in "${pids[@]}"; do wait "$p" || fails=$((fails + 1)); done
+[ "$fails" = 0 ] || die "$fails of the 50 parallel curls failed"
+stop_capture
+
+# (f) port reuse: same 4-tuple, 5 connections, over IPv4 and IPv6
+start_capture "$OUT/port_reuse.pcap" 0
+run in_cli python3 "$WORK/reuse_client.py" 10.10.1.1 10.10.2.1 45678
+run in_cli python3 "$WORK/reuse_client.py" fd00:10:1::1 fd00:10:2::1 45679
+stop_capture
+for p in 45678 45679; do
+    n=$(tshark -n -r "$OUT/port_reuse.pcap" -Y "tcp.port == $p" -T fields -e tcp.stream 2>/dev/null | sort -u | grep -c .)
+    echo "  port_reuse.pcap: source port $p appears in $n tshark streams"
+    [ "$n" = 5 ] || die "port reuse did not happen as planned on port $p ($n streams, want 5)"
+done
+
+echo "record_netns.sh: captures written to $OUT"

@@ -1,0 +1,447 @@
+#!/usr/bin/env python3
+"""compare_tshark.py - compare tcpscope's connection records with tshark.
+
+Shared helper of tests/tshark_golden.sh and tests/shared_crosscheck.sh
+(python3 standard library only).
+
+  compare_tshark.py golden --tcpscope BIN [--cut-short-ok] FILE
+      Runs tshark (preferences pinned as in ../shared/captures/make_ref.sh)
+      and "tcpscope -r FILE -F json" on FILE and compares, per connection and
+      per direction: packets, bytes (frame.len) and payload_bytes (tcp.len),
+      and the client/server orientation.  Prints "ok FILE N connections" or
+      one line per difference.  Exit 0 = agree, 1 = differ, 2 = could not
+      run.
+
+  compare_tshark.py ref --tcpscope BIN --ref REF.tsv --frames N --tshark-rc RC FILE
+      Compares tcpscope's records for FILE with a make_ref.sh reference
+      table (per-stream totals: client, server, packets, bytes,
+      payload_bytes) and with the file's line in ref/_status.tsv (frames
+      tshark read, tshark's exit code).  Prints "FILE: agree A/T" (T = max
+      of both sides' connection counts) and the differences.  A file tshark
+      could not open at all (exit code != 0, no frame read) must make
+      tcpscope exit 1; a file tshark read only in part must give tcpscope
+      exit 0 with a "warning" in the summary; otherwise tcpscope must exit 0
+      and its summary's frames must equal tshark's.  Exit 0 = everything
+      agrees exactly, 1 = some differences, 2 = could not run.
+
+Matching: tshark streams and tcpscope connections are grouped by their
+unordered endpoint pair; inside a group they are paired in order of first
+packet (tshark: first frame number; tcpscope: connection id, which is given
+in order of creation).  Anything left over on either side is a difference.
+
+Orientation rule (make_ref.sh's, and tcpscope's documented one): client =
+source of the first pure SYN; else destination of the first SYN-ACK; else
+the higher port is the client (the lower port is taken as the server); if
+both ports are equal, the source of the first packet.  direction_inferred
+must be true exactly when neither a SYN nor a SYN-ACK was seen.
+
+Expected differences between tcpscope and tshark, applied to tshark's
+frames in golden mode and printed as notes whenever they change anything
+(never silently):
+  * IP fragments.  tcpscope counts IPv4/IPv6 fragments in the summary
+    (ip_fragments) and does not reassemble them nor attribute them to a
+    connection (documented decision).  tshark reassembles and gives the
+    reassembled TCP segment to the frame of the last fragment.  So frames
+    with ip.flags.mf == 1 or ip.frag_offset > 0 (IPv6: a fragment header
+    with M = 1 or offset > 0) are dropped from tshark's per-stream counts,
+    and their number must equal tcpscope's summary ip_fragments.
+  * TCP headers quoted inside ICMP/ICMPv6 errors are not packets of a
+    connection (tshark gives them a tcp.stream; make_ref.sh skips them too).
+  * Malformed headers that tshark flags yet still gives a tcp.stream:
+    a TCP data offset below 5 (tcp.bogus_header_length), a TCP header longer
+    than the segment (tcp.short_segment), an IPv4 total length larger than
+    the frame carried on the wire (ip.bogus_ip_length; a snaplen cut does not
+    raise it).  tcpscope counts these frames in decode_errors
+    (bad_tcp_header_len, bad_ip_total_len), not as packets.
+"""
+
+import argparse
+import ipaddress
+import json
+import os
+import subprocess
+import sys
+
+TSHARK_PREFS = [
+    "-o", "tcp.analyze_sequence_numbers:TRUE", "-o", "tcp.relative_sequence_numbers:TRUE",
+    "-o", "tcp.desegment_tcp_streams:TRUE", "-o", "tcp.calculate_timestamps:TRUE",
+    "-o", "tcp.check_checksum:FALSE", "-o", "tcp.track_bytes_in_flight:TRUE",
+    "-o", "ip.defragment:TRUE", "-o", "ipv6.defragment:TRUE",
+]
+FIELDS = ["frame.number", "frame.len", "frame.protocols", "tcp.stream",
+          "ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "tcp.srcport", "tcp.dstport",
+          "tcp.len", "tcp.flags.syn", "tcp.flags.ack", "ip.flags.mf", "ip.frag_offset",
+          "ipv6.fraghdr.offset", "ipv6.fraghdr.more", "tcp.bogus_header_length",
+          "tcp.short_segment", "ip.bogus_ip_length"]
+
+
+def on(v):
+    return v not in ("", "0", "False", "false")
+
+
+def ep(ip, port):
+    return ("[%s]:%s" % (ip, port)) if ":" in ip else ("%s:%s" % (ip, port))
+
+
+class Stream:
+    """One tshark TCP stream: per sending endpoint packets/bytes/payload."""
+
+    def __init__(self, key, first_frame, src, dst, sport, dport):
+        self.key, self.first_frame = key, first_frame
+        self.first_src, self.first_dst = src, dst
+        self.first_sport, self.first_dport = sport, dport
+        self.syn = None          # (client, server) from the first pure SYN
+        self.synack = None       # (client, server) from the first SYN-ACK
+        self.by_sender = {}      # endpoint -> [packets, bytes, payload]
+
+    def add(self, src, flen, tlen):
+        c = self.by_sender.setdefault(src, [0, 0, 0])
+        c[0] += 1
+        c[1] += flen
+        c[2] += tlen
+
+    def orientation(self):
+        """(client, server, basis) by make_ref.sh's rule."""
+        if self.syn:
+            return self.syn + ("syn",)
+        if self.synack:
+            return self.synack + ("synack",)
+        if self.first_sport > self.first_dport:
+            return self.first_src, self.first_dst, "port"
+        if self.first_sport < self.first_dport:
+            return self.first_dst, self.first_src, "port"
+        return self.first_src, self.first_dst, "first"
+
+
+def run_tshark(path):
+    """Returns (rc, stderr_text, frames_read, streams{stream: Stream}, notes
+    {reason: count}, fragment_frames)."""
+    cmd = ["tshark", "-n", "-r", path] + TSHARK_PREFS + [
+        "-T", "fields", "-E", "header=n", "-E", "separator=/t", "-E", "occurrence=l"]
+    for f in FIELDS:
+        cmd += ["-e", f]
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    err = "\n".join(l for l in p.stderr.decode(errors="replace").splitlines()
+                    if l and "Running as user" not in l)
+    streams, notes, nframes, nfrag = {}, {}, 0, 0
+    for line in p.stdout.decode(errors="replace").splitlines():
+        v = line.split("\t")
+        if len(v) < len(FIELDS):
+            v += [""] * (len(FIELDS) - len(v))
+        (fnum, flen, protos, st, ip_s, ip_d, ip6_s, ip6_d, sp, dp, tlen, syn, ack,
+         mf, foff, f6off, f6more, bogus_tcp_hlen, short_seg, bogus_ip_len) = v[:len(FIELDS)]
+        nframes += 1
+        is_frag = (on(mf) or (foff not in ("", "0"))
+                   or (f6off not in ("", "0")) or on(f6more))
+        if is_frag:
+            nfrag += 1
+        if st == "":
+            continue
+        prs = protos.split(":")
+        l3, icmp = "", False
+        for pr in prs:
+            if pr == "tcp":
+                break
+            if pr in ("ip", "ipv6"):
+                l3 = pr
+            if pr in ("icmp", "icmpv6"):
+                icmp = True
+        if icmp:
+            notes["TCP header quoted in an ICMP error: not a packet"] = \
+                notes.get("TCP header quoted in an ICMP error: not a packet", 0) + 1
+            continue
+        if is_frag:
+            k = "IP fragment: tshark reassembles, tcpscope counts ip_fragments only"
+            notes[k] = notes.get(k, 0) + 1
+            continue
+        bad = None
+        if bogus_tcp_hlen != "":
+            bad = "TCP data offset < 5 (tcp.bogus_header_length): tcpscope decode error"
+        elif short_seg != "":
+            bad = "TCP header longer than the segment (tcp.short_segment): tcpscope decode error"
+        elif bogus_ip_len != "":
+            bad = "IPv4 total length beyond the frame (ip.bogus_ip_length): tcpscope decode error"
+        if bad:
+            notes[bad] = notes.get(bad, 0) + 1
+            continue
+        if l3 == "ipv6":
+            s, d = ep(ip6_s, sp), ep(ip6_d, dp)
+        else:
+            s, d = ep(ip_s, sp), ep(ip_d, dp)
+        stream = streams.get(st)
+        if stream is None:
+            stream = streams[st] = Stream(frozenset((s, d)), int(fnum), s, d, int(sp), int(dp))
+        stream.add(s, int(flen), int(tlen) if tlen else 0)
+        if on(syn) and not on(ack) and stream.syn is None:
+            stream.syn = (s, d)
+        if on(syn) and on(ack) and stream.synack is None:
+            stream.synack = (d, s)
+    return p.returncode, err, nframes, streams, notes, nfrag
+
+
+def conn_endpoint(obj):
+    return ep(obj["ip"], obj["port"])
+
+
+def run_tcpscope(binary, path):
+    """Returns (rc, stderr, conns sorted by id, summary or None, parse_error)."""
+    p = subprocess.run([binary, "-r", path, "-F", "json"],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    conns, summary, perr = [], None, None
+    for n, line in enumerate(p.stdout.decode(errors="replace").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except ValueError as e:
+            perr = "line %d is not JSON (%s): %s" % (n, e, line[:120])
+            break
+        if obj.get("type") == "conn":
+            conns.append(obj)
+        elif obj.get("type") == "summary":
+            summary = obj
+    conns.sort(key=lambda c: c["id"])
+    return p.returncode, p.stderr.decode(errors="replace").strip(), conns, summary, perr
+
+
+def canonical_ip_problem(conn):
+    for side in ("client", "server"):
+        ip = conn[side]["ip"]
+        try:
+            if str(ipaddress.ip_address(ip)) != ip:
+                return "%s ip %r is not in canonical form (%s)" % (
+                    side, ip, ipaddress.ip_address(ip))
+        except ValueError:
+            return "%s ip %r is not an IP address" % (side, ip)
+    return None
+
+
+def group(items, keyf, orderf):
+    g = {}
+    for it in items:
+        g.setdefault(keyf(it), []).append(it)
+    for k in g:
+        g[k].sort(key=orderf)
+    return g
+
+
+def pair_up(left, right):
+    """left/right: {key: [items in order]} -> ([(l, r)], [l only], [r only])."""
+    pairs, lonly, ronly = [], [], []
+    for k in set(left) | set(right):
+        a, b = left.get(k, []), right.get(k, [])
+        for i in range(max(len(a), len(b))):
+            if i < len(a) and i < len(b):
+                pairs.append((a[i], b[i]))
+            elif i < len(a):
+                lonly.append(a[i])
+            else:
+                ronly.append(b[i])
+    return pairs, lonly, ronly
+
+
+def conn_key(c):
+    return frozenset((conn_endpoint(c["client"]), conn_endpoint(c["server"])))
+
+
+def describe_conn(c):
+    return "tcpscope id %s %s -> %s (%d+%d packets)" % (
+        c["id"], conn_endpoint(c["client"]), conn_endpoint(c["server"]),
+        c["c2s"]["packets"], c["s2c"]["packets"])
+
+
+# ---------------------------------------------------------------------------
+def cmd_golden(a):
+    name = os.path.relpath(a.file, a.root) if a.root else a.file
+    trc, terr, nframes, streams, notes, nfrag = run_tshark(a.file)
+    if trc != 0 and not (a.cut_short_ok and "cut short" in terr):
+        print("FAIL %s: tshark exit %d: %s" % (name, trc, terr))
+        return 2
+    crc, cerr, conns, summary, perr = run_tcpscope(a.tcpscope, a.file)
+    diffs = []
+    if crc != 0:
+        diffs.append("tcpscope exit %d (stderr: %s)" % (crc, cerr[:200]))
+    if perr:
+        diffs.append(perr)
+    if summary is None:
+        diffs.append("no summary record")
+    else:
+        if summary.get("frames") != nframes:
+            diffs.append("summary frames %s, tshark read %d frames" % (summary.get("frames"), nframes))
+        if summary.get("connections") != len(conns):
+            diffs.append("summary connections %s but %d conn records"
+                         % (summary.get("connections"), len(conns)))
+        if summary.get("ip_fragments", 0) != nfrag:
+            diffs.append("summary ip_fragments %s, tshark sees %d fragment frames"
+                         % (summary.get("ip_fragments"), nfrag))
+        if a.cut_short_ok and "cut short" in terr and "warning" not in summary:
+            diffs.append("tshark says the file is cut short but the summary has no warning")
+    tg = group(streams.values(), lambda s: s.key, lambda s: s.first_frame)
+    cg = group(conns, conn_key, lambda c: c["id"])
+    pairs, tonly, conly = pair_up(tg, cg)
+    for s in tonly:
+        c, sv, _ = s.orientation()
+        diffs.append("only in tshark: stream from frame %d %s -> %s (%d packets)" % (
+            s.first_frame, c, sv, sum(x[0] for x in s.by_sender.values())))
+    for c in conly:
+        diffs.append("only in tcpscope: " + describe_conn(c))
+    for s, c in sorted(pairs, key=lambda p: p[0].first_frame):
+        diffs += compare_pair(s, c)
+    for k, n in sorted(notes.items()):
+        print("  note %s: %d tshark frame(s) set aside: %s" % (name, n, k))
+    if a.known_diff is not None:
+        # A documented tcpscope/tshark difference: the per-connection figures
+        # must differ, tcpscope must report exactly known_diff connections,
+        # and nothing else (exit code, summary) may be wrong.
+        hard = [d for d in diffs if not d.startswith(("only in", "stream@"))]
+        if hard or len(conns) != a.known_diff or not diffs:
+            print("FAIL %s (listed as a known difference, %d tcpscope connections expected)"
+                  % (name, a.known_diff))
+            for d in diffs:
+                print("  " + d)
+            if not diffs:
+                print("  now agrees exactly with tshark: remove it from the known differences")
+            if len(conns) != a.known_diff:
+                print("  tcpscope reports %d connections" % len(conns))
+            return 1
+        print("known-diff %s %d connections (tshark: %d streams)" % (name, len(conns), len(streams)))
+        for d in diffs:
+            print("  " + d)
+        return 0
+    if diffs:
+        print("FAIL %s" % name)
+        for d in diffs:
+            print("  " + d)
+        return 1
+    print("ok %s %d connections" % (name, len(conns)))
+    return 0
+
+
+def compare_pair(s, c):
+    out = []
+    where = "stream@frame%d %s" % (s.first_frame, " <-> ".join(sorted(s.key)))
+    tc, ts, basis = s.orientation()
+    cc, cs = conn_endpoint(c["client"]), conn_endpoint(c["server"])
+    if (cc, cs) != (tc, ts):
+        out.append("%s: client/server tcpscope %s -> %s, expected %s -> %s (by %s)"
+                   % (where, cc, cs, tc, ts, basis))
+    inferred = basis in ("port", "first")
+    if bool(c.get("direction_inferred")) != inferred:
+        out.append("%s: direction_inferred %s, expected %s (orientation by %s)"
+                   % (where, c.get("direction_inferred"), inferred, basis))
+    prob = canonical_ip_problem(c)
+    if prob:
+        out.append("%s: %s" % (where, prob))
+    for sender, dname in ((cc, "c2s"), (cs, "s2c")):
+        want = s.by_sender.get(sender, [0, 0, 0])
+        got = [c[dname]["packets"], c[dname]["bytes"], c[dname]["payload_bytes"]]
+        if want != got:
+            out.append("%s: %s (from %s) packets/bytes/payload_bytes tcpscope %s, tshark %s"
+                       % (where, dname, sender, "/".join(map(str, got)), "/".join(map(str, want))))
+    return out
+
+
+# ---------------------------------------------------------------------------
+def read_ref(path):
+    rows = []
+    with open(path) as f:
+        header = f.readline().rstrip("\n").split("\t")
+        for line in f:
+            v = dict(zip(header, line.rstrip("\n").split("\t")))
+            if not v.get("stream"):
+                continue
+            rows.append(v)
+    return rows
+
+
+def cmd_ref(a):
+    name = os.path.basename(a.file)
+    rows = read_ref(a.ref)
+    crc, cerr, conns, summary, perr = run_tcpscope(a.tcpscope, a.file)
+    diffs = []
+    if a.tshark_rc != 0 and a.frames == 0:
+        # unreadable for tshark: tcpscope must refuse it too (exit 1, a message)
+        if crc == 1 and not conns and cerr:
+            print("%s: unreadable, as for tshark (tcpscope exit 1: %s)" % (name, cerr.splitlines()[0]))
+            return 0
+        print("%s: tshark cannot read it, but tcpscope exit %d with %d connections (stderr: %s)"
+              % (name, crc, len(conns), cerr[:200]))
+        return 1
+    if crc != 0:
+        diffs.append("tcpscope exit %d (stderr: %s)" % (crc, cerr[:200]))
+    if perr:
+        diffs.append(perr)
+    if summary is None:
+        diffs.append("no summary record")
+    else:
+        if summary.get("frames") != a.frames:
+            diffs.append("frames: tcpscope %s, tshark %d" % (summary.get("frames"), a.frames))
+        if a.tshark_rc != 0 and "warning" not in summary:
+            diffs.append("tshark stopped early (exit %d) but the summary has no warning" % a.tshark_rc)
+        if a.tshark_rc == 0 and "warning" in summary:
+            diffs.append("tshark read the whole file but tcpscope warns: %s" % summary["warning"])
+    rg = group(rows, lambda r: frozenset((r["client"], r["server"])), lambda r: int(r["first_frame"]))
+    cg = group(conns, conn_key, lambda c: c["id"])
+    pairs, ronly, conly = pair_up(rg, cg)
+    agree = 0
+    for r, c in sorted(pairs, key=lambda p: int(p[0]["first_frame"])):
+        where = "stream %s (frames %s-%s) %s -> %s" % (r["stream"], r["first_frame"], r["last_frame"],
+                                                     r["client"], r["server"])
+        d = []
+        cc, cs = conn_endpoint(c["client"]), conn_endpoint(c["server"])
+        if (cc, cs) != (r["client"], r["server"]):
+            d.append("client/server tcpscope %s -> %s, expected by %s" % (cc, cs, r["client_basis"]))
+        want = [int(r["packets"]), int(r["bytes"]), int(r["payload_bytes"])]
+        got = [c["c2s"][k] + c["s2c"][k] for k in ("packets", "bytes", "payload_bytes")]
+        if want != got:
+            d.append("packets/bytes/payload_bytes tcpscope %s (id %s), tshark %s"
+                     % ("/".join(map(str, got)), c["id"], "/".join(map(str, want))))
+        if d:
+            diffs.append(where + ": " + "; ".join(d))
+        else:
+            agree += 1
+    for r in sorted(ronly, key=lambda r: int(r["first_frame"])):
+        diffs.append("only in tshark: stream %s (frames %s-%s) %s -> %s, %s packets"
+                     % (r["stream"], r["first_frame"], r["last_frame"], r["client"], r["server"],
+                        r["packets"]))
+    for c in conly:
+        diffs.append("only in tcpscope: " + describe_conn(c))
+    total = max(len(rows), len(conns))
+    extra = ""
+    if summary is not None:
+        extra = " (tcpscope: %s frames, %s connections%s)" % (
+            summary.get("frames"), summary.get("connections"),
+            ", warning" if "warning" in summary else "")
+    print("%s: agree %d/%d%s" % (name, agree, total, extra))
+    for d in diffs[:a.max_diffs]:
+        print("  " + d)
+    if len(diffs) > a.max_diffs:
+        print("  ... %d more differences" % (len(diffs) - a.max_diffs))
+    return 0 if not diffs and agree == total else 1
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    sub = ap.add_subparsers(dest="mode", required=True)
+    g = sub.add_parser("golden")
+    g.add_argument("--tcpscope", required=True)
+    g.add_argument("--root", help="print file names relative to this directory")
+    g.add_argument("--cut-short-ok", action="store_true",
+                   help="tshark may stop with 'cut short' (file truncated on purpose)")
+    g.add_argument("--known-diff", type=int, metavar="N",
+                   help="a documented difference: tcpscope must report N connections "
+                        "and differ from tshark only in the per-connection figures")
+    g.add_argument("file")
+    r = sub.add_parser("ref")
+    r.add_argument("--tcpscope", required=True)
+    r.add_argument("--ref", required=True)
+    r.add_argument("--frames", type=int, required=True, help="frames tshark read (_status.tsv)")
+    r.add_argument("--tshark-rc", type=int, required=True, help="tshark's exit code (_status.tsv)")
+    r.add_argument("--max-diffs", type=int, default=20)
+    r.add_argument("file")
+    a = ap.parse_args()
+    return cmd_golden(a) if a.mode == "golden" else cmd_ref(a)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# shared_crosscheck.sh - tcpscope against tshark's reference figures for the
+# public capture corpus in $TOP_SRCDIR/../shared/captures (not part of this
+# repository: the test skips when it is absent).
+#
+# For each capture listed in ref/_status.tsv, tests/compare_tshark.py (ref
+# mode) runs "tcpscope -r FILE -F json" and compares per connection the
+# client/server endpoints and the packets, bytes and payload_bytes totals
+# with ref/<file>.tsv (made by make_ref.sh with tshark 4.0.17), matching by
+# endpoint pair and then by order of first frame; it also checks tcpscope's
+# exit code, summary frame count and "warning" against _status.tsv.  Prints
+# "FILE: agree A/T" per file plus the differences.
+#
+# Pass = every file in EXACT agrees exactly.  Files in KNOWN differ for a
+# reason written next to them: their figures are printed, not failed.  A
+# KNOWN file that starts agreeing, or a corpus file in neither list, fails
+# the test so that the lists stay true.
+#
+# Environment (set by make check): TCPSCOPE, TOP_SRCDIR.
+# Exit: 0 pass, 1 fail, 77 skip (corpus or python3 missing).
+if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
+set -u
+
+TOP_SRCDIR=${TOP_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
+TCPSCOPE=${TCPSCOPE:-$TOP_SRCDIR/tcpscope}
+CORPUS=$TOP_SRCDIR/../shared/captures
+HELPER=$TOP_SRCDIR/tests/compare_tshark.py
+
+if [ ! -f "$CORPUS/ref/_status.tsv" ]; then
+    echo "SKIP: shared capture corpus not found ($CORPUS/ref/_status.tsv)"
+    exit 77
+fi
+if ! command -v python3 >/dev/null 2>&1; then
+    echo "SKIP: python3 not found"
+    exit 77
+fi
+[ -x "$TCPSCOPE" ] || { echo "FAIL: tcpscope binary not found at $TCPSCOPE"; exit 1; }
+
+# Files whose every connection must agree exactly with tshark (including the
+# unreadable ones, where agreeing means tcpscope refuses them with exit 1,
+# and the cut-short ones, where it means a warning and the same frames).
+EXACT="
+sslv2_hello.pcap tls12_sni_heise.pcap tls13_ech_cloudflare.pcap
+tls13_ech_ipv6_nano.pcapng tls13_kyber_bigch.pcap tls13_sni_curl.pcap
+tls_esni_draft.pcap tls_huge_ch_12seg.pcapng tls_nosni_simulclose.pcap
+tls_record_frag_ipsni.pcap tls_split_ch_ech.pcap tls_split_ch_mtu300.pcap
+tls_starttls_smtp_vlan_v6.pcap
+bulk_smb_vlan_298s.pcap fast_retransmit_sack.pcap handshake_reorder.pcap
+keepalive_nest.pcap many_short_synscan.pcap missing_syn_midstream.pcap
+mptcp_v1_sll.pcap retrans_wireshark.pcap rst_inject.pcap rst_many_ethereum.pcap
+simultaneous_close_mysql.pcap simultaneous_open_4whs.pcap tfo_syn_data.pcap
+window_full_mime.pcap zero_window_206b.pcap zwp_truncated_file.pcap
+ipv6_http_fastretr.pcap nano_pcap_ether.pcap nano_pcap_sll.pcap
+null_loopback_multiflows.pcap null_pgsql_tls.pcapng pcapng_22ifaces_sites.pcapng
+pcapng_4ifaces_nano.pcapng qinq_http.pcap qinq_pppoe_tls.pcap qinqinq_http.pcap
+rawip4_syslog.pcap rawip_ocs_sack.pcap rawip_tfo_tls.pcap sll2_http.pcap
+sll2_openjdk_tls13.pcap sll_kakaotalk.pcap vlan_ultrasurf.pcap
+cut_short_nano.pcap damaged_reclen_smtp.pcap damaged_tls_der.pcap empty.pcap
+heapoverflow_tcp_print.pcap mptcp_dss_oobr.pcap pcap_invalid_version.pcap
+pcapng_invalid_version.pcapng pcapng_shb_option_too_long.pcapng
+syn_bad_checksum.pcap tcp_all_flags.pcap tcp_auth_heapoverflow.pcap
+tcp_header_heapoverflow.pcap tcp_rst_data_trunc.pcap tcp_truncated_header.pcap
+tls_esni_fuzzed.pcap
+echo_500conns_loopback.pcap mixed_1kxun_98flows.pcap
+"
+
+# Files with known, explained differences: "file<TAB>reason" (figures from
+# tcpscope at the time of writing vs tshark 4.0.17).
+KNOWN=$(cat <<'EOF'
+pcapng_mixed_linktypes.pcapng	libpcap refuses this pcapng: its 126 interfaces differ in link type and snaplen ("an interface has a snapshot length 8192 different from the snapshot length of the first interface"; tcpdump -r stops the same way). tcpscope reports 0 frames with a warning, exit 0; tshark's wiretap reads all 18 frames (1 stream).
+rawip6_frag_tcp.pcap	IPv6 fragments: the only TCP segment arrives as 3 fragments. tcpscope counts them (ip_fragments = 3) and does not reassemble (documented); tshark reassembles and gives stream 0 one packet.
+fuzz_huge_reclen.pcap	Damaged record header after the first record: libpcap (and tcpdump -r) stop there, 1 frame + warning; tshark's wiretap guesses a second, 1-byte record (frame 2, frame.len 1048576) before giving up. No TCP connection on either side.
+ipv4_malformed_midstream.pcap	Frame 8 carries IPv4 option 130 (Security) with length 2, below the minimum of 3 (RFC 1108; 11 in RFC 791): tshark flags the frame malformed and gives it no TCP stream, and the capture's source (Suricata-verify) expects it dropped (the FIN in frame 9 reuses seq 1035). tcpscope walks IPv4 options for length consistency only (length >= 2, inside the header), like the Linux receive path, which does not check the Security option's length either (documented decision, docs/DESIGN.md "IPv4 options"), so it counts the frame: stream 0 is 11/649/43 (packets/bytes/payload) in tcpscope vs 10/582/42 in tshark.
+kday4.pcap	Fuzzed timestamps: frame 6 jumps 24 days ahead, later frames go back. tcpscope's idle timeouts run on packet time (documented), so frame 6 ends the open connections (end_reason timeout) and, on 204.9.54.80:55936-204.0.55.10:323 (tshark stream 2: frames 5, 9, 13), frame 5 stays in record 3 while frames 9 and 13 start record 7. Frame 10 has an IPv4 total length (820) beyond the 66-byte frame: tcpscope decode error bad_ip_total_len, tshark still counts it in stream 3.
+wireshark_fuzz_2594.pcap	Frames 62, 65 and 83 have an IPv4 total length beyond the frame (not a snaplen cut): tcpscope counts them as bad_ip_total_len decode errors; tshark dissects what is there and makes each a one-frame stream (8, 10, 18).
+wireshark_fuzz_28586.pcap	Frame 27 (all TCP flags set) and frame 80 declare a 40-byte TCP header in a 20-byte segment (tshark: "Short segment"): tcpscope decode errors (bad_tcp_header_len). tshark still dissects frame 27 as a SYN with a new sequence number and opens stream 8 for it, so frames 40/42/43 land in stream 8 in tshark but stay in connection 2 (tshark stream 1) in tcpscope; frame 80 alone is tshark stream 23. Frame 72 has an IPv4 total length of 9587 in a 1514-byte frame: tcpscope bad_ip_total_len, tshark counts it in stream 19.
+EOF
+)
+
+in_exact() { case " $(printf "%s" "$EXACT" | tr "\n" " ") " in *" $1 "*) return 0 ;; esac; return 1; }
+known_reason() { printf '%s\n' "$KNOWN" | awk -F'\t' -v f="$1" '$1 == f { print $2; exit }'; }
+
+nexact=0 nexact_ok=0 nknown=0 failures=""
+seen=" "
+while IFS=$'\t' read -r file category trc frames _malformed _streams _msg; do
+    [ "$file" = file ] && continue            # header line
+    path=$CORPUS/$category/$file
+    ref=$CORPUS/ref/$file.tsv
+    seen="$seen$file "
+    if [ ! -f "$path" ] || [ ! -f "$ref" ]; then
+        echo "FAIL $file: listed in _status.tsv but $path or $ref is missing"
+        failures="$failures $file"
+        continue
+    fi
+    out=$(python3 "$HELPER" ref --tcpscope "$TCPSCOPE" --ref "$ref" \
+          --frames "$frames" --tshark-rc "$trc" "$path" 2>&1)
+    rc=$?
+    reason=$(known_reason "$file")
+    if in_exact "$file"; then
+        nexact=$((nexact + 1))
+        printf '%s\n' "$out"
+        if [ "$rc" = 0 ]; then
+            nexact_ok=$((nexact_ok + 1))
+        else
+            echo "  FAIL: $file is expected to agree exactly with tshark"
+            failures="$failures $file"
+        fi
+    elif [ -n "$reason" ]; then
+        nknown=$((nknown + 1))
+        printf '%s\n' "$out"
+        echo "  known difference: $reason"
+        if [ "$rc" = 0 ]; then
+            echo "  FAIL: $file now agrees exactly: move it from KNOWN to EXACT in $0"
+            failures="$failures $file"
+        fi
+    else
+        printf '%s\n' "$out"
+        echo "  FAIL: $file is in neither EXACT nor KNOWN: classify it in $0"
+        failures="$failures $file"
+    fi
+done < "$CORPUS/ref/_status.tsv"
+
+for f in $EXACT $(printf '%s\n' "$KNOWN" | cut -f1); do
+    case "$seen" in *" $f "*) ;; *)
+        echo "FAIL $f: listed in $0 but not in $CORPUS/ref/_status.tsv"
+        failures="$failures $f" ;;
+    esac
+done
+
+echo "shared cross-check: $nexact_ok/$nexact files agree exactly as expected, $nknown with known differences"
+if [ -n "$failures" ]; then
+    echo "FAIL:$failures"
+    exit 1
+fi
+echo "PASS"
+exit 0
