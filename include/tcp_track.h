@@ -43,8 +43,10 @@ bool tcp_is_established(const struct tcp_conn *t);
 /*
  * Port reuse (RFC 793 / RFC 6191): true when `p`, sent by `from`, is a SYN
  * without ACK that must begin a new connection on this 4-tuple rather than
- * belong to `t`: the old connection is closed, or it got past the handshake
- * and this SYN carries a different initial sequence number.
+ * belong to `t`: the old one closed with FIN both ways, or the SYN carries a
+ * different ISN than the sender's known one, or the sender has no known ISN
+ * and the connection is past its handshake or reset. A SYN repeating the
+ * sender's ISN is a retransmission, even after a RST.
  */
 bool tcp_syn_starts_new_connection(const struct tcp_conn *t, const struct pkt *p,
 				   enum conn_role from);

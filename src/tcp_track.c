@@ -50,15 +50,17 @@ bool tcp_syn_starts_new_connection(const struct tcp_conn *t, const struct pkt *p
 {
 	if ((p->flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) != TCP_FLAG_SYN)
 		return false;
-	if (tcp_is_closed(t))
-		return true;
-	/* Past the handshake, a SYN cannot belong to this connection (RFC 793
-	 * answers it with an ACK): unless it carries the sender's ISN (its own
-	 * earlier SYN, or what the peer's SYN-ACK acknowledged), it is a new
-	 * connection on a reused 4-tuple. Before that, SYNs with any ISN are
-	 * retries (or a simultaneous open) of the same attempt. */
-	if (!tcp_is_established(t))
-		return false;
 	const struct tcp_half *h = &t->half[from];
-	return !h->isn_known || h->isn != p->seq;
+	/* After FIN both ways the 4-tuple is free: any SYN is a new connection. */
+	if (h->fin_seen && t->half[!from].fin_seen)
+		return true;
+	/* A stack retransmits its SYN with the same ISN, also when a RST refused
+	 * it (Windows retries so): a retry of the same attempt. A different ISN
+	 * is a new connect() on a reused 4-tuple. */
+	if (h->isn_known)
+		return h->isn != p->seq;
+	/* This side never sent a SYN (or one the peer's SYN-ACK named): before
+	 * the handshake it is a simultaneous open; past it, or after a RST, the
+	 * SYN cannot belong to this connection (RFC 793 answers it with an ACK). */
+	return tcp_is_established(t) || tcp_is_reset(t);
 }

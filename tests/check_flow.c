@@ -230,14 +230,52 @@ START_TEST(test_port_reuse_after_rst)
 	const char *C = "10.0.0.5", *S = "10.0.0.6";
 	feed(a, T0, seg(C, 1234, S, 22, 10, 0, F_SYN, 0));
 	feed(a, T0 + 1, seg(S, 22, C, 1234, 0, 11, F_RST | F_ACK, 0));
-	/* the same SYN again (same ISN): after a RST it is a new attempt */
-	feed(a, T0 + 2, seg(C, 1234, S, 22, 10, 0, F_SYN, 0));
+	/* a SYN with a new ISN after the RST: a new connection */
+	feed(a, T0 + 2, seg(C, 1234, S, 22, 777, 0, F_SYN, 0));
 	analyzer_finish(a);
 	ck_assert_int_eq(nrecs, 2);
 	ck_assert_int_eq(recs[0].end_reason, END_RESET);
 	ck_assert_uint_eq(recs[0].c2s.packets + recs[0].s2c.packets, 2);
 	ck_assert_int_eq(recs[1].end_reason, END_END_OF_INPUT);
 	ck_assert_uint_eq(recs[1].c2s.packets, 1);
+	analyzer_free(a);
+}
+END_TEST
+
+START_TEST(test_syn_retry_after_rst_same_isn)
+{
+	struct analyzer *a = new_analyzer(0);
+	const char *C = "10.0.0.5", *S = "10.0.0.6";
+	/* Windows retries a refused connect() with the same SYN (same ISN): one
+	 * attempt refused three times, as tshark also keeps it in one stream */
+	for (int i = 0; i < 3; i++) {
+		feed(a, T0 + (uint64_t)i * SEC, seg(C, 1234, S, 22, 10, 0, F_SYN, 0));
+		feed(a, T0 + (uint64_t)i * SEC + 1, seg(S, 22, C, 1234, 0, 11, F_RST | F_ACK, 0));
+	}
+	analyzer_finish(a);
+	ck_assert_int_eq(nrecs, 1);
+	ck_assert_int_eq(recs[0].end_reason, END_RESET);
+	ck_assert_uint_eq(recs[0].c2s.packets, 3);
+	ck_assert_uint_eq(recs[0].s2c.packets, 3);
+	analyzer_free(a);
+}
+END_TEST
+
+START_TEST(test_unanswered_syn_then_new_isn)
+{
+	struct analyzer *a = new_analyzer(0);
+	const char *C = "10.0.0.1", *S = "10.0.0.2";
+	/* an unanswered SYN, then a SYN with another ISN from the same port: a
+	 * stack never changes the ISN of a retransmission, so it is a new connect() */
+	feed(a, T0, seg(C, 41011, S, 80, 1000, 0, F_SYN, 0));
+	feed(a, T0 + 3 * SEC, seg(C, 41011, S, 80, 2000, 0, F_SYN, 0));
+	feed(a, T0 + 3 * SEC + 1, seg(S, 80, C, 41011, 9000, 2001, F_SYN | F_ACK, 0));
+	analyzer_finish(a);
+	ck_assert_int_eq(nrecs, 2);
+	ck_assert_int_eq(recs[0].end_reason, END_REUSED);
+	ck_assert_uint_eq(recs[0].c2s.packets, 1);
+	ck_assert_uint_eq(recs[1].c2s.packets, 1);
+	ck_assert_uint_eq(recs[1].s2c.packets, 1);
 	analyzer_free(a);
 }
 END_TEST
@@ -460,6 +498,8 @@ Suite *flow_suite(void)
 	TCase *reuse = tcase_create("port_reuse");
 	tcase_add_test(reuse, test_port_reuse_after_fin);
 	tcase_add_test(reuse, test_port_reuse_after_rst);
+	tcase_add_test(reuse, test_syn_retry_after_rst_same_isn);
+	tcase_add_test(reuse, test_unanswered_syn_then_new_isn);
 	tcase_add_test(reuse, test_syn_new_isn_on_established);
 	tcase_add_test(reuse, test_syn_retries_one_connection);
 	suite_add_tcase(s, reuse);
