@@ -196,10 +196,12 @@ static void decode_frame(struct analyzer *a, int linktype, const struct frame *f
  * Frames go through in batches so that the flow table's cache misses overlap:
  * with 100k live connections nearly every lookup misses twice (bucket, then
  * connection), and waiting for each in turn costs more than everything else
- * per packet. Decoding all first, then prefetching buckets, then connections,
- * then tracking in order, keeps the result identical to one-by-one.
+ * per packet. All frames of a batch are decoded first; then a pipeline asks
+ * for buckets and connections a few frames ahead of the one it tracks.
+ * Frames are tracked in order, so the result is identical to one-by-one.
  */
-#define BATCH_MAX 16
+#define BATCH_MAX 64
+#define PREFETCH_DISTANCE 8
 
 void analyzer_frames(struct analyzer *a, int linktype, const struct frame *frames, size_t n)
 {
@@ -222,17 +224,19 @@ void analyzer_frames(struct analyzer *a, int linktype, const struct frame *frame
 #else
 		const struct frame *src = frames;
 #endif
-		for (size_t i = 0; i < m; i++) {
+		for (size_t i = 0; i < m; i++)
 			decode_frame(a, linktype, &src[i], &batch[i]);
-			if (batch[i].status == DECODE_OK)
+		/* A software pipeline: bucket of frame i + 2D, connection of i + D
+		 * (its bucket has arrived by then), track frame i. */
+		for (size_t i = 0; i < m + 2 * PREFETCH_DISTANCE; i++) {
+			if (i < m && batch[i].status == DECODE_OK)
 				flow_prefetch(&a->flows, batch[i].hash, 0);
+			size_t j = i - PREFETCH_DISTANCE, k = i - 2 * PREFETCH_DISTANCE;
+			if (i >= PREFETCH_DISTANCE && j < m && batch[j].status == DECODE_OK)
+				flow_prefetch(&a->flows, batch[j].hash, 1);
+			if (i >= 2 * PREFETCH_DISTANCE && batch[k].status == DECODE_OK)
+				track_tcp(a, &batch[k]);
 		}
-		for (size_t i = 0; i < m; i++)
-			if (batch[i].status == DECODE_OK)
-				flow_prefetch(&a->flows, batch[i].hash, 1);
-		for (size_t i = 0; i < m; i++)
-			if (batch[i].status == DECODE_OK)
-				track_tcp(a, &batch[i]);
 #ifdef TCPSCOPE_EXACT_COPY
 		for (size_t i = 0; i < m; i++)
 			free((void *)copies[i].data);

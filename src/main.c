@@ -202,7 +202,7 @@ static void install_stop_handlers(void)
  * table lookups). libpcap reuses its buffer on every read, so each frame is
  * copied into the batch's own arena first.
  */
-#define BATCH_FRAMES 16
+#define BATCH_FRAMES 64
 #define BATCH_ARENA (2 * 262144)
 
 struct batch {
