@@ -23,6 +23,19 @@ static void collect(void *ctx, const struct conn_record *r)
 	recs[nrecs++] = *r;
 }
 
+/* A record collector with its own array, for tests that run two analyzers. */
+struct rec_sink {
+	struct conn_record *recs;
+	int n, cap;
+};
+
+static void sink_collect(void *ctx, const struct conn_record *r)
+{
+	struct rec_sink *s = ctx;
+	ck_assert_int_lt(s->n, s->cap);
+	s->recs[s->n++] = *r;
+}
+
 static struct analyzer *new_analyzer(uint64_t max_flows)
 {
 	struct flow_config cfg;
@@ -457,6 +470,56 @@ START_TEST(test_summary_counts_non_tcp_and_errors)
 }
 END_TEST
 
+/*
+ * Batches change nothing: the same frames fed one by one and in one
+ * analyzer_frames call (port reuse, expiry and eviction inside the batch,
+ * more frames than one batch holds) give the same records in the same order.
+ */
+START_TEST(test_batch_equals_one_by_one)
+{
+	enum { N = 150 };
+	static uint8_t bufs[N][128];
+	struct frame frames[N];
+	uint64_t ts = T0;
+	for (int i = 0; i < N; i++) {
+		/* 5 client ports; every 3rd frame a SYN with a new ISN (reuse), the
+		 * rest data both ways; a 200 s gap at frame 100 expires the openers */
+		uint16_t port = (uint16_t)(40000 + i % 5);
+		ts += (i == 100) ? 200 * SEC : 1000;
+		struct tb_tcp t = (i % 3 == 0) ? seg("10.0.0.1", port, "10.0.0.2", 80, (uint32_t)i * 1000, 0, F_SYN, 0)
+			      : (i % 3 == 1) ? seg("10.0.0.2", 80, "10.0.0.1", port, 5, (uint32_t)i, F_SYN | F_ACK, 0)
+					     : seg("10.0.0.1", port, "10.0.0.2", 80, 7, 6, F_ACK, (size_t)(i % 7));
+		size_t len = tb_eth_tcp(bufs[i], &t);
+		frames[i] = (struct frame){.ts_ns = ts, .caplen = (uint32_t)len, .wire_len = (uint32_t)len, .data = bufs[i]};
+	}
+	struct conn_record one[200];
+	int n_one = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		struct flow_config cfg;
+		flow_config_defaults(&cfg);
+		cfg.max_flows = 3; /* evictions inside the batch too */
+		struct conn_record got[200];
+		struct rec_sink sink = {got, 0, 200};
+		struct analyzer *a = analyzer_new(&cfg, sink_collect, &sink);
+		if (pass == 0)
+			for (int i = 0; i < N; i++)
+				analyzer_frames(a, 1, &frames[i], 1);
+		else
+			analyzer_frames(a, 1, frames, N);
+		analyzer_finish(a);
+		analyzer_free(a);
+		if (pass == 0) {
+			memcpy(one, got, sizeof(got));
+			n_one = sink.n;
+			ck_assert_int_gt(n_one, 10);
+		} else {
+			ck_assert_int_eq(sink.n, n_one);
+			ck_assert_mem_eq(got, one, (size_t)n_one * sizeof(one[0]));
+		}
+	}
+}
+END_TEST
+
 START_TEST(test_key_is_canonical)
 {
 	struct pkt p;
@@ -512,6 +575,7 @@ Suite *flow_suite(void)
 	tcase_add_test(limits, test_eviction_lru);
 	tcase_add_test(limits, test_evicted_closed_reports_closed);
 	tcase_add_test(limits, test_summary_counts_non_tcp_and_errors);
+	tcase_add_test(limits, test_batch_equals_one_by_one);
 	suite_add_tcase(s, limits);
 	return s;
 }
