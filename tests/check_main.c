@@ -8,6 +8,7 @@ int main(void)
 	SRunner *sr = srunner_create(decode_suite());
 	srunner_add_suite(sr, flow_suite());
 	srunner_add_suite(sr, report_suite());
+	srunner_add_suite(sr, reasm_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -7,5 +7,6 @@
 Suite *decode_suite(void);
 Suite *flow_suite(void);
 Suite *report_suite(void);
+Suite *reasm_suite(void);
 
 #endif
