@@ -43,8 +43,10 @@ struct conn {
 	uint8_t lru_class;        /* enum flow_class */
 	uint8_t client_side;      /* index into key.addr/port of the client */
 	bool direction_inferred;
+	bool app_done;            /* the observers have nothing more to look for */
 	struct dir_stats dir[2];  /* indexed by enum conn_role */
 	struct tcp_conn tcp;
+	struct app_state *app;    /* TLS/HTTP observers, NULL until the first payload byte */
 };
 
 struct flow_config {

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "app.h"
 #include "decode.h"
 
 /*
@@ -50,6 +51,9 @@ struct conn_record {
 	struct endpoint server;
 	struct dir_stats c2s;
 	struct dir_stats s2c;
+	/* TLS or HTTP found by the observers, NULL if neither; points into the
+	 * connection, valid while the record is being written. */
+	const struct app_info *app;
 };
 
 /* Totals over the whole input, written once at the end. */
@@ -62,6 +66,7 @@ struct summary_record {
 	uint64_t status[DECODE__COUNT]; /* frames by decode outcome (status[DECODE_OK] == tcp_packets) */
 	uint64_t connections;   /* connection records written */
 	uint64_t end_reasons[END__COUNT];
+	struct app_counters app; /* how the TLS and HTTP parses ended */
 	uint64_t peak_flows;    /* most connections held at once */
 	uint64_t max_flows;     /* the --max-flows cap in force */
 	/* filled in by the capture side, not the analyzer */

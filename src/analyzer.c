@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app.h"
 #include "decode.h"
 #include "tcp_track.h"
 
@@ -18,6 +19,7 @@ struct analyzer {
 	uint64_t status[DECODE__COUNT];
 	uint64_t connections;
 	uint64_t end_reasons[END__COUNT];
+	struct app_counters app;
 };
 
 void conn_to_record(const struct conn *c, enum end_reason why, struct conn_record *r)
@@ -56,10 +58,13 @@ static void on_conn_end(void *ctx, struct conn *c, enum end_reason why)
 
 	why = final_end_reason(c, why);
 	conn_to_record(c, why, &r);
+	r.app = app_finish(c->app, &a->app);
 	a->connections++;
 	a->end_reasons[why]++;
 	if (a->emit)
 		a->emit(a->emit_ctx, &r);
+	app_free(c->app);
+	c->app = NULL;
 }
 
 struct analyzer *analyzer_new(const struct flow_config *cfg, conn_record_fn emit, void *ctx)
@@ -169,6 +174,7 @@ static void track_tcp(struct analyzer *a, const struct decoded *d)
 	ds->bytes += p->wire_len;
 	ds->payload_bytes += p->payload_len;
 	tcp_track_packet(&c->tcp, p, from);
+	app_observe(&c->app, &c->app_done, &c->tcp, p, from, &a->app);
 	flow_touch(&a->flows, c, p->ts_ns, conn_class(c));
 }
 
@@ -273,6 +279,7 @@ void analyzer_summary(const struct analyzer *a, struct summary_record *s)
 	memcpy(s->status, a->status, sizeof(s->status));
 	s->connections = a->connections;
 	memcpy(s->end_reasons, a->end_reasons, sizeof(s->end_reasons));
+	s->app = a->app;
 	s->peak_flows = a->flows.peak;
 	s->max_flows = a->flows.cfg.max_flows;
 }

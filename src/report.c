@@ -223,10 +223,9 @@ static void put_json_u00(struct report *r, unsigned char b)
  * reading), so the byte value survives and the output stays valid JSON; a
  * reader cannot tell such a byte from the code point U+00XX sent as UTF-8.
  */
-static void put_json_string(struct report *r, const char *str)
+static void put_json_bytes(struct report *r, const char *str, size_t left)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	size_t left = strlen(str);
 
 	put_char(r, '"');
 	while (left > 0) {
@@ -263,16 +262,20 @@ static void put_json_string(struct report *r, const char *str)
 	put_char(r, '"');
 }
 
+static void put_json_string(struct report *r, const char *str)
+{
+	put_json_bytes(r, str, strlen(str));
+}
+
 /*
  * Write s for a human (text report, CSV comment line) on one line: '\' as
  * "\\", newline, CR and tab as \n \r \t, other control bytes (C0, DEL, the
  * two bytes of a UTF-8 C1 control) and bytes that are not well-formed UTF-8
  * as \xNN. With double_quotes, '"' is doubled as inside an RFC 4180 field.
  */
-static void put_text_string(struct report *r, const char *str, bool double_quotes)
+static void put_text_bytes(struct report *r, const char *str, size_t left, bool double_quotes)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	size_t left = strlen(str);
 
 	while (left > 0) {
 		unsigned char c = *s;
@@ -303,6 +306,26 @@ static void put_text_string(struct report *r, const char *str, bool double_quote
 		s += n;
 		left -= n;
 	}
+}
+
+static void put_text_string(struct report *r, const char *str, bool double_quotes)
+{
+	put_text_bytes(r, str, strlen(str), double_quotes);
+}
+
+/*
+ * A name from the wire as one CSV field: escaped as for text (so it stays on
+ * its line and no control byte reaches a terminal), then quoted as RFC 4180
+ * asks when it holds a comma or a quote.
+ */
+static void put_csv_wire(struct report *r, const char *s, size_t n)
+{
+	bool quote = memchr(s, ',', n) != NULL || memchr(s, '"', n) != NULL;
+	if (quote)
+		put_char(r, '"');
+	put_text_bytes(r, s, n, quote);
+	if (quote)
+		put_char(r, '"');
 }
 
 /*
@@ -337,6 +360,37 @@ static bool summary_lists_status(enum decode_status s)
 	return decode_status_is_error(s);
 }
 
+/* ---- observer outcomes in the summary ---- */
+
+/* A parse that never got all its bytes is "incomplete" in every output. */
+static const char *tls_outcome(int i)
+{
+	return i == TLS_NEED_MORE ? "incomplete" : tls_status_name((enum tls_status)i);
+}
+
+static const char *http_outcome(int i)
+{
+	return i == HTTP_NEED_MORE ? "incomplete" : http_status_name((enum http_status)i);
+}
+
+/* The four observers' counters, named once for every format. */
+struct observer_counts {
+	const char *name;
+	const uint64_t *counts;
+	int n;
+	const char *(*outcome)(int);
+};
+
+enum { OBSERVERS = 4 };
+
+static void observer_table(const struct summary_record *s, struct observer_counts t[OBSERVERS])
+{
+	t[0] = (struct observer_counts){ "tls_client_hello", s->app.tls_client, TLS__COUNT, tls_outcome };
+	t[1] = (struct observer_counts){ "tls_server_hello", s->app.tls_server, TLS__COUNT, tls_outcome };
+	t[2] = (struct observer_counts){ "http_request", s->app.http_request, HTTP__COUNT, http_outcome };
+	t[3] = (struct observer_counts){ "http_response", s->app.http_response, HTTP__COUNT, http_outcome };
+}
+
 /* ---- text ---- */
 
 struct text_col {
@@ -350,7 +404,7 @@ struct text_col {
  * wider than its column (long IPv6 address, huge counter) is written whole
  * and widens its own row only.
  */
-enum { COL_ID, COL_START, COL_DUR, COL_CLIENT, COL_SERVER, COL_C2S_PKTS, COL_C2S_BYTES,
+enum { COL_ID, COL_START, COL_DUR, COL_CLIENT, COL_SERVER, COL_NAME, COL_C2S_PKTS, COL_C2S_BYTES,
        COL_S2C_PKTS, COL_S2C_BYTES, COL_END, COL__COUNT };
 
 static const struct text_col text_cols[COL__COUNT] = {
@@ -359,6 +413,7 @@ static const struct text_col text_cols[COL__COUNT] = {
 	[COL_DUR] = { "DUR", 8, true },
 	[COL_CLIENT] = { "CLIENT", 22, false },   /* 255.255.255.255:65535? */
 	[COL_SERVER] = { "SERVER", 21, false },
+	[COL_NAME] = { "NAME", 20, false },      /* TLS SNI or HTTP Host */
 	[COL_C2S_PKTS] = { "C>S PKTS", 8, true },
 	[COL_C2S_BYTES] = { "C>S BYTES", 10, true },
 	[COL_S2C_PKTS] = { "S>C PKTS", 8, true },
@@ -444,6 +499,31 @@ static size_t fmt_endpoint_text(char *dst, const struct endpoint *e, int ip_vers
 	return n;
 }
 
+/* The name a connection was for: the TLS SNI or the HTTP Host (NULL if none). */
+static const char *app_name(const struct app_info *ai, size_t *n)
+{
+	if (!ai)
+		return NULL;
+	enum app_string k = ai->proto == APP_TLS ? APP_SNI : APP_HTTP_HOST;
+	*n = ai->len[k];
+	return ai->str[k];
+}
+
+/* The NAME cell: escaped like every string from the wire, "-" when there is none. */
+static void put_name_cell(struct report *r, const struct app_info *ai)
+{
+	size_t n = 0;
+	const char *name = app_name(ai, &n);
+	if (!name) {
+		put_cell(r, COL_NAME, "-", 1);
+		return;
+	}
+	put_text_bytes(r, name, n, false);
+	/* padded by the raw length: only names with escapes come out wider */
+	put_spaces(r, n < text_cols[COL_NAME].width ? text_cols[COL_NAME].width - n : 0);
+	put_char(r, ' ');
+}
+
 static void text_conn(struct report *r, const struct conn_record *c)
 {
 	char tmp[ADDR_TEXT_MAX + U64_TEXT_MAX];
@@ -455,6 +535,7 @@ static void text_conn(struct report *r, const struct conn_record *c)
 	put_cell(r, COL_CLIENT, tmp,
 		 fmt_endpoint_text(tmp, &c->client, c->ip_version, c->direction_inferred));
 	put_cell(r, COL_SERVER, tmp, fmt_endpoint_text(tmp, &c->server, c->ip_version, false));
+	put_name_cell(r, c->app);
 	put_cell_u64(r, COL_C2S_PKTS, c->c2s.packets);
 	put_cell_u64(r, COL_C2S_BYTES, c->c2s.bytes);
 	put_cell_u64(r, COL_S2C_PKTS, c->s2c.packets);
@@ -550,6 +631,22 @@ static void text_summary(struct report *r, const struct summary_record *s)
 	}
 	if (!any)
 		PUT_LIT(r, " none");
+	struct observer_counts obs[OBSERVERS];
+	observer_table(s, obs);
+	for (int k = 0; k < OBSERVERS; k++) {
+		PUT_LIT(r, "\n");
+		put_str(r, obs[k].name);
+		put_char(r, ':');
+		any = false;
+		for (int i = 0; i < obs[k].n; i++) {
+			if (obs[k].counts[i] != 0) {
+				put_kv(r, " ", obs[k].outcome(i), obs[k].counts[i]);
+				any = true;
+			}
+		}
+		if (!any)
+			PUT_LIT(r, " none");
+	}
 	PUT_LIT(r, "\nended:");
 	for (int i = 0; i < END__COUNT; i++)
 		put_kv(r, " ", end_reason_name((enum end_reason)i), s->end_reasons[i]);
@@ -577,7 +674,9 @@ static void csv_header(struct report *r)
 {
 	PUT_LIT(r, "id,ts_first,ts_last,duration,ip_version,client_ip,client_port,server_ip,"
 		   "server_port,direction_inferred,end_reason,c2s_packets,c2s_bytes,"
-		   "c2s_payload_bytes,s2c_packets,s2c_bytes,s2c_payload_bytes\n");
+		   "c2s_payload_bytes,s2c_packets,s2c_bytes,s2c_payload_bytes,"
+		   "tls_sni,tls_alpn,tls_versions,tls_version_chosen,tls_ech,"
+		   "http_method,http_host,http_path,http_status\n");
 }
 
 static void csv_endpoint(struct report *r, const struct endpoint *e, int ip_version)
@@ -598,6 +697,51 @@ static void csv_dir(struct report *r, const struct dir_stats *d)
 	put_u64(r, d->bytes);
 	put_char(r, ',');
 	put_u64(r, d->payload_bytes);
+}
+
+static void put_app_string(struct report *r, const struct app_info *ai, enum app_string k,
+			   void (*put)(struct report *, const char *, size_t))
+{
+	if (ai->str[k])
+		put(r, ai->str[k], ai->len[k]);
+}
+
+/* tls_* then http_* columns, empty where they do not apply; versions joined by ';'. */
+static void csv_app(struct report *r, const struct app_info *ai)
+{
+	const bool tls = ai && ai->proto == APP_TLS, http = ai && ai->proto == APP_HTTP;
+	char vbuf[TLS_VERSION_NAME_MAX];
+
+	put_char(r, ',');
+	if (tls)
+		put_app_string(r, ai, APP_SNI, put_csv_wire);
+	put_char(r, ',');
+	if (tls)
+		put_app_string(r, ai, APP_ALPN, put_csv_wire);
+	put_char(r, ',');
+	for (int i = 0; tls && i < ai->versions_count; i++) {
+		if (i > 0)
+			put_char(r, ';');
+		put_str(r, tls_version_name(ai->versions[i], vbuf, sizeof(vbuf)));
+	}
+	put_char(r, ',');
+	if (tls && ai->server_hello)
+		put_str(r, tls_version_name(ai->version_chosen, vbuf, sizeof(vbuf)));
+	put_char(r, ',');
+	if (tls)
+		put_bool(r, ai->ech);
+	put_char(r, ',');
+	if (http)
+		put_str(r, http_method_name((enum http_method)ai->method));
+	put_char(r, ',');
+	if (http)
+		put_app_string(r, ai, APP_HTTP_HOST, put_csv_wire);
+	put_char(r, ',');
+	if (http)
+		put_app_string(r, ai, APP_HTTP_PATH, put_csv_wire);
+	put_char(r, ',');
+	if (http && ai->status)
+		put_u64(r, ai->status);
 }
 
 static void csv_conn(struct report *r, const struct conn_record *c)
@@ -621,6 +765,7 @@ static void csv_conn(struct report *r, const struct conn_record *c)
 	csv_dir(r, &c->c2s);
 	put_char(r, ',');
 	csv_dir(r, &c->s2c);
+	csv_app(r, c->app);
 	put_char(r, '\n');
 }
 
@@ -651,6 +796,17 @@ static void csv_summary(struct report *r, const struct summary_record *s)
 			put_kv(r, "", decode_status_name((enum decode_status)i), s->status[i]);
 		}
 	}
+	struct observer_counts obs[OBSERVERS];
+	observer_table(s, obs);
+	for (int k = 0; k < OBSERVERS; k++) {
+		for (int i = 0; i < obs[k].n; i++) {
+			PUT_LIT(r, " observer.");
+			put_str(r, obs[k].name);
+			put_char(r, '.');
+			put_kv(r, "", obs[k].outcome(i), obs[k].counts[i]);
+		}
+	}
+	put_kv(r, " ", "observer.out_of_memory", s->app.out_of_memory);
 	put_kv(r, " ", "connections", s->connections);
 	for (int i = 0; i < END__COUNT; i++) {
 		PUT_LIT(r, " end_reason.");
@@ -723,6 +879,71 @@ static void json_times(struct report *r, uint64_t first, uint64_t last)
 	put_ts(r, span_ns(first, last));
 }
 
+/* ,"key":"string from the wire" or ,"key":null */
+static void json_wire(struct report *r, const char *key, const struct app_info *ai, enum app_string k)
+{
+	put_char(r, ',');
+	put_json_string(r, key);
+	put_char(r, ':');
+	if (ai->str[k])
+		put_json_bytes(r, ai->str[k], ai->len[k]);
+	else
+		PUT_LIT(r, "null");
+}
+
+static void json_tls(struct report *r, const struct app_info *ai)
+{
+	char vbuf[TLS_VERSION_NAME_MAX];
+
+	PUT_LIT(r, ",\"tls\":{\"sni\":");
+	if (ai->str[APP_SNI])
+		put_json_bytes(r, ai->str[APP_SNI], ai->len[APP_SNI]);
+	else
+		PUT_LIT(r, "null");
+	/* the offered list, split back into names */
+	PUT_LIT(r, ",\"alpn\":[");
+	const char *a = ai->str[APP_ALPN];
+	for (size_t i = 0, start = 0; a && i <= ai->len[APP_ALPN]; i++) {
+		if (i == ai->len[APP_ALPN] || a[i] == ',') {
+			if (start > 0)
+				put_char(r, ',');
+			put_json_bytes(r, a + start, i - start);
+			start = i + 1;
+		}
+	}
+	PUT_LIT(r, "],\"versions\":[");
+	for (int i = 0; i < ai->versions_count; i++) {
+		if (i > 0)
+			put_char(r, ',');
+		put_json_string(r, tls_version_name(ai->versions[i], vbuf, sizeof(vbuf)));
+	}
+	PUT_LIT(r, "],\"version_chosen\":");
+	if (ai->server_hello)
+		put_json_string(r, tls_version_name(ai->version_chosen, vbuf, sizeof(vbuf)));
+	else
+		PUT_LIT(r, "null");
+	json_wire(r, "alpn_chosen", ai, APP_ALPN_CHOSEN);
+	PUT_LIT(r, ",\"ech\":");
+	put_bool(r, ai->ech);
+	PUT_LIT(r, ",\"psk\":");
+	put_bool(r, ai->psk);
+	put_char(r, '}');
+}
+
+static void json_http(struct report *r, const struct app_info *ai)
+{
+	PUT_LIT(r, ",\"http\":{\"method\":");
+	put_json_string(r, http_method_name((enum http_method)ai->method));
+	json_wire(r, "host", ai, APP_HTTP_HOST);
+	json_wire(r, "path", ai, APP_HTTP_PATH);
+	PUT_LIT(r, ",\"status\":");
+	if (ai->status)
+		put_u64(r, ai->status);
+	else
+		PUT_LIT(r, "null");
+	put_char(r, '}');
+}
+
 static void json_conn(struct report *r, const struct conn_record *c)
 {
 	PUT_LIT(r, "{\"type\":\"conn\"");
@@ -741,6 +962,10 @@ static void json_conn(struct report *r, const struct conn_record *c)
 	json_dir(r, &c->c2s);
 	PUT_LIT(r, ",\"s2c\":");
 	json_dir(r, &c->s2c);
+	if (c->app && c->app->proto == APP_TLS)
+		json_tls(r, c->app);
+	else if (c->app && c->app->proto == APP_HTTP)
+		json_http(r, c->app);
 	PUT_LIT(r, "}\n");
 }
 
@@ -766,6 +991,24 @@ static void json_summary(struct report *r, const struct summary_record *s)
 			sep = ",";
 		}
 	}
+	put_char(r, '}');
+	struct observer_counts obs[OBSERVERS];
+	observer_table(s, obs);
+	PUT_LIT(r, ",\"observers\":{");
+	for (int k = 0; k < OBSERVERS; k++) {
+		put_json_string(r, obs[k].name);
+		PUT_LIT(r, ":{");
+		for (int i = 0; i < obs[k].n; i++) {
+			if (i > 0)
+				put_char(r, ',');
+			put_json_string(r, obs[k].outcome(i));
+			put_char(r, ':');
+			put_u64(r, obs[k].counts[i]);
+		}
+		PUT_LIT(r, "},");
+	}
+	PUT_LIT(r, "\"out_of_memory\":");
+	put_u64(r, s->app.out_of_memory);
 	put_char(r, '}');
 	json_num(r, "connections", s->connections);
 	PUT_LIT(r, ",\"end_reasons\":{");

@@ -174,22 +174,30 @@ static void assert_render(enum report_format fmt, const struct conn_record *conn
 
 /* ---- text ---- */
 
-/* Columns: ID 6 right, START 12, DUR 8 right, CLIENT 22, SERVER 21, counters 8/10 right, END. */
+/* Columns: ID 6 right, START 12, DUR 8 right, CLIENT 22, SERVER 21, NAME 20,
+ * counters 8/10 right, END. */
 #define TEXT_HEADER                                                                             \
 	"    ID" " " "START       " " " "     DUR" " " "CLIENT                " " "              \
-	"SERVER               " " " "C>S PKTS" " " " C>S BYTES" " " "S>C PKTS" " " " S>C BYTES" \
-	" " "END\n"
+	"SERVER               " " " "NAME                " " "                                 \
+	"C>S PKTS" " " " C>S BYTES" " " "S>C PKTS" " " " S>C BYTES" " " "END\n"
+
+/* No TLS or HTTP: the NAME cell is "-" padded to 20. */
+#define NO_NAME "-                   " " "
 
 #define TEXT_ROW_V4                                                                             \
 	"     1" " " "22:13:20.000" " " "   0.250" " " "10.0.0.1:40000        " " "              \
-	"10.0.0.2:80          " " " "       5" " " "       400" " " "       4" " " "       300" \
+	"10.0.0.2:80          " " " NO_NAME "       5" " " "       400" " " "       4" " " "       300" \
 	" " "closed\n"
 
 /* The IPv6 client is wider than its column: written whole, the row widens. */
 #define TEXT_ROW_V6                                                                             \
 	"     2" " " "22:14:19.999" " " "   1.000" " " "[2001:db8::1:0:0:1]:51234?" " "        \
-	"[2001:db8::80]:443   " " " "       3" " " "       180" " " "       0" " " "         0" \
+	"[2001:db8::80]:443   " " " NO_NAME "       3" " " "       180" " " "       0" " " "         0" \
 	" " "end_of_input\n"
+
+/* The observer lines when no parse ended. */
+#define NO_OBSERVERS                                                                      \
+	"tls_client_hello: none\ntls_server_hello: none\nhttp_request: none\nhttp_response: none\n"
 
 START_TEST(text_header_only)
 {
@@ -201,7 +209,7 @@ START_TEST(text_conns)
 {
 	struct conn_record c[2] = { conn_v4(), conn_v6() };
 
-	ck_assert_uint_eq(strlen(TEXT_ROW_V4), 120 + 1); /* an ordinary IPv4 row: 120 columns + newline */
+	ck_assert_uint_eq(strlen(TEXT_ROW_V4), 141 + 1); /* an ordinary IPv4 row: 141 columns + newline */
 	assert_render(REPORT_TEXT, c, 2, NULL, TEXT_HEADER TEXT_ROW_V4 TEXT_ROW_V6);
 }
 END_TEST
@@ -213,7 +221,7 @@ START_TEST(text_limits)
 
 	assert_render(REPORT_TEXT, &c, 1, NULL,
 		      TEXT_HEADER "18446744073709551615 00:00:00.000 18446744073.710 "
-				  "255.255.255.255:65535  0.0.0.0:0             "
+				  "255.255.255.255:65535  0.0.0.0:0             " NO_NAME
 				  "18446744073709551615 18446744073709551615 "
 				  "18446744073709551615 18446744073709551615 reused\n");
 }
@@ -251,6 +259,7 @@ START_TEST(text_summary_file)
 		      "time: 2023-11-14 22:13:20.000000001 to 2023-11-14 22:13:20.250000001 UTC (0.250000000 s)\n"
 		      "not TCP: not_ip=1 not_tcp=1 ip_fragments=0\n"
 		      "decode errors: trunc_tcp=1 bad_tcp_option=2\n"
+		      NO_OBSERVERS
 		      "ended: closed=1 reset=0 timeout=0 evicted=0 end_of_input=1 reused=0\n"
 		      "peak flows: 2 (cap 1000000)\n");
 }
@@ -267,6 +276,7 @@ START_TEST(text_summary_live)
 		      "time: 2023-11-14 22:13:20.000000001 to 2023-11-14 22:13:20.250000001 UTC (0.250000000 s)\n"
 		      "not TCP: not_ip=1 not_tcp=1 ip_fragments=0\n"
 		      "decode errors: trunc_tcp=1 bad_tcp_option=2\n"
+		      NO_OBSERVERS
 		      "ended: closed=1 reset=0 timeout=0 evicted=0 end_of_input=1 reused=0\n"
 		      "peak flows: 2 (cap 1000000)\n"
 		      "pcap: received=100 dropped=3 if_dropped=0\n"
@@ -288,6 +298,7 @@ START_TEST(text_summary_empty)
 		      "time: no frames\n"
 		      "not TCP: not_ip=0 not_tcp=0 ip_fragments=0\n"
 		      "decode errors: none\n"
+		      NO_OBSERVERS
 		      "ended: closed=0 reset=0 timeout=0 evicted=0 end_of_input=0 reused=0\n"
 		      "peak flows: 0 (cap 5)\n");
 }
@@ -329,15 +340,22 @@ END_TEST
 #define CSV_HEADER                                                                          \
 	"id,ts_first,ts_last,duration,ip_version,client_ip,client_port,server_ip,server_port," \
 	"direction_inferred,end_reason,c2s_packets,c2s_bytes,c2s_payload_bytes,s2c_packets,"   \
-	"s2c_bytes,s2c_payload_bytes\n"
+	"s2c_bytes,s2c_payload_bytes,tls_sni,tls_alpn,tls_versions,tls_version_chosen,tls_ech," \
+	"http_method,http_host,http_path,http_status\n"
+
+/* The nine tls_* and http_* columns, empty for a connection without either. */
+#define CSV_NO_APP ",,,,,,,,,"
 
 #define CSV_ROW_V4                                                                      \
 	"1,1700000000.000000001,1700000000.250000001,0.250000000,4,10.0.0.1,40000,10.0.0.2," \
-	"80,false,closed,5,400,100,4,300,0\n"
+	"80,false,closed,5,400,100,4,300,0" CSV_NO_APP "\n"
 
 #define CSV_ROW_V6                                                                   \
 	"2,1700000059.999999999,1700000061.000000001,1.000000002,6,2001:db8::1:0:0:1," \
-	"51234,2001:db8::80,443,true,end_of_input,3,180,0,0,0,0\n"
+	"51234,2001:db8::80,443,true,end_of_input,3,180,0,0,0,0" CSV_NO_APP "\n"
+
+/* Every observer outcome, all zero (names: tls.h and http.h, need_more shown as incomplete). */
+#define CSV_NO_OBSERVERS "observer.tls_client_hello.ok=0 observer.tls_client_hello.incomplete=0 observer.tls_client_hello.not_tls=0 observer.tls_client_hello.alert=0 observer.tls_client_hello.bad_record=0 observer.tls_client_hello.bad_handshake=0 observer.tls_client_hello.too_long=0 observer.tls_client_hello.bad_extension=0 observer.tls_client_hello.dup_extension=0 observer.tls_client_hello.bad_server_name=0 observer.tls_client_hello.bad_alpn=0 observer.tls_client_hello.bad_supported_versions=0 observer.tls_server_hello.ok=0 observer.tls_server_hello.incomplete=0 observer.tls_server_hello.not_tls=0 observer.tls_server_hello.alert=0 observer.tls_server_hello.bad_record=0 observer.tls_server_hello.bad_handshake=0 observer.tls_server_hello.too_long=0 observer.tls_server_hello.bad_extension=0 observer.tls_server_hello.dup_extension=0 observer.tls_server_hello.bad_server_name=0 observer.tls_server_hello.bad_alpn=0 observer.tls_server_hello.bad_supported_versions=0 observer.http_request.ok=0 observer.http_request.incomplete=0 observer.http_request.not_http=0 observer.http_request.bad_request_line=0 observer.http_request.bad_version=0 observer.http_request.bad_status_line=0 observer.http_request.line_too_long=0 observer.http_request.headers_too_long=0 observer.http_response.ok=0 observer.http_response.incomplete=0 observer.http_response.not_http=0 observer.http_response.bad_request_line=0 observer.http_response.bad_version=0 observer.http_response.bad_status_line=0 observer.http_response.line_too_long=0 observer.http_response.headers_too_long=0 observer.out_of_memory=0 "
 
 #define CSV_SUMMARY_HEAD                                                                     \
 	"# summary ts_first=1700000000.000000001 ts_last=1700000000.250000001 "               \
@@ -346,7 +364,8 @@ END_TEST
 	"decode_error.too_many_vlans=0 decode_error.trunc_ip=0 decode_error.bad_ip_version=0 " \
 	"decode_error.bad_ip_header_len=0 decode_error.bad_ip_total_len=0 decode_error.bad_ip_option=0 "                   \
 	"decode_error.trunc_ipv6_ext=0 decode_error.bad_ipv6_ext=0 decode_error.trunc_tcp=1 " \
-	"decode_error.bad_tcp_header_len=0 decode_error.bad_tcp_option=2 decode_error.trunc_tcp_options=0 connections=2 "     \
+	"decode_error.bad_tcp_header_len=0 decode_error.bad_tcp_option=2 decode_error.trunc_tcp_options=0 " \
+	CSV_NO_OBSERVERS "connections=2 "                                                          \
 	"end_reason.closed=1 end_reason.reset=0 end_reason.timeout=0 end_reason.evicted=0 "  \
 	"end_reason.end_of_input=1 end_reason.reused=0 peak_flows=2 max_flows=1000000 "
 
@@ -373,7 +392,7 @@ START_TEST(csv_limits)
 				 "18446744073.709551615,4,255.255.255.255,65535,0.0.0.0,0,false,"
 				 "reused,18446744073709551615,18446744073709551615,"
 				 "18446744073709551615,18446744073709551615,18446744073709551615,"
-				 "18446744073709551615\n");
+				 "18446744073709551615" CSV_NO_APP "\n");
 }
 END_TEST
 
@@ -431,13 +450,17 @@ END_TEST
 	"\"end_of_input\",\"c2s\":{\"packets\":3,\"bytes\":180,\"payload_bytes\":0},\"s2c\":"    \
 	"{\"packets\":0,\"bytes\":0,\"payload_bytes\":0}}\n"
 
+/* Every observer outcome, all zero. */
+#define JSON_NO_OBSERVERS "\"observers\":{\"tls_client_hello\":{\"ok\":0,\"incomplete\":0,\"not_tls\":0,\"alert\":0,\"bad_record\":0,\"bad_handshake\":0,\"too_long\":0,\"bad_extension\":0,\"dup_extension\":0,\"bad_server_name\":0,\"bad_alpn\":0,\"bad_supported_versions\":0},\"tls_server_hello\":{\"ok\":0,\"incomplete\":0,\"not_tls\":0,\"alert\":0,\"bad_record\":0,\"bad_handshake\":0,\"too_long\":0,\"bad_extension\":0,\"dup_extension\":0,\"bad_server_name\":0,\"bad_alpn\":0,\"bad_supported_versions\":0},\"http_request\":{\"ok\":0,\"incomplete\":0,\"not_http\":0,\"bad_request_line\":0,\"bad_version\":0,\"bad_status_line\":0,\"line_too_long\":0,\"headers_too_long\":0},\"http_response\":{\"ok\":0,\"incomplete\":0,\"not_http\":0,\"bad_request_line\":0,\"bad_version\":0,\"bad_status_line\":0,\"line_too_long\":0,\"headers_too_long\":0},\"out_of_memory\":0},"
+
 #define JSON_SUMMARY_HEAD                                                                         \
 	"{\"type\":\"summary\",\"ts_first\":1700000000.000000001,\"ts_last\":1700000000.250000001," \
 	"\"duration\":0.250000000,\"frames\":12,\"frame_bytes\":1500,\"tcp_packets\":9,"            \
 	"\"not_ip\":1,\"not_tcp\":1,\"ip_fragments\":0,\"decode_errors\":{\"unknown_linktype\":0,"  \
 	"\"trunc_link\":0,\"too_many_vlans\":0,\"trunc_ip\":0,\"bad_ip_version\":0,"               \
 	"\"bad_ip_header_len\":0,\"bad_ip_total_len\":0,\"bad_ip_option\":0,\"trunc_ipv6_ext\":0,\"bad_ipv6_ext\":0,"  \
-	"\"trunc_tcp\":1,\"bad_tcp_header_len\":0,\"bad_tcp_option\":2,\"trunc_tcp_options\":0},\"connections\":2,"        \
+	"\"trunc_tcp\":1,\"bad_tcp_header_len\":0,\"bad_tcp_option\":2,\"trunc_tcp_options\":0},"          \
+	JSON_NO_OBSERVERS "\"connections\":2,"                                                          \
 	"\"end_reasons\":{\"closed\":1,\"reset\":0,\"timeout\":0,\"evicted\":0,"                    \
 	"\"end_of_input\":1,\"reused\":0},\"peak_flows\":2,\"max_flows\":1000000,"
 
@@ -620,6 +643,102 @@ START_TEST(no_write_error_exact_fit)
 }
 END_TEST
 
+/* ---- TLS and HTTP fields ---- */
+
+/*
+ * A TLS connection whose SNI came off the wire hostile: a quote, a comma, a
+ * newline, ESC (0x1b) and a NUL in 10 bytes "a\"b,c\n\x1b\0d.". ALPN h2 and
+ * http/1.1 offered, versions 1.3 and 1.2, the server chose 1.3.
+ */
+static struct app_info tls_info(char *sni, char *alpn)
+{
+	struct app_info ai;
+	memset(&ai, 0, sizeof(ai));
+	ai.proto = APP_TLS;
+	memcpy(sni, "a\"b,c\n\x1b\0d.", 11);
+	ai.str[APP_SNI] = sni;
+	ai.len[APP_SNI] = 10;
+	strcpy(alpn, "h2,http/1.1");
+	ai.str[APP_ALPN] = alpn;
+	ai.len[APP_ALPN] = 11;
+	ai.versions_count = 2;
+	ai.versions[0] = 0x0304;
+	ai.versions[1] = 0x0303;
+	ai.server_hello = true;
+	ai.version_chosen = 0x0304;
+	ai.ech = true;
+	return ai;
+}
+
+static struct app_info http_info(char *host, char *path)
+{
+	struct app_info ai;
+	memset(&ai, 0, sizeof(ai));
+	ai.proto = APP_HTTP;
+	ai.method = HTTP_METHOD_GET;
+	strcpy(host, "example.com");
+	ai.str[APP_HTTP_HOST] = host;
+	ai.len[APP_HTTP_HOST] = 11;
+	strcpy(path, "/a,b");
+	ai.str[APP_HTTP_PATH] = path;
+	ai.len[APP_HTTP_PATH] = 4;
+	ai.status = 404;
+	return ai;
+}
+
+START_TEST(app_json)
+{
+	char sni[16], alpn[16], host[16], path[16];
+	struct app_info t = tls_info(sni, alpn), h = http_info(host, path);
+	struct conn_record c[2] = { conn_v4(), conn_v4() };
+	c[0].app = &t;
+	c[1].app = &h;
+	char *got = render(REPORT_JSON, c, 2, NULL);
+	/* JSON escapes: \" and \n by name, ESC and NUL as \u00XX */
+	ck_assert_ptr_nonnull(strstr(got,
+		",\"tls\":{\"sni\":\"a\\\"b,c\\n\\u001b\\u0000d.\",\"alpn\":[\"h2\",\"http/1.1\"],"
+		"\"versions\":[\"TLS 1.3\",\"TLS 1.2\"],\"version_chosen\":\"TLS 1.3\","
+		"\"alpn_chosen\":null,\"ech\":true,\"psk\":false}}\n"));
+	ck_assert_ptr_nonnull(strstr(got,
+		",\"http\":{\"method\":\"GET\",\"host\":\"example.com\",\"path\":\"/a,b\","
+		"\"status\":404}}\n"));
+	free(got);
+}
+END_TEST
+
+START_TEST(app_csv)
+{
+	char sni[16], alpn[16], host[16], path[16];
+	struct app_info t = tls_info(sni, alpn), h = http_info(host, path);
+	struct conn_record c[2] = { conn_v4(), conn_v4() };
+	c[0].app = &t;
+	c[1].app = &h;
+	char *got = render(REPORT_CSV, c, 2, NULL);
+	/* the SNI holds a comma and a quote: quoted, the quote doubled, the
+	 * newline, ESC and NUL escaped so the row stays one line */
+	ck_assert_ptr_nonnull(strstr(got, ",4,300,0,\"a\"\"b,c\\n\\x1b\\x00d.\",\"h2,http/1.1\","
+					  "TLS 1.3;TLS 1.2,TLS 1.3,true,,,,\n"));
+	ck_assert_ptr_nonnull(strstr(got, ",4,300,0,,,,,,GET,example.com,\"/a,b\",404\n"));
+	free(got);
+}
+END_TEST
+
+START_TEST(app_text)
+{
+	char sni[16], alpn[16], host[16], path[16];
+	struct app_info t = tls_info(sni, alpn), h = http_info(host, path);
+	struct conn_record c[2] = { conn_v4(), conn_v4() };
+	c[0].app = &t;
+	c[1].app = &h;
+	char *got = render(REPORT_TEXT, c, 2, NULL);
+	/* NAME beside the server: the escaped SNI (padded by its 10 raw bytes), the Host */
+	ck_assert_ptr_nonnull(strstr(got, "10.0.0.2:80           a\"b,c\\n\\x1b\\x00d.           "
+					  "       5 "));
+	ck_assert_ptr_nonnull(strstr(got, "10.0.0.2:80           example.com                 5 "));
+	free(got);
+}
+END_TEST
+
 /* ---- format names, end reasons, addresses ---- */
 
 START_TEST(format_parse)
@@ -747,6 +866,9 @@ Suite *report_suite(void)
 	suite_add_tcase(s, errors);
 
 	tcase_add_test(names, format_parse);
+	tcase_add_test(names, app_json);
+	tcase_add_test(names, app_csv);
+	tcase_add_test(names, app_text);
 	tcase_add_test(names, end_reason_names);
 	tcase_add_test(names, endpoint_addresses);
 	suite_add_tcase(s, names);

@@ -8,5 +8,6 @@ Suite *decode_suite(void);
 Suite *flow_suite(void);
 Suite *report_suite(void);
 Suite *reasm_suite(void);
+Suite *http_suite(void);
 
 #endif

@@ -1,0 +1,86 @@
+/* app.h - the application-layer observers: each connection's first bytes through the TLS and HTTP parsers. */
+#ifndef TCPSCOPE_APP_H
+#define TCPSCOPE_APP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "decode.h"
+#include "http.h"
+#include "tcp_track.h"
+#include "tls.h"
+
+/* What the client's first bytes turned out to be. */
+enum app_proto {
+	APP_UNDECIDED = 0,
+	APP_TLS,    /* a ClientHello was parsed */
+	APP_HTTP,   /* an HTTP/1.x request line was parsed */
+};
+
+/* Strings kept from the wire, each allocated to its length (NULL when absent). */
+enum app_string {
+	APP_SNI,          /* TLS: first host_name of server_name */
+	APP_ALPN,         /* TLS: offered protocols joined, "h2,http/1.1" */
+	APP_ALPN_CHOSEN,  /* TLS <= 1.2: the protocol the server selected */
+	APP_HTTP_HOST,
+	APP_HTTP_PATH,
+	APP_STRING__COUNT
+};
+
+/*
+ * What the observers found, kept with the connection until its record is
+ * written. Strings are raw bytes from the wire with explicit lengths (they
+ * may hold NULs or control bytes): the outputs escape them.
+ */
+struct app_info {
+	uint8_t proto;                /* enum app_proto */
+	/* TLS */
+	bool ech, esni_draft, psk;
+	bool sni_truncated, sni_suspicious;
+	bool server_hello;            /* the ServerHello was parsed: version_chosen is valid */
+	bool hello_retry_request;
+	uint8_t versions_count;
+	uint16_t versions[TLS_VERSIONS_MAX]; /* offered, GREASE left out */
+	uint16_t version_chosen;
+	uint16_t sni_count;
+	/* HTTP */
+	uint8_t method;               /* enum http_method */
+	bool host_truncated, path_truncated;
+	uint16_t status;              /* final response status, 0 if not seen */
+
+	uint16_t len[APP_STRING__COUNT];
+	char *str[APP_STRING__COUNT]; /* NUL-terminated after len bytes */
+};
+
+/* How the observers' parses ended, for the summary. */
+struct app_counters {
+	uint64_t tls_client[TLS__COUNT];   /* ClientHello parses by outcome (TLS_NEED_MORE: gave up incomplete) */
+	uint64_t tls_server[TLS__COUNT];
+	uint64_t http_request[HTTP__COUNT];
+	uint64_t http_response[HTTP__COUNT];
+	uint64_t out_of_memory;
+};
+
+/* Observer state of one connection: reassembly buffers while needed, then only the result. */
+struct app_state;
+
+/*
+ * Feed one segment sent by `from` on a connection whose TCP state `t` has
+ * already seen it. *state is created on the first payload byte and freed
+ * (set back to NULL, with *done set) once there is nothing left to find.
+ * Every parse that ends is counted in *counts.
+ */
+void app_observe(struct app_state **state, bool *done, const struct tcp_conn *t, const struct pkt *p,
+		 enum conn_role from, struct app_counters *counts);
+
+/*
+ * The connection is over: parses still waiting for bytes end as given up
+ * (counted as TLS_NEED_MORE / HTTP_NEED_MORE). Returns the result, or NULL
+ * when neither TLS nor HTTP was found; valid until app_free.
+ */
+const struct app_info *app_finish(struct app_state *state, struct app_counters *counts);
+
+/* Free everything (state may be NULL). */
+void app_free(struct app_state *state);
+
+#endif

@@ -1,0 +1,248 @@
+/* app.c - the application-layer observers: reassemble each direction's first bytes, ask the TLS and HTTP parsers. */
+#include "app.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "reasm.h"
+
+/*
+ * How many first bytes of a direction are kept at most. A ClientHello may be
+ * TLS_MAX_HELLO_LEN long and spread over many small records (5 header bytes
+ * each); HTTP looks at HTTP_HEAD_MAX bytes only. Buffers are allocated on a
+ * direction's first byte and freed as soon as its parser has decided.
+ */
+#define APP_STREAM_CAP (TLS_MAX_HELLO_LEN + 8192)
+
+struct app_state {
+	struct app_info info;
+	struct reasm stream[2];   /* by enum conn_role */
+	bool started[2];          /* stream[] initialised */
+	bool decided[2];          /* client: what it speaks is known; server: its answer parsed or given up */
+	bool tls_ruled_out;       /* the client's bytes are not TLS: only HTTP is still possible */
+	bool out_of_memory;
+	size_t need[2];           /* call the parser again once this many bytes are in order */
+};
+
+void app_free(struct app_state *s)
+{
+	if (!s)
+		return;
+	for (int k = 0; k < APP_STRING__COUNT; k++)
+		free(s->info.str[k]);
+	reasm_free(&s->stream[ROLE_CLIENT]);
+	reasm_free(&s->stream[ROLE_SERVER]);
+	free(s);
+}
+
+/* Keep a string from the wire, allocated to its length. */
+static void keep_string(struct app_state *s, enum app_string k, const char *src, size_t len)
+{
+	char *dst = malloc(len + 1);
+	if (!dst) {
+		s->out_of_memory = true;
+		return;
+	}
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+	free(s->info.str[k]);
+	s->info.str[k] = dst;
+	s->info.len[k] = (uint16_t)len;
+}
+
+static void keep_client_hello(struct app_state *s, const struct tls_client_hello *ch)
+{
+	struct app_info *ai = &s->info;
+	ai->proto = APP_TLS;
+	ai->ech = ch->ech;
+	ai->esni_draft = ch->esni_draft;
+	ai->psk = ch->psk;
+	ai->sni_truncated = ch->sni_truncated;
+	ai->sni_suspicious = ch->sni_suspicious;
+	ai->sni_count = ch->sni_count;
+	if (ch->has_sni)
+		keep_string(s, APP_SNI, ch->sni, ch->sni_len);
+	if (ch->has_alpn)
+		keep_string(s, APP_ALPN, ch->alpn, ch->alpn_len);
+	ai->versions_count = ch->versions_count;
+	memcpy(ai->versions, ch->versions, sizeof(ai->versions));
+	if (!ch->has_supported_versions) { /* before TLS 1.3 the offer is one version */
+		ai->versions_count = 1;
+		ai->versions[0] = ch->legacy_version;
+	}
+}
+
+static void keep_request(struct app_state *s, const struct http_request *rq)
+{
+	struct app_info *ai = &s->info;
+	ai->proto = APP_HTTP;
+	ai->method = (uint8_t)rq->method;
+	ai->host_truncated = rq->host_truncated;
+	ai->path_truncated = rq->path_truncated;
+	keep_string(s, APP_HTTP_PATH, rq->path, rq->path_len);
+	if (rq->has_host)
+		keep_string(s, APP_HTTP_HOST, rq->host, rq->host_len);
+}
+
+/* The client's bytes decide what the connection speaks: TLS first, then HTTP. */
+static void decide_client(struct app_state *s, const uint8_t *buf, size_t len, struct app_counters *n)
+{
+	if (!s->tls_ruled_out) {
+		struct tls_client_hello ch;
+		size_t need = 0;
+		enum tls_status st = tls_parse_client_hello(buf, len, &ch, &need);
+		if (st == TLS_NEED_MORE) {
+			s->need[ROLE_CLIENT] = need;
+			return;
+		}
+		n->tls_client[st]++;
+		if (st != TLS_NOT_TLS) { /* a hello, or one that started like TLS and broke */
+			if (st == TLS_OK)
+				keep_client_hello(s, &ch);
+			s->decided[ROLE_CLIENT] = true;
+			return;
+		}
+		s->tls_ruled_out = true;
+	}
+	struct http_request rq;
+	enum http_status hs = http_parse_request(buf, len, &rq);
+	if (hs == HTTP_NEED_MORE) {
+		s->need[ROLE_CLIENT] = len + 1;
+		return;
+	}
+	n->http_request[hs]++;
+	if (hs == HTTP_OK || hs == HTTP_HEADERS_TOO_LONG) /* the request line is good in both */
+		keep_request(s, &rq);
+	s->decided[ROLE_CLIENT] = true;
+}
+
+/* The server's answer, once the client's bytes said what to look for. */
+static void decide_server(struct app_state *s, const uint8_t *buf, size_t len, struct app_counters *n)
+{
+	struct app_info *ai = &s->info;
+
+	if (ai->proto == APP_TLS) {
+		struct tls_server_hello sh;
+		size_t need = 0;
+		enum tls_status st = tls_parse_server_hello(buf, len, &sh, &need);
+		if (st == TLS_NEED_MORE) {
+			s->need[ROLE_SERVER] = need;
+			return;
+		}
+		n->tls_server[st]++;
+		if (st == TLS_OK) {
+			ai->server_hello = true;
+			ai->hello_retry_request = sh.hello_retry_request;
+			ai->version_chosen = sh.version;
+			if (sh.has_alpn)
+				keep_string(s, APP_ALPN_CHOSEN, sh.alpn, sh.alpn_len);
+		}
+	} else {
+		struct http_response rs;
+		enum http_status hs = http_parse_response(buf, len, &rs);
+		if (hs == HTTP_NEED_MORE) {
+			s->need[ROLE_SERVER] = len + 1;
+			return;
+		}
+		n->http_response[hs]++;
+		if (hs == HTTP_OK)
+			ai->status = rs.status_code;
+	}
+	s->decided[ROLE_SERVER] = true;
+}
+
+/* A parse waiting for bytes that will never fit, or never come in order. */
+static bool stuck(const struct app_state *s, enum conn_role k)
+{
+	return s->need[k] > s->stream[k].cap || s->stream[k].dropped;
+}
+
+/* Count a parse that ends without an answer. */
+static void give_up(struct app_state *s, enum conn_role k, struct app_counters *n)
+{
+	bool tls = k == ROLE_CLIENT ? !s->tls_ruled_out : s->info.proto == APP_TLS;
+	if (tls)
+		(k == ROLE_CLIENT ? n->tls_client : n->tls_server)[TLS_NEED_MORE]++;
+	else
+		(k == ROLE_CLIENT ? n->http_request : n->http_response)[HTTP_NEED_MORE]++;
+	s->decided[k] = true;
+}
+
+/* Run the parsers that have new bytes to look at; free what is no longer needed. */
+static void step(struct app_state *s, struct app_counters *n)
+{
+	struct reasm *c = &s->stream[ROLE_CLIENT], *v = &s->stream[ROLE_SERVER];
+
+	if (!s->decided[ROLE_CLIENT] && c->contiguous > 0 && c->contiguous >= s->need[ROLE_CLIENT]) {
+		decide_client(s, c->buf, c->contiguous, n);
+		if (!s->decided[ROLE_CLIENT] && stuck(s, ROLE_CLIENT))
+			give_up(s, ROLE_CLIENT, n);
+	}
+	if (s->decided[ROLE_CLIENT])
+		reasm_free(c);
+	if (s->decided[ROLE_CLIENT] && s->info.proto == APP_UNDECIDED)
+		s->decided[ROLE_SERVER] = true; /* neither TLS nor HTTP: nothing to look for */
+	if (!s->decided[ROLE_SERVER] && s->decided[ROLE_CLIENT] && v->contiguous > 0 &&
+	    v->contiguous >= s->need[ROLE_SERVER]) {
+		decide_server(s, v->buf, v->contiguous, n);
+		if (!s->decided[ROLE_SERVER] && stuck(s, ROLE_SERVER))
+			give_up(s, ROLE_SERVER, n);
+	}
+	if (s->decided[ROLE_SERVER])
+		reasm_free(v);
+}
+
+/*
+ * Where a direction's byte stream starts: just after its SYN when the
+ * handshake was seen (or named by the peer's SYN-ACK); otherwise the capture
+ * began mid-stream and the first payload seen is taken as the start.
+ */
+static uint32_t stream_start(const struct tcp_conn *t, enum conn_role from, uint32_t data_seq)
+{
+	const struct tcp_half *h = &t->half[from];
+	return h->isn_known ? h->isn + 1 : data_seq;
+}
+
+void app_observe(struct app_state **state, bool *done, const struct tcp_conn *t, const struct pkt *p,
+		 enum conn_role from, struct app_counters *counts)
+{
+	struct app_state *s = *state;
+	if (*done || p->payload_caplen == 0 || (s && s->decided[from]))
+		return;
+	if (!s) {
+		/* A server that speaks first (SMTP, SSH, FTP) has its bytes buffered
+		 * until the client's say what to look for. */
+		s = calloc(1, sizeof(*s));
+		if (!s) {
+			counts->out_of_memory++;
+			*done = true;
+			return;
+		}
+		*state = s;
+	}
+	/* A SYN's data (TCP Fast Open) starts one past its sequence number. */
+	uint32_t data_seq = p->seq + ((p->flags & TCP_FLAG_SYN) ? 1u : 0u);
+	if (!s->started[from]) {
+		reasm_init(&s->stream[from], stream_start(t, from, data_seq), APP_STREAM_CAP);
+		s->started[from] = true;
+	}
+	reasm_add(&s->stream[from], data_seq, p->payload, p->payload_caplen);
+	step(s, counts);
+	if (s->out_of_memory)
+		counts->out_of_memory++;
+	if ((s->decided[ROLE_CLIENT] && s->info.proto == APP_UNDECIDED) || s->out_of_memory) {
+		app_free(s); /* nothing to report: forget it */
+		*state = NULL;
+		*done = true;
+	}
+}
+
+const struct app_info *app_finish(struct app_state *s, struct app_counters *counts)
+{
+	if (!s)
+		return NULL;
+	for (int k = ROLE_CLIENT; k <= ROLE_SERVER; k++)
+		if (!s->decided[k] && s->started[k] && (k == ROLE_CLIENT || s->decided[ROLE_CLIENT]))
+			give_up(s, (enum conn_role)k, counts);
+	return s->info.proto == APP_UNDECIDED ? NULL : &s->info;
+}
