@@ -13,11 +13,14 @@
  * out of order. A reasm keeps the bytes from base_seq up to `cap` of them;
  * `contiguous` says how many from the start are known. Pieces that arrive
  * beyond a hole are remembered (at most REASM_MAX_PIECES ranges) until the
- * hole fills. The buffer is allocated on the first byte and freed by
- * reasm_free, so a connection that needs no observer costs nothing.
+ * hole fills. The buffer is allocated on the first byte, small (most hellos
+ * and request heads are a few hundred bytes), grown as bytes arrive further
+ * out, and freed by reasm_free, so a connection that needs no observer
+ * costs nothing.
  */
 struct reasm {
 	uint8_t *buf;
+	uint32_t allocated;  /* bytes of buf: grows by doubling, up to cap */
 	uint32_t cap;
 	uint32_t base_seq;   /* sequence number of buf[0] */
 	uint32_t contiguous; /* buf[0 .. contiguous-1] are in order */

@@ -14,15 +14,30 @@
  */
 #define APP_STREAM_CAP (TLS_MAX_HELLO_LEN + 8192)
 
-struct app_state {
-	struct app_info info;
+/* What is only needed while looking: freed once both directions have decided. */
+struct app_streams {
 	struct reasm stream[2];   /* by enum conn_role */
 	bool started[2];          /* stream[] initialised */
+	size_t need[2];           /* call the parser again once this many bytes are in order */
+};
+
+struct app_state {
+	struct app_info info;
+	struct app_streams *io;   /* NULL once both directions have decided */
 	bool decided[2];          /* client: what it speaks is known; server: its answer parsed or given up */
 	bool tls_ruled_out;       /* the client's bytes are not TLS: only HTTP is still possible */
 	bool out_of_memory;
-	size_t need[2];           /* call the parser again once this many bytes are in order */
 };
+
+static void free_streams(struct app_state *s)
+{
+	if (!s->io)
+		return;
+	reasm_free(&s->io->stream[ROLE_CLIENT]);
+	reasm_free(&s->io->stream[ROLE_SERVER]);
+	free(s->io);
+	s->io = NULL;
+}
 
 void app_free(struct app_state *s)
 {
@@ -30,8 +45,7 @@ void app_free(struct app_state *s)
 		return;
 	for (int k = 0; k < APP_STRING__COUNT; k++)
 		free(s->info.str[k]);
-	reasm_free(&s->stream[ROLE_CLIENT]);
-	reasm_free(&s->stream[ROLE_SERVER]);
+	free_streams(s);
 	free(s);
 }
 
@@ -92,7 +106,7 @@ static void decide_client(struct app_state *s, const uint8_t *buf, size_t len, s
 		size_t need = 0;
 		enum tls_status st = tls_parse_client_hello(buf, len, &ch, &need);
 		if (st == TLS_NEED_MORE) {
-			s->need[ROLE_CLIENT] = need;
+			s->io->need[ROLE_CLIENT] = need;
 			return;
 		}
 		n->tls_client[st]++;
@@ -107,7 +121,7 @@ static void decide_client(struct app_state *s, const uint8_t *buf, size_t len, s
 	struct http_request rq;
 	enum http_status hs = http_parse_request(buf, len, &rq);
 	if (hs == HTTP_NEED_MORE) {
-		s->need[ROLE_CLIENT] = len + 1;
+		s->io->need[ROLE_CLIENT] = len + 1;
 		return;
 	}
 	n->http_request[hs]++;
@@ -126,7 +140,7 @@ static void decide_server(struct app_state *s, const uint8_t *buf, size_t len, s
 		size_t need = 0;
 		enum tls_status st = tls_parse_server_hello(buf, len, &sh, &need);
 		if (st == TLS_NEED_MORE) {
-			s->need[ROLE_SERVER] = need;
+			s->io->need[ROLE_SERVER] = need;
 			return;
 		}
 		n->tls_server[st]++;
@@ -141,7 +155,7 @@ static void decide_server(struct app_state *s, const uint8_t *buf, size_t len, s
 		struct http_response rs;
 		enum http_status hs = http_parse_response(buf, len, &rs);
 		if (hs == HTTP_NEED_MORE) {
-			s->need[ROLE_SERVER] = len + 1;
+			s->io->need[ROLE_SERVER] = len + 1;
 			return;
 		}
 		n->http_response[hs]++;
@@ -154,7 +168,7 @@ static void decide_server(struct app_state *s, const uint8_t *buf, size_t len, s
 /* A parse waiting for bytes that will never fit, or never come in order. */
 static bool stuck(const struct app_state *s, enum conn_role k)
 {
-	return s->need[k] > s->stream[k].cap || s->stream[k].dropped;
+	return s->io->need[k] > s->io->stream[k].cap || s->io->stream[k].dropped;
 }
 
 /* Count a parse that ends without an answer. */
@@ -171,9 +185,9 @@ static void give_up(struct app_state *s, enum conn_role k, struct app_counters *
 /* Run the parsers that have new bytes to look at; free what is no longer needed. */
 static void step(struct app_state *s, struct app_counters *n)
 {
-	struct reasm *c = &s->stream[ROLE_CLIENT], *v = &s->stream[ROLE_SERVER];
+	struct reasm *c = &s->io->stream[ROLE_CLIENT], *v = &s->io->stream[ROLE_SERVER];
 
-	if (!s->decided[ROLE_CLIENT] && c->contiguous > 0 && c->contiguous >= s->need[ROLE_CLIENT]) {
+	if (!s->decided[ROLE_CLIENT] && c->contiguous > 0 && c->contiguous >= s->io->need[ROLE_CLIENT]) {
 		decide_client(s, c->buf, c->contiguous, n);
 		if (!s->decided[ROLE_CLIENT] && stuck(s, ROLE_CLIENT))
 			give_up(s, ROLE_CLIENT, n);
@@ -183,7 +197,7 @@ static void step(struct app_state *s, struct app_counters *n)
 	if (s->decided[ROLE_CLIENT] && s->info.proto == APP_UNDECIDED)
 		s->decided[ROLE_SERVER] = true; /* neither TLS nor HTTP: nothing to look for */
 	if (!s->decided[ROLE_SERVER] && s->decided[ROLE_CLIENT] && v->contiguous > 0 &&
-	    v->contiguous >= s->need[ROLE_SERVER]) {
+	    v->contiguous >= s->io->need[ROLE_SERVER]) {
 		decide_server(s, v->buf, v->contiguous, n);
 		if (!s->decided[ROLE_SERVER] && stuck(s, ROLE_SERVER))
 			give_up(s, ROLE_SERVER, n);
@@ -213,26 +227,33 @@ void app_observe(struct app_state **state, bool *done, const struct tcp_conn *t,
 		/* A server that speaks first (SMTP, SSH, FTP) has its bytes buffered
 		 * until the client's say what to look for. */
 		s = calloc(1, sizeof(*s));
-		if (!s) {
+		if (s)
+			s->io = calloc(1, sizeof(*s->io));
+		if (!s || !s->io) {
+			free(s);
 			counts->out_of_memory++;
 			*done = true;
 			return;
 		}
 		*state = s;
 	}
+	struct app_streams *io = s->io;
 	/* A SYN's data (TCP Fast Open) starts one past its sequence number. */
 	uint32_t data_seq = p->seq + ((p->flags & TCP_FLAG_SYN) ? 1u : 0u);
-	if (!s->started[from]) {
-		reasm_init(&s->stream[from], stream_start(t, from, data_seq), APP_STREAM_CAP);
-		s->started[from] = true;
+	if (!io->started[from]) {
+		reasm_init(&io->stream[from], stream_start(t, from, data_seq), APP_STREAM_CAP);
+		io->started[from] = true;
 	}
-	reasm_add(&s->stream[from], data_seq, p->payload, p->payload_caplen);
+	reasm_add(&io->stream[from], data_seq, p->payload, p->payload_caplen);
 	step(s, counts);
 	if (s->out_of_memory)
 		counts->out_of_memory++;
 	if ((s->decided[ROLE_CLIENT] && s->info.proto == APP_UNDECIDED) || s->out_of_memory) {
 		app_free(s); /* nothing to report: forget it */
 		*state = NULL;
+		*done = true;
+	} else if (s->decided[ROLE_CLIENT] && s->decided[ROLE_SERVER]) {
+		free_streams(s); /* only the result is left: the connection need not look here again */
 		*done = true;
 	}
 }
@@ -242,7 +263,7 @@ const struct app_info *app_finish(struct app_state *s, struct app_counters *coun
 	if (!s)
 		return NULL;
 	for (int k = ROLE_CLIENT; k <= ROLE_SERVER; k++)
-		if (!s->decided[k] && s->started[k] && (k == ROLE_CLIENT || s->decided[ROLE_CLIENT]))
+		if (!s->decided[k] && s->io && s->io->started[k] && (k == ROLE_CLIENT || s->decided[ROLE_CLIENT]))
 			give_up(s, (enum conn_role)k, counts);
 	return s->info.proto == APP_UNDECIDED ? NULL : &s->info;
 }

@@ -15,6 +15,27 @@ void reasm_free(struct reasm *r)
 {
 	free(r->buf);
 	r->buf = NULL;
+	r->allocated = 0;
+}
+
+#define REASM_FIRST_ALLOC 2048u
+
+/* Make buf hold at least `end` bytes (end <= cap). */
+static bool reserve(struct reasm *r, uint32_t end)
+{
+	if (end <= r->allocated)
+		return true;
+	uint32_t size = r->allocated ? r->allocated : REASM_FIRST_ALLOC;
+	while (size < end)
+		size = size > r->cap / 2 ? r->cap : size * 2;
+	if (size > r->cap)
+		size = r->cap;
+	uint8_t *b = realloc(r->buf, size);
+	if (!b)
+		return false;
+	r->buf = b;
+	r->allocated = size;
+	return true;
 }
 
 /* Remember [start, end) beyond the contiguous part, merging with what overlaps. */
@@ -79,16 +100,13 @@ uint32_t reasm_add(struct reasm *r, uint32_t seq, const uint8_t *data, uint32_t 
 		return r->contiguous;
 	uint32_t end = n > r->cap - start ? r->cap : start + n;
 
-	if (!r->buf) {
-		r->buf = malloc(r->cap);
-		if (!r->buf) {
-			r->dropped = true;
-			return r->contiguous;
-		}
-	}
-	/* Copy only what is not held yet: the first copy of a byte wins. */
+	/* Bytes already in order are kept as they are. */
 	if (end <= r->contiguous)
 		return r->contiguous;
+	if (!reserve(r, end)) {
+		r->dropped = true;
+		return r->contiguous;
+	}
 	if (start < r->contiguous) {
 		data += r->contiguous - start;
 		start = r->contiguous;

@@ -229,6 +229,16 @@ static void put_json_bytes(struct report *r, const char *str, size_t left)
 
 	put_char(r, '"');
 	while (left > 0) {
+		/* the common case first: a run of printable ASCII needing no escape */
+		size_t run = 0;
+		while (run < left && s[run] >= 0x20 && s[run] < 0x7f && s[run] != '"' && s[run] != '\\')
+			run++;
+		if (run > 0) {
+			put_bytes(r, (const char *)s, run);
+			s += run;
+			left -= run;
+			continue;
+		}
 		unsigned char c = *s;
 		size_t n = utf8_seq_len(s, left);
 

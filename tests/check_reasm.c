@@ -135,6 +135,26 @@ START_TEST(test_pieces_merge_and_limit)
 }
 END_TEST
 
+START_TEST(test_buffer_grows)
+{
+	/* 10,000 bytes arriving back to front in 1,000-byte pieces: the buffer
+	 * starts small and grows to hold the farthest byte, none is lost */
+	enum { N = 10000 };
+	static uint8_t big[N];
+	for (int i = 0; i < N; i++)
+		big[i] = (uint8_t)(i * 7 + i / 256);
+	struct reasm r;
+	reasm_init(&r, 42, 16384);
+	for (int k = N / 1000 - 1; k >= 0; k--)
+		reasm_add(&r, 42 + (uint32_t)k * 1000, big + k * 1000, 1000);
+	ck_assert_uint_eq(r.contiguous, N);
+	ck_assert_uint_ge(r.allocated, N);
+	ck_assert_uint_le(r.allocated, 16384);
+	ck_assert_mem_eq(r.buf, big, N);
+	reasm_free(&r);
+}
+END_TEST
+
 Suite *reasm_suite(void)
 {
 	Suite *s = suite_create("reasm");
@@ -145,6 +165,7 @@ Suite *reasm_suite(void)
 	tcase_add_test(tc, test_before_base_and_past_cap);
 	tcase_add_test(tc, test_sequence_wrap);
 	tcase_add_test(tc, test_pieces_merge_and_limit);
+	tcase_add_test(tc, test_buffer_grows);
 	suite_add_tcase(s, tc);
 	return s;
 }
