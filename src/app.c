@@ -14,11 +14,26 @@
  */
 #define APP_STREAM_CAP (TLS_MAX_HELLO_LEN + 8192)
 
+/*
+ * STARTTLS (SMTP, IMAP, POP3, FTP AUTH TLS, XMPP, LDAP, PostgreSQL's
+ * SSLRequest...): a client that started in clear may switch to TLS a few
+ * exchanges later. A client segment that begins with a TLS handshake record
+ * header restarts the observers there, within this many bytes of the
+ * client's stream.
+ */
+#define APP_STARTTLS_WINDOW 8192
+
 /* What is only needed while looking: freed once both directions have decided. */
 struct app_streams {
 	struct reasm stream[2];   /* by enum conn_role */
 	bool started[2];          /* stream[] initialised */
 	size_t need[2];           /* call the parser again once this many bytes are in order */
+};
+
+enum app_phase {
+	PHASE_START,     /* looking at each direction from its first byte */
+	PHASE_WATCH,     /* the client began in clear text: waiting for STARTTLS */
+	PHASE_STARTTLS,  /* looking again from where the client switched to TLS */
 };
 
 struct app_state {
@@ -27,6 +42,8 @@ struct app_state {
 	bool decided[2];          /* client: what it speaks is known; server: its answer parsed or given up */
 	bool tls_ruled_out;       /* the client's bytes are not TLS: only HTTP is still possible */
 	bool out_of_memory;
+	uint8_t phase;            /* enum app_phase */
+	uint32_t client_bytes;    /* client payload bytes seen while watching for STARTTLS */
 };
 
 static void free_streams(struct app_state *s)
@@ -217,19 +234,61 @@ static uint32_t stream_start(const struct tcp_conn *t, enum conn_role from, uint
 	return h->isn_known ? h->isn + 1 : data_seq;
 }
 
+/* Fresh reassembly for both directions (the state itself stays). */
+static bool open_streams(struct app_state *s)
+{
+	free_streams(s);
+	s->io = calloc(1, sizeof(*s->io));
+	return s->io != NULL;
+}
+
+/* A TLS handshake record header: content type 22, version 3.x. */
+static bool starts_tls_record(const struct pkt *p)
+{
+	return p->payload_caplen >= 2 && p->payload[0] == 22 && p->payload[1] == 3;
+}
+
+/*
+ * While watching for STARTTLS only segment starts are looked at: the
+ * client's first one that begins like a TLS record starts the observers
+ * afresh there, and the server's answer is read from its next segment on.
+ * Returns true when observing resumes with this segment.
+ */
+static bool starttls_begins(struct app_state *s, const struct pkt *p, enum conn_role from)
+{
+	if (from != ROLE_CLIENT)
+		return false;
+	s->client_bytes += p->payload_caplen;
+	if (!starts_tls_record(p))
+		return false;
+	if (!open_streams(s)) {
+		s->out_of_memory = true;
+		return false;
+	}
+	s->phase = PHASE_STARTTLS;
+	s->tls_ruled_out = false;
+	s->decided[ROLE_CLIENT] = s->decided[ROLE_SERVER] = false;
+	return true;
+}
+
 void app_observe(struct app_state **state, bool *done, const struct tcp_conn *t, const struct pkt *p,
 		 enum conn_role from, struct app_counters *counts)
 {
 	struct app_state *s = *state;
-	if (*done || p->payload_caplen == 0 || (s && s->decided[from]))
+	if (*done || p->payload_caplen == 0)
+		return;
+	if (s && s->phase == PHASE_WATCH && !starttls_begins(s, p, from)) {
+		if (s->out_of_memory || s->client_bytes > APP_STARTTLS_WINDOW)
+			goto forget;
+		return;
+	}
+	if (s && s->decided[from])
 		return;
 	if (!s) {
 		/* A server that speaks first (SMTP, SSH, FTP) has its bytes buffered
 		 * until the client's say what to look for. */
 		s = calloc(1, sizeof(*s));
-		if (s)
-			s->io = calloc(1, sizeof(*s->io));
-		if (!s || !s->io) {
+		if (!s || !open_streams(s)) {
 			free(s);
 			counts->out_of_memory++;
 			*done = true;
@@ -241,21 +300,32 @@ void app_observe(struct app_state **state, bool *done, const struct tcp_conn *t,
 	/* A SYN's data (TCP Fast Open) starts one past its sequence number. */
 	uint32_t data_seq = p->seq + ((p->flags & TCP_FLAG_SYN) ? 1u : 0u);
 	if (!io->started[from]) {
-		reasm_init(&io->stream[from], stream_start(t, from, data_seq), APP_STREAM_CAP);
+		/* after STARTTLS a direction starts at its first segment since */
+		uint32_t start = s->phase == PHASE_START ? stream_start(t, from, data_seq) : data_seq;
+		reasm_init(&io->stream[from], start, APP_STREAM_CAP);
 		io->started[from] = true;
 	}
 	reasm_add(&io->stream[from], data_seq, p->payload, p->payload_caplen);
 	step(s, counts);
 	if (s->out_of_memory)
-		counts->out_of_memory++;
-	if ((s->decided[ROLE_CLIENT] && s->info.proto == APP_UNDECIDED) || s->out_of_memory) {
-		app_free(s); /* nothing to report: forget it */
-		*state = NULL;
-		*done = true;
+		goto forget;
+	if (s->decided[ROLE_CLIENT] && s->info.proto == APP_UNDECIDED) {
+		if (s->phase != PHASE_START || !s->tls_ruled_out)
+			goto forget; /* broken TLS, or no hello after STARTTLS either */
+		/* clear text at the start: STARTTLS may follow */
+		free_streams(s);
+		s->phase = PHASE_WATCH;
 	} else if (s->decided[ROLE_CLIENT] && s->decided[ROLE_SERVER]) {
 		free_streams(s); /* only the result is left: the connection need not look here again */
 		*done = true;
 	}
+	return;
+forget:
+	if (s->out_of_memory)
+		counts->out_of_memory++;
+	app_free(s); /* nothing to report */
+	*state = NULL;
+	*done = true;
 }
 
 const struct app_info *app_finish(struct app_state *s, struct app_counters *counts)
