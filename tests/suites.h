@@ -9,5 +9,6 @@ Suite *flow_suite(void);
 Suite *report_suite(void);
 Suite *reasm_suite(void);
 Suite *http_suite(void);
+Suite *app_suite(void);
 
 #endif
