@@ -15,8 +15,8 @@
  *
  * Decisions are final: every prefix of a stream gets either TLS_NEED_MORE or
  * the whole stream's own answer with the same fields, and a TLS_NEED_MORE
- * comes with the exact stream length at which the answer can next change, so
- * an observer buffers until then and calls again.
+ * comes with a stream length before which the answer cannot change, so an
+ * observer buffers until then and calls again.
  */
 enum {
 	TLS_MAX_RECORD_LEN = 16384 + 2048, /* record length bound: 2^14 + 2048 (RFC 8446 5.2,
@@ -194,7 +194,8 @@ bool tls_is_grease(uint16_t v);
 /*
  * Name of a protocol version: "SSL 3.0", "TLS 1.0" .. "TLS 1.3", "TLS 1.3
  * draft 23" for 0x7f17; anything else (GREASE included) as "0x%04x". Returns
- * a constant string or buf (written, NUL-terminated, truncated to size).
+ * a constant string, or buf written with snprintf (size > 0; TLS_VERSION_NAME_MAX
+ * is always enough). No static buffer: safe from any thread.
  */
 const char *tls_version_name(uint16_t v, char *buf, size_t size);
 

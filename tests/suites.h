@@ -10,5 +10,6 @@ Suite *report_suite(void);
 Suite *reasm_suite(void);
 Suite *http_suite(void);
 Suite *app_suite(void);
+Suite *tls_suite(void);
 
 #endif
