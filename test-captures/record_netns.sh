@@ -2,11 +2,17 @@
 # record_netns.sh - record real Linux TCP traffic between network namespaces
 # into test-captures/real/ (the committed pcaps are this script's output).
 #
-# Usage (as root):  test-captures/record_netns.sh [OUTDIR]   (default: real/
-#                   next to this script).  Re-runnable: each capture is written
-#                   to a temporary name and moved into place when complete.
+# Usage (as root):  test-captures/record_netns.sh [--only NAME[,NAME...]] [OUTDIR]
+#                   OUTDIR defaults to real/ next to this script.  --only
+#                   records just the named captures (file names without
+#                   .pcap, e.g. --only tls_handshakes), leaving the other
+#                   committed files alone.  Re-runnable: each capture is
+#                   written to a temporary name and moved into place when
+#                   complete and checked.
 # Needs: ip (iproute2) with netns, tc with the tbf qdisc, tcpdump, curl,
-#        python3, tshark (only for the sanity checks at the end of each step).
+#        python3, tshark (for the sanity checks at the end of each step),
+#        and for tls_handshakes nginx (Debian: nginx-light or nginx, with
+#        the ssl and http2 modules) and openssl.
 #
 # Topology (three namespaces, all created here and deleted on exit):
 #
@@ -51,16 +57,60 @@
 #                           the server accepts the new SYN over its TIME_WAIT),
 #                           then 2 connections the client aborts with RST
 #                           (SO_LINGER 0).  5 connections per 4-tuple.  -s 0.
+#   tls_handshakes.pcap (g) real TLS handshakes with nginx on port 443
+#                           (self-signed ECDSA P-256 certificate made here with
+#                           openssl req -x509 for *.tcpscope.test; TLS 1.2 and
+#                           1.3, ALPN h2 and http/1.1, session tickets), one
+#                           connection each, in this order:
+#                             1 curl --tlsv1.2 --tls-max 1.2, IPv4, SNI
+#                               tls12.tcpscope.test, ALPN h2,http/1.1
+#                             2 curl --tlsv1.3, IPv4, SNI tls13.tcpscope.test,
+#                               ALPN h2,http/1.1
+#                             3 openssl s_client -tls1_3, IPv4, SNI
+#                               sclient.tcpscope.test, no ALPN
+#                             4 curl --tlsv1.3, IPv6, SNI tls13v6.tcpscope.test
+#                             5 curl to https://10.10.2.1/ (IP literal: no SNI)
+#                             6 curl to https://[fd00:10:2::1]/ (no SNI)
+#                             7 openssl s_client -tls1_2 -sess_out, SNI
+#                               resume.tcpscope.test (full handshake)
+#                             8 the same with -sess_in: an abbreviated TLS 1.2
+#                               handshake resuming 7's session (ticket)
+#                           The script checks with tshark that each stream's
+#                           ClientHello carries exactly the intended SNI (or
+#                           none), and with s_client that 8 was resumed.  -s 0.
 set -u
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-OUT=${1:-$HERE/real}
+OUT=$HERE/real
+ONLY=
+ALL_CAPTURES="http_ipv4 http_ipv6 bulk_tbf refused parallel_50 port_reuse tls_handshakes"
 
 die() { echo "record_netns.sh: $*" >&2; exit 1; }
+while [ $# -gt 0 ]; do
+    case $1 in
+        --only) [ $# -ge 2 ] || die "--only needs a list of capture names"; ONLY=$2; shift 2 ;;
+        --only=*) ONLY=${1#--only=}; shift ;;
+        -h|--help) sed -n '2,/^set -u/p' "$0" | sed 's/^# \{0,1\}//; /^set -u/d'; exit 0 ;;
+        -*) die "unknown option $1 (usage: record_netns.sh [--only NAME[,NAME...]] [OUTDIR])" ;;
+        *) OUT=$1; shift ;;
+    esac
+done
+for n in ${ONLY//,/ }; do
+    case " $ALL_CAPTURES " in *" $n "*) ;; *) die "unknown capture '$n' (one of: $ALL_CAPTURES)" ;; esac
+done
+# want NAME: record this capture? (all of them unless --only was given)
+want() { [ -z "$ONLY" ] && return 0; case ",$ONLY," in *",$1,"*) return 0 ;; esac; return 1; }
+
 [ "$(id -u)" = 0 ] || die "must run as root (network namespaces)"
 for t in ip tc tcpdump curl python3 tshark; do
     command -v "$t" >/dev/null 2>&1 || die "missing tool: $t"
 done
+if want tls_handshakes; then
+    for t in nginx openssl; do
+        command -v "$t" >/dev/null 2>&1 ||
+            die "missing tool: $t (tls_handshakes; Debian: apt-get install nginx-light openssl)"
+    done
+fi
 mkdir -p "$OUT" || die "cannot create $OUT"
 
 TAG=$$
@@ -178,6 +228,50 @@ for mode in ("FIN", "FIN", "FIN", "RST", "RST"):
     time.sleep(0.2)
 EOF
 
+if want tls_handshakes; then
+    # nginx serving HTTPS (HTTP/2 and HTTP/1.1 over TLS 1.2/1.3) on port 443,
+    # IPv4 and IPv6, with a throw-away self-signed ECDSA certificate (small:
+    # it keeps the capture a few KB).  Everything lives in $WORK; -e keeps
+    # nginx from touching /var/log/nginx before it reads this configuration.
+    NGX=$WORK/nginx; mkdir -p "$NGX"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+        -keyout "$NGX/key.pem" -out "$NGX/cert.pem" -days 3650 -subj "/CN=tcpscope.test" \
+        -addext "subjectAltName=DNS:tcpscope.test,DNS:*.tcpscope.test" >"$NGX/openssl.log" 2>&1 ||
+        die "openssl req failed: $(cat "$NGX/openssl.log")"
+    cat >"$NGX/nginx.conf" <<NGINX_CONF
+worker_processes 1;
+pid $NGX/nginx.pid;
+error_log $NGX/error.log;
+events { worker_connections 64; }
+http {
+    access_log off;
+    default_type text/plain;
+    ssl_certificate $NGX/cert.pem;
+    ssl_certificate_key $NGX/key.pem;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    ssl_session_cache shared:TLS:1m;
+    ssl_session_tickets on;
+    server {
+        listen 443 ssl http2;
+        listen [::]:443 ssl http2;
+        server_name _;
+        location / { return 200 "hello over TLS\n"; }
+    }
+}
+NGINX_CONF
+    ip netns exec "$SRV" nginx -p "$NGX" -e "$NGX/error.log" -c "$NGX/nginx.conf" \
+        -g 'daemon off;' >"$NGX/stdout.log" 2>&1 &
+    SERVER_PIDS+=($!)
+    # wait until it listens on both families (no probe connection: nothing
+    # should reach nginx's session cache before the capture)
+    for _ in $(seq 50); do
+        [ "$(in_srv ss -Hltn 'sport = :443' | grep -c .)" = 2 ] && break
+        sleep 0.1
+    done
+    [ "$(in_srv ss -Hltn 'sport = :443' | grep -c .)" = 2 ] ||
+        die "nginx does not listen on port 443 (v4 and v6): $(cat "$NGX/error.log" "$NGX/stdout.log")"
+fi
+
 # wait for both servers (before any capture starts)
 for _ in $(seq 50); do
     in_cli curl -s -o /dev/null --max-time 1 http://10.10.2.1:8080/small.txt && break
@@ -215,6 +309,11 @@ stop_capture() {
     [ "$rc" = 0 ] || die "tcpdump exited $rc: $(cat "$WORK/tcpdump.err")"
     grep -q "^0 packets dropped by kernel" "$WORK/tcpdump.err" ||
         die "tcpdump lost packets: $(cat "$WORK/tcpdump.err")"
+    # optional check of the new capture before it replaces the old one
+    if [ -n "${CAP_CHECK:-}" ]; then
+        "$CAP_CHECK" "$CAP_TMP" || die "$(basename "$CAP_FINAL") not as intended ($CAP_FINAL left unchanged)"
+        CAP_CHECK=
+    fi
     mv "$CAP_TMP" "$CAP_FINAL" || die "cannot move capture to $CAP_FINAL"
     local n
     n=$(tshark -n -r "$CAP_FINAL" -T fields -e tcp.stream 2>/dev/null | sort -u | grep -c .)
@@ -228,59 +327,147 @@ tshark_count() {  # tshark_count FILE DISPLAY_FILTER -> number of frames
 V4=10.10.2.1; V6='[fd00:10:2::1]'
 
 # (a) HTTP over IPv4
-start_capture "$OUT/http_ipv4.pcap" 0
-for _ in 1 2 3; do
-    run in_cli curl -s -o /dev/null "http://$V4:8080/1m.bin"
-done
-run in_cli curl -s -o /dev/null -o /dev/null "http://$V4:8080/small.txt" "http://$V4:8080/small.txt"
-stop_capture
+if want http_ipv4; then
+    start_capture "$OUT/http_ipv4.pcap" 0
+    for _ in 1 2 3; do
+        run in_cli curl -s -o /dev/null "http://$V4:8080/1m.bin"
+    done
+    run in_cli curl -s -o /dev/null -o /dev/null "http://$V4:8080/small.txt" "http://$V4:8080/small.txt"
+    stop_capture
+fi
 
 # (b) HTTP over IPv6, nanosecond timestamps
-start_capture "$OUT/http_ipv6.pcap" 0 --time-stamp-precision=nano
-for _ in 1 2 3; do
-    run in_cli curl -s -g -o /dev/null "http://$V6:8080/1m.bin"
-done
-run in_cli curl -s -g -o /dev/null -o /dev/null "http://$V6:8080/small.txt" "http://$V6:8080/small.txt"
-stop_capture
+if want http_ipv6; then
+    start_capture "$OUT/http_ipv6.pcap" 0 --time-stamp-precision=nano
+    for _ in 1 2 3; do
+        run in_cli curl -s -g -o /dev/null "http://$V6:8080/1m.bin"
+    done
+    run in_cli curl -s -g -o /dev/null -o /dev/null "http://$V6:8080/small.txt" "http://$V6:8080/small.txt"
+    stop_capture
+fi
 
 # (c) bulk transfer through a tbf bottleneck on the router (towards the client)
-run in_rtr tc qdisc add dev r0 root tbf rate 8mbit burst 16kb latency 20ms
-start_capture "$OUT/bulk_tbf.pcap" 200
-run in_cli curl -s -o /dev/null "http://$V4:8080/4m.bin"
-stop_capture
-run in_rtr tc qdisc del dev r0 root
-echo "  bulk_tbf.pcap: $(tshark_count "$OUT/bulk_tbf.pcap" tcp.analysis.retransmission) retransmissions," \
-     "$(tshark_count "$OUT/bulk_tbf.pcap" tcp.options.sack_le) frames with SACK blocks (tshark)"
-[ "$(tshark_count "$OUT/bulk_tbf.pcap" tcp.analysis.retransmission)" -gt 0 ] ||
-    die "bulk_tbf.pcap has no retransmission: the bottleneck did not drop anything"
+if want bulk_tbf; then
+    run in_rtr tc qdisc add dev r0 root tbf rate 8mbit burst 16kb latency 20ms
+    start_capture "$OUT/bulk_tbf.pcap" 200
+    run in_cli curl -s -o /dev/null "http://$V4:8080/4m.bin"
+    stop_capture
+    run in_rtr tc qdisc del dev r0 root
+    echo "  bulk_tbf.pcap: $(tshark_count "$OUT/bulk_tbf.pcap" tcp.analysis.retransmission) retransmissions," \
+         "$(tshark_count "$OUT/bulk_tbf.pcap" tcp.options.sack_le) frames with SACK blocks (tshark)"
+    [ "$(tshark_count "$OUT/bulk_tbf.pcap" tcp.analysis.retransmission)" -gt 0 ] ||
+        die "bulk_tbf.pcap has no retransmission: the bottleneck did not drop anything"
+fi
 
 # (d) connection refused (closed port 9), IPv4 and IPv6
-start_capture "$OUT/refused.pcap" 0
-in_cli curl -s -o /dev/null --max-time 3 "http://$V4:9/" && die "port 9 answered?"
-in_cli curl -s -g -o /dev/null --max-time 3 "http://$V6:9/" && die "port 9 answered (v6)?"
-stop_capture
+if want refused; then
+    start_capture "$OUT/refused.pcap" 0
+    in_cli curl -s -o /dev/null --max-time 3 "http://$V4:9/" && die "port 9 answered?"
+    in_cli curl -s -g -o /dev/null --max-time 3 "http://$V6:9/" && die "port 9 answered (v6)?"
+    stop_capture
+fi
 
 # (e) 50 parallel short connections
-start_capture "$OUT/parallel_50.pcap" 200
-pids=()
-for _ in $(seq 50); do
-    in_cli curl -s -o /dev/null --max-time 15 "http://$V4:8080/small.txt" &
-    pids+=($!)
-done
-fails=0
-for p in "${pids[@]}"; do wait "$p" || fails=$((fails + 1)); done
-[ "$fails" = 0 ] || die "$fails of the 50 parallel curls failed"
-stop_capture
+if want parallel_50; then
+    start_capture "$OUT/parallel_50.pcap" 200
+    pids=()
+    for _ in $(seq 50); do
+        in_cli curl -s -o /dev/null --max-time 15 "http://$V4:8080/small.txt" &
+        pids+=($!)
+    done
+    fails=0
+    for p in "${pids[@]}"; do wait "$p" || fails=$((fails + 1)); done
+    [ "$fails" = 0 ] || die "$fails of the 50 parallel curls failed"
+    stop_capture
+fi
 
 # (f) port reuse: same 4-tuple, 5 connections, over IPv4 and IPv6
-start_capture "$OUT/port_reuse.pcap" 0
-run in_cli python3 "$WORK/reuse_client.py" 10.10.1.1 10.10.2.1 45678
-run in_cli python3 "$WORK/reuse_client.py" fd00:10:1::1 fd00:10:2::1 45679
-stop_capture
-for p in 45678 45679; do
-    n=$(tshark -n -r "$OUT/port_reuse.pcap" -Y "tcp.port == $p" -T fields -e tcp.stream 2>/dev/null | sort -u | grep -c .)
-    echo "  port_reuse.pcap: source port $p appears in $n tshark streams"
-    [ "$n" = 5 ] || die "port reuse did not happen as planned on port $p ($n streams, want 5)"
-done
+if want port_reuse; then
+    start_capture "$OUT/port_reuse.pcap" 0
+    run in_cli python3 "$WORK/reuse_client.py" 10.10.1.1 10.10.2.1 45678
+    run in_cli python3 "$WORK/reuse_client.py" fd00:10:1::1 fd00:10:2::1 45679
+    stop_capture
+    for p in 45678 45679; do
+        n=$(tshark -n -r "$OUT/port_reuse.pcap" -Y "tcp.port == $p" -T fields -e tcp.stream 2>/dev/null | sort -u | grep -c .)
+        echo "  port_reuse.pcap: source port $p appears in $n tshark streams"
+        [ "$n" = 5 ] || die "port reuse did not happen as planned on port $p ($n streams, want 5)"
+    done
+fi
+
+# (g) TLS handshakes with nginx on :443 (see the header for the list).
+# check_tls FILE: per TCP stream, in order, the SNI of its ClientHello
+# (tshark's tls.handshake.extensions_server_name; "-" = none), the ALPN
+# protocols offered ("-" = no ALPN extension) and the version the server
+# chose must be exactly the intended ones.
+TLS_EXPECTED=$(cat <<'TLS_EXPECTED_END'
+0	tls12.tcpscope.test	h2,http/1.1	TLS 1.2
+1	tls13.tcpscope.test	h2,http/1.1	TLS 1.3
+2	sclient.tcpscope.test	-	TLS 1.3
+3	tls13v6.tcpscope.test	h2,http/1.1	TLS 1.3
+4	-	h2,http/1.1	TLS 1.3
+5	-	h2,http/1.1	TLS 1.3
+6	resume.tcpscope.test	-	TLS 1.2
+7	resume.tcpscope.test	-	TLS 1.2
+TLS_EXPECTED_END
+)
+check_tls() {
+    local got
+    got=$(python3 - "$1" <<'CHECK_TLS_END'
+import subprocess, sys
+def fields(filt, *f):
+    cmd = ["tshark", "-n", "-r", sys.argv[1], "-Y", filt, "-T", "fields",
+           "-E", "occurrence=a", "-E", "aggregator=,"]
+    for x in ("tcp.stream",) + f:
+        cmd += ["-e", x]
+    out = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=True)
+    return [l.split("\t") for l in out.stdout.decode().splitlines()]
+ch, sh = {}, {}
+for st, sni, alpn in fields("tls.handshake.type == 1",
+                            "tls.handshake.extensions_server_name",
+                            "tls.handshake.extensions_alpn_str"):
+    ch.setdefault(int(st), (sni or "-", alpn or "-"))
+names = {"0x0303": "TLS 1.2", "0x0304": "TLS 1.3"}
+for st, ver, sv in fields("tls.handshake.type == 2", "tls.handshake.version",
+                          "tls.handshake.extensions.supported_version"):
+    v = sv or ver
+    sh.setdefault(int(st), names.get(v, v))
+for st in sorted(set(ch) | set(sh)):
+    sni, alpn = ch.get(st, ("(no ClientHello)", "-"))
+    print("%d\t%s\t%s\t%s" % (st, sni, alpn, sh.get(st, "(no ServerHello)")))
+CHECK_TLS_END
+)
+    if [ "$got" != "$TLS_EXPECTED" ]; then
+        echo "  tls_handshakes.pcap: tshark sees (stream, SNI, ALPN, version):" >&2
+        printf '%s\n' "$got" | sed 's/^/    /' >&2
+        echo "  intended:" >&2
+        printf '%s\n' "$TLS_EXPECTED" | sed 's/^/    /' >&2
+        return 1
+    fi
+    printf '%s\n' "$got" | awk -F'\t' '{ printf "  tls_handshakes.pcap: stream %s SNI %s, ALPN %s, %s\n", $1, $2, $3, $4 }'
+}
+if want tls_handshakes; then
+    HN=tcpscope.test
+    S=$WORK/sclient; mkdir -p "$S"
+    tls_curl() { run in_cli curl -s -S -k -o /dev/null --max-time 10 "$@"; sleep 0.2; }
+    sclient() {  # sclient LOGNAME ARGS...: openssl s_client to the IPv4 server, no input
+        local log=$S/$1.log; shift
+        in_cli openssl s_client -connect "$V4:443" "$@" </dev/null >"$log" 2>&1 ||
+            die "openssl s_client $* failed: $(cat "$log")"
+        sleep 0.2
+    }
+    start_capture "$OUT/tls_handshakes.pcap" 0
+    tls_curl --tlsv1.2 --tls-max 1.2 --resolve "tls12.$HN:443:$V4" "https://tls12.$HN/"
+    tls_curl --tlsv1.3 --resolve "tls13.$HN:443:$V4" "https://tls13.$HN/"
+    sclient tls13 -servername "sclient.$HN" -tls1_3
+    tls_curl --tlsv1.3 --resolve "tls13v6.$HN:443:$V6" "https://tls13v6.$HN/"
+    tls_curl "https://$V4/"                 # IP literals: curl sends no SNI
+    tls_curl -g "https://$V6/"
+    sclient full -servername "resume.$HN" -tls1_2 -sess_out "$S/sess.pem"
+    sclient resumed -servername "resume.$HN" -tls1_2 -sess_in "$S/sess.pem"
+    grep -q "^Reused, TLSv1.2" "$S/resumed.log" ||
+        die "the TLS 1.2 session was not resumed: $(grep -E '^(New|Reused)' "$S/resumed.log")"
+    CAP_CHECK=check_tls
+    stop_capture
+fi
 
 echo "record_netns.sh: captures written to $OUT"

@@ -8,9 +8,17 @@ Shared helper of tests/tshark_golden.sh and tests/shared_crosscheck.sh
       Runs tshark (preferences pinned as in ../shared/captures/make_ref.sh)
       and "tcpscope -r FILE -F json" on FILE and compares, per connection and
       per direction: packets, bytes (frame.len) and payload_bytes (tcp.len),
-      and the client/server orientation.  Prints "ok FILE N connections" or
-      one line per difference.  Exit 0 = agree, 1 = differ, 2 = could not
-      run.
+      and the client/server orientation.  Also per connection, from a
+      second tshark pass over the same file: tcpscope's tls.sni against
+      tls.handshake.extensions_server_name of the stream's first
+      ClientHello (its first name), and tcpscope's http.method / http.host
+      against http.request.method / http.host of the stream's first HTTP
+      request (see "Application layer" below).  Prints "ok FILE N
+      connections" or one line per difference, then "  l7 FILE: SNI agree
+      A/P, with a name a/n; HTTP agree B/P, with a request b/r" (P = paired
+      connections, n = those with a server name on either side, r = those
+      with an HTTP request on either side).
+      Exit 0 = agree, 1 = differ, 2 = could not run.
 
   compare_tshark.py ref --tcpscope BIN --ref REF.tsv --frames N --tshark-rc RC FILE
       Compares tcpscope's records for FILE with a make_ref.sh reference
@@ -21,8 +29,19 @@ Shared helper of tests/tshark_golden.sh and tests/shared_crosscheck.sh
       could not open at all (exit code != 0, no frame read) must make
       tcpscope exit 1; a file tshark read only in part must give tcpscope
       exit 0 with a "warning" in the summary; otherwise tcpscope must exit 0
-      and its summary's frames must equal tshark's.  Exit 0 = everything
-      agrees exactly, 1 = some differences, 2 = could not run.
+      and its summary's frames must equal tshark's.  Also the SNI: for
+      every connection paired with a reference stream, tcpscope's tls.sni
+      must be one of the ref's "sni" values (tshark's distinct
+      tls.handshake.extensions_server_name values in the stream, ';'-joined);
+      an empty "sni" and no tls.sni (no tls object, or "sni": null) agree.
+      Prints "  SNI FILE: agree S/P, with a name A/N" (P = paired
+      connections, N = those with a name on either side) and one line per
+      difference; --sni-known STREAM=REASON (repeatable) lists an expected
+      difference on the ref's stream STREAM, printed with its reason; it
+      must still differ.  Exit status: 0 = everything agrees exactly (SNI
+      differences all listed), 2 = could not run, else the sum of 1 (the
+      counts differ) and 4 (an SNI difference not listed, or a listed one
+      that now agrees).
 
 Matching: tshark streams and tcpscope connections are grouped by their
 unordered endpoint pair; inside a group they are paired in order of first
@@ -53,6 +72,26 @@ frames in golden mode and printed as notes whenever they change anything
     the frame carried on the wire (ip.bogus_ip_length; a snaplen cut does not
     raise it).  tcpscope counts these frames in decode_errors
     (bad_tcp_header_len, bad_ip_total_len), not as packets.
+
+Application layer (golden mode).  A second tshark pass, same preferences,
+display filter "tls.handshake.type == 1 || http.request.method" (not
+"http.request": tshark sets that flag only once it has parsed the whole
+header, which a snaplen-cut request never gives it), all occurrences
+of each field (tcp.stream: the last one, the innermost, as in the first
+pass; the TLS and HTTP fields: the first one, the first message in the
+frame).  Per tshark stream, the first frame with a
+ClientHello gives the expected SNI (its first server_name entry, or none)
+and the first frame with an HTTP request gives the expected method and Host
+(none when that request has no Host header).  tcpscope's connection record
+must have exactly that: tls.sni equal to the name, or no name (no tls
+object, or "sni": null) when tshark has none; http.method and http.host
+likewise (no http object agrees with no request).  Frames set aside above
+(ICMP quotes, fragments, malformed headers) are set aside here too.  A
+difference is printed with both values and the frame tshark took them
+from, and fails the file, also one listed with --known-diff (that option
+excuses per-connection packet figures only), unless it is listed with
+--l7-known KIND:STREAM=REASON (KIND sni or http, STREAM tshark's tcp.stream
+index): then it is printed with its reason, and it must still differ.
 """
 
 import argparse
@@ -61,6 +100,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 
 TSHARK_PREFS = [
     "-o", "tcp.analyze_sequence_numbers:TRUE", "-o", "tcp.relative_sequence_numbers:TRUE",
@@ -86,15 +126,19 @@ def ep(ip, port):
 class Stream:
     """One tshark TCP stream: per sending endpoint packets/bytes/payload."""
 
-    def __init__(self, key, first_frame, src, dst, sport, dport):
-        self.key, self.first_frame = key, first_frame
+    def __init__(self, key, first_frame, src, dst, sport, dport, index=None):
+        self.key, self.first_frame, self.index = key, first_frame, index
         self.first_src, self.first_dst = src, dst
         self.first_sport, self.first_dport = sport, dport
         self.syn = None          # (client, server) from the first pure SYN
         self.synack = None       # (client, server) from the first SYN-ACK
         self.by_sender = {}      # endpoint -> [packets, bytes, payload]
+        self.frames = set()      # frame numbers counted in this stream
+        self.hello = None        # (frame, SNI or None): first ClientHello
+        self.request = None      # (frame, method, Host or None): first HTTP request
 
-    def add(self, src, flen, tlen):
+    def add(self, fnum, src, flen, tlen):
+        self.frames.add(fnum)
         c = self.by_sender.setdefault(src, [0, 0, 0])
         c[0] += 1
         c[1] += flen
@@ -170,13 +214,56 @@ def run_tshark(path):
             s, d = ep(ip_s, sp), ep(ip_d, dp)
         stream = streams.get(st)
         if stream is None:
-            stream = streams[st] = Stream(frozenset((s, d)), int(fnum), s, d, int(sp), int(dp))
-        stream.add(s, int(flen), int(tlen) if tlen else 0)
+            stream = streams[st] = Stream(frozenset((s, d)), int(fnum), s, d, int(sp), int(dp), st)
+        stream.add(int(fnum), s, int(flen), int(tlen) if tlen else 0)
         if on(syn) and not on(ack) and stream.syn is None:
             stream.syn = (s, d)
         if on(syn) and on(ack) and stream.synack is None:
             stream.synack = (d, s)
     return p.returncode, err, nframes, streams, notes, nfrag
+
+
+L7_FIELDS = ["frame.number", "tcp.stream", "tls.handshake.type",
+             "tls.handshake.extensions_server_name", "http.request.method", "http.host"]
+AGG = "\x1f"    # aggregator between occurrences: not in a tshark-printed name
+
+
+def start_tshark_l7(path):
+    """Starts the second tshark pass (it runs while the first one does);
+    its output goes to a temporary file.  Returns what finish_tshark_l7 needs."""
+    cmd = ["tshark", "-n", "-r", path] + TSHARK_PREFS + [
+        "-Y", "tls.handshake.type == 1 || http.request.method",
+        "-T", "fields", "-E", "header=n", "-E", "separator=/t",
+        "-E", "occurrence=a", "-E", "aggregator=" + AGG]
+    for f in L7_FIELDS:
+        cmd += ["-e", f]
+    out = tempfile.TemporaryFile()
+    return subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL), out
+
+
+def finish_tshark_l7(started, streams):
+    """Waits for the second tshark pass and fills Stream.hello and
+    Stream.request of the streams of the first pass (frames that pass set
+    aside belong to no stream's frames and are ignored here too)."""
+    proc, out = started
+    rc = proc.wait()
+    out.seek(0)
+    text = out.read().decode(errors="replace")
+    out.close()
+    for line in text.splitlines():
+        v = line.split("\t")
+        v += [""] * (len(L7_FIELDS) - len(v))
+        fnum, st, htype, sni, method, host = v[:len(L7_FIELDS)]
+        last = lambda x: x.split(AGG)[-1]
+        first = lambda x: x.split(AGG)[0] if x != "" else None
+        stream = streams.get(last(st))
+        if stream is None or int(fnum) not in stream.frames:
+            continue
+        if stream.hello is None and "1" in htype.split(AGG):
+            stream.hello = (int(fnum), first(sni))
+        if stream.request is None and method != "":
+            stream.request = (int(fnum), first(method), first(host))
+    return rc
 
 
 def conn_endpoint(obj):
@@ -253,9 +340,15 @@ def describe_conn(c):
 # ---------------------------------------------------------------------------
 def cmd_golden(a):
     name = os.path.relpath(a.file, a.root) if a.root else a.file
+    l7_pass = start_tshark_l7(a.file)
     trc, terr, nframes, streams, notes, nfrag = run_tshark(a.file)
+    l7_rc = finish_tshark_l7(l7_pass, streams)
     if trc != 0 and not (a.cut_short_ok and "cut short" in terr):
         print("FAIL %s: tshark exit %d: %s" % (name, trc, terr))
+        return 2
+    if l7_rc != trc:
+        print("FAIL %s: the second tshark pass (TLS/HTTP fields) exited %d, the first %d"
+              % (name, l7_rc, trc))
         return 2
     crc, cerr, conns, summary, perr = run_tcpscope(a.tcpscope, a.file)
     diffs = []
@@ -285,10 +378,29 @@ def cmd_golden(a):
             s.first_frame, c, sv, sum(x[0] for x in s.by_sender.values())))
     for c in conly:
         diffs.append("only in tcpscope: " + describe_conn(c))
+    l7 = {"sni": 0, "sni_named": 0, "sni_named_ok": 0, "http": 0, "http_req": 0, "http_req_ok": 0}
+    l7_known, l7_known_lines = dict(a.l7_known), []
     for s, c in sorted(pairs, key=lambda p: p[0].first_frame):
         diffs += compare_pair(s, c)
+        for kind, d in compare_l7(s, c, l7):
+            why = l7_known.pop("%s:%s" % (kind, s.index), None)
+            if d is None and why is not None:
+                diffs.append("%s stream %s listed with --l7-known but agrees now: remove it"
+                             % (kind, s.index))
+            elif d is not None and why is not None:
+                l7_known_lines.append("  known %s difference: %s" % (kind, d[len(kind) + 1:]))
+                l7_known_lines.append("    because: " + why)
+            elif d is not None:
+                diffs.append(d)
+    for k in sorted(l7_known):
+        diffs.append("--l7-known %s: no such stream paired with a tcpscope connection" % k)
     for k, n in sorted(notes.items()):
         print("  note %s: %d tshark frame(s) set aside: %s" % (name, n, k))
+    # printed after the verdict line: the known differences, then the tally
+    l7_line = "\n".join(l7_known_lines + [
+        "  l7 %s: SNI agree %d/%d, with a name %d/%d; HTTP agree %d/%d, with a request %d/%d"
+        % (name, l7["sni"], len(pairs), l7["sni_named_ok"], l7["sni_named"],
+           l7["http"], len(pairs), l7["http_req_ok"], l7["http_req"])])
     if a.known_diff is not None:
         # A documented tcpscope/tshark difference: the per-connection figures
         # must differ, tcpscope must report exactly known_diff connections,
@@ -303,17 +415,21 @@ def cmd_golden(a):
                 print("  now agrees exactly with tshark: remove it from the known differences")
             if len(conns) != a.known_diff:
                 print("  tcpscope reports %d connections" % len(conns))
+            print(l7_line)
             return 1
         print("known-diff %s %d connections (tshark: %d streams)" % (name, len(conns), len(streams)))
         for d in diffs:
             print("  " + d)
+        print(l7_line)
         return 0
     if diffs:
         print("FAIL %s" % name)
         for d in diffs:
             print("  " + d)
+        print(l7_line)
         return 1
     print("ok %s %d connections" % (name, len(conns)))
+    print(l7_line)
     return 0
 
 
@@ -338,6 +454,50 @@ def compare_pair(s, c):
         if want != got:
             out.append("%s: %s (from %s) packets/bytes/payload_bytes tcpscope %s, tshark %s"
                        % (where, dname, sender, "/".join(map(str, got)), "/".join(map(str, want))))
+    return out
+
+
+def show(v):
+    return "none" if v is None else repr(v)
+
+
+def compare_l7(s, c, tally):
+    """tls.sni and http.method/host of tcpscope connection c against tshark
+    stream s (see "Application layer" in the module docstring).  Counts
+    agreements into tally; returns [("sni", difference or None), ("http",
+    difference or None)].  Differences start with "sni " or "http ", so
+    --known-diff (packet figures) never excuses them."""
+    out = []
+    where = "stream@frame%d %s" % (s.first_frame, " <-> ".join(sorted(s.key)))
+    tls = c.get("tls") or {}
+    got = tls.get("sni")
+    want = s.hello[1] if s.hello else None
+    named = want is not None or got is not None
+    tally["sni_named"] += named
+    if got == want:
+        tally["sni"] += 1
+        tally["sni_named_ok"] += named
+        out.append(("sni", None))
+    else:
+        src = ("first ClientHello in frame %d" % s.hello[0] if s.hello
+               else "no ClientHello in the stream")
+        out.append(("sni", "sni %s: tcpscope tls.sni %s, tshark %s (%s)%s"
+                    % (where, show(got), show(want), src,
+                       "" if c.get("tls") else "; tcpscope has no tls object")))
+    http = c.get("http") or {}
+    got = (http.get("method"), http.get("host"))
+    want = (s.request[1], s.request[2]) if s.request else (None, None)
+    req = bool(s.request or c.get("http"))
+    tally["http_req"] += req
+    if got == want:
+        tally["http"] += 1
+        tally["http_req_ok"] += req
+        out.append(("http", None))
+    else:
+        src = ("first HTTP request in frame %d" % s.request[0] if s.request
+               else "no HTTP request in the stream")
+        out.append(("http", "http %s: tcpscope http.method/host %s/%s, tshark %s/%s (%s)"
+                    % (where, show(got[0]), show(got[1]), show(want[0]), show(want[1]), src)))
     return out
 
 
@@ -384,6 +544,7 @@ def cmd_ref(a):
     cg = group(conns, conn_key, lambda c: c["id"])
     pairs, ronly, conly = pair_up(rg, cg)
     agree = 0
+    sni_lines, sni_bad, sni_agree, sni_named, sni_named_agree = compare_ref_sni(pairs, a.sni_known)
     for r, c in sorted(pairs, key=lambda p: int(p[0]["first_frame"])):
         where = "stream %s (frames %s-%s) %s -> %s" % (r["stream"], r["first_frame"], r["last_frame"],
                                                      r["client"], r["server"])
@@ -417,7 +578,50 @@ def cmd_ref(a):
         print("  " + d)
     if len(diffs) > a.max_diffs:
         print("  ... %d more differences" % (len(diffs) - a.max_diffs))
-    return 0 if not diffs and agree == total else 1
+    print("  SNI %s: agree %d/%d, with a name %d/%d" % (name, sni_agree, len(pairs),
+                                                         sni_named_agree, sni_named))
+    for line in sni_lines:
+        print("    " + line)
+    return (0 if not diffs and agree == total else 1) | (4 if sni_bad else 0)
+
+
+def compare_ref_sni(pairs, known):
+    """tcpscope's tls.sni against the ref's "sni" column for each paired
+    (ref row, connection).  known: {stream: reason} of expected differences.
+    Returns (lines to print, unexplained problems, agreements, connections
+    with a name on either side, agreements among those)."""
+    lines, bad, agree, named, named_agree = [], 0, 0, 0, 0
+    seen = set()
+    for r, c in sorted(pairs, key=lambda p: int(p[0]["first_frame"])):
+        want = [v for v in r.get("sni", "").split(";") if v != ""]
+        got = (c.get("tls") or {}).get("sni")
+        if want or got is not None:
+            named += 1
+        ok = (got in want) if want else (got is None)
+        st = r["stream"]
+        if ok:
+            agree += 1
+            named_agree += 1 if got is not None else 0
+            if st in known:
+                seen.add(st)
+                lines.append("stream %s listed as a known SNI difference but agrees now "
+                             "(tcpscope %s): remove it from the list" % (st, show(got)))
+                bad += 1
+            continue
+        what = "stream %s %s -> %s: tcpscope tls.sni %s, tshark %s" % (
+            st, r["client"], r["server"], show(got),
+            " or ".join(repr(v) for v in want) if want else "none")
+        if st in known:
+            seen.add(st)
+            lines.append("known SNI difference, " + what + ": " + known[st])
+        else:
+            lines.append("SNI differs, " + what)
+            bad += 1
+    for st in sorted(set(known) - seen):
+        lines.append("stream %s listed as a known SNI difference but not paired with a "
+                     "tcpscope connection" % st)
+        bad += 1
+    return lines, bad, agree, named, named_agree
 
 
 def main():
@@ -431,6 +635,9 @@ def main():
     g.add_argument("--known-diff", type=int, metavar="N",
                    help="a documented difference: tcpscope must report N connections "
                         "and differ from tshark only in the per-connection figures")
+    g.add_argument("--l7-known", action="append", default=[], metavar="KIND:STREAM=REASON",
+                   help="an expected application-layer difference: KIND sni or http, "
+                        "STREAM tshark's tcp.stream index")
     g.add_argument("file")
     r = sub.add_parser("ref")
     r.add_argument("--tcpscope", required=True)
@@ -438,8 +645,27 @@ def main():
     r.add_argument("--frames", type=int, required=True, help="frames tshark read (_status.tsv)")
     r.add_argument("--tshark-rc", type=int, required=True, help="tshark's exit code (_status.tsv)")
     r.add_argument("--max-diffs", type=int, default=20)
+    r.add_argument("--sni-known", action="append", default=[], metavar="STREAM=REASON",
+                   help="an expected SNI difference on the ref's stream STREAM")
     r.add_argument("file")
     a = ap.parse_args()
+    if a.mode == "golden":
+        known = {}
+        for item in a.l7_known:
+            k, sep, why = item.partition("=")
+            kind, _, st = k.partition(":")
+            if not sep or kind not in ("sni", "http") or not st.isdigit() or not why:
+                ap.error("--l7-known wants sni:STREAM=REASON or http:STREAM=REASON, got %r" % item)
+            known[k] = why
+        a.l7_known = known
+    if a.mode == "ref":
+        known = {}
+        for item in a.sni_known:
+            st, sep, why = item.partition("=")
+            if not sep or not st.isdigit() or not why:
+                ap.error("--sni-known wants STREAM=REASON, got %r" % item)
+            known[st] = why
+        a.sni_known = known
     return cmd_golden(a) if a.mode == "golden" else cmd_ref(a)
 
 
