@@ -225,13 +225,16 @@ static void step(struct app_state *s, struct app_counters *n)
 
 /*
  * Where a direction's byte stream starts: just after its SYN when the
- * handshake was seen (or named by the peer's SYN-ACK); otherwise the capture
- * began mid-stream and the first payload seen is taken as the start.
+ * handshake was seen (or named by the peer's SYN-ACK) and the first payload
+ * lies within reach of it; otherwise (capture begun mid-stream, or a stack
+ * that answered retried SYNs with SYN-ACKs of different ISNs) the first
+ * payload seen is taken as the start.
  */
 static uint32_t stream_start(const struct tcp_conn *t, enum conn_role from, uint32_t data_seq)
 {
 	const struct tcp_half *h = &t->half[from];
-	return h->isn_known ? h->isn + 1 : data_seq;
+	int32_t off = (int32_t)(data_seq - (h->isn + 1));
+	return h->isn_known && off >= 0 && off < APP_STREAM_CAP ? h->isn + 1 : data_seq;
 }
 
 /* Fresh reassembly for both directions (the state itself stays). */

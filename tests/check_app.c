@@ -195,6 +195,37 @@ START_TEST(test_starttls)
 }
 END_TEST
 
+/* The server answered retried SYNs with SYN-ACKs of two different ISNs (as
+ * in rawip_tfo_tls.pcap of the shared corpus) and its data follows the
+ * second, far from the first: the ServerHello is still found. */
+START_TEST(test_synack_isn_changes)
+{
+	/* a minimal TLS 1.2 ServerHello: record 5 + handshake 4 + body 38 (version 2,
+	 * random 32, session id 1, suite 2, compression 1) = 47 bytes */
+	uint8_t sh[47] = {0x16, 0x03, 0x03, 0x00, 0x2a, 0x02, 0x00, 0x00, 0x26, 0x03, 0x03};
+	sh[43] = 0x00; /* empty session id */
+	sh[44] = 0xc0; sh[45] = 0x2f; /* suite */
+	sh[46] = 0x00; /* null compression */
+	struct flow_config cfg;
+	struct seen s;
+	flow_config_defaults(&cfg);
+	memset(&s, 0, sizeof(s));
+	struct analyzer *a = analyzer_new(&cfg, collect, &s);
+	send_seg(a, 0, ISN_C, 0, TCP_FLAG_SYN, "", 0);
+	send_seg(a, 1, 3000000000u, ISN_C + 1, TCP_FLAG_SYN | TCP_FLAG_ACK, "", 0);
+	send_seg(a, 1, ISN_S, ISN_C + 1, TCP_FLAG_SYN | TCP_FLAG_ACK, "", 0);
+	send_seg(a, 0, ISN_C + 1, ISN_S + 1, TCP_FLAG_ACK, hello, sizeof(hello));
+	send_seg(a, 1, ISN_S + 1, ISN_C + 1 + sizeof(hello), TCP_FLAG_ACK, sh, sizeof(sh));
+	analyzer_finish(a);
+	ck_assert_int_eq(s.proto, APP_TLS);
+	struct summary_record sum;
+	memset(&sum, 0, sizeof(sum));
+	analyzer_summary(a, &sum);
+	ck_assert_uint_eq(sum.app.tls_server[TLS_OK], 1);
+	analyzer_free(a);
+}
+END_TEST
+
 /* SSH: neither TLS nor HTTP, no STARTTLS: nothing reported, nothing kept. */
 START_TEST(test_other_protocol)
 {
@@ -224,6 +255,7 @@ Suite *app_suite(void)
 	tcase_add_test(tc, test_http_request_and_status);
 	tcase_add_test(tc, test_starttls);
 	tcase_add_test(tc, test_other_protocol);
+	tcase_add_test(tc, test_synack_isn_changes);
 	suite_add_tcase(s, tc);
 	return s;
 }
