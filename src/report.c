@@ -833,14 +833,8 @@ static void csv_summary(struct report *r, const struct summary_record *s)
 	}
 	put_char(r, '\n');
 	if (s->input_warning != NULL) {
-		bool quote = strpbrk(s->input_warning, ",\"") != NULL;
-
 		PUT_LIT(r, "# warning=");
-		if (quote)
-			put_char(r, '"');
-		put_text_string(r, s->input_warning, quote);
-		if (quote)
-			put_char(r, '"');
+		put_csv_wire(r, s->input_warning, strlen(s->input_warning));
 		put_char(r, '\n');
 	}
 }
