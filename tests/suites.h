@@ -11,5 +11,6 @@ Suite *reasm_suite(void);
 Suite *http_suite(void);
 Suite *app_suite(void);
 Suite *tls_suite(void);
+Suite *tcp_state_suite(void);
 
 #endif
