@@ -709,11 +709,11 @@ static void csv_dir(struct report *r, const struct dir_stats *d)
 	put_u64(r, d->payload_bytes);
 }
 
-static void put_app_string(struct report *r, const struct app_info *ai, enum app_string k,
-			   void (*put)(struct report *, const char *, size_t))
+/* A string the observers kept, as a CSV field (empty when absent). */
+static void csv_app_string(struct report *r, const struct app_info *ai, enum app_string k)
 {
 	if (ai->str[k])
-		put(r, ai->str[k], ai->len[k]);
+		put_csv_wire(r, ai->str[k], ai->len[k]);
 }
 
 /* tls_* then http_* columns, empty where they do not apply; versions joined by ';'. */
@@ -724,10 +724,10 @@ static void csv_app(struct report *r, const struct app_info *ai)
 
 	put_char(r, ',');
 	if (tls)
-		put_app_string(r, ai, APP_SNI, put_csv_wire);
+		csv_app_string(r, ai, APP_SNI);
 	put_char(r, ',');
 	if (tls)
-		put_app_string(r, ai, APP_ALPN, put_csv_wire);
+		csv_app_string(r, ai, APP_ALPN);
 	put_char(r, ',');
 	for (int i = 0; tls && i < ai->versions_count; i++) {
 		if (i > 0)
@@ -745,10 +745,10 @@ static void csv_app(struct report *r, const struct app_info *ai)
 		put_str(r, http_method_name((enum http_method)ai->method));
 	put_char(r, ',');
 	if (http)
-		put_app_string(r, ai, APP_HTTP_HOST, put_csv_wire);
+		csv_app_string(r, ai, APP_HTTP_HOST);
 	put_char(r, ',');
 	if (http)
-		put_app_string(r, ai, APP_HTTP_PATH, put_csv_wire);
+		csv_app_string(r, ai, APP_HTTP_PATH);
 	put_char(r, ',');
 	if (http && ai->status)
 		put_u64(r, ai->status);
@@ -884,15 +884,22 @@ static void json_times(struct report *r, uint64_t first, uint64_t last)
 }
 
 /* ,"key":"string from the wire" or ,"key":null */
+/* A string the observers kept, as a JSON string, or null when absent. */
+static void json_app_string(struct report *r, const struct app_info *ai, enum app_string k)
+{
+	if (ai->str[k])
+		put_json_bytes(r, ai->str[k], ai->len[k]);
+	else
+		PUT_LIT(r, "null");
+}
+
+/* ,"key":"string from the wire" or ,"key":null */
 static void json_wire(struct report *r, const char *key, const struct app_info *ai, enum app_string k)
 {
 	put_char(r, ',');
 	put_json_string(r, key);
 	put_char(r, ':');
-	if (ai->str[k])
-		put_json_bytes(r, ai->str[k], ai->len[k]);
-	else
-		PUT_LIT(r, "null");
+	json_app_string(r, ai, k);
 }
 
 static void json_tls(struct report *r, const struct app_info *ai)
@@ -900,10 +907,7 @@ static void json_tls(struct report *r, const struct app_info *ai)
 	char vbuf[TLS_VERSION_NAME_MAX];
 
 	PUT_LIT(r, ",\"tls\":{\"sni\":");
-	if (ai->str[APP_SNI])
-		put_json_bytes(r, ai->str[APP_SNI], ai->len[APP_SNI]);
-	else
-		PUT_LIT(r, "null");
+	json_app_string(r, ai, APP_SNI);
 	/* the offered list, split back into names */
 	PUT_LIT(r, ",\"alpn\":[");
 	const char *a = ai->str[APP_ALPN];
