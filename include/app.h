@@ -35,17 +35,13 @@ enum app_string {
 struct app_info {
 	uint8_t proto;                /* enum app_proto */
 	/* TLS */
-	bool ech, esni_draft, psk;
-	bool sni_truncated, sni_suspicious;
+	bool ech, psk;
 	bool server_hello;            /* the ServerHello was parsed: version_chosen is valid */
-	bool hello_retry_request;
 	uint8_t versions_count;
 	uint16_t versions[TLS_VERSIONS_MAX]; /* offered, GREASE left out */
 	uint16_t version_chosen;
-	uint16_t sni_count;
 	/* HTTP */
 	uint8_t method;               /* enum http_method */
-	bool host_truncated, path_truncated;
 	uint16_t status;              /* final response status, 0 if not seen */
 
 	uint16_t len[APP_STRING__COUNT];

@@ -86,11 +86,7 @@ static void keep_client_hello(struct app_state *s, const struct tls_client_hello
 	struct app_info *ai = &s->info;
 	ai->proto = APP_TLS;
 	ai->ech = ch->ech;
-	ai->esni_draft = ch->esni_draft;
 	ai->psk = ch->psk;
-	ai->sni_truncated = ch->sni_truncated;
-	ai->sni_suspicious = ch->sni_suspicious;
-	ai->sni_count = ch->sni_count;
 	if (ch->has_sni)
 		keep_string(s, APP_SNI, ch->sni, ch->sni_len);
 	if (ch->has_alpn)
@@ -108,8 +104,6 @@ static void keep_request(struct app_state *s, const struct http_request *rq)
 	struct app_info *ai = &s->info;
 	ai->proto = APP_HTTP;
 	ai->method = (uint8_t)rq->method;
-	ai->host_truncated = rq->host_truncated;
-	ai->path_truncated = rq->path_truncated;
 	keep_string(s, APP_HTTP_PATH, rq->path, rq->path_len);
 	if (rq->has_host)
 		keep_string(s, APP_HTTP_HOST, rq->host, rq->host_len);
@@ -163,7 +157,6 @@ static void decide_server(struct app_state *s, const uint8_t *buf, size_t len, s
 		n->tls_server[st]++;
 		if (st == TLS_OK) {
 			ai->server_hello = true;
-			ai->hello_retry_request = sh.hello_retry_request;
 			ai->version_chosen = sh.version;
 			if (sh.has_alpn)
 				keep_string(s, APP_ALPN_CHOSEN, sh.alpn, sh.alpn_len);
