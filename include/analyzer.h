@@ -9,6 +9,7 @@
 #include "record.h"
 
 typedef void (*conn_record_fn)(void *ctx, const struct conn_record *r);
+typedef void (*conn_event_fn)(void *ctx, const struct conn_event *ev);
 
 struct analyzer;
 
@@ -18,6 +19,9 @@ struct analyzer;
  * Returns NULL when memory runs out.
  */
 struct analyzer *analyzer_new(const struct flow_config *cfg, conn_record_fn emit, void *ctx);
+
+/* Also call on_event for every event (state change, RST, ...) as it happens. */
+void analyzer_set_event_sink(struct analyzer *a, conn_event_fn on_event, void *ctx);
 
 /* Feed one captured frame (bytes are only read during the call). */
 void analyzer_frame(struct analyzer *a, int linktype, const uint8_t *data, uint32_t caplen,
@@ -39,8 +43,11 @@ void analyzer_expire(struct analyzer *a, uint64_t now_ns);
 /* End of input: emit every connection still held, with its end reason. */
 void analyzer_finish(struct analyzer *a);
 
-/* Fill the analyzer's part of the summary (capture fields are left as they are). */
-void analyzer_summary(const struct analyzer *a, struct summary_record *s);
+/*
+ * Fill the analyzer's part of the summary (capture fields are left as they
+ * are). Its half_open list stays valid until the analyzer is freed.
+ */
+void analyzer_summary(struct analyzer *a, struct summary_record *s);
 
 void analyzer_free(struct analyzer *a);
 

@@ -7,6 +7,9 @@
 
 #include "app.h"
 #include "decode.h"
+#include "halfopen.h"
+#include "lifecycle.h"
+#include "tcp_state.h"
 
 /*
  * Why a connection record was written. closed/reset describe how the TCP
@@ -51,6 +54,7 @@ struct conn_record {
 	struct endpoint server;
 	struct dir_stats c2s;
 	struct dir_stats s2c;
+	struct lifecycle_record lc; /* states, handshake, teardown, Zeek state/history, diagnoses */
 	/* TLS or HTTP found by the observers, NULL if neither; points into the
 	 * connection, valid while the record is being written. */
 	const struct app_info *app;
@@ -67,6 +71,11 @@ struct summary_record {
 	uint64_t connections;   /* connection records written */
 	uint64_t end_reasons[END__COUNT];
 	struct app_counters app; /* how the TLS and HTTP parses ended */
+	uint64_t time_wait_reuses; /* connections whose SYN came during the previous one's TIME_WAIT */
+	uint64_t rst_ignored;   /* RSTs outside the receiver's window */
+	uint64_t rst_suspect_ttl; /* RSTs with a TTL unlike their sender's other packets */
+	const struct halfopen_server *half_open; /* servers with half-open connections, most first */
+	size_t half_open_servers;
 	uint64_t peak_flows;    /* most connections held at once */
 	uint64_t max_flows;     /* the --max-flows cap in force */
 	/* filled in by the capture side, not the analyzer */
@@ -76,6 +85,22 @@ struct summary_record {
 	uint64_t pcap_dropped;
 	uint64_t pcap_if_dropped;
 	const char *input_warning; /* e.g. why reading stopped early; NULL if none */
+};
+
+/* Something notable inside a connection, as it happens (the event log). */
+enum conn_event_kind {
+	EVENT_STATE = 0,  /* an endpoint's RFC 793 state changed */
+	EVENT_RST,        /* a RST was sent */
+};
+
+struct conn_event {
+	uint64_t ts_ns;
+	uint64_t conn_id;
+	enum conn_event_kind kind;
+	int side;               /* 0 client, 1 server: the endpoint that changed, or the RST's sender */
+	enum tcp_state old_state, new_state; /* EVENT_STATE */
+	bool in_window;         /* EVENT_RST: the receiver would take it */
+	bool suspect_ttl;       /* EVENT_RST: TTL unlike the sender's other packets */
 };
 
 /* Format an endpoint address as text (dotted quad or RFC 5952 IPv6). */

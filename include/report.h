@@ -23,6 +23,9 @@ struct report *report_open(FILE *out, enum report_format fmt);
 /* Write one connection record (streamed: records appear as connections end). */
 void report_conn(struct report *r, const struct conn_record *c);
 
+/* Write one event (text and JSON; the CSV table has no place for them). */
+void report_event(struct report *r, const struct conn_event *ev);
+
 /* Write the closing summary. */
 void report_summary(struct report *r, const struct summary_record *s);
 

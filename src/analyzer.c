@@ -6,6 +6,8 @@
 
 #include "app.h"
 #include "decode.h"
+#include "halfopen.h"
+#include "lifecycle.h"
 #include "tcp_track.h"
 
 struct analyzer {
@@ -20,10 +22,18 @@ struct analyzer {
 	uint64_t connections;
 	uint64_t end_reasons[END__COUNT];
 	struct app_counters app;
+	conn_event_fn on_event;
+	void *event_ctx;
+	uint64_t two_msl_ns;      /* TIME_WAIT length: the closed connections' timeout */
+	uint64_t time_wait_reuses;
+	uint64_t rst_ignored;
+	uint64_t rst_suspect_ttl;
+	struct halfopen_table *half_open;
 };
 
 void conn_to_record(const struct conn *c, enum end_reason why, struct conn_record *r)
 {
+	const struct dir_stats *d = c->dir;
 	int cs = c->client_side;
 
 	memset(r, 0, sizeof(*r));
@@ -37,8 +47,32 @@ void conn_to_record(const struct conn *c, enum end_reason why, struct conn_recor
 	r->client.port = c->key.port[cs];
 	memcpy(r->server.addr, c->key.addr[!cs], 16);
 	r->server.port = c->key.port[!cs];
-	r->c2s = c->dir[ROLE_CLIENT];
-	r->s2c = c->dir[ROLE_SERVER];
+	r->c2s = d[ROLE_CLIENT];
+	r->s2c = d[ROLE_SERVER];
+	lifecycle_to_record(&c->lc, d[ROLE_CLIENT].payload_bytes, d[ROLE_SERVER].payload_bytes,
+			    c->direction_inferred, why == END_TIMEOUT, &r->lc);
+}
+
+static void emit_event(struct analyzer *a, const struct conn_event *ev)
+{
+	if (a->on_event)
+		a->on_event(a->event_ctx, ev);
+}
+
+static void emit_state_changes(struct analyzer *a, const struct conn *c,
+			       const struct tcp_state_change *ch, int n)
+{
+	for (int i = 0; i < n; i++) {
+		struct conn_event ev = {
+			.ts_ns = ch[i].ts_ns,
+			.conn_id = c->id,
+			.kind = EVENT_STATE,
+			.side = ch[i].endpoint,
+			.old_state = ch[i].old_state,
+			.new_state = ch[i].new_state,
+		};
+		emit_event(a, &ev);
+	}
 }
 
 /* How the TCP connection ended wins over how it left the table. */
@@ -55,7 +89,16 @@ static void on_conn_end(void *ctx, struct conn *c, enum end_reason why)
 {
 	struct analyzer *a = ctx;
 	struct conn_record r;
+	struct tcp_state_change ch[2];
+	int n = 0;
 
+	/* Packet time has moved on since its last packet: TIME_WAIT may be over. */
+	lifecycle_advance(&c->lc, a->ts_last_ns, a->two_msl_ns, ch, &n);
+	emit_state_changes(a, c, ch, n);
+	/* The server answered and the handshake never completed: half-open. */
+	if (c->lc.ep.state[ROLE_SERVER] == TCP_ST_SYN_RCVD)
+		halfopen_add(a->half_open, c->key.addr[!c->client_side], c->key.port[!c->client_side],
+			     c->key.ip_version, c->key.addr[c->client_side]);
 	why = final_end_reason(c, why);
 	conn_to_record(c, why, &r);
 	r.app = app_finish(c->app, &a->app);
@@ -74,8 +117,20 @@ struct analyzer *analyzer_new(const struct flow_config *cfg, conn_record_fn emit
 		return NULL;
 	a->emit = emit;
 	a->emit_ctx = ctx;
+	a->half_open = halfopen_new();
+	if (!a->half_open) {
+		free(a);
+		return NULL;
+	}
+	a->two_msl_ns = cfg->timeout_ns[FLOW_CLASS_CLOSED] ? cfg->timeout_ns[FLOW_CLASS_CLOSED] : UINT64_MAX;
 	flow_table_init(&a->flows, cfg, on_conn_end, a);
 	return a;
+}
+
+void analyzer_set_event_sink(struct analyzer *a, conn_event_fn on_event, void *ctx)
+{
+	a->on_event = on_event;
+	a->event_ctx = ctx;
 }
 
 static bool is_pure_syn(const struct pkt *p)
@@ -127,6 +182,7 @@ static void reorient_on_handshake(struct conn *c, const struct pkt *p, int sende
 	struct tcp_half h = c->tcp.half[0];
 	c->tcp.half[0] = c->tcp.half[1];
 	c->tcp.half[1] = h;
+	lifecycle_swap_roles(&c->lc);
 	c->client_side = (uint8_t)client;
 }
 
@@ -146,15 +202,47 @@ struct decoded {
 	enum decode_status status;
 };
 
+/* Microseconds since the connection's first packet (0 for a reordered earlier one). */
+static uint32_t conn_clock_us(const struct conn *c, uint64_t ts_ns)
+{
+	if (ts_ns <= c->ts_first_ns)
+		return 0;
+	uint64_t us = (ts_ns - c->ts_first_ns) / 1000u;
+	return us > UINT32_MAX ? UINT32_MAX : (uint32_t)us;
+}
+
+/* The life-cycle tracker's view of p: state changes and RSTs become events. */
+static void track_lifecycle(struct analyzer *a, struct conn *c, const struct pkt *p, enum conn_role from,
+			    struct lc_result *res)
+{
+	lifecycle_packet(&c->lc, p, from, conn_clock_us(c, p->ts_ns), a->two_msl_ns, res);
+	emit_state_changes(a, c, res->changes, res->nchanges);
+	if (!res->rst)
+		return;
+	a->rst_ignored += !res->rst_in_window;
+	a->rst_suspect_ttl += res->rst_suspect_ttl;
+	struct conn_event ev = {
+		.ts_ns = p->ts_ns,
+		.conn_id = c->id,
+		.kind = EVENT_RST,
+		.side = from,
+		.in_window = res->rst_in_window,
+		.suspect_ttl = res->rst_suspect_ttl,
+	};
+	emit_event(a, &ev);
+}
+
 static void track_tcp(struct analyzer *a, const struct decoded *d)
 {
 	const struct pkt *p = &d->pkt;
+	bool time_wait_reuse = false;
 
 	flow_expire(&a->flows, p->ts_ns);
 	struct conn *c = flow_lookup_hashed(&a->flows, &d->key, d->hash, p->ts_ns);
 	if (c) {
 		enum conn_role from = d->sender == c->client_side ? ROLE_CLIENT : ROLE_SERVER;
 		if (tcp_syn_starts_new_connection(&c->tcp, p, from)) {
+			time_wait_reuse = lifecycle_in_time_wait(&c->lc, p->ts_ns, a->two_msl_ns);
 			flow_end(&a->flows, c, END_REUSED);
 			c = NULL;
 		} else if (c->direction_inferred) {
@@ -166,6 +254,9 @@ static void track_tcp(struct analyzer *a, const struct decoded *d)
 		if (!c)
 			return; /* out of memory: the frame stays counted in tcp_packets */
 		orient_new_conn(c, p, d->sender);
+		lifecycle_init(&c->lc, d->sender == c->client_side ? ROLE_CLIENT : ROLE_SERVER);
+		c->lc.time_wait_reuse = time_wait_reuse;
+		a->time_wait_reuses += time_wait_reuse;
 	}
 
 	enum conn_role from = d->sender == c->client_side ? ROLE_CLIENT : ROLE_SERVER;
@@ -173,7 +264,16 @@ static void track_tcp(struct analyzer *a, const struct decoded *d)
 	ds->packets++;
 	ds->bytes += p->wire_len;
 	ds->payload_bytes += p->payload_len;
-	tcp_track_packet(&c->tcp, p, from);
+	struct lc_result lres;
+	track_lifecycle(a, c, p, from, &lres);
+	if (lres.rst && !lres.rst_in_window) {
+		/* The receiver drops an out-of-window RST: it ends nothing. */
+		struct pkt kept = *p;
+		kept.flags &= (uint16_t)~TCP_FLAG_RST;
+		tcp_track_packet(&c->tcp, &kept, from);
+	} else {
+		tcp_track_packet(&c->tcp, p, from);
+	}
 	app_observe(&c->app, &c->app_done, &c->tcp, p, from, &a->app);
 	flow_touch(&a->flows, c, p->ts_ns, conn_class(c));
 }
@@ -269,7 +369,7 @@ void analyzer_finish(struct analyzer *a)
 	flow_end_all(&a->flows, END_END_OF_INPUT);
 }
 
-void analyzer_summary(const struct analyzer *a, struct summary_record *s)
+void analyzer_summary(struct analyzer *a, struct summary_record *s)
 {
 	s->ts_first_ns = a->ts_first_ns;
 	s->ts_last_ns = a->ts_last_ns;
@@ -280,6 +380,10 @@ void analyzer_summary(const struct analyzer *a, struct summary_record *s)
 	s->connections = a->connections;
 	memcpy(s->end_reasons, a->end_reasons, sizeof(s->end_reasons));
 	s->app = a->app;
+	s->time_wait_reuses = a->time_wait_reuses;
+	s->rst_ignored = a->rst_ignored;
+	s->rst_suspect_ttl = a->rst_suspect_ttl;
+	s->half_open = halfopen_list(a->half_open, &s->half_open_servers);
 	s->peak_flows = a->flows.peak;
 	s->max_flows = a->flows.cfg.max_flows;
 }
@@ -290,6 +394,8 @@ void analyzer_free(struct analyzer *a)
 		return;
 	/* Callers finish first; anything left is freed without a record. */
 	a->emit = NULL;
+	a->on_event = NULL;
 	flow_end_all(&a->flows, END_END_OF_INPUT);
+	halfopen_free(a->half_open);
 	free(a);
 }

@@ -22,7 +22,8 @@
 
 static const char usage_line[] =
 	"usage: tcpscope [-r FILE | -i IFACE] [-c COUNT] [-F text|csv|json] [-o FILE] [-s SNAPLEN]\n"
-	"                [--max-flows N] [--idle-timeout SECONDS] [-h] [-V] [expression]\n";
+	"                [--max-flows N] [--idle-timeout SECONDS] [--time-wait SECONDS]\n"
+	"                [--events] [-h] [-V] [expression]\n";
 
 static const char help_text[] =
 	"Follow every TCP connection in a capture and explain it.\n"
@@ -37,6 +38,10 @@ static const char help_text[] =
 	"                           is reported and evicted beyond it (default 1000000)\n"
 	"      --idle-timeout SECS  report an established connection idle this long\n"
 	"                           (packet time; default 7500)\n"
+	"      --time-wait SECS     how long TIME_WAIT lasts, 2 x MSL (packet time;\n"
+	"                           default 60, as Linux)\n"
+	"      --events             also write events (state changes, RSTs) as they\n"
+	"                           happen (text and json formats)\n"
 	"  -h, --help               this help\n"
 	"  -V, --version            version\n"
 	"  expression               pcap-filter(7) expression, as in tcpdump\n";
@@ -49,6 +54,7 @@ struct options {
 	uint64_t count;      /* 0 = no limit */
 	int snaplen;
 	struct flow_config flow;
+	bool events;
 	char *filter;        /* joined trailing arguments, or NULL */
 };
 
@@ -100,7 +106,7 @@ static char *join_args(int argc, char **argv, int first)
 	return s;
 }
 
-enum { OPT_MAX_FLOWS = 256, OPT_IDLE_TIMEOUT };
+enum { OPT_MAX_FLOWS = 256, OPT_IDLE_TIMEOUT, OPT_TIME_WAIT, OPT_EVENTS };
 
 /* Returns -1 to go on, or an exit status. */
 static int parse_options(int argc, char **argv, struct options *o)
@@ -114,6 +120,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"snaplen", required_argument, NULL, 's'},
 		{"max-flows", required_argument, NULL, OPT_MAX_FLOWS},
 		{"idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT},
+		{"time-wait", required_argument, NULL, OPT_TIME_WAIT},
+		{"events", no_argument, NULL, OPT_EVENTS},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -158,6 +166,16 @@ static int parse_options(int argc, char **argv, struct options *o)
 				return usage_error("invalid --idle-timeout: expected seconds > 0");
 			o->flow.timeout_ns[FLOW_CLASS_ESTABLISHED] = v * 1000000000ull;
 			break;
+		case OPT_TIME_WAIT:
+			/* Closed connections stay in the table through TIME_WAIT so that a
+			 * SYN reusing the 4-tuple during it is recognised. */
+			if (!parse_u64(optarg, 1, UINT64_MAX / 1000000000ull, &v))
+				return usage_error("invalid --time-wait: expected seconds > 0");
+			o->flow.timeout_ns[FLOW_CLASS_CLOSED] = v * 1000000000ull;
+			break;
+		case OPT_EVENTS:
+			o->events = true;
+			break;
 		case 'h':
 			fputs(usage_line, stdout);
 			fputs(help_text, stdout);
@@ -171,6 +189,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 	}
 	if (!o->read_path == !o->iface)
 		return usage_error("exactly one of -r FILE or -i IFACE is required");
+	if (o->events && o->format == REPORT_CSV)
+		return usage_error("--events needs -F text or -F json (CSV holds connections only)");
 	if (optind < argc) {
 		o->filter = join_args(argc, argv, optind);
 		if (!o->filter) {
@@ -184,6 +204,11 @@ static int parse_options(int argc, char **argv, struct options *o)
 static void emit_record(void *ctx, const struct conn_record *r)
 {
 	report_conn(ctx, r);
+}
+
+static void emit_event(void *ctx, const struct conn_event *ev)
+{
+	report_event(ctx, ev);
 }
 
 static void install_stop_handlers(void)
@@ -332,6 +357,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tcpscope: out of memory\n");
 		return EXIT_RUNTIME;
 	}
+	if (o.events)
+		analyzer_set_event_sink(a, emit_event, rep);
 	install_stop_handlers();
 
 	char warning[PCAP_ERRBUF_SIZE + 256] = "";

@@ -141,6 +141,17 @@ static void put_ts(struct report *r, uint64_t ns)
 	r->len += fmt_ts(reserve(r, TS_TEXT_MAX), ns);
 }
 
+/* Microseconds as milliseconds with 3 decimals ("1000.250"). */
+static void put_ms(struct report *r, uint64_t us)
+{
+	char *dst = reserve(r, U64_TEXT_MAX + 4);
+	size_t n = fmt_u64(dst, us / 1000);
+
+	dst[n++] = '.';
+	fmt_fixed(dst + n, us % 1000, 3);
+	r->len += n + 3;
+}
+
 static void put_bool(struct report *r, bool b)
 {
 	if (b)
@@ -401,6 +412,13 @@ static void observer_table(const struct summary_record *s, struct observer_count
 	t[3] = (struct observer_counts){ "http_response", s->app.http_response, HTTP__COUNT, http_outcome };
 }
 
+/* "client", "server", "both", or NULL for -1 (lifecycle_record's side codes). */
+static const char *side_code_name(int side)
+{
+	static const char *const names[3] = {"client", "server", "both"};
+	return side >= 0 && side <= 2 ? names[side] : NULL;
+}
+
 /* ---- text ---- */
 
 struct text_col {
@@ -415,7 +433,7 @@ struct text_col {
  * and widens its own row only.
  */
 enum { COL_ID, COL_START, COL_DUR, COL_CLIENT, COL_SERVER, COL_NAME, COL_C2S_PKTS, COL_C2S_BYTES,
-       COL_S2C_PKTS, COL_S2C_BYTES, COL_END, COL__COUNT };
+       COL_S2C_PKTS, COL_S2C_BYTES, COL_STATE, COL_END, COL_NOTES, COL__COUNT };
 
 static const struct text_col text_cols[COL__COUNT] = {
 	[COL_ID] = { "ID", 6, true },
@@ -428,7 +446,9 @@ static const struct text_col text_cols[COL__COUNT] = {
 	[COL_C2S_BYTES] = { "C>S BYTES", 10, true },
 	[COL_S2C_PKTS] = { "S>C PKTS", 8, true },
 	[COL_S2C_BYTES] = { "S>C BYTES", 10, true },
-	[COL_END] = { "END", 0, false },
+	[COL_STATE] = { "STATE", 6, false },     /* Zeek conn_state */
+	[COL_END] = { "END", 12, false },
+	[COL_NOTES] = { "DIAGNOSES", 0, false },
 };
 
 /* Write one cell of column col, then the separator (or the newline after the last). */
@@ -550,7 +570,19 @@ static void text_conn(struct report *r, const struct conn_record *c)
 	put_cell_u64(r, COL_C2S_BYTES, c->c2s.bytes);
 	put_cell_u64(r, COL_S2C_PKTS, c->s2c.packets);
 	put_cell_u64(r, COL_S2C_BYTES, c->s2c.bytes);
+	put_cell(r, COL_STATE, c->lc.state, strlen(c->lc.state));
+	if (c->lc.ndiag == 0) {
+		put_str(r, end); /* nothing after it: no padding */
+		put_char(r, '\n');
+		return;
+	}
 	put_cell(r, COL_END, end, strlen(end));
+	for (int i = 0; i < c->lc.ndiag; i++) {
+		if (i > 0)
+			PUT_LIT(r, "; ");
+		put_str(r, c->lc.diag[i]);
+	}
+	put_char(r, '\n');
 }
 
 /* Days since 1970-01-01 to a civil date (proleptic Gregorian; H. Hinnant's days_to_civil). */
@@ -601,6 +633,27 @@ static void put_kv(struct report *r, const char *sep, const char *key, uint64_t 
 	put_str(r, key);
 	put_char(r, '=');
 	put_u64(r, v);
+}
+
+/* "half-open: 10.0.0.1:80 50 connections from 50 sources (looks like a SYN flood)" */
+static void text_half_open(struct report *r, const struct halfopen_server *h)
+{
+	char tmp[ADDR_TEXT_MAX + U64_TEXT_MAX];
+	struct endpoint e;
+
+	memcpy(e.addr, h->addr, 16);
+	e.port = h->port;
+	PUT_LIT(r, "\nhalf-open: ");
+	put_bytes(r, tmp, fmt_endpoint_text(tmp, &e, h->ip_version, false));
+	put_char(r, ' ');
+	put_u64(r, h->half_open);
+	put_str(r, h->half_open == 1 ? " connection from " : " connections from ");
+	if (h->sources_capped)
+		PUT_LIT(r, "at least ");
+	put_u64(r, h->sources);
+	put_str(r, h->sources == 1 ? " source" : " sources");
+	if (h->flood)
+		PUT_LIT(r, " (looks like a SYN flood)");
 }
 
 static void text_summary(struct report *r, const struct summary_record *s)
@@ -660,6 +713,11 @@ static void text_summary(struct report *r, const struct summary_record *s)
 	PUT_LIT(r, "\nended:");
 	for (int i = 0; i < END__COUNT; i++)
 		put_kv(r, " ", end_reason_name((enum end_reason)i), s->end_reasons[i]);
+	put_kv(r, "\nTCP: ", "time_wait_reuses", s->time_wait_reuses);
+	put_kv(r, " ", "rst_ignored", s->rst_ignored);
+	put_kv(r, " ", "rst_suspect_ttl", s->rst_suspect_ttl);
+	for (size_t i = 0; i < s->half_open_servers; i++)
+		text_half_open(r, &s->half_open[i]);
 	PUT_LIT(r, "\npeak flows: ");
 	put_u64(r, s->peak_flows);
 	PUT_LIT(r, " (cap ");
@@ -686,7 +744,11 @@ static void csv_header(struct report *r)
 		   "server_port,direction_inferred,end_reason,c2s_packets,c2s_bytes,"
 		   "c2s_payload_bytes,s2c_packets,s2c_bytes,s2c_payload_bytes,"
 		   "tls_sni,tls_alpn,tls_versions,tls_version_chosen,tls_ech,"
-		   "http_method,http_host,http_path,http_status\n");
+		   "http_method,http_host,http_path,http_status,"
+		   "state,history,client_state,server_state,syn_count,synack_count,"
+		   "syn_synack_ms,synack_ack_ms,c2s_fin,c2s_rst,c2s_rst_ignored,s2c_fin,s2c_rst,"
+		   "s2c_rst_ignored,first_fin,active_closer,reset_by,half_close,time_wait_reuse,"
+		   "diagnoses\n");
 }
 
 static void csv_endpoint(struct report *r, const struct endpoint *e, int ip_version)
@@ -754,6 +816,59 @@ static void csv_app(struct report *r, const struct app_info *ai)
 		put_u64(r, ai->status);
 }
 
+static void csv_side(struct report *r, int side)
+{
+	put_char(r, ',');
+	if (side_code_name(side))
+		put_str(r, side_code_name(side));
+}
+
+/* The life-cycle columns; an unknown time is an empty field, diagnoses are joined by "; ". */
+static void csv_lifecycle(struct report *r, const struct lifecycle_record *lc)
+{
+	put_char(r, ',');
+	put_str(r, lc->state);
+	put_char(r, ',');
+	put_str(r, lc->history); /* letters and '^' only */
+	put_char(r, ',');
+	put_str(r, lc->client_state);
+	put_char(r, ',');
+	put_str(r, lc->server_state);
+	put_char(r, ',');
+	put_u64(r, lc->syn_count);
+	put_char(r, ',');
+	put_u64(r, lc->synack_count);
+	put_char(r, ',');
+	if (lc->have_syn_synack)
+		put_ms(r, lc->syn_synack_us);
+	put_char(r, ',');
+	if (lc->have_synack_ack)
+		put_ms(r, lc->synack_ack_us);
+	for (int i = 0; i < 2; i++) {
+		put_char(r, ',');
+		put_u64(r, lc->fin[i]);
+		put_char(r, ',');
+		put_u64(r, lc->rst[i]);
+		put_char(r, ',');
+		put_u64(r, lc->rst_ignored[i]);
+	}
+	csv_side(r, lc->first_fin);
+	csv_side(r, lc->active_closer);
+	csv_side(r, lc->reset_by);
+	put_char(r, ',');
+	put_bool(r, lc->half_close);
+	put_char(r, ',');
+	put_bool(r, lc->time_wait_reuse);
+	put_char(r, ',');
+	char joined[LC_DIAG_MAX * (LC_DIAG_LEN + 2)] = "";
+	for (int i = 0; i < lc->ndiag; i++) {
+		if (i > 0)
+			strcat(joined, "; ");
+		strcat(joined, lc->diag[i]);
+	}
+	put_csv_field(r, joined);
+}
+
 static void csv_conn(struct report *r, const struct conn_record *c)
 {
 	put_u64(r, c->id);
@@ -776,6 +891,7 @@ static void csv_conn(struct report *r, const struct conn_record *c)
 	put_char(r, ',');
 	csv_dir(r, &c->s2c);
 	csv_app(r, c->app);
+	csv_lifecycle(r, &c->lc);
 	put_char(r, '\n');
 }
 
@@ -822,6 +938,9 @@ static void csv_summary(struct report *r, const struct summary_record *s)
 		PUT_LIT(r, " end_reason.");
 		put_kv(r, "", end_reason_name((enum end_reason)i), s->end_reasons[i]);
 	}
+	put_kv(r, " ", "time_wait_reuses", s->time_wait_reuses);
+	put_kv(r, " ", "rst_ignored", s->rst_ignored);
+	put_kv(r, " ", "rst_suspect_ttl", s->rst_suspect_ttl);
 	put_kv(r, " ", "peak_flows", s->peak_flows);
 	put_kv(r, " ", "max_flows", s->max_flows);
 	PUT_LIT(r, " live=");
@@ -832,6 +951,23 @@ static void csv_summary(struct report *r, const struct summary_record *s)
 		put_kv(r, " ", "pcap.if_dropped", s->pcap_if_dropped);
 	}
 	put_char(r, '\n');
+	for (size_t i = 0; i < s->half_open_servers; i++) {
+		const struct halfopen_server *h = &s->half_open[i];
+		struct endpoint e;
+		char ip[ADDR_TEXT_MAX];
+		memcpy(e.addr, h->addr, 16);
+		endpoint_addr_str(&e, h->ip_version, ip, sizeof(ip));
+		PUT_LIT(r, "# half_open server_ip=");
+		put_str(r, ip);
+		put_kv(r, " ", "server_port", h->port);
+		put_kv(r, " ", "half_open", h->half_open);
+		put_kv(r, " ", "sources", h->sources);
+		PUT_LIT(r, " sources_capped=");
+		put_bool(r, h->sources_capped);
+		PUT_LIT(r, " flood=");
+		put_bool(r, h->flood);
+		put_char(r, '\n');
+	}
 	if (s->input_warning != NULL) {
 		PUT_LIT(r, "# warning=");
 		put_csv_wire(r, s->input_warning, strlen(s->input_warning));
@@ -840,6 +976,15 @@ static void csv_summary(struct report *r, const struct summary_record *s)
 }
 
 /* ---- JSON Lines ---- */
+
+/* ,"key":N */
+static void json_num(struct report *r, const char *key, uint64_t v)
+{
+	PUT_LIT(r, ",\"");
+	put_str(r, key);
+	PUT_LIT(r, "\":");
+	put_u64(r, v);
+}
 
 static void json_endpoint(struct report *r, const struct endpoint *e, int ip_version)
 {
@@ -853,7 +998,8 @@ static void json_endpoint(struct report *r, const struct endpoint *e, int ip_ver
 	put_char(r, '}');
 }
 
-static void json_dir(struct report *r, const struct dir_stats *d)
+/* One direction: its counters and what its sender did in the life cycle (side 0 client, 1 server). */
+static void json_dir(struct report *r, const struct dir_stats *d, const struct lifecycle_record *lc, int side)
 {
 	PUT_LIT(r, "{\"packets\":");
 	put_u64(r, d->packets);
@@ -861,16 +1007,11 @@ static void json_dir(struct report *r, const struct dir_stats *d)
 	put_u64(r, d->bytes);
 	PUT_LIT(r, ",\"payload_bytes\":");
 	put_u64(r, d->payload_bytes);
+	json_num(r, "fin", lc->fin[side]);
+	json_num(r, "rst", lc->rst[side]);
+	json_num(r, "rst_ignored", lc->rst_ignored[side]);
+	json_num(r, "rst_suspect_ttl", lc->rst_suspect_ttl[side]);
 	put_char(r, '}');
-}
-
-/* ,"key":N */
-static void json_num(struct report *r, const char *key, uint64_t v)
-{
-	PUT_LIT(r, ",\"");
-	put_str(r, key);
-	PUT_LIT(r, "\":");
-	put_u64(r, v);
 }
 
 static void json_times(struct report *r, uint64_t first, uint64_t last)
@@ -952,6 +1093,114 @@ static void json_http(struct report *r, const struct app_info *ai)
 	put_char(r, '}');
 }
 
+/* "key":"client"|"server"|"both"|null */
+static void json_side(struct report *r, const char *key, int side)
+{
+	put_json_string(r, key);
+	put_char(r, ':');
+	if (side_code_name(side))
+		put_json_string(r, side_code_name(side));
+	else
+		PUT_LIT(r, "null");
+}
+
+/* ,"key":ms or ,"key":null */
+static void json_ms(struct report *r, const char *key, bool known, uint64_t us)
+{
+	PUT_LIT(r, ",\"");
+	put_str(r, key);
+	PUT_LIT(r, "\":");
+	if (known)
+		put_ms(r, us);
+	else
+		PUT_LIT(r, "null");
+}
+
+static void json_intervals(struct report *r, const char *key, const uint32_t *us, int n)
+{
+	PUT_LIT(r, ",\"");
+	put_str(r, key);
+	PUT_LIT(r, "\":[");
+	for (int i = 0; i < n; i++) {
+		if (i > 0)
+			put_char(r, ',');
+		put_ms(r, us[i]);
+	}
+	put_char(r, ']');
+}
+
+/* A side's SYN options, or null when its SYN/SYN-ACK was not captured. */
+static void json_syn_options(struct report *r, const struct lc_syn_options *o)
+{
+	if (!o->seen) {
+		PUT_LIT(r, "null");
+		return;
+	}
+	PUT_LIT(r, "{\"mss\":");
+	if (o->has_mss)
+		put_u64(r, o->mss);
+	else
+		PUT_LIT(r, "null");
+	PUT_LIT(r, ",\"wscale\":");
+	if (o->wscale != LC_NO_WSCALE)
+		put_u64(r, o->wscale);
+	else
+		PUT_LIT(r, "null");
+	PUT_LIT(r, ",\"sack_permitted\":");
+	put_bool(r, o->sack_permitted);
+	PUT_LIT(r, ",\"timestamps\":");
+	put_bool(r, o->timestamps);
+	PUT_LIT(r, ",\"tfo\":");
+	put_bool(r, o->tfo);
+	put_char(r, '}');
+}
+
+static void json_handshake(struct report *r, const struct lifecycle_record *lc)
+{
+	PUT_LIT(r, ",\"handshake\":{\"syn_count\":");
+	put_u64(r, lc->syn_count);
+	json_num(r, "synack_count", lc->synack_count);
+	json_intervals(r, "syn_retry_intervals_ms", lc->syn_interval_us, lc->syn_intervals);
+	json_intervals(r, "synack_retry_intervals_ms", lc->synack_interval_us, lc->synack_intervals);
+	json_ms(r, "syn_synack_ms", lc->have_syn_synack, lc->syn_synack_us);
+	json_ms(r, "synack_ack_ms", lc->have_synack_ack, lc->synack_ack_us);
+	json_ms(r, "rtt_ms", lc->have_syn_synack && lc->have_synack_ack,
+		(uint64_t)lc->syn_synack_us + lc->synack_ack_us);
+	PUT_LIT(r, ",\"completed\":");
+	put_bool(r, lc->have_synack_ack);
+	PUT_LIT(r, ",\"simultaneous_open\":");
+	put_bool(r, lc->simultaneous_open);
+	PUT_LIT(r, ",\"client\":");
+	json_syn_options(r, &lc->options[0]);
+	PUT_LIT(r, ",\"server\":");
+	json_syn_options(r, &lc->options[1]);
+	put_char(r, '}');
+}
+
+static void json_lifecycle(struct report *r, const struct lifecycle_record *lc)
+{
+	PUT_LIT(r, ",\"state\":");
+	put_json_string(r, lc->state);
+	PUT_LIT(r, ",\"history\":");
+	put_json_string(r, lc->history);
+	PUT_LIT(r, ",\"client_state\":");
+	put_json_string(r, lc->client_state);
+	PUT_LIT(r, ",\"server_state\":");
+	put_json_string(r, lc->server_state);
+	json_handshake(r, lc);
+	PUT_LIT(r, ",\"teardown\":{");
+	json_side(r, "first_fin", lc->first_fin);
+	put_char(r, ',');
+	json_side(r, "active_closer", lc->active_closer);
+	put_char(r, ',');
+	json_side(r, "reset_by", lc->reset_by);
+	PUT_LIT(r, ",\"half_close\":");
+	put_bool(r, lc->half_close);
+	PUT_LIT(r, ",\"time_wait_reuse\":");
+	put_bool(r, lc->time_wait_reuse);
+	put_char(r, '}');
+}
+
 static void json_conn(struct report *r, const struct conn_record *c)
 {
 	PUT_LIT(r, "{\"type\":\"conn\"");
@@ -966,15 +1215,22 @@ static void json_conn(struct report *r, const struct conn_record *c)
 	put_bool(r, c->direction_inferred);
 	PUT_LIT(r, ",\"end_reason\":");
 	put_json_string(r, end_reason_name(c->end_reason));
+	json_lifecycle(r, &c->lc);
 	PUT_LIT(r, ",\"c2s\":");
-	json_dir(r, &c->c2s);
+	json_dir(r, &c->c2s, &c->lc, 0);
 	PUT_LIT(r, ",\"s2c\":");
-	json_dir(r, &c->s2c);
+	json_dir(r, &c->s2c, &c->lc, 1);
 	if (c->app && c->app->proto == APP_TLS)
 		json_tls(r, c->app);
 	else if (c->app && c->app->proto == APP_HTTP)
 		json_http(r, c->app);
-	PUT_LIT(r, "}\n");
+	PUT_LIT(r, ",\"diagnoses\":[");
+	for (int i = 0; i < c->lc.ndiag; i++) {
+		if (i > 0)
+			put_char(r, ',');
+		put_json_string(r, c->lc.diag[i]);
+	}
+	PUT_LIT(r, "]}\n");
 }
 
 static void json_summary(struct report *r, const struct summary_record *s)
@@ -1028,6 +1284,28 @@ static void json_summary(struct report *r, const struct summary_record *s)
 		put_u64(r, s->end_reasons[i]);
 	}
 	put_char(r, '}');
+	json_num(r, "time_wait_reuses", s->time_wait_reuses);
+	json_num(r, "rst_ignored", s->rst_ignored);
+	json_num(r, "rst_suspect_ttl", s->rst_suspect_ttl);
+	PUT_LIT(r, ",\"syn_flood\":[");
+	for (size_t i = 0; i < s->half_open_servers; i++) {
+		const struct halfopen_server *h = &s->half_open[i];
+		struct endpoint e;
+		memcpy(e.addr, h->addr, 16);
+		e.port = h->port;
+		if (i > 0)
+			put_char(r, ',');
+		PUT_LIT(r, "{\"server\":");
+		json_endpoint(r, &e, h->ip_version);
+		json_num(r, "half_open", h->half_open);
+		json_num(r, "sources", h->sources);
+		PUT_LIT(r, ",\"sources_capped\":");
+		put_bool(r, h->sources_capped);
+		PUT_LIT(r, ",\"flood\":");
+		put_bool(r, h->flood);
+		put_char(r, '}');
+	}
+	put_char(r, ']');
 	json_num(r, "peak_flows", s->peak_flows);
 	json_num(r, "max_flows", s->max_flows);
 	PUT_LIT(r, ",\"live\":");
@@ -1042,6 +1320,52 @@ static void json_summary(struct report *r, const struct summary_record *s)
 	if (s->input_warning != NULL) {
 		PUT_LIT(r, ",\"warning\":");
 		put_json_string(r, s->input_warning);
+	}
+	PUT_LIT(r, "}\n");
+}
+
+/* ---- events ---- */
+
+static void text_event(struct report *r, const struct conn_event *ev)
+{
+	PUT_LIT(r, "event ");
+	put_ts(r, ev->ts_ns);
+	PUT_LIT(r, " conn ");
+	put_u64(r, ev->conn_id);
+	put_char(r, ' ');
+	put_str(r, side_code_name(ev->side));
+	if (ev->kind == EVENT_STATE) {
+		put_char(r, ' ');
+		put_str(r, tcp_state_name(ev->old_state));
+		PUT_LIT(r, " -> ");
+		put_str(r, tcp_state_name(ev->new_state));
+	} else {
+		PUT_LIT(r, " RST");
+		if (!ev->in_window)
+			PUT_LIT(r, " out of window: ignored");
+		if (ev->suspect_ttl)
+			PUT_LIT(r, " TTL unlike its other packets: possibly injected");
+	}
+	put_char(r, '\n');
+}
+
+static void json_event(struct report *r, const struct conn_event *ev)
+{
+	PUT_LIT(r, "{\"type\":\"event\",\"ts\":");
+	put_ts(r, ev->ts_ns);
+	json_num(r, "conn", ev->conn_id);
+	PUT_LIT(r, ",\"side\":");
+	put_json_string(r, side_code_name(ev->side));
+	if (ev->kind == EVENT_STATE) {
+		PUT_LIT(r, ",\"event\":\"state\",\"old\":");
+		put_json_string(r, tcp_state_name(ev->old_state));
+		PUT_LIT(r, ",\"new\":");
+		put_json_string(r, tcp_state_name(ev->new_state));
+	} else {
+		PUT_LIT(r, ",\"event\":\"rst\",\"in_window\":");
+		put_bool(r, ev->in_window);
+		PUT_LIT(r, ",\"suspect_ttl\":");
+		put_bool(r, ev->suspect_ttl);
 	}
 	PUT_LIT(r, "}\n");
 }
@@ -1100,6 +1424,14 @@ void report_conn(struct report *r, const struct conn_record *c)
 		json_conn(r, c);
 		break;
 	}
+}
+
+void report_event(struct report *r, const struct conn_event *ev)
+{
+	if (r->fmt == REPORT_TEXT)
+		text_event(r, ev);
+	else if (r->fmt == REPORT_JSON)
+		json_event(r, ev);
 }
 
 void report_summary(struct report *r, const struct summary_record *s)

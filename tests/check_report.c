@@ -39,6 +39,42 @@ static void set_v6(struct endpoint *e, const uint16_t groups[8], uint16_t port)
 	e->port = port;
 }
 
+/* No life cycle known: what a record says before any SYN, FIN or RST. */
+static void lc_none(struct lifecycle_record *lc)
+{
+	memset(lc, 0, sizeof(*lc));
+	lc->state = "OTH";
+	lc->client_state = "NONE";
+	lc->server_state = "NONE";
+	lc->first_fin = lc->active_closer = lc->reset_by = -1;
+	lc->options[0].wscale = lc->options[1].wscale = LC_NO_WSCALE;
+}
+
+/*
+ * A whole life: handshake (SYN -> SYN-ACK 1.5 ms, SYN-ACK -> ACK 0.25 ms),
+ * data, the client's FIN first and the server's after it.
+ */
+static void lc_client_closed(struct lifecycle_record *lc)
+{
+	lc_none(lc);
+	lc->state = "SF";
+	strcpy(lc->history, "ShADadFf");
+	lc->client_state = "TIME_WAIT";
+	lc->server_state = "CLOSED";
+	lc->syn_count = lc->synack_count = 1;
+	lc->have_syn_synack = lc->have_synack_ack = true;
+	lc->syn_synack_us = 1500;
+	lc->synack_ack_us = 250;
+	lc->options[0] = (struct lc_syn_options){ .seen = true, .has_mss = true, .mss = 1460, .wscale = 7,
+						  .sack_permitted = true, .timestamps = true };
+	lc->options[1] = (struct lc_syn_options){ .seen = true, .has_mss = true, .mss = 1400,
+						  .wscale = LC_NO_WSCALE };
+	lc->fin[0] = lc->fin[1] = 1;
+	lc->first_fin = lc->active_closer = 0;
+	lc->ndiag = 1;
+	strcpy(lc->diag[0], "client closed first; TIME_WAIT on the client");
+}
+
 /* IPv4, handshake seen, closed: 10.0.0.1:40000 -> 10.0.0.2:80 for 250 ms. */
 static struct conn_record conn_v4(void)
 {
@@ -54,6 +90,7 @@ static struct conn_record conn_v4(void)
 	set_v4(&c.server, 10, 0, 0, 2, 80);
 	c.c2s = (struct dir_stats){ .packets = 5, .bytes = 400, .payload_bytes = 100 };
 	c.s2c = (struct dir_stats){ .packets = 4, .bytes = 300, .payload_bytes = 0 };
+	lc_client_closed(&c.lc);
 	return c;
 }
 
@@ -79,6 +116,7 @@ static struct conn_record conn_v6(void)
 	set_v6(&c.client, client, 51234);
 	set_v6(&c.server, server, 443);
 	c.c2s = (struct dir_stats){ .packets = 3, .bytes = 180, .payload_bytes = 0 };
+	lc_none(&c.lc);
 	return c;
 }
 
@@ -97,6 +135,11 @@ static struct conn_record conn_max(void)
 	set_v4(&c.server, 0, 0, 0, 0, 0);
 	c.c2s = (struct dir_stats){ UINT64_MAX, UINT64_MAX, UINT64_MAX };
 	c.s2c = (struct dir_stats){ UINT64_MAX, UINT64_MAX, UINT64_MAX };
+	lc_none(&c.lc);
+	c.lc.rst[0] = c.lc.rst[1] = c.lc.rst_ignored[0] = c.lc.rst_ignored[1] = UINT16_MAX;
+	c.lc.syn_intervals = 2; /* 1 s, then the largest gap a record holds */
+	c.lc.syn_interval_us[0] = 1000000;
+	c.lc.syn_interval_us[1] = UINT32_MAX;
 	return c;
 }
 
@@ -127,7 +170,15 @@ static struct summary_record summary_file(void)
 	return s;
 }
 
-/* The same, captured live with drop counters and a warning. */
+/* 50 half-open connections from 50 sources to 10.0.0.2:80 (a flood), one to [2001:db8::80]:443. */
+static const struct halfopen_server half_open_servers[2] = {
+	{ .addr = { [10] = 0xff, [11] = 0xff, [12] = 10, [15] = 2 }, .port = 80, .ip_version = 4,
+	  .half_open = 50, .sources = 50, .flood = true },
+	{ .addr = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x80 }, .port = 443, .ip_version = 6,
+	  .half_open = 1, .sources = 1, .sources_capped = true },
+};
+
+/* The same, captured live with drop counters, a warning, and TCP oddities. */
 static struct summary_record summary_live(void)
 {
 	struct summary_record s = summary_file();
@@ -138,6 +189,11 @@ static struct summary_record summary_live(void)
 	s.pcap_dropped = 3;
 	s.pcap_if_dropped = 0;
 	s.input_warning = "capture stopped, \"eth0\" went down";
+	s.half_open = half_open_servers;
+	s.half_open_servers = 2;
+	s.time_wait_reuses = 3;
+	s.rst_ignored = 4;
+	s.rst_suspect_ttl = 5;
 	return s;
 }
 
@@ -175,11 +231,12 @@ static void assert_render(enum report_format fmt, const struct conn_record *conn
 /* ---- text ---- */
 
 /* Columns: ID 6 right, START 12, DUR 8 right, CLIENT 22, SERVER 21, NAME 20,
- * counters 8/10 right, END. */
+ * counters 8/10 right, STATE 6, END 12, DIAGNOSES (END unpadded when there are none). */
 #define TEXT_HEADER                                                                             \
 	"    ID" " " "START       " " " "     DUR" " " "CLIENT                " " "              \
 	"SERVER               " " " "NAME                " " "                                 \
-	"C>S PKTS" " " " C>S BYTES" " " "S>C PKTS" " " " S>C BYTES" " " "END\n"
+	"C>S PKTS" " " " C>S BYTES" " " "S>C PKTS" " " " S>C BYTES" " " "STATE " " "        \
+	"END         " " " "DIAGNOSES\n"
 
 /* No TLS or HTTP: the NAME cell is "-" padded to 20. */
 #define NO_NAME "-                   " " "
@@ -187,13 +244,13 @@ static void assert_render(enum report_format fmt, const struct conn_record *conn
 #define TEXT_ROW_V4                                                                             \
 	"     1" " " "22:13:20.000" " " "   0.250" " " "10.0.0.1:40000        " " "              \
 	"10.0.0.2:80          " " " NO_NAME "       5" " " "       400" " " "       4" " " "       300" \
-	" " "closed\n"
+	" " "SF    " " " "closed      " " " "client closed first; TIME_WAIT on the client\n"
 
 /* The IPv6 client is wider than its column: written whole, the row widens. */
 #define TEXT_ROW_V6                                                                             \
 	"     2" " " "22:14:19.999" " " "   1.000" " " "[2001:db8::1:0:0:1]:51234?" " "        \
 	"[2001:db8::80]:443   " " " NO_NAME "       3" " " "       180" " " "       0" " " "         0" \
-	" " "end_of_input\n"
+	" " "OTH   " " " "end_of_input\n"
 
 /* The observer lines when no parse ended. */
 #define NO_OBSERVERS                                                                      \
@@ -209,7 +266,8 @@ START_TEST(text_conns)
 {
 	struct conn_record c[2] = { conn_v4(), conn_v6() };
 
-	ck_assert_uint_eq(strlen(TEXT_ROW_V4), 141 + 1); /* an ordinary IPv4 row: 141 columns + newline */
+	/* an ordinary IPv4 row: 135 columns before STATE, STATE and END cells, a 44-byte diagnosis */
+	ck_assert_uint_eq(strlen(TEXT_ROW_V4), 135 + 7 + 13 + 44 + 1);
 	assert_render(REPORT_TEXT, c, 2, NULL, TEXT_HEADER TEXT_ROW_V4 TEXT_ROW_V6);
 }
 END_TEST
@@ -223,7 +281,7 @@ START_TEST(text_limits)
 		      TEXT_HEADER "18446744073709551615 00:00:00.000 18446744073.710 "
 				  "255.255.255.255:65535  0.0.0.0:0             " NO_NAME
 				  "18446744073709551615 18446744073709551615 "
-				  "18446744073709551615 18446744073709551615 reused\n");
+				  "18446744073709551615 18446744073709551615 OTH    reused\n");
 }
 END_TEST
 
@@ -261,6 +319,7 @@ START_TEST(text_summary_file)
 		      "decode errors: trunc_tcp=1 bad_tcp_option=2\n"
 		      NO_OBSERVERS
 		      "ended: closed=1 reset=0 timeout=0 evicted=0 end_of_input=1 reused=0\n"
+		      "TCP: time_wait_reuses=0 rst_ignored=0 rst_suspect_ttl=0\n"
 		      "peak flows: 2 (cap 1000000)\n");
 }
 END_TEST
@@ -278,6 +337,9 @@ START_TEST(text_summary_live)
 		      "decode errors: trunc_tcp=1 bad_tcp_option=2\n"
 		      NO_OBSERVERS
 		      "ended: closed=1 reset=0 timeout=0 evicted=0 end_of_input=1 reused=0\n"
+		      "TCP: time_wait_reuses=3 rst_ignored=4 rst_suspect_ttl=5\n"
+		      "half-open: 10.0.0.2:80 50 connections from 50 sources (looks like a SYN flood)\n"
+		      "half-open: [2001:db8::80]:443 1 connection from at least 1 source\n"
 		      "peak flows: 2 (cap 1000000)\n"
 		      "pcap: received=100 dropped=3 if_dropped=0\n"
 		      "warning: capture stopped, \"eth0\" went down\n");
@@ -300,6 +362,7 @@ START_TEST(text_summary_empty)
 		      "decode errors: none\n"
 		      NO_OBSERVERS
 		      "ended: closed=0 reset=0 timeout=0 evicted=0 end_of_input=0 reused=0\n"
+		      "TCP: time_wait_reuses=0 rst_ignored=0 rst_suspect_ttl=0\n"
 		      "peak flows: 0 (cap 5)\n");
 }
 END_TEST
@@ -341,18 +404,26 @@ END_TEST
 	"id,ts_first,ts_last,duration,ip_version,client_ip,client_port,server_ip,server_port," \
 	"direction_inferred,end_reason,c2s_packets,c2s_bytes,c2s_payload_bytes,s2c_packets,"   \
 	"s2c_bytes,s2c_payload_bytes,tls_sni,tls_alpn,tls_versions,tls_version_chosen,tls_ech," \
-	"http_method,http_host,http_path,http_status\n"
+	"http_method,http_host,http_path,http_status,state,history,client_state,server_state,"  \
+	"syn_count,synack_count,syn_synack_ms,synack_ack_ms,c2s_fin,c2s_rst,c2s_rst_ignored,"  \
+	"s2c_fin,s2c_rst,s2c_rst_ignored,first_fin,active_closer,reset_by,half_close,"         \
+	"time_wait_reuse,diagnoses\n"
 
 /* The nine tls_* and http_* columns, empty for a connection without either. */
 #define CSV_NO_APP ",,,,,,,,,"
+/* The life-cycle columns of lc_none() and lc_client_closed(). */
+#define CSV_LC_NONE ",OTH,,NONE,NONE,0,0,,,0,0,0,0,0,0,,,,false,false,"
+#define CSV_LC_CLIENT_CLOSED                                                          \
+	",SF,ShADadFf,TIME_WAIT,CLOSED,1,1,1.500,0.250,1,0,0,1,0,0,client,client,,false,false," \
+	"client closed first; TIME_WAIT on the client"
 
 #define CSV_ROW_V4                                                                      \
 	"1,1700000000.000000001,1700000000.250000001,0.250000000,4,10.0.0.1,40000,10.0.0.2," \
-	"80,false,closed,5,400,100,4,300,0" CSV_NO_APP "\n"
+	"80,false,closed,5,400,100,4,300,0" CSV_NO_APP CSV_LC_CLIENT_CLOSED "\n"
 
 #define CSV_ROW_V6                                                                   \
 	"2,1700000059.999999999,1700000061.000000001,1.000000002,6,2001:db8::1:0:0:1," \
-	"51234,2001:db8::80,443,true,end_of_input,3,180,0,0,0,0" CSV_NO_APP "\n"
+	"51234,2001:db8::80,443,true,end_of_input,3,180,0,0,0,0" CSV_NO_APP CSV_LC_NONE "\n"
 
 /* Every observer outcome, all zero (names: tls.h and http.h, need_more shown as incomplete). */
 #define CSV_NO_OBSERVERS "observer.tls_client_hello.ok=0 observer.tls_client_hello.incomplete=0 observer.tls_client_hello.not_tls=0 observer.tls_client_hello.alert=0 observer.tls_client_hello.bad_record=0 observer.tls_client_hello.bad_handshake=0 observer.tls_client_hello.too_long=0 observer.tls_client_hello.bad_extension=0 observer.tls_client_hello.dup_extension=0 observer.tls_client_hello.bad_server_name=0 observer.tls_client_hello.bad_alpn=0 observer.tls_client_hello.bad_supported_versions=0 observer.tls_server_hello.ok=0 observer.tls_server_hello.incomplete=0 observer.tls_server_hello.not_tls=0 observer.tls_server_hello.alert=0 observer.tls_server_hello.bad_record=0 observer.tls_server_hello.bad_handshake=0 observer.tls_server_hello.too_long=0 observer.tls_server_hello.bad_extension=0 observer.tls_server_hello.dup_extension=0 observer.tls_server_hello.bad_server_name=0 observer.tls_server_hello.bad_alpn=0 observer.tls_server_hello.bad_supported_versions=0 observer.http_request.ok=0 observer.http_request.incomplete=0 observer.http_request.not_http=0 observer.http_request.bad_request_line=0 observer.http_request.bad_version=0 observer.http_request.bad_status_line=0 observer.http_request.line_too_long=0 observer.http_request.headers_too_long=0 observer.http_response.ok=0 observer.http_response.incomplete=0 observer.http_response.not_http=0 observer.http_response.bad_request_line=0 observer.http_response.bad_version=0 observer.http_response.bad_status_line=0 observer.http_response.line_too_long=0 observer.http_response.headers_too_long=0 observer.out_of_memory=0 "
@@ -367,7 +438,7 @@ END_TEST
 	"decode_error.bad_tcp_header_len=0 decode_error.bad_tcp_option=2 decode_error.trunc_tcp_options=0 " \
 	CSV_NO_OBSERVERS "connections=2 "                                                          \
 	"end_reason.closed=1 end_reason.reset=0 end_reason.timeout=0 end_reason.evicted=0 "  \
-	"end_reason.end_of_input=1 end_reason.reused=0 peak_flows=2 max_flows=1000000 "
+	"end_reason.end_of_input=1 end_reason.reused=0 "
 
 START_TEST(csv_header_only)
 {
@@ -392,7 +463,8 @@ START_TEST(csv_limits)
 				 "18446744073.709551615,4,255.255.255.255,65535,0.0.0.0,0,false,"
 				 "reused,18446744073709551615,18446744073709551615,"
 				 "18446744073709551615,18446744073709551615,18446744073709551615,"
-				 "18446744073709551615" CSV_NO_APP "\n");
+				 "18446744073709551615" CSV_NO_APP
+				 ",OTH,,NONE,NONE,0,0,,,0,65535,65535,0,65535,65535,,,,false,false,\n");
 }
 END_TEST
 
@@ -402,7 +474,9 @@ START_TEST(csv_summary_file)
 	struct conn_record c = conn_v4();
 
 	assert_render(REPORT_CSV, &c, 1, &s,
-		      CSV_HEADER CSV_ROW_V4 CSV_SUMMARY_HEAD "live=false\n");
+		      CSV_HEADER CSV_ROW_V4 CSV_SUMMARY_HEAD
+		      "time_wait_reuses=0 rst_ignored=0 rst_suspect_ttl=0 peak_flows=2 max_flows=1000000 "
+		      "live=false\n");
 }
 END_TEST
 
@@ -413,7 +487,12 @@ START_TEST(csv_summary_live_quoted_warning)
 
 	assert_render(REPORT_CSV, NULL, 0, &s,
 		      CSV_HEADER CSV_SUMMARY_HEAD
+		      "time_wait_reuses=3 rst_ignored=4 rst_suspect_ttl=5 peak_flows=2 max_flows=1000000 "
 		      "live=true pcap.received=100 pcap.dropped=3 pcap.if_dropped=0\n"
+		      "# half_open server_ip=10.0.0.2 server_port=80 half_open=50 sources=50 "
+		      "sources_capped=false flood=true\n"
+		      "# half_open server_ip=2001:db8::80 server_port=443 half_open=1 sources=1 "
+		      "sources_capped=true flood=false\n"
 		      "# warning=\"capture stopped, \"\"eth0\"\" went down\"\n");
 }
 END_TEST
@@ -438,17 +517,38 @@ END_TEST
 	"{\"type\":\"conn\",\"id\":1,\"ts_first\":1700000000.000000001,"                         \
 	"\"ts_last\":1700000000.250000001,\"duration\":0.250000000,\"ip_version\":4,"             \
 	"\"client\":{\"ip\":\"10.0.0.1\",\"port\":40000},\"server\":{\"ip\":\"10.0.0.2\","        \
-	"\"port\":80},\"direction_inferred\":false,\"end_reason\":\"closed\",\"c2s\":{\"packets\":5," \
-	"\"bytes\":400,\"payload_bytes\":100},\"s2c\":{\"packets\":4,\"bytes\":300,"              \
-	"\"payload_bytes\":0}}\n"
+	"\"port\":80},\"direction_inferred\":false,\"end_reason\":\"closed\",\"state\":\"SF\","    \
+	"\"history\":\"ShADadFf\",\"client_state\":\"TIME_WAIT\",\"server_state\":\"CLOSED\","      \
+	"\"handshake\":{\"syn_count\":1,\"synack_count\":1,\"syn_retry_intervals_ms\":[],"            \
+	"\"synack_retry_intervals_ms\":[],\"syn_synack_ms\":1.500,\"synack_ack_ms\":0.250,"            \
+	"\"rtt_ms\":1.750,\"completed\":true,\"simultaneous_open\":false,\"client\":{\"mss\":1460,"  \
+	"\"wscale\":7,\"sack_permitted\":true,\"timestamps\":true,\"tfo\":false},\"server\":"       \
+	"{\"mss\":1400,\"wscale\":null,\"sack_permitted\":false,\"timestamps\":false,\"tfo\":false}}," \
+	"\"teardown\":{\"first_fin\":\"client\",\"active_closer\":\"client\",\"reset_by\":null,"     \
+	"\"half_close\":false,\"time_wait_reuse\":false},"                                          \
+	"\"c2s\":{\"packets\":5,\"bytes\":400,\"payload_bytes\":100,\"fin\":1,\"rst\":0,"           \
+	"\"rst_ignored\":0,\"rst_suspect_ttl\":0},\"s2c\":{\"packets\":4,\"bytes\":300,"            \
+	"\"payload_bytes\":0,\"fin\":1,\"rst\":0,\"rst_ignored\":0,\"rst_suspect_ttl\":0},"          \
+	"\"diagnoses\":[\"client closed first; TIME_WAIT on the client\"]}\n"
+
+/* lc_none() in JSON, between end_reason and c2s. */
+#define JSON_LC_NONE                                                                           \
+	",\"state\":\"OTH\",\"history\":\"\",\"client_state\":\"NONE\",\"server_state\":\"NONE\","    \
+	"\"handshake\":{\"syn_count\":0,\"synack_count\":0,\"syn_retry_intervals_ms\":[],"            \
+	"\"synack_retry_intervals_ms\":[],\"syn_synack_ms\":null,\"synack_ack_ms\":null,"              \
+	"\"rtt_ms\":null,\"completed\":false,\"simultaneous_open\":false,\"client\":null,"            \
+	"\"server\":null},\"teardown\":{\"first_fin\":null,\"active_closer\":null,\"reset_by\":null," \
+	"\"half_close\":false,\"time_wait_reuse\":false}"
+#define JSON_DIR_NO_LC ",\"fin\":0,\"rst\":0,\"rst_ignored\":0,\"rst_suspect_ttl\":0}"
 
 #define JSON_V6                                                                                \
 	"{\"type\":\"conn\",\"id\":2,\"ts_first\":1700000059.999999999,"                         \
 	"\"ts_last\":1700000061.000000001,\"duration\":1.000000002,\"ip_version\":6,"             \
 	"\"client\":{\"ip\":\"2001:db8::1:0:0:1\",\"port\":51234},\"server\":{\"ip\":"           \
 	"\"2001:db8::80\",\"port\":443},\"direction_inferred\":true,\"end_reason\":"             \
-	"\"end_of_input\",\"c2s\":{\"packets\":3,\"bytes\":180,\"payload_bytes\":0},\"s2c\":"    \
-	"{\"packets\":0,\"bytes\":0,\"payload_bytes\":0}}\n"
+	"\"end_of_input\"" JSON_LC_NONE ",\"c2s\":{\"packets\":3,\"bytes\":180,\"payload_bytes\":0"   \
+	JSON_DIR_NO_LC ",\"s2c\":{\"packets\":0,\"bytes\":0,\"payload_bytes\":0" JSON_DIR_NO_LC       \
+	",\"diagnoses\":[]}\n"
 
 /* Every observer outcome, all zero. */
 #define JSON_NO_OBSERVERS "\"observers\":{\"tls_client_hello\":{\"ok\":0,\"incomplete\":0,\"not_tls\":0,\"alert\":0,\"bad_record\":0,\"bad_handshake\":0,\"too_long\":0,\"bad_extension\":0,\"dup_extension\":0,\"bad_server_name\":0,\"bad_alpn\":0,\"bad_supported_versions\":0},\"tls_server_hello\":{\"ok\":0,\"incomplete\":0,\"not_tls\":0,\"alert\":0,\"bad_record\":0,\"bad_handshake\":0,\"too_long\":0,\"bad_extension\":0,\"dup_extension\":0,\"bad_server_name\":0,\"bad_alpn\":0,\"bad_supported_versions\":0},\"http_request\":{\"ok\":0,\"incomplete\":0,\"not_http\":0,\"bad_request_line\":0,\"bad_version\":0,\"bad_status_line\":0,\"line_too_long\":0,\"headers_too_long\":0},\"http_response\":{\"ok\":0,\"incomplete\":0,\"not_http\":0,\"bad_request_line\":0,\"bad_version\":0,\"bad_status_line\":0,\"line_too_long\":0,\"headers_too_long\":0},\"out_of_memory\":0},"
@@ -462,7 +562,7 @@ END_TEST
 	"\"trunc_tcp\":1,\"bad_tcp_header_len\":0,\"bad_tcp_option\":2,\"trunc_tcp_options\":0},"          \
 	JSON_NO_OBSERVERS "\"connections\":2,"                                                          \
 	"\"end_reasons\":{\"closed\":1,\"reset\":0,\"timeout\":0,\"evicted\":0,"                    \
-	"\"end_of_input\":1,\"reused\":0},\"peak_flows\":2,\"max_flows\":1000000,"
+	"\"end_of_input\":1,\"reused\":0},"
 
 START_TEST(json_nothing_before_records)
 {
@@ -487,10 +587,18 @@ START_TEST(json_limits)
 		      "\"ts_last\":18446744073.709551615,\"duration\":18446744073.709551615,"
 		      "\"ip_version\":4,\"client\":{\"ip\":\"255.255.255.255\",\"port\":65535},"
 		      "\"server\":{\"ip\":\"0.0.0.0\",\"port\":0},\"direction_inferred\":false,"
-		      "\"end_reason\":\"reused\",\"c2s\":{\"packets\":18446744073709551615,"
-		      "\"bytes\":18446744073709551615,\"payload_bytes\":18446744073709551615},"
+		      "\"end_reason\":\"reused\",\"state\":\"OTH\",\"history\":\"\",\"client_state\":"
+		      "\"NONE\",\"server_state\":\"NONE\",\"handshake\":{\"syn_count\":0,\"synack_count\":0,"
+		      "\"syn_retry_intervals_ms\":[1000.000,4294967.295],\"synack_retry_intervals_ms\":[],"
+		      "\"syn_synack_ms\":null,\"synack_ack_ms\":null,\"rtt_ms\":null,\"completed\":false,"
+		      "\"simultaneous_open\":false,\"client\":null,\"server\":null},\"teardown\":"
+		      "{\"first_fin\":null,\"active_closer\":null,\"reset_by\":null,\"half_close\":false,"
+		      "\"time_wait_reuse\":false},\"c2s\":{\"packets\":18446744073709551615,"
+		      "\"bytes\":18446744073709551615,\"payload_bytes\":18446744073709551615,\"fin\":0,"
+		      "\"rst\":65535,\"rst_ignored\":65535,\"rst_suspect_ttl\":0},"
 		      "\"s2c\":{\"packets\":18446744073709551615,\"bytes\":18446744073709551615,"
-		      "\"payload_bytes\":18446744073709551615}}\n");
+		      "\"payload_bytes\":18446744073709551615,\"fin\":0,\"rst\":65535,\"rst_ignored\":65535,"
+		      "\"rst_suspect_ttl\":0},\"diagnoses\":[]}\n");
 }
 END_TEST
 
@@ -521,7 +629,10 @@ START_TEST(json_summary_file)
 	struct summary_record s = summary_file();
 	struct conn_record c = conn_v4();
 
-	assert_render(REPORT_JSON, &c, 1, &s, JSON_V4 JSON_SUMMARY_HEAD "\"live\":false}\n");
+	assert_render(REPORT_JSON, &c, 1, &s,
+		      JSON_V4 JSON_SUMMARY_HEAD "\"time_wait_reuses\":0,\"rst_ignored\":0,"
+		      "\"rst_suspect_ttl\":0,\"syn_flood\":[],\"peak_flows\":2,\"max_flows\":1000000,"
+		      "\"live\":false}\n");
 }
 END_TEST
 
@@ -530,7 +641,12 @@ START_TEST(json_summary_live)
 	struct summary_record s = summary_live();
 
 	assert_render(REPORT_JSON, NULL, 0, &s,
-		      JSON_SUMMARY_HEAD "\"live\":true,\"pcap\":{\"received\":100,\"dropped\":3,"
+		      JSON_SUMMARY_HEAD "\"time_wait_reuses\":3,\"rst_ignored\":4,\"rst_suspect_ttl\":5,"
+		      "\"syn_flood\":[{\"server\":{\"ip\":\"10.0.0.2\",\"port\":80},\"half_open\":50,"
+		      "\"sources\":50,\"sources_capped\":false,\"flood\":true},{\"server\":{\"ip\":"
+		      "\"2001:db8::80\",\"port\":443},\"half_open\":1,\"sources\":1,\"sources_capped\":true,"
+		      "\"flood\":false}],\"peak_flows\":2,\"max_flows\":1000000,"
+		      "\"live\":true,\"pcap\":{\"received\":100,\"dropped\":3,"
 					"\"if_dropped\":0},\"warning\":\"capture stopped, "
 					"\\\"eth0\\\" went down\"}\n");
 }
@@ -551,6 +667,47 @@ START_TEST(json_warning_escaped)
 	ck_assert_str_eq(strstr(got, ",\"warning\":"),
 			 ",\"warning\":\"q\\\"b\\\\n\\n\\t\\u0001\\u007f\\u00ff \xc3\xa9 \\u009b "
 			 "\\u00c0\\u00af \\u00e2\\u0082\"}\n");
+	free(got);
+}
+END_TEST
+
+/* A state change and an out-of-window, TTL-suspect RST, in every format. */
+static char *render_events(enum report_format fmt)
+{
+	const struct conn_event ev[2] = {
+		{ .ts_ns = TS_BASE + 1, .conn_id = 7, .kind = EVENT_STATE, .side = 0,
+		  .old_state = TCP_ST_SYN_SENT, .new_state = TCP_ST_ESTABLISHED },
+		{ .ts_ns = TS_BASE + 2, .conn_id = 7, .kind = EVENT_RST, .side = 1,
+		  .in_window = false, .suspect_ttl = true },
+	};
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	struct report *r = report_open(f, fmt);
+	for (int i = 0; i < 2; i++)
+		report_event(r, &ev[i]);
+	ck_assert_int_eq(report_close(r), 0);
+	ck_assert_int_eq(fclose(f), 0);
+	return text;
+}
+
+START_TEST(events_every_format)
+{
+	char *got = render_events(REPORT_JSON);
+	ck_assert_str_eq(got,
+		"{\"type\":\"event\",\"ts\":1700000000.000000001,\"conn\":7,\"side\":\"client\","
+		"\"event\":\"state\",\"old\":\"SYN_SENT\",\"new\":\"ESTABLISHED\"}\n"
+		"{\"type\":\"event\",\"ts\":1700000000.000000002,\"conn\":7,\"side\":\"server\","
+		"\"event\":\"rst\",\"in_window\":false,\"suspect_ttl\":true}\n");
+	free(got);
+	got = render_events(REPORT_TEXT);
+	ck_assert_str_eq(got, TEXT_HEADER
+		"event 1700000000.000000001 conn 7 client SYN_SENT -> ESTABLISHED\n"
+		"event 1700000000.000000002 conn 7 server RST out of window: ignored "
+		"TTL unlike its other packets: possibly injected\n");
+	free(got);
+	got = render_events(REPORT_CSV);
+	ck_assert_str_eq(got, CSV_HEADER); /* the table has no place for events */
 	free(got);
 }
 END_TEST
@@ -698,10 +855,10 @@ START_TEST(app_json)
 	ck_assert_ptr_nonnull(strstr(got,
 		",\"tls\":{\"sni\":\"a\\\"b,c\\n\\u001b\\u0000d.\",\"alpn\":[\"h2\",\"http/1.1\"],"
 		"\"versions\":[\"TLS 1.3\",\"TLS 1.2\"],\"version_chosen\":\"TLS 1.3\","
-		"\"alpn_chosen\":null,\"ech\":true,\"psk\":false}}\n"));
+		"\"alpn_chosen\":null,\"ech\":true,\"psk\":false},\"diagnoses\":["));
 	ck_assert_ptr_nonnull(strstr(got,
 		",\"http\":{\"method\":\"GET\",\"host\":\"example.com\",\"path\":\"/a,b\","
-		"\"status\":404}}\n"));
+		"\"status\":404},\"diagnoses\":["));
 	free(got);
 }
 END_TEST
@@ -717,8 +874,9 @@ START_TEST(app_csv)
 	/* the SNI holds a comma and a quote: quoted, the quote doubled, the
 	 * newline, ESC and NUL escaped so the row stays one line */
 	ck_assert_ptr_nonnull(strstr(got, ",4,300,0,\"a\"\"b,c\\n\\x1b\\x00d.\",\"h2,http/1.1\","
-					  "TLS 1.3;TLS 1.2,TLS 1.3,true,,,,\n"));
-	ck_assert_ptr_nonnull(strstr(got, ",4,300,0,,,,,,GET,example.com,\"/a,b\",404\n"));
+					  "TLS 1.3;TLS 1.2,TLS 1.3,true,,,," CSV_LC_CLIENT_CLOSED "\n"));
+	ck_assert_ptr_nonnull(strstr(got, ",4,300,0,,,,,,GET,example.com,\"/a,b\",404"
+					  CSV_LC_CLIENT_CLOSED "\n"));
 	free(got);
 }
 END_TEST
@@ -866,6 +1024,7 @@ Suite *report_suite(void)
 	suite_add_tcase(s, errors);
 
 	tcase_add_test(names, format_parse);
+	tcase_add_test(names, events_every_format);
 	tcase_add_test(names, app_json);
 	tcase_add_test(names, app_csv);
 	tcase_add_test(names, app_text);

@@ -74,13 +74,16 @@ expect_grep "unwritable -o named" "$T/no/such/dir/out" "$T/err"
 # a good run, every format
 "$TCPSCOPE" -r "$T/three.pcap" -F json >"$T/out" 2>"$T/err"; check "json run exits 0" 0 $?
 expect_grep "json conn" '"client":{"ip":"10.0.0.1","port":40000},"server":{"ip":"10.0.0.2","port":80}' "$T/out"
-expect_grep "json c2s" '"c2s":{"packets":2,"bytes":108,"payload_bytes":0}' "$T/out"
-expect_grep "json s2c" '"s2c":{"packets":1,"bytes":54,"payload_bytes":0}' "$T/out"
+expect_grep "json c2s" '"c2s":{"packets":2,"bytes":108,"payload_bytes":0,"fin":0,"rst":0,' "$T/out"
+expect_grep "json s2c" '"s2c":{"packets":1,"bytes":54,"payload_bytes":0,"fin":0,"rst":0,' "$T/out"
+# SYN, SYN-ACK, ACK one second apart: Zeek's S1 with history ShA, both ESTABLISHED
+expect_grep "json states" '"state":"S1","history":"ShA","client_state":"ESTABLISHED","server_state":"ESTABLISHED"' "$T/out"
+expect_grep "json handshake times" '"syn_synack_ms":1000.000,"synack_ack_ms":1000.000,"rtt_ms":2000.000,"completed":true' "$T/out"
 expect_grep "json summary" '"type":"summary"' "$T/out"
 expect_grep "json summary frames" '"frames":3,' "$T/out"
 "$TCPSCOPE" -r "$T/three.pcap" -F csv >"$T/out" 2>&1; check "csv run exits 0" 0 $?
 expect_grep "csv header" '^id,ts_first,' "$T/out"
-expect_grep "csv row" '^1,1700000000.000000000,1700000002.000000000,2.000000000,4,10.0.0.1,40000,10.0.0.2,80,false,end_of_input,2,108,0,1,54,0,,,,,,,,,$' "$T/out"
+expect_grep "csv row" '^1,1700000000.000000000,1700000002.000000000,2.000000000,4,10.0.0.1,40000,10.0.0.2,80,false,end_of_input,2,108,0,1,54,0,,,,,,,,,,S1,ShA,ESTABLISHED,ESTABLISHED,1,1,1000.000,1000.000,0,0,0,0,0,0,,,,false,false,$' "$T/out"
 "$TCPSCOPE" -r "$T/three.pcap" >"$T/out" 2>&1; check "text run exits 0" 0 $?
 expect_grep "text row" '10.0.0.1:40000' "$T/out"
 
@@ -94,7 +97,15 @@ expect_grep "-o wrote the report" '"type":"conn"' "$T/o.json"
 expect_grep "-c 2 stops after 2 frames" '"frames":2,' "$T/out"
 "$TCPSCOPE" -r "$T/three.pcap" -F json 'src host 10.0.0.2' >"$T/out" 2>&1; check "filter exits 0" 0 $?
 expect_grep "filter keeps only the SYN-ACK" '"frames":1,' "$T/out"
-expect_grep "filter: the SYN-ACK alone still orients" '"c2s":{"packets":0,"bytes":0,"payload_bytes":0},"s2c":{"packets":1,' "$T/out"
+expect_grep "filter: the SYN-ACK alone still orients" '"c2s":{"packets":0,"bytes":0,"payload_bytes":0,.*"s2c":{"packets":1,' "$T/out"
+
+# events: the client goes SYN_SENT at the SYN; at the ACK both go ESTABLISHED
+# (the server SYN_RCVD at its SYN-ACK): 4 state changes, in packet order
+"$TCPSCOPE" -r "$T/three.pcap" -F json --events >"$T/out" 2>&1; check "--events exits 0" 0 $?
+n=$(grep -c '"type":"event"' "$T/out"); check "--events: 4 state changes" 4 "$n"
+expect_grep "--events: the handshake ACK" '"ts":1700000002.000000000,"conn":1,"side":"server","event":"state","old":"SYN_RCVD","new":"ESTABLISHED"' "$T/out"
+"$TCPSCOPE" -r "$T/three.pcap" -F csv --events >/dev/null 2>"$T/err"; check "--events with csv exits 2" 2 $?
+"$TCPSCOPE" -r "$T/three.pcap" --time-wait 0 >/dev/null 2>&1; check "--time-wait 0 exits 2" 2 $?
 
 # cut short mid-record: exit 0, a warning naming the file, the two whole frames reported
 "$TCPSCOPE" -r "$T/cut.pcap" -F json >"$T/out" 2>"$T/err"; check "truncated capture exits 0" 0 $?

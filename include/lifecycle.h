@@ -1,0 +1,173 @@
+/* lifecycle.h - how a connection opened and ended, as each endpoint lived it. */
+#ifndef TCPSCOPE_LIFECYCLE_H
+#define TCPSCOPE_LIFECYCLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "decode.h"
+#include "tcp_state.h"
+
+/*
+ * The life-cycle tracker: both endpoints' RFC 793 states (tcp_state.h), the
+ * handshake (SYN and SYN-ACK retries, options, handshake RTTs), the teardown
+ * (who closed first, half-close, RSTs and whether a real stack would have
+ * taken them), Zeek's conn_state and history, and the sentences that sum it
+ * up. Pure: no I/O, no allocation; the caller turns what lifecycle_packet()
+ * reports into events.
+ *
+ * Sides are roles: 0 client, 1 server (tcp_track.h's enum conn_role).
+ */
+
+#define LC_SYN_TIMES 7       /* SYN sends remembered per side: a first try and Linux's 6 retries */
+#define LC_HISTORY_MAX 24    /* Zeek history letters kept; more are dropped (counted) */
+#define LC_NO_WSCALE 0xff
+
+/* Zeek's per-endpoint states (its TCP_Endpoint), from which conn_state follows. */
+enum zeek_state {
+	ZK_INACTIVE = 0,
+	ZK_SYN_SENT,
+	ZK_SYN_ACK_SENT,
+	ZK_PARTIAL,
+	ZK_ESTABLISHED,
+	ZK_CLOSED,
+	ZK_RESET,
+};
+
+/* Options a side offered on its SYN or SYN-ACK (bits of lc_side.opts). */
+enum {
+	LC_OPT_SEEN = 1u << 0,      /* a SYN or SYN-ACK of this side was seen */
+	LC_OPT_SACK_PERM = 1u << 1,
+	LC_OPT_TIMESTAMPS = 1u << 2,
+	LC_OPT_TFO = 1u << 3,
+	LC_OPT_MSS = 1u << 4,
+};
+
+/* What one endpoint did. */
+struct lc_side {
+	uint32_t syn_at_us[LC_SYN_TIMES]; /* its first SYN/SYN-ACK sends, microseconds after the connection's first packet */
+	uint32_t last_syn_us;      /* its latest SYN/SYN-ACK send, same clock */
+	uint32_t snd_nxt;          /* highest sequence number it has used + 1 (valid if sent_seq) */
+	uint32_t rcv_ack;          /* highest ACK it has sent (valid if sent_ack) */
+	uint32_t hist_last_rst;    /* Zeek adds 'R' again only for a new sequence number */
+	uint32_t hist_last_fin;    /* ...and 'F' only for a new FIN position */
+	uint16_t syns;             /* SYNs without ACK it sent */
+	uint16_t synacks;          /* SYN-ACKs it sent */
+	uint16_t fins;
+	uint16_t rsts;             /* RSTs it sent, taken or not */
+	uint16_t rsts_ignored;     /* ...of which outside the receiver's window */
+	uint16_t rsts_suspect_ttl; /* ...of which with a TTL unlike its other packets */
+	uint16_t window;           /* its last advertised window, raw */
+	uint16_t mss;
+	uint16_t hist_flags;       /* Zeek history letters already recorded for this side */
+	uint8_t wscale;            /* from its SYN, LC_NO_WSCALE if none */
+	uint8_t ttl;               /* IP TTL / hop limit of its latest non-RST packet (0 = none yet) */
+	uint8_t rst_ttl;           /* TTL of its latest suspect RST */
+	uint8_t opts;              /* LC_OPT_* */
+	uint8_t zeek, zeek_prev;   /* enum zeek_state */
+	bool sent_seq, sent_ack;
+	bool sent_data;
+	bool data_after_peer_fin;  /* it sent new data after the peer's FIN: a half-close */
+	bool entered_time_wait;
+};
+
+struct lifecycle {
+	struct tcp_endpoints ep;
+	struct lc_side side[2];
+	uint32_t syn_synack_us;    /* last SYN before the first SYN-ACK -> that SYN-ACK */
+	uint32_t synack_ack_us;    /* last SYN-ACK -> the handshake ACK */
+	char history[LC_HISTORY_MAX];
+	uint8_t history_len;
+	int8_t first_fin;          /* side that sent the first FIN, -1 none */
+	int8_t last_data_from;     /* side that sent the latest new payload, -1 none */
+	bool have_syn_synack, have_synack_ack;
+	bool simultaneous_open;
+	bool rst_after_fin;        /* a side sent a RST after its own FIN */
+	bool rst_with_unanswered_data; /* the RST's sender had data from its peer it never answered */
+	bool rst_during_transfer;  /* a taken RST came while payload had flowed and no FIN was sent */
+	bool time_wait_reuse;      /* this connection's SYN came while the previous one on its 4-tuple was in TIME_WAIT */
+};
+
+/* What lifecycle_packet() saw in one segment, for events and the flow table. */
+struct lc_result {
+	struct tcp_state_change changes[2];
+	int nchanges;
+	bool rst;                  /* the segment carried RST... */
+	bool rst_in_window;        /* ...inside the receiver's window (taken) */
+	bool rst_suspect_ttl;      /* ...with a TTL unlike the sender's others */
+};
+
+/*
+ * A new connection, first packet sent by side `first_sender`: when that is
+ * the server (the client was inferred, or the packet is a SYN-ACK), Zeek's
+ * history starts with '^'.
+ */
+void lifecycle_init(struct lifecycle *lc, int first_sender);
+
+/*
+ * Update with segment p sent by side `from` at p->ts_ns, `us` microseconds
+ * after the connection's first packet; two_msl_ns ends TIME_WAIT before the
+ * segment is applied. A RST outside the receiver's window (RFC 9293
+ * 3.10.7.4, RFC 5961 3.2) is counted and changes no state.
+ */
+void lifecycle_packet(struct lifecycle *lc, const struct pkt *p, int from, uint32_t us,
+		      uint64_t two_msl_ns, struct lc_result *res);
+
+/* Let packet time pass to now_ns (TIME_WAIT may end); changes as tcp_state_advance(). */
+bool lifecycle_advance(struct lifecycle *lc, uint64_t now_ns, uint64_t two_msl_ns,
+		       struct tcp_state_change out[2], int *nchanges);
+
+/* Some endpoint is in TIME_WAIT at now_ns. */
+bool lifecycle_in_time_wait(const struct lifecycle *lc, uint64_t now_ns, uint64_t two_msl_ns);
+
+/* The client and server were the wrong way round: swap the sides (history letters change case). */
+void lifecycle_swap_roles(struct lifecycle *lc);
+
+/* Zeek's conn_state ("S0", "SF", ...) of the connection as it stands. */
+const char *lifecycle_zeek_state(const struct lifecycle *lc, uint64_t c2s_payload, uint64_t s2c_payload);
+
+/* The notable outcomes in words ("refused: RST answered the SYN", ...): at most
+ * LC_DIAG_MAX sentences of LC_DIAG_LEN bytes with the NUL. */
+#define LC_DIAG_LEN 96
+#define LC_DIAG_MAX 8
+
+/* What the report shows of one side's SYN or SYN-ACK options. */
+struct lc_syn_options {
+	bool seen;                 /* a SYN or SYN-ACK of this side was captured */
+	bool has_mss;
+	uint16_t mss;
+	uint8_t wscale;            /* LC_NO_WSCALE: not offered */
+	bool sack_permitted, timestamps, tfo;
+};
+
+/* The life cycle as plain values, for the outputs (see record.h). */
+struct lifecycle_record {
+	const char *state;         /* Zeek conn_state */
+	char history[LC_HISTORY_MAX + 1];
+	const char *client_state, *server_state; /* RFC 793 names */
+	uint16_t syn_count, synack_count;
+	uint8_t syn_intervals, synack_intervals; /* entries used below */
+	uint32_t syn_interval_us[LC_SYN_TIMES - 1];    /* gaps between the client's SYN sends */
+	uint32_t synack_interval_us[LC_SYN_TIMES - 1]; /* gaps between the server's SYN-ACK sends */
+	bool have_syn_synack, have_synack_ack;
+	uint32_t syn_synack_us, synack_ack_us;
+	bool simultaneous_open;
+	struct lc_syn_options options[2];
+	uint16_t fin[2], rst[2], rst_ignored[2], rst_suspect_ttl[2];
+	int8_t first_fin, active_closer, reset_by; /* 0 client, 1 server, 2 both, -1 none */
+	bool half_close;
+	bool time_wait_reuse;
+	int ndiag;
+	char diag[LC_DIAG_MAX][LC_DIAG_LEN];
+};
+
+/* Fill r from lc: payload totals feed Zeek's REJ rule; the flags, the diagnoses. */
+void lifecycle_to_record(const struct lifecycle *lc, uint64_t c2s_payload, uint64_t s2c_payload,
+			 bool direction_inferred, bool ended_by_timeout, struct lifecycle_record *r);
+
+/* The side that closed actively (entered TIME_WAIT): 0, 1, 2 for both, -1 none. */
+int lifecycle_active_closer(const struct lifecycle *lc);
+/* The side whose RST ended the connection: 0, 1, 2 for both, -1 none. */
+int lifecycle_reset_by(const struct lifecycle *lc);
+
+#endif

@@ -1,0 +1,643 @@
+/* lifecycle.c - how a connection opened and ended: states, handshake, teardown, Zeek's summary, diagnoses. */
+#include "lifecycle.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "seq.h"
+
+static bool has(const struct pkt *p, uint16_t flag) { return (p->flags & flag) != 0; }
+
+void lifecycle_init(struct lifecycle *lc, int first_sender)
+{
+	memset(lc, 0, sizeof(*lc));
+	tcp_state_init(&lc->ep);
+	lc->first_fin = -1;
+	lc->last_data_from = -1;
+	for (int s = 0; s < 2; s++)
+		lc->side[s].wscale = LC_NO_WSCALE;
+	/* Zeek marks a connection whose first packet came from the responder. */
+	if (first_sender == 1)
+		lc->history[lc->history_len++] = '^';
+}
+
+/* ---- Zeek history ---- */
+
+/* One bit per history letter, per side (lc_side.hist_flags). */
+enum {
+	HIST_SYN = 1u << 0,
+	HIST_FIN = 1u << 1,
+	HIST_RST = 1u << 2,
+	HIST_DATA = 1u << 3,
+	HIST_ACK = 1u << 4,
+	HIST_MULTI_FLAG = 1u << 5,
+	HIST_FIN_RST = 1u << 6,
+};
+
+/* Append a letter: upper case for the originator (client), lower for the responder. */
+static void hist_append(struct lifecycle *lc, int side, char letter)
+{
+	if (lc->history_len >= LC_HISTORY_MAX)
+		return;
+	lc->history[lc->history_len++] = side == 0 ? letter : (char)(letter - 'A' + 'a');
+}
+
+/* Record `letter` the first time this side shows `bit`; true if it was already recorded. */
+static bool hist_once(struct lifecycle *lc, int side, uint16_t bit, char letter)
+{
+	struct lc_side *s = &lc->side[side];
+	if (s->hist_flags & bit)
+		return true;
+	s->hist_flags |= bit;
+	hist_append(lc, side, letter);
+	return false;
+}
+
+/*
+ * Zeek's history rules (its TCP analyzer's update_history): a segment with
+ * more than one of SYN, FIN, RST is 'I' (FIN+RST) or 'Q'; with one of them,
+ * 'S'/'H' (SYN without/with ACK), 'F', 'R', where F and R repeat for a new
+ * sequence position; with none, 'D' for payload, else 'A' for an ACK. Each
+ * letter once per side otherwise.
+ */
+static void hist_update(struct lifecycle *lc, const struct pkt *p, int from)
+{
+	struct lc_side *s = &lc->side[from];
+	int bits = has(p, TCP_FLAG_SYN) + has(p, TCP_FLAG_FIN) + has(p, TCP_FLAG_RST);
+
+	if (bits > 1) {
+		if (has(p, TCP_FLAG_FIN) && has(p, TCP_FLAG_RST))
+			hist_once(lc, from, HIST_FIN_RST, 'I');
+		else
+			hist_once(lc, from, HIST_MULTI_FLAG, 'Q');
+	} else if (has(p, TCP_FLAG_SYN)) {
+		hist_once(lc, from, HIST_SYN, has(p, TCP_FLAG_ACK) ? 'H' : 'S');
+	} else if (has(p, TCP_FLAG_FIN)) {
+		uint32_t at = p->seq + p->payload_len;
+		if (hist_once(lc, from, HIST_FIN, 'F') && at != s->hist_last_fin)
+			hist_append(lc, from, 'F');
+		s->hist_last_fin = at;
+	} else if (has(p, TCP_FLAG_RST)) {
+		if (hist_once(lc, from, HIST_RST, 'R') && p->seq != s->hist_last_rst)
+			hist_append(lc, from, 'R');
+		s->hist_last_rst = p->seq;
+	} else if (p->payload_len > 0) {
+		hist_once(lc, from, HIST_DATA, 'D');
+	} else if (has(p, TCP_FLAG_ACK)) {
+		hist_once(lc, from, HIST_ACK, 'A');
+	}
+}
+
+/* ---- Zeek endpoint states ---- */
+
+static void zk_set(struct lc_side *s, enum zeek_state st)
+{
+	s->zeek_prev = s->zeek;
+	s->zeek = (uint8_t)st;
+}
+
+/* Zeek's TCP analyzer state machine (UpdateStateMachine and its helpers), without its weirds. */
+static void zeek_update(struct lifecycle *lc, const struct pkt *p, int from)
+{
+	struct lc_side *me = &lc->side[from], *peer = &lc->side[!from];
+	bool is_orig = from == 0;
+
+	switch ((enum zeek_state)me->zeek) {
+	case ZK_INACTIVE:
+		if (has(p, TCP_FLAG_SYN)) {
+			if (is_orig) {
+				zk_set(me, has(p, TCP_FLAG_ACK) ? ZK_SYN_ACK_SENT : ZK_SYN_SENT);
+			} else {
+				if (peer->zeek == ZK_SYN_SENT)
+					zk_set(peer, ZK_ESTABLISHED);
+				zk_set(me, ZK_ESTABLISHED);
+			}
+		}
+		if (has(p, TCP_FLAG_FIN))
+			zk_set(me, ZK_CLOSED);
+		if (has(p, TCP_FLAG_RST))
+			zk_set(me, ZK_RESET);
+		if (me->zeek == ZK_INACTIVE) {
+			/* Some stacks ACK a SYN before answering it: not a partial connection. */
+			if (!is_orig && p->payload_len == 0 && lc->side[0].zeek == ZK_SYN_SENT)
+				break;
+			if (has(p, TCP_FLAG_ACK) && peer->zeek == ZK_ESTABLISHED)
+				zk_set(me, ZK_ESTABLISHED); /* SYN missed, SYN-ACK seen */
+			else
+				zk_set(me, ZK_PARTIAL);
+		}
+		break;
+	case ZK_SYN_SENT:
+	case ZK_SYN_ACK_SENT:
+		if (has(p, TCP_FLAG_FIN))
+			zk_set(me, ZK_CLOSED);
+		if (has(p, TCP_FLAG_RST))
+			zk_set(me, ZK_RESET);
+		break;
+	case ZK_ESTABLISHED:
+	case ZK_PARTIAL:
+		if (has(p, TCP_FLAG_SYN) && !has(p, TCP_FLAG_ACK) && me->zeek == ZK_PARTIAL &&
+		    peer->zeek == ZK_INACTIVE)
+			zk_set(me, ZK_SYN_SENT);
+		if (has(p, TCP_FLAG_FIN) && !has(p, TCP_FLAG_RST)) {
+			zk_set(me, ZK_CLOSED);
+			/* A FIN then a RST from the peer was a normal end after all. */
+			if (peer->zeek == ZK_RESET && peer->zeek_prev == ZK_CLOSED)
+				zk_set(peer, ZK_CLOSED);
+		}
+		if (has(p, TCP_FLAG_RST))
+			zk_set(me, ZK_RESET);
+		break;
+	case ZK_CLOSED:
+		/* After a FIN exchange a RST changes nothing. */
+		if (has(p, TCP_FLAG_RST) && peer->zeek != ZK_CLOSED)
+			zk_set(me, ZK_RESET);
+		break;
+	case ZK_RESET:
+		break;
+	}
+}
+
+/* Zeek's RSTOS0 test: the history matches ^?S[^HAFGIQ]*R.* */
+static bool history_is_syn_then_rst(const struct lifecycle *lc)
+{
+	const char *h = lc->history, *end = h + lc->history_len;
+	if (h < end && *h == '^')
+		h++;
+	if (h >= end || *h++ != 'S')
+		return false;
+	for (; h < end; h++) {
+		if (*h == 'R')
+			return true;
+		if (strchr("HAFGIQ", *h))
+			return false;
+	}
+	return false;
+}
+
+/* Zeek's conn_state() (base/protocols/conn/main.zeek), originator = client. */
+const char *lifecycle_zeek_state(const struct lifecycle *lc, uint64_t c2s_payload, uint64_t s2c_payload)
+{
+	enum zeek_state os = lc->side[0].zeek, rs = lc->side[1].zeek;
+	bool o_inactive = os == ZK_INACTIVE || os == ZK_PARTIAL;
+	bool r_inactive = rs == ZK_INACTIVE || rs == ZK_PARTIAL;
+
+	if (rs == ZK_RESET) {
+		if (os == ZK_SYN_SENT || os == ZK_SYN_ACK_SENT ||
+		    (os == ZK_RESET && c2s_payload == 0 && s2c_payload == 0))
+			return "REJ";
+		return o_inactive ? "RSTRH" : "RSTR";
+	}
+	if (os == ZK_RESET) {
+		if (r_inactive)
+			return history_is_syn_then_rst(lc) ? "RSTOS0" : "OTH";
+		return "RSTO";
+	}
+	if (rs == ZK_CLOSED && os == ZK_CLOSED)
+		return "SF";
+	if (os == ZK_CLOSED)
+		return r_inactive ? "SH" : "S2";
+	if (rs == ZK_CLOSED)
+		return o_inactive ? "SHR" : "S3";
+	if (os == ZK_SYN_SENT && rs == ZK_INACTIVE)
+		return "S0";
+	if (os == ZK_ESTABLISHED && rs == ZK_ESTABLISHED)
+		return "S1";
+	return "OTH";
+}
+
+/* ---- the handshake ---- */
+
+static void note_syn_options(struct lc_side *s, const struct pkt *p)
+{
+	const struct tcp_options *o = &p->opt;
+	s->opts = LC_OPT_SEEN;
+	s->mss = 0;
+	s->wscale = LC_NO_WSCALE;
+	if (o->present & TCP_OPT_HAS_MSS) {
+		s->opts |= LC_OPT_MSS;
+		s->mss = o->mss;
+	}
+	if (o->present & TCP_OPT_HAS_WSCALE)
+		s->wscale = o->wscale > 14 ? 14 : o->wscale; /* RFC 7323 2.3 */
+	if (o->present & TCP_OPT_HAS_SACK_PERM)
+		s->opts |= LC_OPT_SACK_PERM;
+	if (o->present & TCP_OPT_HAS_TIMESTAMPS)
+		s->opts |= LC_OPT_TIMESTAMPS;
+	if (o->present & TCP_OPT_HAS_TFO)
+		s->opts |= LC_OPT_TFO;
+}
+
+static void handshake_update(struct lifecycle *lc, const struct pkt *p, int from, uint32_t us)
+{
+	struct lc_side *me = &lc->side[from], *peer = &lc->side[!from];
+
+	if (has(p, TCP_FLAG_RST))
+		return;
+	if (has(p, TCP_FLAG_SYN)) {
+		unsigned sent = (unsigned)me->syns + me->synacks;
+		if (sent < LC_SYN_TIMES)
+			me->syn_at_us[sent] = us;
+		me->last_syn_us = us;
+		note_syn_options(me, p);
+		if (!has(p, TCP_FLAG_ACK)) {
+			/* A SYN answering a SYN, before any SYN-ACK: the SYNs crossed. */
+			if (me->syns == 0 && peer->syns > 0 && me->synacks == 0 && peer->synacks == 0)
+				lc->simultaneous_open = true;
+			if (me->syns < UINT16_MAX)
+				me->syns++;
+			return;
+		}
+		if (me->synacks < UINT16_MAX)
+			me->synacks++;
+		if (!lc->have_syn_synack && peer->syns > 0) {
+			lc->syn_synack_us = us - peer->last_syn_us;
+			lc->have_syn_synack = true;
+		}
+		return;
+	}
+	/* The first plain ACK after the peer's SYN-ACK completes the handshake. */
+	if (has(p, TCP_FLAG_ACK) && !lc->have_synack_ack && peer->synacks > 0) {
+		lc->synack_ack_us = us - peer->last_syn_us;
+		lc->have_synack_ack = true;
+	}
+}
+
+/* ---- RST checks ---- */
+
+/*
+ * Would the receiver take this RST? RFC 9293 3.10.7.3: in SYN-SENT only if
+ * it acknowledges the SYN; otherwise (3.10.7.4, RFC 5961 3.2) only if its
+ * sequence number is inside the receive window, RCV.NXT =< SEG.SEQ <
+ * RCV.NXT + RCV.WND, with RCV.NXT taken as the receiver's highest ACK and
+ * RCV.WND its last advertised window, scaled when both SYNs offered scaling.
+ * What the observer cannot know is taken as acceptable: no ACK seen from
+ * the receiver, or its scale unknown (handshake not seen: the largest
+ * window, 2^30, stands in).
+ */
+static bool rst_in_window(const struct lifecycle *lc, const struct pkt *p, int from)
+{
+	int rcv = !from;
+	const struct lc_side *r = &lc->side[rcv];
+
+	if (lc->ep.state[rcv] == TCP_ST_SYN_SENT)
+		return has(p, TCP_FLAG_ACK) && p->ack == (uint32_t)(lc->ep.syn_seq[rcv] + 1u);
+	if (!r->sent_ack)
+		return true;
+	uint32_t wnd;
+	bool scale_known = (r->opts & LC_OPT_SEEN) && (lc->side[from].opts & LC_OPT_SEEN);
+	if (!scale_known)
+		wnd = 1u << 30;
+	else if (r->wscale != LC_NO_WSCALE && lc->side[from].wscale != LC_NO_WSCALE)
+		wnd = (uint32_t)r->window << r->wscale;
+	else
+		wnd = r->window;
+	if (wnd == 0)
+		wnd = 1; /* RFC 9293: with a zero window only SEG.SEQ = RCV.NXT is acceptable */
+	return seq_in_range(p->seq, r->rcv_ack, r->rcv_ack + wnd);
+}
+
+static void rst_check(struct lifecycle *lc, const struct pkt *p, int from, struct lc_result *res)
+{
+	struct lc_side *me = &lc->side[from];
+
+	res->rst = true;
+	res->rst_in_window = rst_in_window(lc, p, from);
+	res->rst_suspect_ttl = me->ttl != 0 && p->ttl != me->ttl;
+	if (me->rsts < UINT16_MAX)
+		me->rsts++;
+	if (!res->rst_in_window && me->rsts_ignored < UINT16_MAX)
+		me->rsts_ignored++;
+	if (res->rst_suspect_ttl) {
+		if (me->rsts_suspect_ttl < UINT16_MAX)
+			me->rsts_suspect_ttl++;
+		me->rst_ttl = p->ttl;
+	}
+	if (!res->rst_in_window)
+		return;
+	if (me->fins > 0)
+		lc->rst_after_fin = true;
+	else if (lc->last_data_from == !from)
+		lc->rst_with_unanswered_data = true;
+	else if (lc->last_data_from >= 0)
+		lc->rst_during_transfer = true;
+}
+
+/* ---- per segment ---- */
+
+/* Sequence and ACK high-water marks, window, TTL, data and FIN bookkeeping. */
+static void side_update(struct lifecycle *lc, const struct pkt *p, int from)
+{
+	struct lc_side *me = &lc->side[from];
+
+	if (has(p, TCP_FLAG_RST))
+		return; /* a RST's numbers and TTL are what is being judged */
+	uint32_t end = p->seq + p->payload_len + has(p, TCP_FLAG_SYN) + has(p, TCP_FLAG_FIN);
+	bool new_data = p->payload_len > 0 && (!me->sent_seq || seq_gt(end, me->snd_nxt));
+	if (!me->sent_seq || seq_gt(end, me->snd_nxt))
+		me->snd_nxt = end;
+	me->sent_seq = true;
+	if (has(p, TCP_FLAG_ACK) && (!me->sent_ack || seq_gt(p->ack, me->rcv_ack))) {
+		me->rcv_ack = p->ack;
+		me->sent_ack = true;
+	}
+	me->window = p->window;
+	me->ttl = p->ttl ? p->ttl : me->ttl;
+	if (new_data) {
+		me->sent_data = true;
+		lc->last_data_from = (int8_t)from;
+		if (lc->first_fin == !from)
+			me->data_after_peer_fin = true;
+	}
+	if (has(p, TCP_FLAG_FIN)) {
+		if (me->fins < UINT16_MAX)
+			me->fins++;
+		if (lc->first_fin < 0)
+			lc->first_fin = (int8_t)from;
+	}
+}
+
+static void note_changes(struct lifecycle *lc, const struct tcp_state_change *ch, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (ch[i].new_state == TCP_ST_TIME_WAIT)
+			lc->side[ch[i].endpoint].entered_time_wait = true;
+}
+
+bool lifecycle_advance(struct lifecycle *lc, uint64_t now_ns, uint64_t two_msl_ns,
+		       struct tcp_state_change out[2], int *nchanges)
+{
+	return tcp_state_advance(&lc->ep, now_ns, two_msl_ns, out, nchanges);
+}
+
+void lifecycle_packet(struct lifecycle *lc, const struct pkt *p, int from, uint32_t us,
+		      uint64_t two_msl_ns, struct lc_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	if (from != 0 && from != 1)
+		return;
+	hist_update(lc, p, from);
+	if (has(p, TCP_FLAG_RST))
+		rst_check(lc, p, from, res);
+	/* An out-of-window RST is dropped by the receiver: no state moves. */
+	if (!res->rst || res->rst_in_window) {
+		zeek_update(lc, p, from);
+		struct tcp_state_change expired[2];
+		int nexp = 0;
+		tcp_state_advance(&lc->ep, p->ts_ns, two_msl_ns, expired, &nexp);
+		tcp_state_packet(&lc->ep, p, from, p->ts_ns, res->changes, &res->nchanges);
+		/* A TIME_WAIT that ended before this segment is reported first. */
+		if (nexp > 0 && res->nchanges == 0) {
+			memcpy(res->changes, expired, sizeof(expired));
+			res->nchanges = nexp;
+		}
+		note_changes(lc, res->changes, res->nchanges);
+	}
+	handshake_update(lc, p, from, us);
+	side_update(lc, p, from);
+}
+
+bool lifecycle_in_time_wait(const struct lifecycle *lc, uint64_t now_ns, uint64_t two_msl_ns)
+{
+	for (int s = 0; s < 2; s++) {
+		if (lc->ep.state[s] != TCP_ST_TIME_WAIT)
+			continue;
+		uint64_t since = lc->ep.time_wait_ns[s];
+		if (now_ns <= since || now_ns - since <= two_msl_ns)
+			return true;
+	}
+	return false;
+}
+
+void lifecycle_swap_roles(struct lifecycle *lc)
+{
+	struct lc_side s = lc->side[0];
+	lc->side[0] = lc->side[1];
+	lc->side[1] = s;
+	struct tcp_endpoints *e = &lc->ep;
+	uint64_t t = e->time_wait_ns[0];
+	e->time_wait_ns[0] = e->time_wait_ns[1];
+	e->time_wait_ns[1] = t;
+	uint32_t q = e->syn_seq[0];
+	e->syn_seq[0] = e->syn_seq[1];
+	e->syn_seq[1] = q;
+	uint8_t st = e->state[0];
+	e->state[0] = e->state[1];
+	e->state[1] = st;
+	bool a = e->fin_acked[0];
+	e->fin_acked[0] = e->fin_acked[1];
+	e->fin_acked[1] = a;
+	if (lc->first_fin >= 0)
+		lc->first_fin = (int8_t)!lc->first_fin;
+	if (lc->last_data_from >= 0)
+		lc->last_data_from = (int8_t)!lc->last_data_from;
+	for (int i = 0; i < lc->history_len; i++) {
+		char c = lc->history[i];
+		if (c >= 'A' && c <= 'Z')
+			lc->history[i] = (char)(c - 'A' + 'a');
+		else if (c >= 'a' && c <= 'z')
+			lc->history[i] = (char)(c - 'a' + 'A');
+	}
+}
+
+/* ---- summaries ---- */
+
+static int which_sides(bool client, bool server)
+{
+	if (client && server)
+		return 2;
+	return client ? 0 : server ? 1 : -1;
+}
+
+int lifecycle_active_closer(const struct lifecycle *lc)
+{
+	return which_sides(lc->side[0].entered_time_wait, lc->side[1].entered_time_wait);
+}
+
+int lifecycle_reset_by(const struct lifecycle *lc)
+{
+	const struct lc_side *c = &lc->side[0], *s = &lc->side[1];
+	return which_sides(c->rsts > c->rsts_ignored, s->rsts > s->rsts_ignored);
+}
+
+static const char *const side_names[2] = {"client", "server"};
+
+/* What the diagnoses need beyond the life cycle itself. */
+struct lc_diag_input {
+	const char *zeek_state;
+	bool direction_inferred;
+	bool ended_by_timeout;     /* left the table idle, not closed */
+};
+
+/* Sentences are appended while there is room. */
+struct diag_out {
+	char (*text)[LC_DIAG_LEN];
+	int n, max;
+};
+
+__attribute__((format(printf, 2, 3)))
+static void say(struct diag_out *o, const char *fmt, ...)
+{
+	if (o->n >= o->max)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(o->text[o->n], LC_DIAG_LEN, fmt, ap);
+	va_end(ap);
+	o->n++;
+}
+
+static double seconds(uint32_t us) { return us / 1e6; }
+
+/* RST answered the client's SYN before any SYN-ACK. */
+static bool refused(const struct lifecycle *lc, const struct lc_diag_input *in)
+{
+	return strcmp(in->zeek_state, "REJ") == 0 && lc->side[1].synacks == 0 && lc->side[0].syns > 0;
+}
+
+static void diagnose_open(const struct lifecycle *lc, const struct lc_diag_input *in, struct diag_out *o)
+{
+	const struct lc_side *c = &lc->side[0], *s = &lc->side[1];
+	bool server_answered = s->synacks > 0 || s->sent_seq || s->rsts > 0;
+
+	if (c->syns > 0 && !server_answered) {
+		if (c->syns == 1)
+			say(o, "unanswered: 1 SYN");
+		else
+			say(o, "unanswered: %u SYNs over %.1f s", (unsigned)c->syns,
+			    seconds(c->last_syn_us - c->syn_at_us[0]));
+		return;
+	}
+	if (refused(lc, in)) {
+		say(o, "refused: RST answered the SYN");
+		return;
+	}
+	if (c->syns > 1 && lc->have_syn_synack)
+		say(o, "slow open: %u SYNs before the SYN-ACK", (unsigned)c->syns);
+	if (lc->simultaneous_open)
+		say(o, "simultaneous open: both sides sent a SYN");
+	if (s->synacks > 1)
+		say(o, "SYN-ACK retransmitted: %u SYN-ACKs", (unsigned)s->synacks);
+	if (lc->ep.state[1] == TCP_ST_SYN_RCVD && !lc->have_synack_ack && c->rsts == 0)
+		say(o, "half-open: the SYN-ACK was never acknowledged");
+	if (s->synacks > 0 && c->syns == 0 && !lc->simultaneous_open)
+		say(o, "SYN not captured: the connection starts at the SYN-ACK");
+	else if (in->direction_inferred)
+		say(o, "start not captured: client and server inferred");
+}
+
+static void diagnose_close(const struct lifecycle *lc, struct diag_out *o)
+{
+	int closer = lifecycle_active_closer(lc);
+	int reset_by = lifecycle_reset_by(lc);
+
+	if (closer == 2)
+		say(o, "simultaneous close: both sides went through TIME_WAIT");
+	else if (closer >= 0)
+		say(o, "%s closed first; TIME_WAIT on the %s", side_names[closer], side_names[closer]);
+	else if (lc->first_fin >= 0 && reset_by < 0)
+		say(o, "%s closed first (FIN); the %s did not finish", side_names[lc->first_fin],
+		    side_names[!lc->first_fin]);
+	for (int s = 0; s < 2; s++)
+		if (lc->side[s].data_after_peer_fin)
+			say(o, "half-close: the %s kept sending after the %s's FIN", side_names[s], side_names[!s]);
+	if (reset_by >= 0) {
+		const char *who = reset_by == 2 ? "both sides" : side_names[reset_by];
+		if (lc->rst_after_fin)
+			say(o, "reset by the %s after its FIN", who);
+		else if (lc->rst_with_unanswered_data && reset_by < 2)
+			say(o, "reset by the %s after unanswered data from the %s (abort)", who,
+			    side_names[!reset_by]);
+		else if (lc->rst_during_transfer)
+			say(o, "reset by the %s during transfer", who);
+		else
+			say(o, "reset by the %s", who);
+	}
+}
+
+static void diagnose_rst_checks(const struct lifecycle *lc, struct diag_out *o)
+{
+	for (int s = 0; s < 2; s++) {
+		const struct lc_side *d = &lc->side[s];
+		if (d->rsts_ignored > 0)
+			say(o, "out-of-window RST ignored (%u from the %s)", (unsigned)d->rsts_ignored, side_names[s]);
+		if (d->rsts_suspect_ttl > 0)
+			say(o, "RST possibly injected: TTL %u unlike the %s's %u", (unsigned)d->rst_ttl,
+			    side_names[s], (unsigned)d->ttl);
+	}
+}
+
+static int lifecycle_diagnoses(const struct lifecycle *lc, const struct lc_diag_input *in,
+			       char out[][LC_DIAG_LEN], int max)
+{
+	struct diag_out o = {.text = out, .n = 0, .max = max};
+
+	diagnose_open(lc, in, &o);
+	if (!refused(lc, in))
+		diagnose_close(lc, &o);
+	diagnose_rst_checks(lc, &o);
+	if (lc->time_wait_reuse)
+		say(&o, "4-tuple reused during the previous connection's TIME_WAIT");
+	if (in->ended_by_timeout)
+		say(&o, "idle: left the table after its timeout, still open");
+	return o.n;
+}
+
+/* Gaps between a side's first SYN sends (up to LC_SYN_TIMES of them). */
+static uint8_t send_intervals(const struct lc_side *s, uint32_t out[LC_SYN_TIMES - 1])
+{
+	unsigned sent = (unsigned)s->syns + s->synacks;
+	if (sent > LC_SYN_TIMES)
+		sent = LC_SYN_TIMES;
+	uint8_t n = 0;
+	for (unsigned i = 1; i < sent; i++)
+		out[n++] = s->syn_at_us[i] - s->syn_at_us[i - 1];
+	return n;
+}
+
+void lifecycle_to_record(const struct lifecycle *lc, uint64_t c2s_payload, uint64_t s2c_payload,
+			 bool direction_inferred, bool ended_by_timeout, struct lifecycle_record *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->state = lifecycle_zeek_state(lc, c2s_payload, s2c_payload);
+	memcpy(r->history, lc->history, lc->history_len);
+	r->client_state = tcp_state_name(lc->ep.state[0]);
+	r->server_state = tcp_state_name(lc->ep.state[1]);
+	r->syn_count = (uint16_t)(lc->side[0].syns + lc->side[1].syns);
+	r->synack_count = (uint16_t)(lc->side[0].synacks + lc->side[1].synacks);
+	r->syn_intervals = send_intervals(&lc->side[0], r->syn_interval_us);
+	r->synack_intervals = send_intervals(&lc->side[1], r->synack_interval_us);
+	r->have_syn_synack = lc->have_syn_synack;
+	r->syn_synack_us = lc->syn_synack_us;
+	r->have_synack_ack = lc->have_synack_ack;
+	r->synack_ack_us = lc->synack_ack_us;
+	r->simultaneous_open = lc->simultaneous_open;
+	for (int i = 0; i < 2; i++) {
+		const struct lc_side *s = &lc->side[i];
+		struct lc_syn_options *o = &r->options[i];
+		o->seen = (s->opts & LC_OPT_SEEN) != 0;
+		o->has_mss = (s->opts & LC_OPT_MSS) != 0;
+		o->mss = s->mss;
+		o->wscale = s->wscale;
+		o->sack_permitted = (s->opts & LC_OPT_SACK_PERM) != 0;
+		o->timestamps = (s->opts & LC_OPT_TIMESTAMPS) != 0;
+		o->tfo = (s->opts & LC_OPT_TFO) != 0;
+		r->fin[i] = s->fins;
+		r->rst[i] = s->rsts;
+		r->rst_ignored[i] = s->rsts_ignored;
+		r->rst_suspect_ttl[i] = s->rsts_suspect_ttl;
+		if (s->data_after_peer_fin)
+			r->half_close = true;
+	}
+	r->first_fin = lc->first_fin;
+	r->active_closer = (int8_t)lifecycle_active_closer(lc);
+	r->reset_by = (int8_t)lifecycle_reset_by(lc);
+	r->time_wait_reuse = lc->time_wait_reuse;
+	struct lc_diag_input in = {
+		.zeek_state = r->state,
+		.direction_inferred = direction_inferred,
+		.ended_by_timeout = ended_by_timeout,
+	};
+	r->ndiag = lifecycle_diagnoses(lc, &in, r->diag, LC_DIAG_MAX);
+}
