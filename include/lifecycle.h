@@ -79,12 +79,10 @@ struct lifecycle {
 	char history[LC_HISTORY_MAX];
 	uint8_t history_len;
 	int8_t first_fin;          /* side that sent the first FIN, -1 none */
-	int8_t last_data_from;     /* side that sent the latest new payload, -1 none */
 	bool have_syn_synack, have_synack_ack;
 	bool simultaneous_open;
 	bool rst_after_fin;        /* a side sent a RST after its own FIN */
-	bool rst_with_unanswered_data; /* the RST's sender had data from its peer it never answered */
-	bool rst_during_transfer;  /* a taken RST came while payload had flowed and no FIN was sent */
+	bool rst_during_transfer;  /* a taken RST came with payload still unacknowledged */
 	bool time_wait_reuse;      /* this connection's SYN came while the previous one on its 4-tuple was in TIME_WAIT */
 };
 

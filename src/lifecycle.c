@@ -14,7 +14,6 @@ void lifecycle_init(struct lifecycle *lc, int first_sender)
 	memset(lc, 0, sizeof(*lc));
 	tcp_state_init(&lc->ep);
 	lc->first_fin = -1;
-	lc->last_data_from = -1;
 	for (int s = 0; s < 2; s++)
 		lc->side[s].wscale = LC_NO_WSCALE;
 	/* Zeek marks a connection whose first packet came from the responder. */
@@ -298,6 +297,12 @@ static bool rst_in_window(const struct lifecycle *lc, const struct pkt *p, int f
 	return seq_in_range(p->seq, r->rcv_ack, r->rcv_ack + wnd);
 }
 
+/* `sender` has sent payload beyond what `receiver` has acknowledged. */
+static bool unacked(const struct lc_side *sender, const struct lc_side *receiver)
+{
+	return sender->sent_data && (!receiver->sent_ack || seq_gt(sender->snd_nxt, receiver->rcv_ack));
+}
+
 static void rst_check(struct lifecycle *lc, const struct pkt *p, int from, struct lc_result *res)
 {
 	struct lc_side *me = &lc->side[from];
@@ -318,9 +323,7 @@ static void rst_check(struct lifecycle *lc, const struct pkt *p, int from, struc
 		return;
 	if (me->fins > 0)
 		lc->rst_after_fin = true;
-	else if (lc->last_data_from == !from)
-		lc->rst_with_unanswered_data = true;
-	else if (lc->last_data_from >= 0)
+	else if (unacked(me, &lc->side[!from]) || unacked(&lc->side[!from], me))
 		lc->rst_during_transfer = true;
 }
 
@@ -346,7 +349,6 @@ static void side_update(struct lifecycle *lc, const struct pkt *p, int from)
 	me->ttl = p->ttl ? p->ttl : me->ttl;
 	if (new_data) {
 		me->sent_data = true;
-		lc->last_data_from = (int8_t)from;
 		if (lc->first_fin == !from)
 			me->data_after_peer_fin = true;
 	}
@@ -430,8 +432,6 @@ void lifecycle_swap_roles(struct lifecycle *lc)
 	e->fin_acked[1] = a;
 	if (lc->first_fin >= 0)
 		lc->first_fin = (int8_t)!lc->first_fin;
-	if (lc->last_data_from >= 0)
-		lc->last_data_from = (int8_t)!lc->last_data_from;
 	for (int i = 0; i < lc->history_len; i++) {
 		char c = lc->history[i];
 		if (c >= 'A' && c <= 'Z')
@@ -546,13 +546,10 @@ static void diagnose_close(const struct lifecycle *lc, struct diag_out *o)
 		const char *who = reset_by == 2 ? "both sides" : side_names[reset_by];
 		if (lc->rst_after_fin)
 			say(o, "reset by the %s after its FIN", who);
-		else if (lc->rst_with_unanswered_data && reset_by < 2)
-			say(o, "reset by the %s after unanswered data from the %s (abort)", who,
-			    side_names[!reset_by]);
 		else if (lc->rst_during_transfer)
-			say(o, "reset by the %s during transfer", who);
+			say(o, "reset by the %s during transfer (data unacknowledged)", who);
 		else
-			say(o, "reset by the %s", who);
+			say(o, "reset by the %s: RST instead of FIN (abort)", who);
 	}
 }
 
