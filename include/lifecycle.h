@@ -45,8 +45,8 @@ enum {
 
 /* What one endpoint did. */
 struct lc_side {
-	uint32_t syn_at_us[LC_SYN_TIMES]; /* its first SYN/SYN-ACK sends, microseconds after the connection's first packet */
-	uint32_t last_syn_us;      /* its latest SYN/SYN-ACK send, same clock */
+	uint32_t syn_at_us[LC_SYN_TIMES]; /* its first sends of SYN (or of SYN-ACK, see times_are_synacks), microseconds after the connection's first packet */
+	uint32_t last_syn_us;      /* its latest send of that kind, same clock */
 	uint32_t snd_nxt;          /* highest sequence number it has used + 1 (valid if sent_seq) */
 	uint32_t rcv_ack;          /* highest ACK it has sent (valid if sent_ack) */
 	uint32_t hist_last_rst;    /* Zeek adds 'R' again only for a new sequence number */
@@ -65,6 +65,7 @@ struct lc_side {
 	uint8_t rst_ttl;           /* TTL of its latest suspect RST */
 	uint8_t opts;              /* LC_OPT_* */
 	uint8_t zeek, zeek_prev;   /* enum zeek_state */
+	bool times_are_synacks;    /* syn_at_us holds SYN-ACKs: its first SYN-flag segment was one */
 	bool sent_seq, sent_ack;
 	bool sent_data;
 	bool data_after_peer_fin;  /* it sent new data after the peer's FIN: a half-close */
@@ -81,7 +82,7 @@ struct lifecycle {
 	int8_t first_fin;          /* side that sent the first FIN, -1 none */
 	bool have_syn_synack, have_synack_ack;
 	bool simultaneous_open;
-	bool rst_after_fin;        /* a side sent a RST after its own FIN */
+	bool rst_after_fin;        /* a taken RST came after a FIN (first_fin says whose) */
 	bool rst_during_transfer;  /* a taken RST came with payload still unacknowledged */
 	bool time_wait_reuse;      /* this connection's SYN came while the previous one on its 4-tuple was in TIME_WAIT */
 };

@@ -235,10 +235,18 @@ static void handshake_update(struct lifecycle *lc, const struct pkt *p, int from
 	if (has(p, TCP_FLAG_RST))
 		return;
 	if (has(p, TCP_FLAG_SYN)) {
+		/* Times of one kind only per side: the kind of its first SYN, so a
+		 * simultaneous opener's later SYN-ACK is not taken for a retry. */
+		bool synack = has(p, TCP_FLAG_ACK);
 		unsigned sent = (unsigned)me->syns + me->synacks;
-		if (sent < LC_SYN_TIMES)
-			me->syn_at_us[sent] = us;
-		me->last_syn_us = us;
+		if (sent == 0)
+			me->times_are_synacks = synack;
+		if (synack == me->times_are_synacks) {
+			unsigned n = synack ? me->synacks : me->syns;
+			if (n < LC_SYN_TIMES)
+				me->syn_at_us[n] = us;
+			me->last_syn_us = us;
+		}
 		note_syn_options(me, p);
 		if (!has(p, TCP_FLAG_ACK)) {
 			/* A SYN answering a SYN, before any SYN-ACK: the SYNs crossed. */
@@ -297,10 +305,14 @@ static bool rst_in_window(const struct lifecycle *lc, const struct pkt *p, int f
 	return seq_in_range(p->seq, r->rcv_ack, r->rcv_ack + wnd);
 }
 
-/* `sender` has sent payload beyond what `receiver` has acknowledged. */
-static bool unacked(const struct lc_side *sender, const struct lc_side *receiver)
+/* `sender` has sent payload beyond what `receiver` has acknowledged, up to `ack` when has_ack. */
+static bool unacked(const struct lc_side *sender, const struct lc_side *receiver, bool has_ack, uint32_t ack)
 {
-	return sender->sent_data && (!receiver->sent_ack || seq_gt(sender->snd_nxt, receiver->rcv_ack));
+	if (!sender->sent_data)
+		return false;
+	if (has_ack && (!receiver->sent_ack || seq_gt(ack, receiver->rcv_ack)))
+		return seq_gt(sender->snd_nxt, ack);
+	return !receiver->sent_ack || seq_gt(sender->snd_nxt, receiver->rcv_ack);
 }
 
 static void rst_check(struct lifecycle *lc, const struct pkt *p, int from, struct lc_result *res)
@@ -321,9 +333,12 @@ static void rst_check(struct lifecycle *lc, const struct pkt *p, int from, struc
 	}
 	if (!res->rst_in_window)
 		return;
-	if (me->fins > 0)
+	/* The RST's own ACK field says what its sender had received (Linux
+	 * acknowledges unread data on the RST it sends when closing). */
+	if (lc->first_fin >= 0)
 		lc->rst_after_fin = true;
-	else if (unacked(me, &lc->side[!from]) || unacked(&lc->side[!from], me))
+	else if (unacked(me, &lc->side[!from], false, 0) ||
+		 unacked(&lc->side[!from], me, has(p, TCP_FLAG_ACK), p->ack))
 		lc->rst_during_transfer = true;
 }
 
@@ -544,8 +559,10 @@ static void diagnose_close(const struct lifecycle *lc, struct diag_out *o)
 			say(o, "half-close: the %s kept sending after the %s's FIN", side_names[s], side_names[!s]);
 	if (reset_by >= 0) {
 		const char *who = reset_by == 2 ? "both sides" : side_names[reset_by];
-		if (lc->rst_after_fin)
+		if (lc->rst_after_fin && lc->first_fin == reset_by)
 			say(o, "reset by the %s after its FIN", who);
+		else if (lc->rst_after_fin)
+			say(o, "reset by the %s after the %s's FIN", who, side_names[lc->first_fin]);
 		else if (lc->rst_during_transfer)
 			say(o, "reset by the %s during transfer (data unacknowledged)", who);
 		else
@@ -581,10 +598,12 @@ static int lifecycle_diagnoses(const struct lifecycle *lc, const struct lc_diag_
 	return o.n;
 }
 
-/* Gaps between a side's first SYN sends (up to LC_SYN_TIMES of them). */
-static uint8_t send_intervals(const struct lc_side *s, uint32_t out[LC_SYN_TIMES - 1])
+/* Gaps between a side's first sends of the kind it kept times of (up to LC_SYN_TIMES). */
+static uint8_t send_intervals(const struct lc_side *s, bool synacks, uint32_t out[LC_SYN_TIMES - 1])
 {
-	unsigned sent = (unsigned)s->syns + s->synacks;
+	if (s->times_are_synacks != synacks)
+		return 0;
+	unsigned sent = synacks ? s->synacks : s->syns;
 	if (sent > LC_SYN_TIMES)
 		sent = LC_SYN_TIMES;
 	uint8_t n = 0;
@@ -603,8 +622,8 @@ void lifecycle_to_record(const struct lifecycle *lc, uint64_t c2s_payload, uint6
 	r->server_state = tcp_state_name(lc->ep.state[1]);
 	r->syn_count = (uint16_t)(lc->side[0].syns + lc->side[1].syns);
 	r->synack_count = (uint16_t)(lc->side[0].synacks + lc->side[1].synacks);
-	r->syn_intervals = send_intervals(&lc->side[0], r->syn_interval_us);
-	r->synack_intervals = send_intervals(&lc->side[1], r->synack_interval_us);
+	r->syn_intervals = send_intervals(&lc->side[0], false, r->syn_interval_us);
+	r->synack_intervals = send_intervals(&lc->side[1], true, r->synack_interval_us);
 	r->have_syn_synack = lc->have_syn_synack;
 	r->syn_synack_us = lc->syn_synack_us;
 	r->have_synack_ack = lc->have_synack_ack;

@@ -91,7 +91,9 @@ def ep(ip, port):
     return {"ip": ip, "port": port}
 
 
-NO_OPTS = {"mss": None, "wscale": None, "sack_permitted": False, "timestamps": False, "tfo": False}
+# A side whose SYN (or SYN-ACK) was not captured has no options to show:
+# null (README: "or null when it was not captured").
+NO_OPTS = None
 PLAIN = {"mss": 1460, "wscale": 7, "sack_permitted": True, "timestamps": False, "tfo": False}
 
 
@@ -102,7 +104,8 @@ def hs(syn=1, synack=1, syn_iv=(), synack_iv=(), syn_synack=None, synack_ack=Non
             "syn_retry_intervals_ms": list(syn_iv), "synack_retry_intervals_ms": list(synack_iv),
             "syn_synack_ms": syn_synack, "synack_ack_ms": synack_ack, "rtt_ms": rtt,
             "simultaneous_open": simultaneous, "completed": completed,
-            "client": dict(client), "server": dict(server)}
+            "client": None if client is None else dict(client),
+            "server": None if server is None else dict(server)}
 
 
 def d(fin=0, rst=0, rst_ignored=0, rst_suspect_ttl=0):
@@ -451,7 +454,8 @@ EXPECTED = {
                "half_open 50, sources 50, flood true (50 half-open from 50 sources in 0.5 "
                "s); none for :443.",
         "conns": [closed_conn(45000, "TIME_WAIT", sport=443)] + [flood_conn(i) for i in range(1, 51)],
-        "summary": {"syn_flood": [{"server": ep(SRV4, 80), "half_open": 50, "sources": 50, "flood": True}]},
+        "summary": {"syn_flood": [{"server": ep(SRV4, 80), "half_open": 50, "sources": 50,
+                                  "sources_capped": False, "flood": True}]},
     },
 }
 
