@@ -279,6 +279,9 @@ static void handshake_update(struct lifecycle *lc, const struct pkt *p, int from
  * sequence number is inside the receive window, RCV.NXT =< SEG.SEQ <
  * RCV.NXT + RCV.WND, with RCV.NXT taken as the receiver's highest ACK and
  * RCV.WND its last advertised window, scaled when both SYNs offered scaling.
+ * Data the RST's sender sent after that ACK may have arrived and moved
+ * RCV.NXT on (a window filled to its edge, then a RST at SND.NXT), so a
+ * sequence number up to the sender's SND.NXT is also in.
  * What the observer cannot know is taken as acceptable: no ACK seen from
  * the receiver, or its scale unknown (handshake not seen: the largest
  * window, 2^30, stands in).
@@ -302,7 +305,11 @@ static bool rst_in_window(const struct lifecycle *lc, const struct pkt *p, int f
 		wnd = r->window;
 	if (wnd == 0)
 		wnd = 1; /* RFC 9293: with a zero window only SEG.SEQ = RCV.NXT is acceptable */
-	return seq_in_range(p->seq, r->rcv_ack, r->rcv_ack + wnd);
+	uint32_t hi = r->rcv_ack + wnd;
+	const struct lc_side *s = &lc->side[from];
+	if (s->sent_seq && seq_geq(s->snd_nxt + 1u, hi))
+		hi = s->snd_nxt + 1u;
+	return seq_in_range(p->seq, r->rcv_ack, hi);
 }
 
 /* `sender` has sent payload beyond what `receiver` has acknowledged, up to `ack` when has_ack. */
@@ -364,7 +371,10 @@ static void side_update(struct lifecycle *lc, const struct pkt *p, int from)
 	me->ttl = p->ttl ? p->ttl : me->ttl;
 	if (new_data) {
 		me->sent_data = true;
-		if (lc->first_fin == !from)
+		/* A half-close is new data sent after the peer's FIN arrived (it is
+		 * acknowledged), not data that crossed the FIN on the wire. */
+		const struct lc_side *peer = &lc->side[!from];
+		if (lc->first_fin == !from && has(p, TCP_FLAG_ACK) && seq_gt(p->ack, peer->hist_last_fin))
 			me->data_after_peer_fin = true;
 	}
 	if (has(p, TCP_FLAG_FIN)) {

@@ -228,6 +228,28 @@ START_TEST(in_window_rst_edges)
 }
 END_TEST
 
+START_TEST(rst_after_filling_the_window)
+{
+	/* The client advertises 1 << 7 = 128 bytes from 501; the server sends
+	 * exactly 128 and resets at its SND.NXT 629. The client's RCV.NXT moved
+	 * to 629 when the data arrived (before any ACK of it): acceptable. 630 is not. */
+	static const uint32_t seqs[2] = { 629, 630 };
+	static const bool in[2] = { true, false };
+	for (int i = 0; i < 2; i++) {
+		struct seg s[] = {
+			{ 0, C, F_SYN, 100, 0, 0, 0, 0 },
+			{ 1000, S, F_SYN | F_ACK, 500, 101, 0, 0, 0 },
+			{ 1250, C, F_ACK, 101, 501, 0, 1, 0 },
+			{ 2000, S, F_ACK, 501, 101, 128, 0, 0 },
+			{ 2001, S, F_RST, seqs[i], 0, 0, 0, 0 },
+		};
+		struct lifecycle lc;
+		run(&lc, C, s, 5);
+		ck_assert_int_eq(last.rst_in_window, in[i]);
+	}
+}
+END_TEST
+
 START_TEST(rst_with_odd_ttl)
 {
 	/* the server's packets come with TTL 64; an in-window RST with TTL 50 */
@@ -358,6 +380,7 @@ Suite *lifecycle_suite(void)
 	tcase_add_test(tc, unanswered_backoff);
 	tcase_add_test(tc, out_of_window_rst_ignored);
 	tcase_add_test(tc, in_window_rst_edges);
+	tcase_add_test(tc, rst_after_filling_the_window);
 	tcase_add_test(tc, rst_with_odd_ttl);
 	tcase_add_test(tc, simultaneous_close);
 	tcase_add_test(tc, half_close);
