@@ -84,6 +84,9 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 OUT=$HERE/real
 ONLY=
 ALL_CAPTURES="http_ipv4 http_ipv6 bulk_tbf refused parallel_50 port_reuse tls_handshakes"
+ALL_CAPTURES+=" unanswered close_client_first close_server_first half_close abort_linger0"
+ALL_CAPTURES+=" keepalive_idle simultaneous_close simultaneous_open rst_in_transfer"
+ALL_CAPTURES+=" zero_window dsack"
 
 die() { echo "record_netns.sh: $*" >&2; exit 1; }
 while [ $# -gt 0 ]; do
@@ -156,6 +159,14 @@ run ip -n "$CLI" -6 route add default via fd00:10:1::254
 run ip -n "$SRV" route add default via 10.10.2.254
 run ip -n "$SRV" -6 route add default via fd00:10:2::254
 run in_rtr sysctl -q -w net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+# Addresses nobody owns, with permanent neighbour entries on the router
+# pointing at a MAC no interface has: what the router forwards to them goes
+# out on the veth and is dropped by the peer (not its MAC), no ARP/ND, no
+# ICMP error (unanswered: the SYNs; simultaneous_open: UDP junk that fills
+# a tbf queue).
+run ip -n "$RTR" neigh add 10.10.2.99 lladdr 02:00:00:00:00:99 dev r1 nud permanent
+run ip -n "$RTR" -6 neigh add fd00:10:2::99 lladdr 02:00:00:00:00:99 dev r1 nud permanent
+run ip -n "$RTR" neigh add 10.10.1.99 lladdr 02:00:00:00:01:99 dev r0 nud permanent
 
 # ---- content and servers -----------------------------------------------------
 WWW=$WORK/www; mkdir -p "$WWW"
@@ -468,6 +479,75 @@ if want tls_handshakes; then
         die "the TLS 1.2 session was not resumed: $(grep -E '^(New|Reused)' "$S/resumed.log")"
     CAP_CHECK=check_tls
     stop_capture
+fi
+
+# ---- life cycle and window captures: netns_peers.py's client and server -------
+# peers NAME SNAPLEN [T]: start the scenario's server in the server namespace
+# (wait until it listens, when it has a listener), capture on c0 with the
+# filter "tcp", run the client in the client namespace, wait for the server
+# to finish, check the capture with netns_facts.py --check NAME and keep it.
+PEERS=$HERE/netns_peers.py
+FACTS=$HERE/netns_facts.py
+check_peers() { python3 "$FACTS" --check "$PEERS_NAME" "$1"; }
+peers() {
+    PEERS_NAME=$1; local snap=$2 t=${3:-0} port spid
+    port=$(python3 "$PEERS" port "$1") || die "netns_peers.py port $1"
+    ip netns exec "$SRV" timeout 120 python3 "$PEERS" server "$1" "$t" >"$WORK/$1.srv.log" 2>&1 &
+    spid=$!; SERVER_PIDS+=("$spid")
+    case $1 in unanswered|simultaneous_open) ;; *)
+        for _ in $(seq 50); do
+            [ -n "$(in_srv ss -Hltn "sport = :$port")" ] && break
+            sleep 0.1
+        done
+        [ -n "$(in_srv ss -Hltn "sport = :$port")" ] ||
+            die "$1: server does not listen on $port: $(cat "$WORK/$1.srv.log")" ;;
+    esac
+    start_capture "$OUT/$1.pcap" "$snap" tcp
+    in_cli timeout 120 python3 "$PEERS" client "$1" "$t" ||
+        die "$1: client failed (server: $(cat "$WORK/$1.srv.log"))"
+    wait "$spid" || die "$1: server failed: $(cat "$WORK/$1.srv.log")"
+    CAP_CHECK=check_peers
+    stop_capture
+}
+# start time for the scenarios where both ends act at once: 2 s from now
+at_2s() { python3 -c 'import time; print("%.6f" % (time.time() + 2))'; }
+
+if want unanswered; then peers unanswered 0; fi
+if want close_client_first; then peers close_client_first 0; fi
+if want close_server_first; then peers close_server_first 0; fi
+if want half_close; then peers half_close 0; fi
+if want abort_linger0; then peers abort_linger0 0; fi
+if want keepalive_idle; then peers keepalive_idle 0; fi
+if want simultaneous_close; then
+    # 1 Mbit/s both ways on the router: each side's 10000 bytes take about
+    # 80 ms to drain, its FIN waits behind them, and the FINs cross.
+    # Tail-loss probes off at both ends (tcp_early_retrans=0): with the
+    # handshake's RTT of about 50 us the probe timer (10 ms) would fire
+    # while the FIN still waits in the queue and resend it; the RTO (200 ms
+    # minimum) is longer than the ~110 ms the data and its ACKs take.
+    er_cli=$(in_cli sysctl -n net.ipv4.tcp_early_retrans); er_srv=$(in_srv sysctl -n net.ipv4.tcp_early_retrans)
+    run in_cli sysctl -q -w net.ipv4.tcp_early_retrans=0
+    run in_srv sysctl -q -w net.ipv4.tcp_early_retrans=0
+    run in_rtr tc qdisc add dev r0 root tbf rate 1mbit burst 3000 latency 2s
+    run in_rtr tc qdisc add dev r1 root tbf rate 1mbit burst 3000 latency 2s
+    peers simultaneous_close 0 "$(at_2s)"
+    run in_rtr tc qdisc del dev r0 root; run in_rtr tc qdisc del dev r1 root
+    run in_cli sysctl -q -w net.ipv4.tcp_early_retrans="$er_cli"
+    run in_srv sysctl -q -w net.ipv4.tcp_early_retrans="$er_srv"
+fi
+if want simultaneous_open; then
+    run in_rtr tc qdisc add dev r0 root tbf rate 1mbit burst 3000 latency 2s
+    run in_rtr tc qdisc add dev r1 root tbf rate 1mbit burst 3000 latency 2s
+    peers simultaneous_open 0 "$(at_2s)"
+    run in_rtr tc qdisc del dev r0 root; run in_rtr tc qdisc del dev r1 root
+fi
+if want rst_in_transfer; then peers rst_in_transfer 200; fi
+if want zero_window; then peers zero_window 200; fi
+if want dsack; then
+    run in_rtr tc qdisc add dev r0 root tbf rate 8mbit burst 16kb latency 20ms
+    run in_rtr tc qdisc add dev r1 root tbf rate 1mbit burst 3000 latency 2s
+    peers dsack 200
+    run in_rtr tc qdisc del dev r0 root; run in_rtr tc qdisc del dev r1 root
 fi
 
 echo "record_netns.sh: captures written to $OUT"
