@@ -78,6 +78,90 @@
 #                           The script checks with tshark that each stream's
 #                           ClientHello carries exactly the intended SNI (or
 #                           none), and with s_client that 8 was resumed.  -s 0.
+#
+#   Life-cycle (issue 3) and sequence/window (issue 4) captures: the client
+#   and server are netns_peers.py (python3 sockets, one scenario each, own
+#   server port 91xx), tcpdump filter "tcp", client 10.10.1.1 -> server
+#   10.10.2.1 unless said.  netns_facts.py --check NAME verifies the intended
+#   facts below with tshark before the file is kept; "netns_facts.py FILE"
+#   prints them (figures here are from the committed files; a re-recording
+#   changes ports, times and, for the bulk ones, the counts).
+#   unanswered.pcap     (h) SYNs to 10.10.2.99:9100 and [fd00:10:2::99]:9100
+#                           (permanent neighbour entries on the router to a
+#                           MAC nobody has: forwarded, never answered),
+#                           TCP_SYNCNT 3.  Linux 6.x's retry timer is linear
+#                           for the first tcp_syn_linear_timeouts (4) retries
+#                           and the limit is a time (1+2+4+8 = 15 s), so each
+#                           stream has 8 SYNs, same ISN, at about 0, 1, 2, 3,
+#                           4, 5, 7, 11 s (tshark: 7 retransmissions each),
+#                           nothing back; connect() fails at about 15 s.  -s 0.
+#   close_client_first.pcap (i) request, reply, the client closes 0.1 s later
+#                           (FIN, ACKed at once), the server 0.2 s after it:
+#                           client ends in TIME_WAIT, server LAST_ACK ->
+#                           CLOSED.  11 frames, no RST.  -s 0.
+#   close_server_first.pcap (j) the mirror: the server's FIN first, the
+#                           client's 0.2 s later (TIME_WAIT on the server).
+#                           11 frames.  -s 0.
+#   half_close.pcap     (k) the client sends 32 bytes and shutdown(SHUT_WR)
+#                           (FIN right after the request); the server sends
+#                           10 x 1000 bytes, 0.1 s apart, after that FIN,
+#                           then its own FIN at about 1.0 s.  28 frames.  -s 0.
+#   abort_linger0.pcap  (l) two connections: 1) request/reply, then the
+#                           client closes with SO_LINGER {1,0}: RST/ACK from
+#                           the client, no FIN; 2) the client sends 2008
+#                           bytes, the server reads 8 and close()s 0.3 s
+#                           later with 2000 unread: RST/ACK from the server
+#                           (ack 2009), no FIN.  14 frames.  -s 0.
+#   keepalive_idle.pcap (m) SO_KEEPALIVE, TCP_KEEPIDLE 1, TCP_KEEPINTVL 1 on
+#                           the client, idle 5.5 s after the reply: 5 keep-
+#                           alive probes (relative seq 14 = snd_nxt - 1, no
+#                           data) about 1.02 s apart, each ACKed by the
+#                           server; then the client closes first.  20 frames.
+#   simultaneous_close.pcap (n) tbf rate 1mbit on the router both ways,
+#                           tail-loss probes off at both ends; at a common
+#                           wall-clock time both send 10000 bytes and
+#                           shutdown(SHUT_WR): the client's FIN (ack 1) and
+#                           the server's (ack 1449, seen 61 ms later) cross:
+#                           neither acknowledges the other; both then ACK
+#                           the peer's FIN (CLOSING -> TIME_WAIT on both
+#                           sides).  25 frames, 2 FINs, no retransmission.
+#   simultaneous_open.pcap (o) ports 40001 <-> 40002, both connect() at the
+#                           same moment, each SYN held ~120 ms in a tbf
+#                           queue (1mbit both ways) behind 20 kB of UDP
+#                           junk (not captured): SYN, SYN, SYN-ACK,
+#                           SYN-ACK (tshark calls each SYN-ACK a
+#                           retransmission of that side's SYN), then both
+#                           ACKs carry a D-SACK of the duplicate SYN
+#                           (sack 0-1); 21 bytes each way, the client closes
+#                           first.  14 frames.  -s 0.
+#   rst_in_transfer.pcap (p) the server writes 1 MiB to a slow reader and
+#                           aborts (SO_LINGER {1,0}) with it in flight: RST/ACK
+#                           from the server after 248832 payload bytes, no
+#                           FIN (the client's window hit 0 once on the way).
+#                           24 frames.  -s 200.
+#   zero_window.pcap    (q) SO_RCVBUF 4096 on the client (window 2920, no
+#                           scaling), which reads nothing for 5 s of a 2 MiB
+#                           transfer: zero window from 0.088 s to the window
+#                           update at 5.0006 s; the server's zero-window
+#                           probes (seq snd_una - 1, no data; tshark labels
+#                           them keep-alive) at 0.30, 0.74, 1.61, 3.34 s, each
+#                           answered with a zero window except the one at
+#                           0.74 s (Linux rate-limits those ACKs,
+#                           tcp_invalid_ratelimit 500 ms).  Also two
+#                           tail-loss probes resending data the client
+#                           already had (at 0.008 s and 5.012 s; tshark:
+#                           2 retransmissions), each answered with a D-SACK
+#                           block.  1472 frames.  -s 200.
+#   dsack.pcap          (r) 4 MiB from the server through tbf rate 8mbit burst
+#                           16kb latency 20ms towards the client (real losses,
+#                           SACK, fast retransmissions) and tbf rate 1mbit
+#                           towards the server; at 1.0 s and 2.5 s the client
+#                           pushes 50 kB of UDP junk (not captured) in front
+#                           of its ACKs, holding them ~400 ms, past the
+#                           server's RTO: the server resends data the client
+#                           has (tshark: spurious retransmission) and the
+#                           client answers with a D-SACK block below its ACK
+#                           (2 D-SACK blocks).  1155 frames.  -s 200.
 set -u
 
 HERE=$(cd "$(dirname "$0")" && pwd)
