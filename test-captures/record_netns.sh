@@ -96,7 +96,7 @@
 #                           4, 5, 7, 11 s (tshark: 7 retransmissions each),
 #                           nothing back; connect() fails at about 15 s.  -s 0.
 #   close_client_first.pcap (i) request, reply, the client closes 0.1 s later
-#                           (FIN, ACKed at once), the server 0.2 s after it:
+#                           (FIN, ACKed 41 ms later), the server 0.2 s after:
 #                           client ends in TIME_WAIT, server LAST_ACK ->
 #                           CLOSED.  11 frames, no RST.  -s 0.
 #   close_server_first.pcap (j) the mirror: the server's FIN first, the
