@@ -121,14 +121,18 @@ def _closed_by(d, first):
 
 
 def ck_unanswered(res):
-    p = _one(res, 2)
+    p = _one(res, 3)
     for st, d in res.items():
         if d["s2c"]:
             p.append("stream %d: something answered" % st)
         if len(d["syn_t"]) < 4:
             p.append("stream %d: %d SYNs, want at least 4" % (st, len(d["syn_t"])))
-    if sorted(d["client"].startswith("[") for d in res.values()) != [False, True]:
-        p.append("want one IPv4 and one IPv6 stream")
+    if [d["client"].startswith("[") for st, d in sorted(res.items())] != [False, True, False]:
+        p.append("want IPv4, IPv6, IPv4 streams")
+    if not p:   # the last one: exponential back-off, 4 SYNs at 0, 1, 3, 7 s
+        t = [x for s, x in res[2]["syn_t"]]
+        if len(t) != 4 or any(abs(a - b) > 0.5 for a, b in zip(t, (0, 1, 3, 7))):
+            p.append("stream 2: SYNs at %r, want about 0, 1, 3, 7 s" % t)
     return p
 
 

@@ -89,12 +89,17 @@
 #   unanswered.pcap     (h) SYNs to 10.10.2.99:9100 and [fd00:10:2::99]:9100
 #                           (permanent neighbour entries on the router to a
 #                           MAC nobody has: forwarded, never answered),
-#                           TCP_SYNCNT 3.  Linux 6.x's retry timer is linear
-#                           for the first tcp_syn_linear_timeouts (4) retries
-#                           and the limit is a time (1+2+4+8 = 15 s), so each
-#                           stream has 8 SYNs, same ISN, at about 0, 1, 2, 3,
-#                           4, 5, 7, 11 s (tshark: 7 retransmissions each),
-#                           nothing back; connect() fails at about 15 s.  -s 0.
+#                           TCP_SYNCNT 3, which bounds the attempt by time
+#                           (1+2+4+8 = 15 s).  Streams 0 (IPv4) and 1 (IPv6,
+#                           0.05 s later), at once, Linux 6.x defaults: the
+#                           first tcp_syn_linear_timeouts (4) retries are
+#                           1 s apart, then 2, 4 s: 8 SYNs, same ISN, at
+#                           about 0, 1, 2, 3, 4, 5, 7, 11 s (tshark: 7
+#                           retransmissions each), connect() fails at the
+#                           next expiry, ~19.6 s.  Stream 2 (IPv4, from 20.1
+#                           s) with tcp_syn_linear_timeouts=0: 4 SYNs at
+#                           0, 1.03, 3.05, 7.18 s (exponential), fails at
+#                           ~15 s.  Nothing comes back.  27.3 s.  -s 0.
 #   close_client_first.pcap (i) request, reply, the client closes 0.1 s later
 #                           (FIN, ACKed 41 ms later), the server 0.2 s after:
 #                           client ends in TIME_WAIT, server LAST_ACK ->
