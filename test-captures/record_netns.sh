@@ -78,12 +78,104 @@
 #                           The script checks with tshark that each stream's
 #                           ClientHello carries exactly the intended SNI (or
 #                           none), and with s_client that 8 was resumed.  -s 0.
+#
+#   Life-cycle (issue 3) and sequence/window (issue 4) captures: the client
+#   and server are netns_peers.py (python3 sockets, one scenario each, own
+#   server port 91xx), tcpdump filter "tcp", client 10.10.1.1 -> server
+#   10.10.2.1 unless said.  netns_facts.py --check NAME verifies the intended
+#   facts below with tshark before the file is kept; "netns_facts.py FILE"
+#   prints them (figures here are from the committed files; a re-recording
+#   changes ports, times and, for the bulk ones, the counts).
+#   unanswered.pcap     (h) SYNs to 10.10.2.99:9100 and [fd00:10:2::99]:9100
+#                           (permanent neighbour entries on the router to a
+#                           MAC nobody has: forwarded, never answered),
+#                           TCP_SYNCNT 3, which bounds the attempt by time
+#                           (1+2+4+8 = 15 s).  Streams 0 (IPv4) and 1 (IPv6,
+#                           0.05 s later), at once, Linux 6.x defaults: the
+#                           first tcp_syn_linear_timeouts (4) retries are
+#                           1 s apart, then 2, 4 s: 8 SYNs, same ISN, at
+#                           about 0, 1, 2, 3, 4, 5, 7, 11 s (tshark: 7
+#                           retransmissions each), connect() fails at the
+#                           next expiry, ~19.6 s.  Stream 2 (IPv4, from 20.1
+#                           s) with tcp_syn_linear_timeouts=0: 4 SYNs at
+#                           0, 1.03, 3.05, 7.18 s (exponential), fails at
+#                           ~15 s.  Nothing comes back.  27.3 s.  -s 0.
+#   close_client_first.pcap (i) request, reply, the client closes 0.1 s later
+#                           (FIN, ACKed 41 ms later), the server 0.2 s after:
+#                           client ends in TIME_WAIT, server LAST_ACK ->
+#                           CLOSED.  11 frames, no RST.  -s 0.
+#   close_server_first.pcap (j) the mirror: the server's FIN first, the
+#                           client's 0.2 s later (TIME_WAIT on the server).
+#                           11 frames.  -s 0.
+#   half_close.pcap     (k) the client sends 32 bytes and shutdown(SHUT_WR)
+#                           (FIN right after the request); the server sends
+#                           10 x 1000 bytes, 0.1 s apart, after that FIN,
+#                           then its own FIN at about 1.0 s.  28 frames.  -s 0.
+#   abort_linger0.pcap  (l) two connections: 1) request/reply, then the
+#                           client closes with SO_LINGER {1,0}: RST/ACK from
+#                           the client, no FIN; 2) the client sends 2008
+#                           bytes, the server reads 8 and close()s 0.3 s
+#                           later with 2000 unread: RST/ACK from the server
+#                           (ack 2009), no FIN.  14 frames.  -s 0.
+#   keepalive_idle.pcap (m) SO_KEEPALIVE, TCP_KEEPIDLE 1, TCP_KEEPINTVL 1 on
+#                           the client, idle 5.5 s after the reply: 5 keep-
+#                           alive probes (relative seq 14 = snd_nxt - 1, no
+#                           data) about 1.02 s apart, each ACKed by the
+#                           server; then the client closes first.  20 frames.
+#   simultaneous_close.pcap (n) tbf rate 1mbit on the router both ways,
+#                           tail-loss probes off at both ends; at a common
+#                           wall-clock time both send 10000 bytes and
+#                           shutdown(SHUT_WR): the client's FIN (ack 1) and
+#                           the server's (ack 1449, seen 61 ms later) cross:
+#                           neither acknowledges the other; both then ACK
+#                           the peer's FIN (CLOSING -> TIME_WAIT on both
+#                           sides).  25 frames, 2 FINs, no retransmission.
+#   simultaneous_open.pcap (o) ports 40001 <-> 40002, both connect() at the
+#                           same moment, each SYN held ~120 ms in a tbf
+#                           queue (1mbit both ways) behind 20 kB of UDP
+#                           junk (not captured): SYN, SYN, SYN-ACK,
+#                           SYN-ACK (tshark calls each SYN-ACK a
+#                           retransmission of that side's SYN), then both
+#                           ACKs carry a D-SACK of the duplicate SYN
+#                           (sack 0-1); 21 bytes each way, the client closes
+#                           first.  14 frames.  -s 0.
+#   rst_in_transfer.pcap (p) the server writes 1 MiB to a slow reader and
+#                           aborts (SO_LINGER {1,0}) with it in flight: RST/ACK
+#                           from the server after 248832 payload bytes, no
+#                           FIN (the client's window hit 0 once on the way).
+#                           24 frames.  -s 200.
+#   zero_window.pcap    (q) SO_RCVBUF 4096 on the client (window 2920, no
+#                           scaling), which reads nothing for 5 s of a 2 MiB
+#                           transfer: zero window from 0.088 s to the window
+#                           update at 5.0006 s; the server's zero-window
+#                           probes (seq snd_una - 1, no data; tshark labels
+#                           them keep-alive) at 0.30, 0.74, 1.61, 3.34 s, each
+#                           answered with a zero window except the one at
+#                           0.74 s (Linux rate-limits those ACKs,
+#                           tcp_invalid_ratelimit 500 ms).  Also two
+#                           tail-loss probes resending data the client
+#                           already had (at 0.008 s and 5.012 s; tshark:
+#                           2 retransmissions), each answered with a D-SACK
+#                           block.  1472 frames.  -s 200.
+#   dsack.pcap          (r) 4 MiB from the server through tbf rate 8mbit burst
+#                           16kb latency 20ms towards the client (real losses,
+#                           SACK, fast retransmissions) and tbf rate 1mbit
+#                           towards the server; at 1.0 s and 2.5 s the client
+#                           pushes 50 kB of UDP junk (not captured) in front
+#                           of its ACKs, holding them ~400 ms, past the
+#                           server's RTO: the server resends data the client
+#                           has (tshark: spurious retransmission) and the
+#                           client answers with a D-SACK block below its ACK
+#                           (2 D-SACK blocks).  1155 frames.  -s 200.
 set -u
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 OUT=$HERE/real
 ONLY=
 ALL_CAPTURES="http_ipv4 http_ipv6 bulk_tbf refused parallel_50 port_reuse tls_handshakes"
+ALL_CAPTURES+=" unanswered close_client_first close_server_first half_close abort_linger0"
+ALL_CAPTURES+=" keepalive_idle simultaneous_close simultaneous_open rst_in_transfer"
+ALL_CAPTURES+=" zero_window dsack"
 
 die() { echo "record_netns.sh: $*" >&2; exit 1; }
 while [ $# -gt 0 ]; do
@@ -156,6 +248,14 @@ run ip -n "$CLI" -6 route add default via fd00:10:1::254
 run ip -n "$SRV" route add default via 10.10.2.254
 run ip -n "$SRV" -6 route add default via fd00:10:2::254
 run in_rtr sysctl -q -w net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+# Addresses nobody owns, with permanent neighbour entries on the router
+# pointing at a MAC no interface has: what the router forwards to them goes
+# out on the veth and is dropped by the peer (not its MAC), no ARP/ND, no
+# ICMP error (unanswered: the SYNs; simultaneous_open: UDP junk that fills
+# a tbf queue).
+run ip -n "$RTR" neigh add 10.10.2.99 lladdr 02:00:00:00:00:99 dev r1 nud permanent
+run ip -n "$RTR" -6 neigh add fd00:10:2::99 lladdr 02:00:00:00:00:99 dev r1 nud permanent
+run ip -n "$RTR" neigh add 10.10.1.99 lladdr 02:00:00:00:01:99 dev r0 nud permanent
 
 # ---- content and servers -----------------------------------------------------
 WWW=$WORK/www; mkdir -p "$WWW"
@@ -468,6 +568,75 @@ if want tls_handshakes; then
         die "the TLS 1.2 session was not resumed: $(grep -E '^(New|Reused)' "$S/resumed.log")"
     CAP_CHECK=check_tls
     stop_capture
+fi
+
+# ---- life cycle and window captures: netns_peers.py's client and server -------
+# peers NAME SNAPLEN [T]: start the scenario's server in the server namespace
+# (wait until it listens, when it has a listener), capture on c0 with the
+# filter "tcp", run the client in the client namespace, wait for the server
+# to finish, check the capture with netns_facts.py --check NAME and keep it.
+PEERS=$HERE/netns_peers.py
+FACTS=$HERE/netns_facts.py
+check_peers() { python3 "$FACTS" --check "$PEERS_NAME" "$1"; }
+peers() {
+    PEERS_NAME=$1; local snap=$2 t=${3:-0} port spid
+    port=$(python3 "$PEERS" port "$1") || die "netns_peers.py port $1"
+    ip netns exec "$SRV" timeout 120 python3 "$PEERS" server "$1" "$t" >"$WORK/$1.srv.log" 2>&1 &
+    spid=$!; SERVER_PIDS+=("$spid")
+    case $1 in unanswered|simultaneous_open) ;; *)
+        for _ in $(seq 50); do
+            [ -n "$(in_srv ss -Hltn "sport = :$port")" ] && break
+            sleep 0.1
+        done
+        [ -n "$(in_srv ss -Hltn "sport = :$port")" ] ||
+            die "$1: server does not listen on $port: $(cat "$WORK/$1.srv.log")" ;;
+    esac
+    start_capture "$OUT/$1.pcap" "$snap" tcp
+    in_cli timeout 120 python3 "$PEERS" client "$1" "$t" ||
+        die "$1: client failed (server: $(cat "$WORK/$1.srv.log"))"
+    wait "$spid" || die "$1: server failed: $(cat "$WORK/$1.srv.log")"
+    CAP_CHECK=check_peers
+    stop_capture
+}
+# start time for the scenarios where both ends act at once: 2 s from now
+at_2s() { python3 -c 'import time; print("%.6f" % (time.time() + 2))'; }
+
+if want unanswered; then peers unanswered 0; fi
+if want close_client_first; then peers close_client_first 0; fi
+if want close_server_first; then peers close_server_first 0; fi
+if want half_close; then peers half_close 0; fi
+if want abort_linger0; then peers abort_linger0 0; fi
+if want keepalive_idle; then peers keepalive_idle 0; fi
+if want simultaneous_close; then
+    # 1 Mbit/s both ways on the router: each side's 10000 bytes take about
+    # 80 ms to drain, its FIN waits behind them, and the FINs cross.
+    # Tail-loss probes off at both ends (tcp_early_retrans=0): with the
+    # handshake's RTT of about 50 us the probe timer (10 ms) would fire
+    # while the FIN still waits in the queue and resend it; the RTO (200 ms
+    # minimum) is longer than the ~110 ms the data and its ACKs take.
+    er_cli=$(in_cli sysctl -n net.ipv4.tcp_early_retrans); er_srv=$(in_srv sysctl -n net.ipv4.tcp_early_retrans)
+    run in_cli sysctl -q -w net.ipv4.tcp_early_retrans=0
+    run in_srv sysctl -q -w net.ipv4.tcp_early_retrans=0
+    run in_rtr tc qdisc add dev r0 root tbf rate 1mbit burst 3000 latency 2s
+    run in_rtr tc qdisc add dev r1 root tbf rate 1mbit burst 3000 latency 2s
+    peers simultaneous_close 0 "$(at_2s)"
+    run in_rtr tc qdisc del dev r0 root; run in_rtr tc qdisc del dev r1 root
+    run in_cli sysctl -q -w net.ipv4.tcp_early_retrans="$er_cli"
+    run in_srv sysctl -q -w net.ipv4.tcp_early_retrans="$er_srv"
+fi
+if want simultaneous_open; then
+    run in_rtr tc qdisc add dev r0 root tbf rate 1mbit burst 3000 latency 2s
+    run in_rtr tc qdisc add dev r1 root tbf rate 1mbit burst 3000 latency 2s
+    peers simultaneous_open 0 "$(at_2s)"
+    run in_rtr tc qdisc del dev r0 root; run in_rtr tc qdisc del dev r1 root
+fi
+if want rst_in_transfer; then peers rst_in_transfer 200; fi
+if want zero_window; then peers zero_window 200; fi
+if want dsack; then
+    run in_rtr tc qdisc add dev r0 root tbf rate 8mbit burst 16kb latency 20ms
+    run in_rtr tc qdisc add dev r1 root tbf rate 1mbit burst 3000 latency 2s
+    peers dsack 200
+    run in_rtr tc qdisc del dev r0 root; run in_rtr tc qdisc del dev r1 root
 fi
 
 echo "record_netns.sh: captures written to $OUT"
