@@ -258,14 +258,16 @@ static void handshake_update(struct lifecycle *lc, const struct pkt *p, int from
 		}
 		if (me->synacks < UINT16_MAX)
 			me->synacks++;
-		if (!lc->have_syn_synack && peer->syns > 0) {
+		/* The handshake RTT is the client's SYN to the server's answer (in a
+		 * simultaneous open the client's own SYN-ACK answers the other SYN). */
+		if (from == 1 && !lc->have_syn_synack && peer->syns > 0) {
 			lc->syn_synack_us = us - peer->last_syn_us;
 			lc->have_syn_synack = true;
 		}
 		return;
 	}
-	/* The first plain ACK after the peer's SYN-ACK completes the handshake. */
-	if (has(p, TCP_FLAG_ACK) && !lc->have_synack_ack && peer->synacks > 0) {
+	/* The client's first plain ACK after the server's SYN-ACK completes the handshake. */
+	if (from == 0 && has(p, TCP_FLAG_ACK) && !lc->have_synack_ack && peer->synacks > 0) {
 		lc->synack_ack_us = us - peer->last_syn_us;
 		lc->have_synack_ack = true;
 	}

@@ -9,6 +9,12 @@ with the hand-worked expectations of test-captures/lifecycle_expected.py.
       expected, got).  Exit 1 on any mismatch, on a capture without an
       expectation or an expectation without its capture.
 
+  --set real (both commands) uses test-captures/lifecycle_real_expected.py
+      and the real/ captures it names instead; there `compare` also checks
+      tcpscope's handshake figures (SYN/SYN-ACK counts and retry intervals,
+      syn_synack_ms, FIN/RST per direction, first FIN) against tshark
+      directly, since the expected file leaves real timings to tshark.
+
   lifecycle_golden.py tshark-check --root TEST_CAPTURES_DIR
       checks the EXPECTED FILE itself against tshark (an independent reader of
       the same bytes): per stream, SYN and SYN-ACK counts, the client's SYN and
@@ -23,12 +29,20 @@ import importlib.util
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 
+# --set: (expected file, capture folder, captures that must all have an expectation)
+SETS = {"crafted": ("lifecycle_expected.py", "crafted", "lc_*.pcap"),
+        "real": ("lifecycle_real_expected.py", "real", None)}
 
-def load_expected(root):
-    path = os.path.join(root, "lifecycle_expected.py")
+# tcpscope keeps the first 7 SYN (SYN-ACK) sends of a side: 6 retry intervals
+MAX_INTERVALS = 6
+
+
+def load_expected(root, which="crafted"):
+    path = os.path.join(root, SETS[which][0])
     spec = importlib.util.spec_from_file_location("lifecycle_expected", path)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
@@ -128,9 +142,35 @@ def canon_flood(entries):
     return sorted(json.dumps(e, sort_keys=True) for e in entries)
 
 
+def tshark_direct(path, conns, mod):
+    """tcpscope's handshake/teardown figures against tshark's own reading of the capture."""
+    out = []
+    streams = tshark_streams(path)
+    for i, (pkts, a) in enumerate(zip(streams, conns)):
+        client = (a["client"]["ip"], a["client"]["port"])
+        for k, want in from_tshark(pkts, client).items():
+            try:
+                got = get_path(a, k)
+            except (KeyError, TypeError):
+                got = "<missing>"
+            if isinstance(want, list) and isinstance(got, list):
+                ok = len(want) == len(got) and all(abs(x - y) <= mod.TOL_MS for x, y in zip(want, got))
+            elif is_num(want) and is_num(got):
+                ok = abs(want - got) <= mod.TOL_MS
+            else:
+                ok = want == got
+            if not ok:
+                out.append("%s: %s: tshark gives %s, tcpscope %s" % (conn_label(i, a), k, fmt(want), fmt(got)))
+    return out
+
+
 def cmd_compare(args):
-    mod = load_expected(args.root)
-    files = sorted(os.path.basename(f) for f in glob.glob(os.path.join(args.root, "crafted", "lc_*.pcap")))
+    mod = load_expected(args.root, args.set)
+    folder, pattern = SETS[args.set][1], SETS[args.set][2]
+    if pattern:
+        files = sorted(os.path.basename(f) for f in glob.glob(os.path.join(args.root, folder, pattern)))
+    else:
+        files = sorted(n for n in mod.EXPECTED if os.path.exists(os.path.join(args.root, folder, n)))
     nfail = nconn = nmis = 0
     failed = []
     for name in sorted(set(files) | set(mod.EXPECTED)):
@@ -145,7 +185,7 @@ def cmd_compare(args):
             failed.append(name)
             continue
         exp = mod.EXPECTED[name]
-        rc, err, conns, summary = run_tcpscope(args.tcpscope, os.path.join(args.root, "crafted", name))
+        rc, err, conns, summary = run_tcpscope(args.tcpscope, os.path.join(args.root, folder, name))
         lines = []
         if rc != 0:
             lines.append("tcpscope exit %d: %s" % (rc, err))
@@ -163,6 +203,8 @@ def cmd_compare(args):
         for o, labels in grouped.items():
             more = " and %d more connection(s)" % (len(labels) - 1) if len(labels) > 1 else ""
             lines.append("%s%s: %s" % (labels[0], more, o))
+        if args.set == "real" and shutil.which("tshark"):
+            lines += tshark_direct(os.path.join(args.root, folder, name), conns, mod)
         want_flood = exp.get("summary", {}).get("syn_flood", [])
         got_flood = None if summary is None else summary.get("syn_flood")
         if summary is None:
@@ -225,8 +267,8 @@ def from_tshark(pkts, client):
     all_synack = [p for p in pkts if p["syn"] and p["ack"]]
     ms = lambda a, b: round((b - a) * 1000.0, 3)
     r = {"handshake.syn_count": len(all_syn), "handshake.synack_count": len(all_synack),
-         "handshake.syn_retry_intervals_ms": [ms(a, b) for a, b in zip(syns, syns[1:])],
-         "handshake.synack_retry_intervals_ms": [ms(a, b) for a, b in zip(synacks, synacks[1:])],
+         "handshake.syn_retry_intervals_ms": [ms(a, b) for a, b in zip(syns, syns[1:])][:MAX_INTERVALS],
+         "handshake.synack_retry_intervals_ms": [ms(a, b) for a, b in zip(synacks, synacks[1:])][:MAX_INTERVALS],
          "c2s.fin": sum(p["fin"] for p in c2s), "s2c.fin": sum(p["fin"] for p in s2c),
          "c2s.rst": sum(p["rst"] for p in c2s), "s2c.rst": sum(p["rst"] for p in s2c)}
     if synacks:
@@ -246,11 +288,11 @@ def get_path(d, path):
 
 
 def cmd_tshark_check(args):
-    mod = load_expected(args.root)
+    mod = load_expected(args.root, args.set)
     nval = 0
     bad = []
     for name, exp in sorted(mod.EXPECTED.items()):
-        path = os.path.join(args.root, "crafted", name)
+        path = os.path.join(args.root, SETS[args.set][1], name)
         if not os.path.exists(path):
             bad.append("%s: capture missing" % name)
             continue
@@ -263,7 +305,10 @@ def cmd_tshark_check(args):
             client = (e["client"]["ip"], e["client"]["port"])
             first = pkts[0]["src"]
             for k, v in from_tshark(pkts, client).items():
-                want = get_path(e, k)
+                try:
+                    want = get_path(e, k)
+                except (KeyError, TypeError):
+                    continue  # not written by hand (real captures: compared with tshark directly)
                 if want is mod.ANY:
                     continue
                 if k == "handshake.syn_retry_intervals_ms" and e["handshake"]["simultaneous_open"]:
@@ -297,8 +342,10 @@ def main():
     a = sub.add_parser("compare")
     a.add_argument("--tcpscope", required=True)
     a.add_argument("--root", required=True)
+    a.add_argument("--set", choices=sorted(SETS), default="crafted")
     b = sub.add_parser("tshark-check")
     b.add_argument("--root", required=True)
+    b.add_argument("--set", choices=sorted(SETS), default="crafted")
     args = ap.parse_args()
     return cmd_compare(args) if args.cmd == "compare" else cmd_tshark_check(args)
 

@@ -5,7 +5,9 @@
 # test-captures/crafted/lc_*.pcap (written by test-captures/gen_lifecycle.py)
 # must equal the values worked out by hand in
 # test-captures/lifecycle_expected.py (RFC 793/9293, include/tcp_state.h's
-# observer rules, Zeek's conn_state/history source).  Every mismatch is
+# observer rules, Zeek's conn_state/history source); then the same for the
+# real Linux captures named in test-captures/lifecycle_real_expected.py,
+# whose timings are compared with tshark directly.  Every mismatch is
 # printed as FILE conn N (client -> server): field: expected X, got Y.
 #
 # When tshark is installed the expected file itself is first checked against
@@ -37,4 +39,9 @@ else
     echo "note: tshark not found, the expected file is not cross-checked"
 fi
 python3 "$HELPER" compare --tcpscope "$TCPSCOPE" --root "$CAPS" || rc=1
+# the same on the real Linux captures (record_netns.sh), timings against tshark
+if command -v tshark >/dev/null 2>&1; then
+    python3 "$HELPER" tshark-check --set real --root "$CAPS" || rc=1
+fi
+python3 "$HELPER" compare --set real --tcpscope "$TCPSCOPE" --root "$CAPS" || rc=1
 exit $rc
