@@ -112,6 +112,14 @@ void lifecycle_init(struct lifecycle *lc, int first_sender);
 void lifecycle_packet(struct lifecycle *lc, const struct pkt *p, int from, uint32_t us,
 		      uint64_t two_msl_ns, struct lc_result *res);
 
+/*
+ * Zeek's repeated history letters, for what the sequence tracker finds:
+ * 'T' retransmission, 'W' zero window, 'G' content gap. `count` is how many
+ * the side `from` has had so far, this one included; the letter is written
+ * at the 1st, 10th, 100th, ... as Zeek does.
+ */
+void lifecycle_history_scaled(struct lifecycle *lc, int from, char letter, uint64_t count);
+
 /* Let packet time pass to now_ns (TIME_WAIT may end); changes as tcp_state_advance(). */
 bool lifecycle_advance(struct lifecycle *lc, uint64_t now_ns, uint64_t two_msl_ns,
 		       struct tcp_state_change out[2], int *nchanges);

@@ -88,6 +88,18 @@ static void hist_update(struct lifecycle *lc, const struct pkt *p, int from)
 	}
 }
 
+void lifecycle_history_scaled(struct lifecycle *lc, int from, char letter, uint64_t count)
+{
+	if (from != 0 && from != 1)
+		return;
+	/* Zeek's ScaledHistoryEntry: the 1st, 10th, 100th, ... occurrence. */
+	uint64_t threshold = 1;
+	while (threshold < count && threshold <= UINT64_MAX / 10)
+		threshold *= 10;
+	if (threshold == count)
+		hist_append(lc, from, letter);
+}
+
 /* ---- Zeek endpoint states ---- */
 
 static void zk_set(struct lc_side *s, enum zeek_state st)

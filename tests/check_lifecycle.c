@@ -370,6 +370,24 @@ START_TEST(synack_retries_never_completed)
 }
 END_TEST
 
+START_TEST(scaled_history_letters)
+{
+	/* Zeek writes T (W, G) at the 1st, 10th, 100th occurrence: 150
+	 * retransmissions by the server and one zero window by the client give
+	 * "tWtt" after the letters already there. */
+	struct lifecycle lc;
+	lifecycle_init(&lc, C);
+	for (uint64_t n = 1; n <= 150; n++) {
+		lifecycle_history_scaled(&lc, S, 'T', n);
+		if (n == 5)
+			lifecycle_history_scaled(&lc, C, 'W', 1);
+	}
+	struct lifecycle_record r;
+	record(&lc, 0, 0, &r);
+	ck_assert_str_eq(r.history, "tWtt");
+}
+END_TEST
+
 Suite *lifecycle_suite(void)
 {
 	Suite *s = suite_create("lifecycle");
@@ -386,6 +404,7 @@ Suite *lifecycle_suite(void)
 	tcase_add_test(tc, half_close);
 	tcase_add_test(tc, zeek_rstos0_sh_oth);
 	tcase_add_test(tc, synack_retries_never_completed);
+	tcase_add_test(tc, scaled_history_letters);
 	suite_add_tcase(s, tc);
 	return s;
 }
