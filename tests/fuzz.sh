@@ -10,12 +10,16 @@ secs=${1:-30}
 command -v clang >/dev/null || { echo "fuzz: clang not installed"; exit 77; }
 work=$(mktemp -d /tmp/tcpscope-fuzz.XXXXXX)
 echo "fuzz: work directory $work"
-for target in tls http; do
+# the analyzer target takes the whole core: every module but main and capture
+core=$(ls src/*.c | grep -v -e '/main\.c$' -e '/capture\.c$')
+for target in tls http analyzer; do
 	src=tests/fuzz_$target.c
 	[ -f "$src" ] || continue
+	if [ "$target" = analyzer ]; then deps=$core; else deps=src/$target.c; fi
+	# shellcheck disable=SC2086 # deps is a list of files
 	clang -std=c11 -g -O1 -D_DEFAULT_SOURCE -Iinclude \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		"$src" src/$target.c -o "$work/fuzz_$target"
+		"$src" $deps -o "$work/fuzz_$target"
 	corpus="$work/corpus_$target"
 	mkdir -p "$corpus"
 	# the committed seeds are copied: the run's new inputs stay out of the tree
