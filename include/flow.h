@@ -9,6 +9,7 @@
 
 #include "decode.h"
 #include "record.h"
+#include "tcp_seq.h"
 #include "tcp_track.h"
 
 /*
@@ -46,6 +47,7 @@ struct conn {
 	bool app_done;            /* the observers have nothing more to look for */
 	struct dir_stats dir[2];  /* indexed by enum conn_role */
 	struct tcp_conn tcp;
+	struct tcp_seq_conn seq;  /* sequence, window and RTT analysis (tcp_seq.h) */
 	struct app_state *app;    /* TLS/HTTP observers, NULL until the first payload byte */
 };
 

@@ -6,6 +6,7 @@
 
 #include "app.h"
 #include "decode.h"
+#include "tcp_seq.h"
 #include "tcp_track.h"
 
 struct analyzer {
@@ -21,6 +22,18 @@ struct analyzer {
 	uint64_t end_reasons[END__COUNT];
 	struct app_counters app;
 };
+
+/* Window and RTT figures of one side's half of the sequence analysis, at the record's last packet. */
+static void seq_figures_of(const struct tcp_seq_half *h, uint64_t ts_last_ns, struct seq_figures *f)
+{
+	f->win_known = tcp_seq_wscale_known(h) && tcp_seq_win_seen(h);
+	f->win_min = h->win_min;
+	f->win_max = h->win_max;
+	f->max_in_flight = h->max_in_flight;
+	f->zero_window_ms = tcp_seq_zero_window_ms(h, ts_last_ns);
+	f->rtt = h->rtt;
+	f->rto_us = tcp_rtt_rto_us(&h->rtt);
+}
 
 void conn_to_record(const struct conn *c, enum end_reason why, struct conn_record *r)
 {
@@ -39,6 +52,8 @@ void conn_to_record(const struct conn *c, enum end_reason why, struct conn_recor
 	r->server.port = c->key.port[!cs];
 	r->c2s = c->dir[ROLE_CLIENT];
 	r->s2c = c->dir[ROLE_SERVER];
+	seq_figures_of(&c->seq.half[ROLE_CLIENT], c->ts_last_ns, &r->c2s_seq);
+	seq_figures_of(&c->seq.half[ROLE_SERVER], c->ts_last_ns, &r->s2c_seq);
 }
 
 /* How the TCP connection ended wins over how it left the table. */
@@ -127,6 +142,7 @@ static void reorient_on_handshake(struct conn *c, const struct pkt *p, int sende
 	struct tcp_half h = c->tcp.half[0];
 	c->tcp.half[0] = c->tcp.half[1];
 	c->tcp.half[1] = h;
+	tcp_seq_swap(&c->seq);
 	c->client_side = (uint8_t)client;
 }
 
@@ -135,6 +151,49 @@ static enum flow_class conn_class(const struct conn *c)
 	if (tcp_is_closed(&c->tcp))
 		return FLOW_CLASS_CLOSED;
 	return tcp_is_established(&c->tcp) ? FLOW_CLASS_ESTABLISHED : FLOW_CLASS_OPENING;
+}
+
+/* Which counter each sequence-analysis bit feeds (a packet can feed several). */
+static const struct {
+	uint32_t bit;
+	enum seq_counter counter;
+} seq_bit_counters[] = {
+	{TCP_SEQ_FAST_RETRANSMISSION, SEQ_FAST_RETRANSMISSIONS},
+	{TCP_SEQ_TIMEOUT_RETRANSMISSION, SEQ_TIMEOUT_RETRANSMISSIONS},
+	{TCP_SEQ_SPURIOUS_RETRANSMISSION, SEQ_SPURIOUS_RETRANSMISSIONS},
+	{TCP_SEQ_TLP_RETRANSMISSION, SEQ_TLP_RETRANSMISSIONS},
+	{TCP_SEQ_OUT_OF_ORDER, SEQ_OUT_OF_ORDER},
+	{TCP_SEQ_NOT_CAPTURED, SEQ_NOT_CAPTURED},
+	{TCP_SEQ_ACKED_UNSEEN, SEQ_ACKED_UNSEEN},
+	{TCP_SEQ_DUP_ACK, SEQ_DUP_ACKS},
+	{TCP_SEQ_ZERO_WINDOW, SEQ_ZERO_WINDOWS},
+	{TCP_SEQ_ZERO_WINDOW_PROBE, SEQ_ZERO_WINDOW_PROBES},
+	{TCP_SEQ_WINDOW_FULL, SEQ_WINDOW_FULL},
+	{TCP_SEQ_WINDOW_UPDATE, SEQ_WINDOW_UPDATES},
+	{TCP_SEQ_KEEPALIVE, SEQ_KEEPALIVES},
+	{TCP_SEQ_KEEPALIVE_ACK, SEQ_KEEPALIVE_ACKS},
+};
+
+#define RETRANSMISSION_BITS \
+	(TCP_SEQ_RETRANSMISSION | TCP_SEQ_FAST_RETRANSMISSION | TCP_SEQ_SPURIOUS_RETRANSMISSION)
+
+/* Turn what tcp_seq found in p (sent by `from`) into that direction's counters. */
+static void count_seq(struct conn *c, const struct pkt *p, uint32_t bits, enum conn_role from)
+{
+	uint32_t *n = c->dir[from].seq;
+
+	if (bits & RETRANSMISSION_BITS)
+		n[SEQ_RETRANSMISSIONS]++;
+	for (size_t i = 0; i < sizeof(seq_bit_counters) / sizeof(seq_bit_counters[0]); i++)
+		if (bits & seq_bit_counters[i].bit)
+			n[seq_bit_counters[i].counter]++;
+	if (p->opt.present & TCP_OPT_HAS_SACK) {
+		n[SEQ_SACK_BLOCKS] += p->opt.sack_count;
+		n[SEQ_DSACK_BLOCKS] += tcp_seq_dsack_blocks(p);
+	}
+	/* A D-SACK proves the peer's retransmission spurious: the peer's count. */
+	if (bits & TCP_SEQ_DSACK_SPURIOUS)
+		c->dir[!from].seq[SEQ_SPURIOUS_RETRANSMISSIONS]++;
 }
 
 /* A decoded frame waiting in a batch, with its flow key and hash computed. */
@@ -166,6 +225,7 @@ static void track_tcp(struct analyzer *a, const struct decoded *d)
 		if (!c)
 			return; /* out of memory: the frame stays counted in tcp_packets */
 		orient_new_conn(c, p, d->sender);
+		tcp_seq_init(&c->seq);
 	}
 
 	enum conn_role from = d->sender == c->client_side ? ROLE_CLIENT : ROLE_SERVER;
@@ -174,6 +234,7 @@ static void track_tcp(struct analyzer *a, const struct decoded *d)
 	ds->bytes += p->wire_len;
 	ds->payload_bytes += p->payload_len;
 	tcp_track_packet(&c->tcp, p, from);
+	count_seq(c, p, tcp_seq_packet(&c->seq, p, from), from);
 	app_observe(&c->app, &c->app_done, &c->tcp, p, from, &a->app);
 	flow_touch(&a->flows, c, p->ts_ns, conn_class(c));
 }

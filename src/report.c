@@ -149,6 +149,17 @@ static void put_bool(struct report *r, bool b)
 		PUT_LIT(r, "false");
 }
 
+/* Microseconds as milliseconds with three decimals ("12.345"). */
+static void put_us_as_ms(struct report *r, uint64_t us)
+{
+	char *dst = reserve(r, U64_TEXT_MAX + 4);
+	size_t n = fmt_u64(dst, us / 1000u);
+
+	dst[n++] = '.';
+	fmt_fixed(dst + n, us % 1000u, 3);
+	r->len += n + 3;
+}
+
 /* Timestamps can go backwards: a negative span is reported as 0. */
 static uint64_t span_ns(uint64_t first, uint64_t last)
 {
@@ -415,7 +426,7 @@ struct text_col {
  * and widens its own row only.
  */
 enum { COL_ID, COL_START, COL_DUR, COL_CLIENT, COL_SERVER, COL_NAME, COL_C2S_PKTS, COL_C2S_BYTES,
-       COL_S2C_PKTS, COL_S2C_BYTES, COL_END, COL__COUNT };
+       COL_S2C_PKTS, COL_S2C_BYTES, COL_RETX, COL_END, COL__COUNT };
 
 static const struct text_col text_cols[COL__COUNT] = {
 	[COL_ID] = { "ID", 6, true },
@@ -428,6 +439,7 @@ static const struct text_col text_cols[COL__COUNT] = {
 	[COL_C2S_BYTES] = { "C>S BYTES", 10, true },
 	[COL_S2C_PKTS] = { "S>C PKTS", 8, true },
 	[COL_S2C_BYTES] = { "S>C BYTES", 10, true },
+	[COL_RETX] = { "RETX", 5, true },        /* retransmissions, both directions */
 	[COL_END] = { "END", 0, false },
 };
 
@@ -550,6 +562,8 @@ static void text_conn(struct report *r, const struct conn_record *c)
 	put_cell_u64(r, COL_C2S_BYTES, c->c2s.bytes);
 	put_cell_u64(r, COL_S2C_PKTS, c->s2c.packets);
 	put_cell_u64(r, COL_S2C_BYTES, c->s2c.bytes);
+	put_cell_u64(r, COL_RETX,
+		     (uint64_t)c->c2s.seq[SEQ_RETRANSMISSIONS] + c->s2c.seq[SEQ_RETRANSMISSIONS]);
 	put_cell(r, COL_END, end, strlen(end));
 }
 
@@ -680,12 +694,77 @@ static void text_summary(struct report *r, const struct summary_record *s)
 
 /* ---- CSV ---- */
 
+/* The RTT figures, in the order of the CSV columns and of the JSON rtt object. */
+enum { RTT_MIN, RTT_AVG, RTT_MAX, RTT_STDDEV, RTT_SRTT, RTT_RTTVAR, RTT_RTO, RTT__COUNT };
+static const char *const rtt_names[RTT__COUNT] = {
+	"min_ms", "avg_ms", "max_ms", "stddev_ms", "srtt_ms", "rttvar_ms", "rto_ms",
+};
+
+static uint64_t isqrt_u64(uint64_t v)
+{
+	uint64_t x = 0, bit = (uint64_t)1 << 62;
+	while (bit > v)
+		bit >>= 2;
+	while (bit != 0) {
+		if (v >= x + bit) {
+			v -= x + bit;
+			x = (x >> 1) + bit;
+		} else {
+			x >>= 1;
+		}
+		bit >>= 2;
+	}
+	return x;
+}
+
+/* The RTT figures in microseconds (only meaningful when there are samples). */
+static void rtt_values(const struct seq_figures *f, uint64_t v[RTT__COUNT])
+{
+	const struct tcp_rtt_stats *t = &f->rtt;
+	uint64_t n = t->samples ? t->samples : 1;
+	uint64_t mean = (t->sum_us + n / 2) / n;
+	/* population variance: E[x^2] - E[x]^2, in us^2 */
+	uint64_t ex2 = t->sum_sq_us / n, m2 = (t->sum_us / n) * (t->sum_us / n);
+
+	v[RTT_MIN] = t->min_us;
+	v[RTT_AVG] = mean;
+	v[RTT_MAX] = t->max_us;
+	v[RTT_STDDEV] = isqrt_u64(ex2 > m2 ? ex2 - m2 : 0);
+	v[RTT_SRTT] = t->srtt_us;
+	v[RTT_RTTVAR] = t->rttvar_us;
+	v[RTT_RTO] = f->rto_us;
+}
+
+static void csv_seq_header(struct report *r, const char *dir)
+{
+	for (int k = 0; k < SEQ__COUNT; k++) {
+		put_str(r, dir);
+		put_str(r, seq_counter_name((enum seq_counter)k));
+		put_char(r, ',');
+	}
+	static const char *const more[] = {"zero_window_time", "win_min", "win_max", "max_in_flight",
+					   "rtt_samples"};
+	for (size_t k = 0; k < sizeof(more) / sizeof(more[0]); k++) {
+		put_str(r, dir);
+		put_str(r, more[k]);
+		put_char(r, ',');
+	}
+	for (int k = 0; k < RTT__COUNT; k++) {
+		put_str(r, dir);
+		PUT_LIT(r, "rtt_");
+		put_str(r, rtt_names[k]);
+		put_char(r, ',');
+	}
+}
+
 static void csv_header(struct report *r)
 {
 	PUT_LIT(r, "id,ts_first,ts_last,duration,ip_version,client_ip,client_port,server_ip,"
 		   "server_port,direction_inferred,end_reason,c2s_packets,c2s_bytes,"
-		   "c2s_payload_bytes,s2c_packets,s2c_bytes,s2c_payload_bytes,"
-		   "tls_sni,tls_alpn,tls_versions,tls_version_chosen,tls_ech,"
+		   "c2s_payload_bytes,s2c_packets,s2c_bytes,s2c_payload_bytes,");
+	csv_seq_header(r, "c2s_");
+	csv_seq_header(r, "s2c_");
+	PUT_LIT(r, "tls_sni,tls_alpn,tls_versions,tls_version_chosen,tls_ech,"
 		   "http_method,http_host,http_path,http_status\n");
 }
 
@@ -707,6 +786,34 @@ static void csv_dir(struct report *r, const struct dir_stats *d)
 	put_u64(r, d->bytes);
 	put_char(r, ',');
 	put_u64(r, d->payload_bytes);
+}
+
+/* The c2s_* or s2c_* sequence columns, each preceded by a comma; empty cells for unknowns. */
+static void csv_seq(struct report *r, const struct dir_stats *d, const struct seq_figures *f)
+{
+	for (int k = 0; k < SEQ__COUNT; k++) {
+		put_char(r, ',');
+		put_u64(r, d->seq[k]);
+	}
+	put_char(r, ',');
+	put_us_as_ms(r, f->zero_window_ms); /* ms -> seconds, three decimals */
+	put_char(r, ',');
+	if (f->win_known)
+		put_u64(r, f->win_min);
+	put_char(r, ',');
+	if (f->win_known)
+		put_u64(r, f->win_max);
+	put_char(r, ',');
+	put_u64(r, f->max_in_flight);
+	put_char(r, ',');
+	put_u64(r, f->rtt.samples);
+	uint64_t v[RTT__COUNT];
+	rtt_values(f, v);
+	for (int k = 0; k < RTT__COUNT; k++) {
+		put_char(r, ',');
+		if (f->rtt.samples)
+			put_us_as_ms(r, v[k]);
+	}
 }
 
 /* A string the observers kept, as a CSV field (empty when absent). */
@@ -775,6 +882,8 @@ static void csv_conn(struct report *r, const struct conn_record *c)
 	csv_dir(r, &c->c2s);
 	put_char(r, ',');
 	csv_dir(r, &c->s2c);
+	csv_seq(r, &c->c2s, &c->c2s_seq);
+	csv_seq(r, &c->s2c, &c->s2c_seq);
 	csv_app(r, c->app);
 	put_char(r, '\n');
 }
@@ -853,7 +962,39 @@ static void json_endpoint(struct report *r, const struct endpoint *e, int ip_ver
 	put_char(r, '}');
 }
 
-static void json_dir(struct report *r, const struct dir_stats *d)
+/* ,"key":N or ,"key":null */
+static void json_num_or_null(struct report *r, const char *key, bool known, uint64_t v)
+{
+	PUT_LIT(r, ",\"");
+	put_str(r, key);
+	PUT_LIT(r, "\":");
+	if (known)
+		put_u64(r, v);
+	else
+		PUT_LIT(r, "null");
+}
+
+/* "rtt":{"samples":N,"min_ms":...}; the figures are null without samples. */
+static void json_rtt(struct report *r, const struct seq_figures *f)
+{
+	uint64_t v[RTT__COUNT];
+
+	rtt_values(f, v);
+	PUT_LIT(r, ",\"rtt\":{\"samples\":");
+	put_u64(r, f->rtt.samples);
+	for (int k = 0; k < RTT__COUNT; k++) {
+		PUT_LIT(r, ",\"");
+		put_str(r, rtt_names[k]);
+		PUT_LIT(r, "\":");
+		if (f->rtt.samples)
+			put_us_as_ms(r, v[k]);
+		else
+			PUT_LIT(r, "null");
+	}
+	put_char(r, '}');
+}
+
+static void json_dir(struct report *r, const struct dir_stats *d, const struct seq_figures *f)
 {
 	PUT_LIT(r, "{\"packets\":");
 	put_u64(r, d->packets);
@@ -861,6 +1002,19 @@ static void json_dir(struct report *r, const struct dir_stats *d)
 	put_u64(r, d->bytes);
 	PUT_LIT(r, ",\"payload_bytes\":");
 	put_u64(r, d->payload_bytes);
+	for (int k = 0; k < SEQ__COUNT; k++) {
+		PUT_LIT(r, ",\"");
+		put_str(r, seq_counter_name((enum seq_counter)k));
+		PUT_LIT(r, "\":");
+		put_u64(r, d->seq[k]);
+	}
+	PUT_LIT(r, ",\"zero_window_time\":");
+	put_us_as_ms(r, f->zero_window_ms); /* ms -> seconds, three decimals */
+	json_num_or_null(r, "win_min", f->win_known, f->win_min);
+	json_num_or_null(r, "win_max", f->win_known, f->win_max);
+	PUT_LIT(r, ",\"max_in_flight\":");
+	put_u64(r, f->max_in_flight);
+	json_rtt(r, f);
 	put_char(r, '}');
 }
 
@@ -967,9 +1121,9 @@ static void json_conn(struct report *r, const struct conn_record *c)
 	PUT_LIT(r, ",\"end_reason\":");
 	put_json_string(r, end_reason_name(c->end_reason));
 	PUT_LIT(r, ",\"c2s\":");
-	json_dir(r, &c->c2s);
+	json_dir(r, &c->c2s, &c->c2s_seq);
 	PUT_LIT(r, ",\"s2c\":");
-	json_dir(r, &c->s2c);
+	json_dir(r, &c->s2c, &c->s2c_seq);
 	if (c->app && c->app->proto == APP_TLS)
 		json_tls(r, c->app);
 	else if (c->app && c->app->proto == APP_HTTP)

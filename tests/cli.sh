@@ -74,13 +74,15 @@ expect_grep "unwritable -o named" "$T/no/such/dir/out" "$T/err"
 # a good run, every format
 "$TCPSCOPE" -r "$T/three.pcap" -F json >"$T/out" 2>"$T/err"; check "json run exits 0" 0 $?
 expect_grep "json conn" '"client":{"ip":"10.0.0.1","port":40000},"server":{"ip":"10.0.0.2","port":80}' "$T/out"
-expect_grep "json c2s" '"c2s":{"packets":2,"bytes":108,"payload_bytes":0}' "$T/out"
-expect_grep "json s2c" '"s2c":{"packets":1,"bytes":54,"payload_bytes":0}' "$T/out"
+expect_grep "json c2s" '"c2s":{"packets":2,"bytes":108,"payload_bytes":0,' "$T/out"
+expect_grep "json s2c" '"s2c":{"packets":1,"bytes":54,"payload_bytes":0,' "$T/out"
 expect_grep "json summary" '"type":"summary"' "$T/out"
 expect_grep "json summary frames" '"frames":3,' "$T/out"
 "$TCPSCOPE" -r "$T/three.pcap" -F csv >"$T/out" 2>&1; check "csv run exits 0" 0 $?
 expect_grep "csv header" '^id,ts_first,' "$T/out"
-expect_grep "csv row" '^1,1700000000.000000000,1700000002.000000000,2.000000000,4,10.0.0.1,40000,10.0.0.2,80,false,end_of_input,2,108,0,1,54,0,,,,,,,,,$' "$T/out"
+# SYN at 0 s, SYN-ACK at 1 s, ACK at 2 s: one RTT sample of 1000 ms each way
+# (SYN -> SYN-ACK, SYN-ACK -> ACK), RFC 6298: RTTVAR = R/2, RTO = R + 4 RTTVAR.
+expect_grep "csv row" '^1,1700000000.000000000,1700000002.000000000,2.000000000,4,10.0.0.1,40000,10.0.0.2,80,false,end_of_input,2,108,0,1,54,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0.000,65535,65535,0,1,1000.000,1000.000,1000.000,0.000,1000.000,500.000,3000.000,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0.000,65535,65535,0,1,1000.000,1000.000,1000.000,0.000,1000.000,500.000,3000.000,,,,,,,,,$' "$T/out"
 "$TCPSCOPE" -r "$T/three.pcap" >"$T/out" 2>&1; check "text run exits 0" 0 $?
 expect_grep "text row" '10.0.0.1:40000' "$T/out"
 
@@ -94,7 +96,8 @@ expect_grep "-o wrote the report" '"type":"conn"' "$T/o.json"
 expect_grep "-c 2 stops after 2 frames" '"frames":2,' "$T/out"
 "$TCPSCOPE" -r "$T/three.pcap" -F json 'src host 10.0.0.2' >"$T/out" 2>&1; check "filter exits 0" 0 $?
 expect_grep "filter keeps only the SYN-ACK" '"frames":1,' "$T/out"
-expect_grep "filter: the SYN-ACK alone still orients" '"c2s":{"packets":0,"bytes":0,"payload_bytes":0},"s2c":{"packets":1,' "$T/out"
+expect_grep "filter: the SYN-ACK alone still orients" '"c2s":{"packets":0,"bytes":0,"payload_bytes":0,' "$T/out"
+expect_grep "filter: the SYN-ACK is s2c" '"s2c":{"packets":1,' "$T/out"
 
 # cut short mid-record: exit 0, a warning naming the file, the two whole frames reported
 "$TCPSCOPE" -r "$T/cut.pcap" -F json >"$T/out" 2>"$T/err"; check "truncated capture exits 0" 0 $?
