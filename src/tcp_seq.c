@@ -317,7 +317,7 @@ static bool resent_since(const struct tcp_seq_half *h, uint32_t ack, uint32_t se
  * gives a sample (tcptrace counts the others as cumulative ACKs, without a
  * sample).
  */
-static bool rtt_on_ack(struct tcp_seq_half *h, uint32_t ack, uint32_t now)
+static bool rtt_on_ack(struct tcp_seq_half *h, uint32_t ack, bool advanced, uint32_t now)
 {
 	bool sampled = false;
 	while (h->rtt_count > 0) {
@@ -332,6 +332,11 @@ static bool rtt_on_ack(struct tcp_seq_half *h, uint32_t ack, uint32_t now)
 		h->rtt_head = (uint8_t)((h->rtt_head + 1) % TCP_SEQ_RTT_SLOTS);
 		h->rtt_count--;
 	}
+	/* An ACK into the middle of a segment (a GSO super-segment ACKed per
+	 * MSS) counts it as ACKed for tcptrace: its final ACK then only
+	 * repeats, no sample. */
+	if (advanced && h->rtt_count > 0 && seq_lt(ack, h->rtt_slot[h->rtt_head].end_seq))
+		h->rtt_ambiguous |= (uint8_t)(1u << h->rtt_head);
 	return sampled;
 }
 
@@ -455,7 +460,9 @@ static uint32_t check_acked_unseen(struct tcp_seq_half *peer, const struct pkt *
 	if (!has(p->flags, TCP_FLAG_ACK) || !(peer->flags & HALF_NEXT_SEQ_KNOWN) ||
 	    !seq_gt(p->ack, peer->max_seq_to_be_acked))
 		return 0;
-	if (seq_gt(peer->max_seq_to_be_acked, peer->next_seq)) {
+	/* Wireshark 4.0: the mark moves up to the highest sequence seen, so the
+	 * same hole is reported once. */
+	if (seq_lt(peer->max_seq_to_be_acked, peer->next_seq)) {
 		peer->max_seq_to_be_acked = peer->next_seq;
 		return TCP_SEQ_ACKED_UNSEEN;
 	}
@@ -521,7 +528,8 @@ uint32_t tcp_seq_packet(struct tcp_seq_conn *s, const struct pkt *p, enum conn_r
 
 	if (has(p->flags, TCP_FLAG_ACK)) {
 		bits |= check_dsack_spurious(peer, p);
-		if (rtt_on_ack(peer, p->ack, now))
+		bool advanced = !(h->flags & HALF_ACK_FLAG) || seq_gt(p->ack, h->last_ack);
+		if (rtt_on_ack(peer, p->ack, advanced, now))
 			bits |= TCP_SEQ_RTT_SAMPLE;
 	}
 	track_window(h, p, now);
