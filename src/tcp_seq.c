@@ -478,8 +478,11 @@ static void advance_sent(struct tcp_seq_half *h, const struct pkt *p, uint32_t b
 	uint32_t end = p->seq + seq_space(p);
 	bool probe = (bits & TCP_SEQ_ZERO_WINDOW_PROBE) != 0;
 
-	if ((h->flags & HALF_NEXT_SEQ_KNOWN) && seq_lt(p->seq, h->next_seq) && seq_space(p) > 0 &&
-	    !(bits & TCP_SEQ_KEEPALIVE) && !probe) {
+	/* Anything sent again below the highest sequence, whatever Wireshark
+	 * calls it (a 1-byte keep-alive-shaped resend included), is a resend
+	 * for the RTT (Karn's rule, tcptrace's intervening transmissions). */
+	if ((h->flags & HALF_NEXT_SEQ_KNOWN) && seq_lt(p->seq, h->next_seq) && seq_space(p) > 0) {
+		rtt_forget_range(h, p->seq, p->seq + seq_space(p));
 		h->resent_seq = p->seq;
 		h->resent_us = now;
 		h->flags |= HALF_RESENT;
@@ -520,7 +523,6 @@ uint32_t tcp_seq_packet(struct tcp_seq_conn *s, const struct pkt *p, enum conn_r
 		bits |= classify_old_data(s, h, peer, p, now);
 
 	if (bits & (TCP_SEQ_RETRANSMISSION | TCP_SEQ_FAST_RETRANSMISSION | TCP_SEQ_SPURIOUS_RETRANSMISSION)) {
-		rtt_forget_range(h, p->seq, p->seq + seq_space(p));
 		/* Already-ACKed data needs no D-SACK to be called spurious. */
 		h->dsack_pending = !(bits & TCP_SEQ_SPURIOUS_RETRANSMISSION);
 	}
