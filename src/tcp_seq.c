@@ -488,7 +488,7 @@ static void advance_sent(struct tcp_seq_half *h, const struct pkt *p, uint32_t b
 		h->flags |= HALF_RESENT;
 	}
 	if ((!(h->flags & HALF_NEXT_SEQ_KNOWN) || seq_gt(end, h->next_seq)) && !probe) {
-		if (!(bits & TCP_SEQ_KEEPALIVE))
+		if (seq_space(p) > 0 && !(bits & TCP_SEQ_KEEPALIVE))
 			rtt_track_segment(h, end, now);
 		h->next_seq = end;
 		h->next_seq_us = now;

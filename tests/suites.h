@@ -12,5 +12,6 @@ Suite *http_suite(void);
 Suite *app_suite(void);
 Suite *tls_suite(void);
 Suite *tcp_state_suite(void);
+Suite *tcp_seq_suite(void);
 
 #endif
