@@ -421,7 +421,7 @@ struct text_col {
 };
 
 /*
- * Widths: an IPv4 row with ordinary counters fits about 120 columns. A value
+ * Widths: an IPv4 row with ordinary counters fits about 150 columns. A value
  * wider than its column (long IPv6 address, huge counter) is written whole
  * and widens its own row only.
  */
