@@ -43,9 +43,12 @@ void flow_prefetch(const struct flow_table *t, uint32_t hash, int stage)
 	if (stage == 0) {
 		__builtin_prefetch(b);
 	} else if (b->hh_head) {
-		/* the handle and the key behind it span the first two cache lines */
-		__builtin_prefetch(b->hh_head);
-		__builtin_prefetch((const char *)b->hh_head + 64);
+		/* The handle (first member) and the key span the first two cache
+		 * lines; tracking then reads the counters and both halves of the
+		 * sequence analysis behind them: ask for the whole connection. */
+		const char *c = (const char *)b->hh_head;
+		for (size_t off = 0; off < sizeof(struct conn); off += 64)
+			__builtin_prefetch(c + off);
 	}
 }
 
