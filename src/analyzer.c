@@ -182,6 +182,9 @@ static void count_seq(struct conn *c, const struct pkt *p, uint32_t bits, enum c
 {
 	uint32_t *n = c->dir[from].seq;
 
+	/* most packets are plain data or ACKs */
+	if ((bits & ~(uint32_t)TCP_SEQ_RTT_SAMPLE) == 0 && !(p->opt.present & TCP_OPT_HAS_SACK))
+		return;
 	if (bits & RETRANSMISSION_BITS)
 		n[SEQ_RETRANSMISSIONS]++;
 	for (size_t i = 0; i < sizeof(seq_bit_counters) / sizeof(seq_bit_counters[0]); i++)

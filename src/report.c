@@ -28,11 +28,16 @@
 #define NS_PER_SEC 1000000000u
 #define NS_PER_MS 1000000u
 
+/* ,"name": of each sequence counter, made once (a record writes 34 of them). */
+#define SEQ_KEY_MAX 32
+
 struct report {
 	FILE *out;
 	enum report_format fmt;
 	bool write_failed;
 	size_t len;
+	char seq_key[SEQ__COUNT][SEQ_KEY_MAX];
+	uint8_t seq_key_len[SEQ__COUNT];
 	char buf[REPORT_BUF_SIZE];
 };
 
@@ -102,6 +107,10 @@ static size_t fmt_u64(char *dst, uint64_t v)
 	char tmp[U64_TEXT_MAX];
 	size_t n = 0;
 
+	if (v < 10) { /* most counters are small */
+		dst[0] = (char)('0' + v);
+		return 1;
+	}
 	do {
 		tmp[n++] = (char)('0' + v % 10);
 		v /= 10;
@@ -702,9 +711,10 @@ static const char *const rtt_names[RTT__COUNT] = {
 
 static uint64_t isqrt_u64(uint64_t v)
 {
-	uint64_t x = 0, bit = (uint64_t)1 << 62;
-	while (bit > v)
-		bit >>= 2;
+	if (v == 0)
+		return 0;
+	/* the highest power of four not above v */
+	uint64_t x = 0, bit = (uint64_t)1 << ((63 - __builtin_clzll(v)) & ~1);
 	while (bit != 0) {
 		if (v >= x + bit) {
 			v -= x + bit;
@@ -979,6 +989,11 @@ static void json_rtt(struct report *r, const struct seq_figures *f)
 {
 	uint64_t v[RTT__COUNT];
 
+	if (f->rtt.samples == 0) {
+		PUT_LIT(r, ",\"rtt\":{\"samples\":0,\"min_ms\":null,\"avg_ms\":null,\"max_ms\":null,"
+			   "\"stddev_ms\":null,\"srtt_ms\":null,\"rttvar_ms\":null,\"rto_ms\":null}");
+		return;
+	}
 	rtt_values(f, v);
 	PUT_LIT(r, ",\"rtt\":{\"samples\":");
 	put_u64(r, f->rtt.samples);
@@ -1002,12 +1017,14 @@ static void json_dir(struct report *r, const struct dir_stats *d, const struct s
 	put_u64(r, d->bytes);
 	PUT_LIT(r, ",\"payload_bytes\":");
 	put_u64(r, d->payload_bytes);
+	char *dst = reserve(r, SEQ__COUNT * (SEQ_KEY_MAX + U64_TEXT_MAX));
+	size_t n = 0;
 	for (int k = 0; k < SEQ__COUNT; k++) {
-		PUT_LIT(r, ",\"");
-		put_str(r, seq_counter_name((enum seq_counter)k));
-		PUT_LIT(r, "\":");
-		put_u64(r, d->seq[k]);
+		memcpy(dst + n, r->seq_key[k], r->seq_key_len[k]);
+		n += r->seq_key_len[k];
+		n += fmt_u64(dst + n, d->seq[k]);
 	}
+	r->len += n;
 	PUT_LIT(r, ",\"zero_window_time\":");
 	put_us_as_ms(r, f->zero_window_ms); /* ms -> seconds, three decimals */
 	json_num_or_null(r, "win_min", f->win_known, f->win_min);
@@ -1234,6 +1251,10 @@ struct report *report_open(FILE *out, enum report_format fmt)
 	r->fmt = fmt;
 	r->write_failed = false;
 	r->len = 0;
+	for (int k = 0; k < SEQ__COUNT; k++) {
+		int n = snprintf(r->seq_key[k], SEQ_KEY_MAX, ",\"%s\":", seq_counter_name((enum seq_counter)k));
+		r->seq_key_len[k] = (uint8_t)(n > 0 && n < SEQ_KEY_MAX ? n : 0);
+	}
 	if (fmt == REPORT_TEXT)
 		text_header(r);
 	else if (fmt == REPORT_CSV)

@@ -278,11 +278,16 @@ static void rtt_add_sample(struct tcp_rtt_stats *r, uint32_t rtt)
 	r->sum_sq_us += (uint64_t)rtt * rtt;
 }
 
-/* New data leaves this side: remember when, if there is room (else it gives no sample). */
+/*
+ * New data leaves this side: remember when. When all slots wait, the newest
+ * one is replaced: the oldest keep their samples coming, and the last
+ * segment of a burst, which the final ACK of the burst ends at, is timed.
+ * The segments in between give no sample.
+ */
 static void rtt_track_segment(struct tcp_seq_half *h, uint32_t end_seq, uint32_t now)
 {
 	if (h->rtt_count == TCP_SEQ_RTT_SLOTS)
-		return;
+		h->rtt_count--;
 	unsigned i = (h->rtt_head + h->rtt_count) % TCP_SEQ_RTT_SLOTS;
 	h->rtt_slot[i].end_seq = end_seq;
 	h->rtt_slot[i].sent_us = now;

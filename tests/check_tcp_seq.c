@@ -396,6 +396,23 @@ START_TEST(gso_partial_acks)
 END_TEST
 
 /*
+ * More segments in flight than RTT slots (8): the newest slot follows the
+ * newest segment, so the ACK ending a burst of 10 at the tenth (sent at
+ * t + 1 ms, ACKed at t + 2 ms) gives a 1000 us sample.
+ */
+START_TEST(rtt_slots_full_burst)
+{
+	struct tcp_seq_conn s;
+	uint64_t t = handshake(&s);
+	for (uint32_t i = 0; i < 10; i++)
+		send(&s, S, t + (i + 1) * 100 * US, F_PA, 5001 + i * 1000, 1101, 1000, 509);
+	ck_assert_uint_eq(send(&s, C, t + 2 * MS, F_ACK, 1101, 15001, 0, 502), RTT);
+	ck_assert_uint_eq(s.half[S].rtt.samples, 2);
+	ck_assert_uint_eq(s.half[S].rtt.max_us, 1000);
+}
+END_TEST
+
+/*
  * RST acceptability (RFC 9293 3.10.7, RFC 5961): the client last ACKed
  * 6001 with window 502 << 7 = 64256: RCV.NXT <= seq < RCV.NXT + RCV.WND.
  */
@@ -472,6 +489,7 @@ Suite *tcp_seq_suite(void)
 	TCase *limits = tcase_create("limits");
 	tcase_add_test(limits, wrap_dup_ack_fast_retransmission);
 	tcase_add_test(limits, rst_in_window);
+	tcase_add_test(limits, rtt_slots_full_burst);
 	suite_add_tcase(s, limits);
 	return s;
 }
