@@ -3,6 +3,8 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "analyzer.h"
+#include "pktbuild.h"
 #include "seq.h"
 #include "suites.h"
 #include "tcp_seq.h"
@@ -83,7 +85,7 @@ static uint64_t handshake(struct tcp_seq_conn *s)
 }
 
 /* Send and return the bits. */
-static uint32_t send(struct tcp_seq_conn *s, enum conn_role from, uint64_t ts, uint16_t flags, uint32_t seq,
+static uint32_t seg_send(struct tcp_seq_conn *s, enum conn_role from, uint64_t ts, uint16_t flags, uint32_t seq,
 		     uint32_t ack, uint32_t len, uint16_t win)
 {
 	struct pkt p = mkpkt(ts, flags, seq, ack, len, win);
@@ -115,7 +117,7 @@ START_TEST(rtt_rfc6298)
 	ck_assert_uint_eq(s.half[S].rtt.samples, 1);
 	ck_assert_uint_eq(s.half[S].rtt.min_us, 60);
 
-	ck_assert_uint_eq(send(&s, S, t + 1 * MS, F_PA, 5001, 1101, 1000, 509), RTT);
+	ck_assert_uint_eq(seg_send(&s, S, t + 1 * MS, F_PA, 5001, 1101, 1000, 509), RTT);
 	const struct tcp_rtt_stats *r = &s.half[C].rtt;
 	ck_assert_uint_eq(r->samples, 2);
 	ck_assert_uint_eq(r->min_us, 250);
@@ -145,9 +147,9 @@ START_TEST(dup_ack_fast_retransmission)
 	struct tcp_seq_conn s;
 	uint64_t t = handshake(&s);
 	for (uint32_t i = 0; i < 4; i++)
-		send(&s, S, t + (1 + i) * 100 * US, F_PA, 5001 + i * 1000, 1101, 1000, 509);
+		seg_send(&s, S, t + (1 + i) * 100 * US, F_PA, 5001 + i * 1000, 1101, 1000, 509);
 	t += 500 * US;
-	ck_assert_uint_eq(send(&s, C, t + 100 * US, F_ACK, 1101, 6001, 0, 502), RTT);
+	ck_assert_uint_eq(seg_send(&s, C, t + 100 * US, F_ACK, 1101, 6001, 0, 502), RTT);
 	for (int k = 1; k <= 3; k++) {
 		struct pkt p = mkpkt(t + (100 + 100 * (uint64_t)k) * US, F_ACK, 1101, 6001, 0, 502);
 		add_sack(&p, 1, 7001u, 7001u + 1000u * (uint32_t)k);
@@ -156,12 +158,12 @@ START_TEST(dup_ack_fast_retransmission)
 		ck_assert_int_eq(s.half[C].dup_acks, k);
 	}
 	t += 400 * US;
-	ck_assert_uint_eq(send(&s, S, t + 5 * MS, F_PA, 6001, 1101, 1000, 509),
+	ck_assert_uint_eq(seg_send(&s, S, t + 5 * MS, F_PA, 6001, 1101, 1000, 509),
 			  TCP_SEQ_FAST_RETRANSMISSION);
-	ck_assert_uint_eq(send(&s, S, t + 35 * MS, F_PA, 6001, 1101, 1000, 509),
+	ck_assert_uint_eq(seg_send(&s, S, t + 35 * MS, F_PA, 6001, 1101, 1000, 509),
 			  TCP_SEQ_RETRANSMISSION);
 	/* The ACK of everything: S4 was sent before the resends, no sample. */
-	ck_assert_uint_eq(send(&s, C, t + 36 * MS, F_ACK, 1101, 9001, 0, 502), 0);
+	ck_assert_uint_eq(seg_send(&s, C, t + 36 * MS, F_ACK, 1101, 9001, 0, 502), 0);
 	ck_assert_int_eq(s.half[C].dup_acks, 0);
 }
 END_TEST
@@ -175,12 +177,12 @@ START_TEST(timeout_retransmission_karn)
 {
 	struct tcp_seq_conn s;
 	uint64_t t = handshake(&s);
-	ck_assert_uint_eq(send(&s, S, t + 100 * US, F_PA, 5001, 1101, 1000, 509), RTT);
+	ck_assert_uint_eq(seg_send(&s, S, t + 100 * US, F_PA, 5001, 1101, 1000, 509), RTT);
 	t += 100 * US;
 	uint32_t want = TCP_SEQ_RETRANSMISSION | TCP_SEQ_TIMEOUT_RETRANSMISSION;
-	ck_assert_uint_eq(send(&s, S, t + 200 * MS, F_PA, 5001, 1101, 1000, 509), want);
-	ck_assert_uint_eq(send(&s, S, t + 600 * MS, F_PA, 5001, 1101, 1000, 509), want);
-	ck_assert_uint_eq(send(&s, C, t + 601 * MS, F_ACK, 1101, 6001, 0, 502), 0);
+	ck_assert_uint_eq(seg_send(&s, S, t + 200 * MS, F_PA, 5001, 1101, 1000, 509), want);
+	ck_assert_uint_eq(seg_send(&s, S, t + 600 * MS, F_PA, 5001, 1101, 1000, 509), want);
+	ck_assert_uint_eq(seg_send(&s, C, t + 601 * MS, F_ACK, 1101, 6001, 0, 502), 0);
 	ck_assert_uint_eq(s.half[S].rtt.samples, 1); /* the SYN-ACK's only */
 }
 END_TEST
@@ -194,13 +196,13 @@ START_TEST(tail_loss_probe)
 {
 	struct tcp_seq_conn s;
 	uint64_t t = handshake(&s);
-	send(&s, S, t + 100 * US, F_PA, 5001, 1101, 1000, 509);
-	ck_assert_uint_eq(send(&s, C, t + 20100 * US, F_ACK, 1101, 6001, 0, 502), RTT);
+	seg_send(&s, S, t + 100 * US, F_PA, 5001, 1101, 1000, 509);
+	ck_assert_uint_eq(seg_send(&s, C, t + 20100 * US, F_ACK, 1101, 6001, 0, 502), RTT);
 	ck_assert_uint_eq(s.half[S].rtt.srtt_us, 60 - 60 / 8 + 20000 / 8);
 	t += 20100 * US;
-	ck_assert_uint_eq(send(&s, S, t + 100 * US, F_PA, 6001, 1101, 1000, 509), 0);
-	ck_assert_uint_eq(send(&s, S, t + 200 * US, F_PA, 7001, 1101, 1000, 509), 0);
-	ck_assert_uint_eq(send(&s, S, t + 30200 * US, F_PA, 7001, 1101, 1000, 509),
+	ck_assert_uint_eq(seg_send(&s, S, t + 100 * US, F_PA, 6001, 1101, 1000, 509), 0);
+	ck_assert_uint_eq(seg_send(&s, S, t + 200 * US, F_PA, 7001, 1101, 1000, 509), 0);
+	ck_assert_uint_eq(seg_send(&s, S, t + 30200 * US, F_PA, 7001, 1101, 1000, 509),
 			  TCP_SEQ_RETRANSMISSION | TCP_SEQ_TLP_RETRANSMISSION);
 }
 END_TEST
@@ -216,16 +218,16 @@ START_TEST(out_of_order_and_gap)
 	struct tcp_seq_conn s;
 	uint64_t t = handshake(&s);
 	ck_assert_uint_eq(s.irtt_us, 310);
-	send(&s, S, t + 100 * US, F_PA, 5001, 1101, 1000, 509);
-	ck_assert_uint_eq(send(&s, S, t + 200 * US, F_PA, 7001, 1101, 1000, 509),
+	seg_send(&s, S, t + 100 * US, F_PA, 5001, 1101, 1000, 509);
+	ck_assert_uint_eq(seg_send(&s, S, t + 200 * US, F_PA, 7001, 1101, 1000, 509),
 			  TCP_SEQ_NOT_CAPTURED);
-	ck_assert_uint_eq(send(&s, S, t + 300 * US, F_PA, 6001, 1101, 1000, 509), TCP_SEQ_OUT_OF_ORDER);
+	ck_assert_uint_eq(seg_send(&s, S, t + 300 * US, F_PA, 6001, 1101, 1000, 509), TCP_SEQ_OUT_OF_ORDER);
 
 	struct tcp_seq_conn s2;
 	t = handshake(&s2);
-	send(&s2, S, t + 100 * US, F_PA, 5001, 1101, 1000, 509);
-	send(&s2, S, t + 200 * US, F_PA, 7001, 1101, 1000, 509);
-	ck_assert_uint_eq(send(&s2, S, t + 700 * US, F_PA, 6001, 1101, 1000, 509),
+	seg_send(&s2, S, t + 100 * US, F_PA, 5001, 1101, 1000, 509);
+	seg_send(&s2, S, t + 200 * US, F_PA, 7001, 1101, 1000, 509);
+	ck_assert_uint_eq(seg_send(&s2, S, t + 700 * US, F_PA, 6001, 1101, 1000, 509),
 			  TCP_SEQ_RETRANSMISSION);
 }
 END_TEST
@@ -239,18 +241,18 @@ START_TEST(spurious_and_dsack)
 {
 	struct tcp_seq_conn s;
 	uint64_t t = handshake(&s);
-	send(&s, S, t + 100 * US, F_PA, 5001, 1101, 1000, 509);
-	send(&s, S, t + 200 * US, F_PA, 6001, 1101, 1000, 509);
-	ck_assert_uint_eq(send(&s, S, t + 250 * MS, F_PA, 5001, 1101, 1000, 509),
+	seg_send(&s, S, t + 100 * US, F_PA, 5001, 1101, 1000, 509);
+	seg_send(&s, S, t + 200 * US, F_PA, 6001, 1101, 1000, 509);
+	ck_assert_uint_eq(seg_send(&s, S, t + 250 * MS, F_PA, 5001, 1101, 1000, 509),
 			  TCP_SEQ_RETRANSMISSION | TCP_SEQ_TIMEOUT_RETRANSMISSION);
 	t += 250 * MS;
 	/* S2 was sent before the resend of S1 below it: no sample */
-	ck_assert_uint_eq(send(&s, C, t + 1 * MS, F_ACK, 1101, 7001, 0, 502), 0);
+	ck_assert_uint_eq(seg_send(&s, C, t + 1 * MS, F_ACK, 1101, 7001, 0, 502), 0);
 	struct pkt p = mkpkt(t + 1200 * US, F_ACK, 1101, 7001, 0, 502);
 	add_sack(&p, 1, 5001u, 6001u);
 	ck_assert_uint_eq(tcp_seq_dsack_blocks(&p), 1);
 	ck_assert_uint_eq(tcp_seq_packet(&s, &p, C), TCP_SEQ_DUP_ACK | TCP_SEQ_DSACK_SPURIOUS);
-	ck_assert_uint_eq(send(&s, S, t + 300 * MS, F_PA, 6001, 1101, 1000, 509),
+	ck_assert_uint_eq(seg_send(&s, S, t + 300 * MS, F_PA, 6001, 1101, 1000, 509),
 			  TCP_SEQ_SPURIOUS_RETRANSMISSION);
 }
 END_TEST
@@ -285,26 +287,26 @@ START_TEST(zero_window_probes_keepalive)
 {
 	struct tcp_seq_conn s;
 	uint64_t t = handshake(&s);
-	send(&s, S, t + 100 * US, F_PA, 5001, 1101, 1000, 509);
-	send(&s, S, t + 200 * US, F_PA, 6001, 1101, 1000, 509);
+	seg_send(&s, S, t + 100 * US, F_PA, 5001, 1101, 1000, 509);
+	seg_send(&s, S, t + 200 * US, F_PA, 6001, 1101, 1000, 509);
 	t += 300 * US;
-	ck_assert_uint_eq(send(&s, C, t, F_ACK, 1101, 7001, 0, 0), TCP_SEQ_ZERO_WINDOW | RTT);
-	ck_assert_uint_eq(send(&s, S, t + 200 * MS, F_ACK, 7000, 1101, 0, 509), TCP_SEQ_ZERO_WINDOW_PROBE);
-	ck_assert_uint_eq(send(&s, C, t + 201 * MS, F_ACK, 1101, 7001, 0, 0),
+	ck_assert_uint_eq(seg_send(&s, C, t, F_ACK, 1101, 7001, 0, 0), TCP_SEQ_ZERO_WINDOW | RTT);
+	ck_assert_uint_eq(seg_send(&s, S, t + 200 * MS, F_ACK, 7000, 1101, 0, 509), TCP_SEQ_ZERO_WINDOW_PROBE);
+	ck_assert_uint_eq(seg_send(&s, C, t + 201 * MS, F_ACK, 1101, 7001, 0, 0),
 			  TCP_SEQ_ZERO_WINDOW | TCP_SEQ_ZERO_WINDOW_PROBE_ACK);
-	ck_assert_uint_eq(send(&s, S, t + 600 * MS, F_PA, 7001, 1101, 1, 509), TCP_SEQ_ZERO_WINDOW_PROBE);
-	ck_assert_uint_eq(send(&s, C, t + 601 * MS, F_ACK, 1101, 7001, 0, 0),
+	ck_assert_uint_eq(seg_send(&s, S, t + 600 * MS, F_PA, 7001, 1101, 1, 509), TCP_SEQ_ZERO_WINDOW_PROBE);
+	ck_assert_uint_eq(seg_send(&s, C, t + 601 * MS, F_ACK, 1101, 7001, 0, 0),
 			  TCP_SEQ_ZERO_WINDOW | TCP_SEQ_ZERO_WINDOW_PROBE_ACK);
 	ck_assert_uint_eq(tcp_seq_zero_window_ms(&s.half[C], t + 1 * 1000 * MS), 1000);
-	ck_assert_uint_eq(send(&s, C, t + 2000 * MS, F_ACK, 1101, 7001, 0, 502), TCP_SEQ_WINDOW_UPDATE);
+	ck_assert_uint_eq(seg_send(&s, C, t + 2000 * MS, F_ACK, 1101, 7001, 0, 502), TCP_SEQ_WINDOW_UPDATE);
 	ck_assert_uint_eq(tcp_seq_zero_window_ms(&s.half[C], t + 5000 * MS), 2000);
 	ck_assert_uint_eq(s.half[C].win_min, 0);
 	/* the probed byte goes out again with more data: new data, nothing else */
-	ck_assert_uint_eq(send(&s, S, t + 2001 * MS, F_PA, 7001, 1101, 1000, 509), 0);
-	ck_assert_uint_eq(send(&s, C, t + 2002 * MS, F_ACK, 1101, 8001, 0, 502), RTT);
+	ck_assert_uint_eq(seg_send(&s, S, t + 2001 * MS, F_PA, 7001, 1101, 1000, 509), 0);
+	ck_assert_uint_eq(seg_send(&s, C, t + 2002 * MS, F_ACK, 1101, 8001, 0, 502), RTT);
 	/* window open: the same shape is a keep-alive */
-	ck_assert_uint_eq(send(&s, S, t + 9000 * MS, F_ACK, 8000, 1101, 0, 509), TCP_SEQ_KEEPALIVE);
-	ck_assert_uint_eq(send(&s, C, t + 9001 * MS, F_ACK, 1101, 8001, 0, 502), TCP_SEQ_KEEPALIVE_ACK);
+	ck_assert_uint_eq(seg_send(&s, S, t + 9000 * MS, F_ACK, 8000, 1101, 0, 509), TCP_SEQ_KEEPALIVE);
+	ck_assert_uint_eq(seg_send(&s, C, t + 9001 * MS, F_ACK, 1101, 8001, 0, 502), TCP_SEQ_KEEPALIVE_ACK);
 }
 END_TEST
 
@@ -317,19 +319,19 @@ START_TEST(window_full_needs_scale)
 {
 	struct tcp_seq_conn s;
 	uint64_t t = handshake(&s);
-	send(&s, S, t + 100 * US, F_PA, 5001, 1101, 1000, 509);
-	send(&s, C, t + 200 * US, F_ACK, 1101, 6001, 0, 24);
-	ck_assert_uint_eq(send(&s, S, t + 300 * US, F_PA, 6001, 1101, 1024, 509), 0);
-	ck_assert_uint_eq(send(&s, S, t + 310 * US, F_PA, 7025, 1101, 1024, 509), 0);
-	ck_assert_uint_eq(send(&s, S, t + 320 * US, F_PA, 8049, 1101, 1024, 509), TCP_SEQ_WINDOW_FULL);
+	seg_send(&s, S, t + 100 * US, F_PA, 5001, 1101, 1000, 509);
+	seg_send(&s, C, t + 200 * US, F_ACK, 1101, 6001, 0, 24);
+	ck_assert_uint_eq(seg_send(&s, S, t + 300 * US, F_PA, 6001, 1101, 1024, 509), 0);
+	ck_assert_uint_eq(seg_send(&s, S, t + 310 * US, F_PA, 7025, 1101, 1024, 509), 0);
+	ck_assert_uint_eq(seg_send(&s, S, t + 320 * US, F_PA, 8049, 1101, 1024, 509), TCP_SEQ_WINDOW_FULL);
 	ck_assert_uint_eq(s.half[C].win_min, 3072);
 	ck_assert_uint_eq(s.half[S].max_in_flight, 3072);
 
 	struct tcp_seq_conn m;
 	tcp_seq_init(&m);
-	send(&m, S, T0, F_PA, 5001, 1101, 1000, 509);
-	send(&m, C, T0 + 100 * US, F_ACK, 1101, 6001, 0, 3);
-	ck_assert_uint_eq(send(&m, S, T0 + 200 * US, F_PA, 6001, 1101, 3, 509), 0);
+	seg_send(&m, S, T0, F_PA, 5001, 1101, 1000, 509);
+	seg_send(&m, C, T0 + 100 * US, F_ACK, 1101, 6001, 0, 3);
+	ck_assert_uint_eq(seg_send(&m, S, T0 + 200 * US, F_PA, 6001, 1101, 3, 509), 0);
 	ck_assert(!tcp_seq_wscale_known(&m.half[C]));
 }
 END_TEST
@@ -343,9 +345,9 @@ START_TEST(acked_unseen_once)
 {
 	struct tcp_seq_conn s;
 	uint64_t t = handshake(&s);
-	send(&s, S, t + 100 * US, F_PA, 5001, 1101, 1000, 509);
-	ck_assert_uint_eq(send(&s, C, t + 200 * US, F_ACK, 1101, 7001, 0, 502), TCP_SEQ_ACKED_UNSEEN);
-	ck_assert_uint_eq(send(&s, C, t + 300 * US, F_ACK | F_FIN, 1101, 7001, 0, 502) & TCP_SEQ_ACKED_UNSEEN,
+	seg_send(&s, S, t + 100 * US, F_PA, 5001, 1101, 1000, 509);
+	ck_assert_uint_eq(seg_send(&s, C, t + 200 * US, F_ACK, 1101, 7001, 0, 502), TCP_SEQ_ACKED_UNSEEN);
+	ck_assert_uint_eq(seg_send(&s, C, t + 300 * US, F_ACK | F_FIN, 1101, 7001, 0, 502) & TCP_SEQ_ACKED_UNSEEN,
 			  0);
 }
 END_TEST
@@ -365,15 +367,15 @@ START_TEST(wrap_dup_ack_fast_retransmission)
 	p = mkpkt(T0 + 250 * US, F_SYN | F_ACK, isn, 1001, 0, 65160);
 	syn_opts(&p, 7);
 	tcp_seq_packet(&s, &p, S);
-	send(&s, C, T0 + 310 * US, F_ACK, 1001, s1, 0, 502);
+	seg_send(&s, C, T0 + 310 * US, F_ACK, 1001, s1, 0, 502);
 	uint64_t t = T0 + 1 * MS;
 	for (uint32_t i = 0; i < 4; i++)
-		ck_assert_uint_eq(send(&s, S, t + i * 100 * US, F_PA, s1 + i * 1000, 1001, 1000, 509), 0);
-	ck_assert_uint_eq(send(&s, C, t + 500 * US, F_ACK, 1001, s1 + 1000, 0, 502), RTT);
+		ck_assert_uint_eq(seg_send(&s, S, t + i * 100 * US, F_PA, s1 + i * 1000, 1001, 1000, 509), 0);
+	ck_assert_uint_eq(seg_send(&s, C, t + 500 * US, F_ACK, 1001, s1 + 1000, 0, 502), RTT);
 	for (int k = 0; k < 3; k++)
-		ck_assert_uint_eq(send(&s, C, t + (600 + 100 * (uint64_t)k) * US, F_ACK, 1001, s1 + 1000, 0, 502),
+		ck_assert_uint_eq(seg_send(&s, C, t + (600 + 100 * (uint64_t)k) * US, F_ACK, 1001, s1 + 1000, 0, 502),
 				  TCP_SEQ_DUP_ACK);
-	ck_assert_uint_eq(send(&s, S, t + 1 * MS, F_PA, s1 + 1000, 1001, 1000, 509),
+	ck_assert_uint_eq(seg_send(&s, S, t + 1 * MS, F_PA, s1 + 1000, 1001, 1000, 509),
 			  TCP_SEQ_FAST_RETRANSMISSION);
 	ck_assert_uint_eq(s.half[S].next_seq, s1 + 4000);
 }
@@ -387,10 +389,10 @@ START_TEST(gso_partial_acks)
 {
 	struct tcp_seq_conn s;
 	uint64_t t = handshake(&s);
-	ck_assert_uint_eq(send(&s, S, t + 100 * US, F_PA, 5001, 1101, 8000, 509), RTT);
-	ck_assert_uint_eq(send(&s, C, t + 200 * US, F_ACK, 1101, 5001 + 2920, 0, 502), 0);
-	ck_assert_uint_eq(send(&s, C, t + 300 * US, F_ACK, 1101, 5001 + 5840, 0, 502), 0);
-	ck_assert_uint_eq(send(&s, C, t + 400 * US, F_ACK, 1101, 13001, 0, 502), 0);
+	ck_assert_uint_eq(seg_send(&s, S, t + 100 * US, F_PA, 5001, 1101, 8000, 509), RTT);
+	ck_assert_uint_eq(seg_send(&s, C, t + 200 * US, F_ACK, 1101, 5001 + 2920, 0, 502), 0);
+	ck_assert_uint_eq(seg_send(&s, C, t + 300 * US, F_ACK, 1101, 5001 + 5840, 0, 502), 0);
+	ck_assert_uint_eq(seg_send(&s, C, t + 400 * US, F_ACK, 1101, 13001, 0, 502), 0);
 	ck_assert_uint_eq(s.half[S].rtt.samples, 1);
 }
 END_TEST
@@ -405,8 +407,8 @@ START_TEST(rtt_slots_full_burst)
 	struct tcp_seq_conn s;
 	uint64_t t = handshake(&s);
 	for (uint32_t i = 0; i < 10; i++)
-		send(&s, S, t + (i + 1) * 100 * US, F_PA, 5001 + i * 1000, 1101, 1000, 509);
-	ck_assert_uint_eq(send(&s, C, t + 2 * MS, F_ACK, 1101, 15001, 0, 502), RTT);
+		seg_send(&s, S, t + (i + 1) * 100 * US, F_PA, 5001 + i * 1000, 1101, 1000, 509);
+	ck_assert_uint_eq(seg_send(&s, C, t + 2 * MS, F_ACK, 1101, 15001, 0, 502), RTT);
 	ck_assert_uint_eq(s.half[S].rtt.samples, 2);
 	ck_assert_uint_eq(s.half[S].rtt.max_us, 1000);
 }
@@ -422,13 +424,13 @@ START_TEST(rst_in_window)
 	tcp_seq_init(&s);
 	ck_assert(tcp_seq_rst_in_window(&s, C, 12345)); /* nothing known: accept */
 	uint64_t t = handshake(&s);
-	send(&s, S, t + 100 * US, F_PA, 5001, 1101, 1000, 509);
-	send(&s, C, t + 200 * US, F_ACK, 1101, 6001, 0, 502);
+	seg_send(&s, S, t + 100 * US, F_PA, 5001, 1101, 1000, 509);
+	seg_send(&s, C, t + 200 * US, F_ACK, 1101, 6001, 0, 502);
 	ck_assert(tcp_seq_rst_in_window(&s, C, 6001));
 	ck_assert(tcp_seq_rst_in_window(&s, C, 6001 + 64255));
 	ck_assert(!tcp_seq_rst_in_window(&s, C, 6001 + 64256));
 	ck_assert(!tcp_seq_rst_in_window(&s, C, 6000));
-	send(&s, C, t + 300 * US, F_ACK, 1101, 6001, 0, 0);
+	seg_send(&s, C, t + 300 * US, F_ACK, 1101, 6001, 0, 0);
 	ck_assert(tcp_seq_rst_in_window(&s, C, 6001)); /* zero window: only RCV.NXT */
 	ck_assert(!tcp_seq_rst_in_window(&s, C, 6002));
 
@@ -459,12 +461,75 @@ START_TEST(no_scaling_and_swap)
 	syn_opts(&p, 7); /* ignored: the SYN did not offer it */
 	tcp_seq_packet(&s, &p, S);
 	ck_assert_int_eq(s.half[S].wscale, TCP_WSCALE_NONE);
-	send(&s, C, T0 + 2 * MS, F_ACK, 1001, 5001, 0, 502);
+	seg_send(&s, C, T0 + 2 * MS, F_ACK, 1001, 5001, 0, 502);
 	ck_assert_uint_eq(s.half[C].win_max, 64240);
 	ck_assert_uint_eq(s.half[C].win_min, 502);
 	tcp_seq_swap(&s);
 	ck_assert_uint_eq(s.half[S].win_min, 502);
 	ck_assert_uint_eq(s.half[C].win_max, 65160);
+}
+END_TEST
+
+/* Through the analyzer: the record of the one connection. */
+static struct conn_record one_rec;
+static int one_n;
+
+static void keep_rec(void *ctx, const struct conn_record *r)
+{
+	(void)ctx;
+	one_rec = *r;
+	one_n++;
+}
+
+static void feed(struct analyzer *a, uint64_t ts, struct tb_tcp t)
+{
+	uint8_t buf[2048];
+	size_t len = tb_eth_tcp(buf, &t);
+	analyzer_frame(a, 1, buf, (uint32_t)len, (uint32_t)len, ts);
+}
+
+/*
+ * A guessed orientation corrected later swaps the sequence analysis with
+ * the roles.  Client 10.0.0.1:1000, server 10.0.0.2:5000 (the server has
+ * the higher port, so the guess from a mid-stream start is wrong).  The
+ * server's 100 bytes [5001,5101) come first (taken for the client), then
+ * the client's ACK of them 1 ms later with window 0, then the late SYN-ACK
+ * shows the roles.  Expected: s2c has the data, its RTT sample (1 ms) and
+ * no zero window; c2s has the zero window and a window minimum of 0.
+ */
+START_TEST(analyzer_reorientation_swaps)
+{
+	struct flow_config cfg;
+	flow_config_defaults(&cfg);
+	one_n = 0;
+	struct analyzer *a = analyzer_new(&cfg, keep_rec, NULL);
+	ck_assert_ptr_nonnull(a);
+	struct tb_tcp srv = {.src = "10.0.0.2", .dst = "10.0.0.1", .sport = 5000, .dport = 1000};
+	struct tb_tcp cli = {.src = "10.0.0.1", .dst = "10.0.0.2", .sport = 1000, .dport = 5000};
+	struct tb_tcp t = srv;
+	t.seq = 5001, t.ack = 1001, t.flags = F_PA, t.window = 509, t.payload_len = 100;
+	feed(a, T0, t);
+	t = cli;
+	t.seq = 1001, t.ack = 5101, t.flags = F_ACK, t.window = 0;
+	feed(a, T0 + 1 * MS, t);
+	t = srv;
+	t.seq = 5000, t.ack = 1001, t.flags = F_SYN | F_ACK, t.window = 65160;
+	feed(a, T0 + 2 * MS, t);
+	analyzer_finish(a);
+	analyzer_free(a);
+	ck_assert_int_eq(one_n, 1);
+	ck_assert(!one_rec.direction_inferred);
+	ck_assert_uint_eq(one_rec.client.port, 1000);
+	ck_assert_uint_eq(one_rec.s2c.payload_bytes, 100);
+	ck_assert_uint_eq(one_rec.s2c_seq.rtt.samples, 1);
+	ck_assert_uint_eq(one_rec.s2c_seq.rtt.min_us, 1000);
+	ck_assert_uint_eq(one_rec.c2s_seq.rtt.samples, 0);
+	ck_assert_uint_eq(one_rec.c2s.seq[SEQ_ZERO_WINDOWS], 1);
+	ck_assert_uint_eq(one_rec.s2c.seq[SEQ_ZERO_WINDOWS], 0);
+	/* a SYN-ACK without window scale means neither side scales (RFC 7323
+	 * 1.3): the client's windows are bytes as they stand */
+	ck_assert(one_rec.c2s_seq.win_known);
+	ck_assert_uint_eq(one_rec.c2s_seq.win_min, 0);
 }
 END_TEST
 
@@ -490,6 +555,7 @@ Suite *tcp_seq_suite(void)
 	tcase_add_test(limits, wrap_dup_ack_fast_retransmission);
 	tcase_add_test(limits, rst_in_window);
 	tcase_add_test(limits, rtt_slots_full_burst);
+	tcase_add_test(limits, analyzer_reorientation_swaps);
 	suite_add_tcase(s, limits);
 	return s;
 }
