@@ -732,14 +732,20 @@ static void rtt_values(const struct seq_figures *f, uint64_t v[RTT__COUNT])
 {
 	const struct tcp_rtt_stats *t = &f->rtt;
 	uint64_t n = t->samples ? t->samples : 1;
-	uint64_t mean = (t->sum_us + n / 2) / n;
-	/* population variance: E[x^2] - E[x]^2, in us^2 */
-	uint64_t ex2 = t->sum_sq_us / n, m2 = (t->sum_us / n) * (t->sum_us / n);
+	/* the mean rounded to the microsecond, without overflowing sum + n/2 */
+	uint64_t mean = t->sum_us / n + (t->sum_us % n >= n - n / 2 ? 1 : 0);
+	/* sample variance, as tcptrace: (sum x^2 - (sum x)^2 / n) / (n - 1), in
+	 * us^2; double because (sum x)^2 overflows 64 bits on long captures */
+	double var = 0.0;
+	if (n > 1) {
+		double sum = (double)t->sum_us;
+		var = ((double)t->sum_sq_us - sum * sum / (double)n) / (double)(n - 1);
+	}
 
 	v[RTT_MIN] = t->min_us;
 	v[RTT_AVG] = mean;
 	v[RTT_MAX] = t->max_us;
-	v[RTT_STDDEV] = isqrt_u64(ex2 > m2 ? ex2 - m2 : 0);
+	v[RTT_STDDEV] = isqrt_u64(var > 0.0 ? (uint64_t)(var + 0.5) : 0);
 	v[RTT_SRTT] = t->srtt_us;
 	v[RTT_RTTVAR] = t->rttvar_us;
 	v[RTT_RTO] = f->rto_us;
