@@ -324,11 +324,12 @@ static bool resent_since(const struct tcp_seq_half *h, uint32_t ack, uint32_t se
  */
 static bool rtt_on_ack(struct tcp_seq_half *h, uint32_t ack, bool advanced, uint32_t now)
 {
-	bool sampled = false;
+	bool sampled = false, at_boundary = false;
 	while (h->rtt_count > 0) {
 		struct tcp_rtt_slot *sl = &h->rtt_slot[h->rtt_head];
 		if (seq_gt(sl->end_seq, ack))
 			break;
+		at_boundary = sl->end_seq == ack;
 		if (sl->end_seq == ack && !(h->rtt_ambiguous & (1u << h->rtt_head)) &&
 		    !resent_since(h, ack, sl->sent_us)) {
 			rtt_add_sample(&h->rtt, elapsed_us(now, sl->sent_us));
@@ -339,8 +340,9 @@ static bool rtt_on_ack(struct tcp_seq_half *h, uint32_t ack, bool advanced, uint
 	}
 	/* An ACK into the middle of a segment (a GSO super-segment ACKed per
 	 * MSS) counts it as ACKed for tcptrace: its final ACK then only
-	 * repeats, no sample. */
-	if (advanced && h->rtt_count > 0 && seq_lt(ack, h->rtt_slot[h->rtt_head].end_seq))
+	 * repeats, no sample. An ACK ending exactly at the slot it popped is
+	 * not inside the next one. */
+	if (advanced && !at_boundary && h->rtt_count > 0 && seq_lt(ack, h->rtt_slot[h->rtt_head].end_seq))
 		h->rtt_ambiguous |= (uint8_t)(1u << h->rtt_head);
 	return sampled;
 }

@@ -394,6 +394,19 @@ START_TEST(gso_partial_acks)
 	ck_assert_uint_eq(seg_send(&s, C, t + 300 * US, F_ACK, 1101, 5001 + 5840, 0, 502), 0);
 	ck_assert_uint_eq(seg_send(&s, C, t + 400 * US, F_ACK, 1101, 13001, 0, 502), 0);
 	ck_assert_uint_eq(s.half[S].rtt.samples, 1);
+
+	/* A super-segment [5001,12241) and a segment [12241,15001) behind it:
+	 * an ACK into the first, then one exactly at its end, then one at the
+	 * second's end: the second was not reached into, its sample counts
+	 * (sent at t + 0.6 ms, ACKed at t + 2 ms: 1400 us). */
+	struct tcp_seq_conn b;
+	t = handshake(&b);
+	seg_send(&b, S, t + 500 * US, F_PA, 5001, 1101, 7240, 509);
+	seg_send(&b, S, t + 600 * US, F_PA, 12241, 1101, 2760, 509);
+	ck_assert_uint_eq(seg_send(&b, C, t + 700 * US, F_ACK, 1101, 6449, 0, 502), 0);
+	ck_assert_uint_eq(seg_send(&b, C, t + 1900 * US, F_ACK, 1101, 12241, 0, 502), 0);
+	ck_assert_uint_eq(seg_send(&b, C, t + 2000 * US, F_ACK, 1101, 15001, 0, 502), RTT);
+	ck_assert_uint_eq(b.half[S].rtt.max_us, 1400);
 }
 END_TEST
 

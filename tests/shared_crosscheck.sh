@@ -210,7 +210,6 @@ if $have_tshark; then
          "at least $SEQ_MIN% required)"
     [ ${#SEQ_OPTS[@]} -gt 0 ] &&
         echo "RTT: $rtt_ok/$rtt_n directions with tcptrace samples agree on min/avg/max" \
-             "(and stddev from 3 samples)" \
              "(within 1% or tcptrace's 0.1 ms rounding)"
     if [ $((seq_ok * 100)) -lt $((seq_n * SEQ_MIN)) ]; then
         echo "FAIL: sequence fields agree on fewer than $SEQ_MIN% of the connections"

@@ -158,7 +158,6 @@ echo "SEQ: $seq_ok/$seq_n connections agree with tshark on retransmissions, dup_
      "at least $SEQ_MIN_REAL% required per file; crafted: all)"
 [ ${#TCPTRACE_OPT[@]} -gt 0 ] &&
     echo "RTT: $rtt_ok/$rtt_n directions with tcptrace samples agree on min/avg/max" \
-             "(and stddev from 3 samples)" \
          "(within 1% or tcptrace's 0.1 ms rounding)"
 if [ "$nfail" != 0 ]; then
     echo "FAIL: $nfail of $nfiles captures disagree with tshark:$failed"
