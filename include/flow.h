@@ -48,6 +48,7 @@ struct conn {
 	struct dir_stats dir[2];  /* indexed by enum conn_role */
 	struct tcp_conn tcp;
 	struct tcp_seq_conn seq;  /* sequence, window and RTT analysis (tcp_seq.h) */
+	struct seq_counts *seq_counts; /* its counters; NULL until one is non-zero */
 	struct app_state *app;    /* TLS/HTTP observers, NULL until the first payload byte */
 };
 

@@ -67,11 +67,20 @@ struct dir_stats {
 	uint64_t packets;
 	uint64_t bytes;         /* sum of frame lengths on the wire (pcap orig len) */
 	uint64_t payload_bytes; /* sum of TCP payload lengths from the IP header */
-	uint32_t seq[SEQ__COUNT]; /* indexed by enum seq_counter */
 };
 
-/* Window and RTT figures of one direction, taken from the sequence analysis when the record is made. */
+/*
+ * The sequence counters of both directions of a connection, indexed by enum
+ * conn_role then enum seq_counter. A connection gets them on its first
+ * packet that counts anywhere (most never do: clean transfers cost nothing).
+ */
+struct seq_counts {
+	uint32_t n[2][SEQ__COUNT];
+};
+
+/* Sequence counters, window and RTT figures of one direction, taken from the sequence analysis when the record is made. */
 struct seq_figures {
+	uint32_t counts[SEQ__COUNT]; /* indexed by enum seq_counter */
 	bool win_known;          /* window scale known: win_min/win_max are bytes */
 	uint32_t win_min, win_max;
 	uint32_t max_in_flight;  /* bytes sent and not yet acknowledged, at most */

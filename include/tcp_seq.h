@@ -53,7 +53,7 @@ struct tcp_rtt_stats {
 uint32_t tcp_rtt_rto_us(const struct tcp_rtt_stats *r);
 
 /* Segments of one side whose ACK is awaited for an RTT sample (a FIFO). */
-#define TCP_SEQ_RTT_SLOTS 8
+#define TCP_SEQ_RTT_SLOTS 4
 
 struct tcp_rtt_slot {
 	uint32_t end_seq;  /* seq + len of the segment */
@@ -67,7 +67,7 @@ enum { TCP_WSCALE_UNKNOWN = -1, TCP_WSCALE_NONE = -2 };
  * What one side has sent, as the sequence analysis needs it. Times are the
  * low 32 bits of the capture time in microseconds, compared by unsigned
  * difference (correct for gaps under 71 minutes; time going backwards gives
- * a huge gap, as in Wireshark). 168 bytes.
+ * a huge gap, as in Wireshark). 136 bytes.
  */
 struct tcp_seq_half {
 	uint32_t next_seq;        /* highest seq + len (+1 for SYN/FIN) sent: snd_max */
@@ -94,7 +94,7 @@ struct tcp_seq_half {
 	struct tcp_rtt_stats rtt;
 };
 
-/* Both sides, and what concerns the connection as a whole. 352 bytes. */
+/* Both sides, and what concerns the connection as a whole. 288 bytes. */
 struct tcp_seq_conn {
 	struct tcp_seq_half half[2]; /* indexed by enum conn_role, as tcp_conn */
 	uint32_t syn_us;             /* last SYN seen (for the handshake RTT) */
@@ -102,8 +102,8 @@ struct tcp_seq_conn {
 	uint32_t flags;              /* TCP_SEQ_CONN_* */
 	uint32_t pad;
 };
-_Static_assert(sizeof(struct tcp_seq_half) == 168, "tcp_seq_half: document its size in docs/DESIGN.md");
-_Static_assert(sizeof(struct tcp_seq_conn) == 352, "tcp_seq_conn: document its size in docs/DESIGN.md");
+_Static_assert(sizeof(struct tcp_seq_half) == 136, "tcp_seq_half: document its size in docs/DESIGN.md");
+_Static_assert(sizeof(struct tcp_seq_conn) == 288, "tcp_seq_conn: document its size in docs/DESIGN.md");
 
 /* Zero-initialised memory is not a valid start: call this on a new connection. */
 void tcp_seq_init(struct tcp_seq_conn *s);

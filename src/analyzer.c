@@ -24,8 +24,11 @@ struct analyzer {
 };
 
 /* Window and RTT figures of one side's half of the sequence analysis, at the record's last packet. */
-static void seq_figures_of(const struct tcp_seq_half *h, uint64_t ts_last_ns, struct seq_figures *f)
+static void seq_figures_of(const struct tcp_seq_half *h, const struct seq_counts *n, int role,
+			   uint64_t ts_last_ns, struct seq_figures *f)
 {
+	if (n)
+		memcpy(f->counts, n->n[role], sizeof(f->counts));
 	f->win_known = tcp_seq_wscale_known(h) && tcp_seq_win_seen(h);
 	f->win_min = h->win_min;
 	f->win_max = h->win_max;
@@ -52,8 +55,8 @@ void conn_to_record(const struct conn *c, enum end_reason why, struct conn_recor
 	r->server.port = c->key.port[!cs];
 	r->c2s = c->dir[ROLE_CLIENT];
 	r->s2c = c->dir[ROLE_SERVER];
-	seq_figures_of(&c->seq.half[ROLE_CLIENT], c->ts_last_ns, &r->c2s_seq);
-	seq_figures_of(&c->seq.half[ROLE_SERVER], c->ts_last_ns, &r->s2c_seq);
+	seq_figures_of(&c->seq.half[ROLE_CLIENT], c->seq_counts, ROLE_CLIENT, c->ts_last_ns, &r->c2s_seq);
+	seq_figures_of(&c->seq.half[ROLE_SERVER], c->seq_counts, ROLE_SERVER, c->ts_last_ns, &r->s2c_seq);
 }
 
 /* How the TCP connection ended wins over how it left the table. */
@@ -80,6 +83,8 @@ static void on_conn_end(void *ctx, struct conn *c, enum end_reason why)
 		a->emit(a->emit_ctx, &r);
 	app_free(c->app);
 	c->app = NULL;
+	free(c->seq_counts);
+	c->seq_counts = NULL;
 }
 
 struct analyzer *analyzer_new(const struct flow_config *cfg, conn_record_fn emit, void *ctx)
@@ -143,6 +148,12 @@ static void reorient_on_handshake(struct conn *c, const struct pkt *p, int sende
 	c->tcp.half[0] = c->tcp.half[1];
 	c->tcp.half[1] = h;
 	tcp_seq_swap(&c->seq);
+	if (c->seq_counts) {
+		uint32_t n[SEQ__COUNT];
+		memcpy(n, c->seq_counts->n[0], sizeof(n));
+		memcpy(c->seq_counts->n[0], c->seq_counts->n[1], sizeof(n));
+		memcpy(c->seq_counts->n[1], n, sizeof(n));
+	}
 	c->client_side = (uint8_t)client;
 }
 
@@ -177,14 +188,18 @@ static const struct {
 #define RETRANSMISSION_BITS \
 	(TCP_SEQ_RETRANSMISSION | TCP_SEQ_FAST_RETRANSMISSION | TCP_SEQ_SPURIOUS_RETRANSMISSION)
 
-/* Turn what tcp_seq found in p (sent by `from`) into that direction's counters. */
+/*
+ * Turn what tcp_seq found in p (sent by `from`) into that direction's
+ * counters, allocated with the first one (out of memory: not counted).
+ */
 static void count_seq(struct conn *c, const struct pkt *p, uint32_t bits, enum conn_role from)
 {
-	uint32_t *n = c->dir[from].seq;
-
 	/* most packets are plain data or ACKs */
 	if ((bits & ~(uint32_t)TCP_SEQ_RTT_SAMPLE) == 0 && !(p->opt.present & TCP_OPT_HAS_SACK))
 		return;
+	if (!c->seq_counts && !(c->seq_counts = calloc(1, sizeof(*c->seq_counts))))
+		return;
+	uint32_t *n = c->seq_counts->n[from];
 	if (bits & RETRANSMISSION_BITS)
 		n[SEQ_RETRANSMISSIONS]++;
 	for (size_t i = 0; i < sizeof(seq_bit_counters) / sizeof(seq_bit_counters[0]); i++)
@@ -196,7 +211,7 @@ static void count_seq(struct conn *c, const struct pkt *p, uint32_t bits, enum c
 	}
 	/* A D-SACK proves the peer's retransmission spurious: the peer's count. */
 	if (bits & TCP_SEQ_DSACK_SPURIOUS)
-		c->dir[!from].seq[SEQ_SPURIOUS_RETRANSMISSIONS]++;
+		c->seq_counts->n[!from][SEQ_SPURIOUS_RETRANSMISSIONS]++;
 }
 
 /* A decoded frame waiting in a batch, with its flow key and hash computed. */

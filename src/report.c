@@ -572,7 +572,7 @@ static void text_conn(struct report *r, const struct conn_record *c)
 	put_cell_u64(r, COL_S2C_PKTS, c->s2c.packets);
 	put_cell_u64(r, COL_S2C_BYTES, c->s2c.bytes);
 	put_cell_u64(r, COL_RETX,
-		     (uint64_t)c->c2s.seq[SEQ_RETRANSMISSIONS] + c->s2c.seq[SEQ_RETRANSMISSIONS]);
+		     (uint64_t)c->c2s_seq.counts[SEQ_RETRANSMISSIONS] + c->s2c_seq.counts[SEQ_RETRANSMISSIONS]);
 	put_cell(r, COL_END, end, strlen(end));
 }
 
@@ -805,11 +805,11 @@ static void csv_dir(struct report *r, const struct dir_stats *d)
 }
 
 /* The c2s_* or s2c_* sequence columns, each preceded by a comma; empty cells for unknowns. */
-static void csv_seq(struct report *r, const struct dir_stats *d, const struct seq_figures *f)
+static void csv_seq(struct report *r, const struct seq_figures *f)
 {
 	for (int k = 0; k < SEQ__COUNT; k++) {
 		put_char(r, ',');
-		put_u64(r, d->seq[k]);
+		put_u64(r, f->counts[k]);
 	}
 	put_char(r, ',');
 	put_us_as_ms(r, f->zero_window_ms); /* ms -> seconds, three decimals */
@@ -898,8 +898,8 @@ static void csv_conn(struct report *r, const struct conn_record *c)
 	csv_dir(r, &c->c2s);
 	put_char(r, ',');
 	csv_dir(r, &c->s2c);
-	csv_seq(r, &c->c2s, &c->c2s_seq);
-	csv_seq(r, &c->s2c, &c->s2c_seq);
+	csv_seq(r, &c->c2s_seq);
+	csv_seq(r, &c->s2c_seq);
 	csv_app(r, c->app);
 	put_char(r, '\n');
 }
@@ -1028,7 +1028,7 @@ static void json_dir(struct report *r, const struct dir_stats *d, const struct s
 	for (int k = 0; k < SEQ__COUNT; k++) {
 		memcpy(dst + n, r->seq_key[k], r->seq_key_len[k]);
 		n += r->seq_key_len[k];
-		n += fmt_u64(dst + n, d->seq[k]);
+		n += fmt_u64(dst + n, f->counts[k]);
 	}
 	r->len += n;
 	PUT_LIT(r, ",\"zero_window_time\":");

@@ -103,10 +103,10 @@ static struct conn_record conn_max(void)
 	c.end_reason = END_REUSED;
 	set_v4(&c.client, 255, 255, 255, 255, 65535);
 	set_v4(&c.server, 0, 0, 0, 0, 0);
-	c.c2s = (struct dir_stats){ UINT64_MAX, UINT64_MAX, UINT64_MAX, {0} };
-	c.s2c = (struct dir_stats){ UINT64_MAX, UINT64_MAX, UINT64_MAX, {0} };
+	c.c2s = (struct dir_stats){ UINT64_MAX, UINT64_MAX, UINT64_MAX };
+	c.s2c = (struct dir_stats){ UINT64_MAX, UINT64_MAX, UINT64_MAX };
 	for (int k = 0; k < SEQ__COUNT; k++)
-		c.c2s.seq[k] = c.s2c.seq[k] = UINT32_MAX;
+		c.c2s_seq.counts[k] = c.s2c_seq.counts[k] = UINT32_MAX;
 	c.c2s_seq.win_known = c.s2c_seq.win_known = true;
 	c.c2s_seq.win_min = c.c2s_seq.win_max = c.s2c_seq.win_min = c.s2c_seq.win_max = UINT32_MAX;
 	return c;

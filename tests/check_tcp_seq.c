@@ -411,7 +411,7 @@ START_TEST(gso_partial_acks)
 END_TEST
 
 /*
- * More segments in flight than RTT slots (8): the newest slot follows the
+ * More segments in flight than RTT slots (4): the newest slot follows the
  * newest segment, so the ACK ending a burst of 10 at the tenth (sent at
  * t + 1 ms, ACKed at t + 2 ms) gives a 1000 us sample.
  */
@@ -537,8 +537,8 @@ START_TEST(analyzer_reorientation_swaps)
 	ck_assert_uint_eq(one_rec.s2c_seq.rtt.samples, 1);
 	ck_assert_uint_eq(one_rec.s2c_seq.rtt.min_us, 1000);
 	ck_assert_uint_eq(one_rec.c2s_seq.rtt.samples, 0);
-	ck_assert_uint_eq(one_rec.c2s.seq[SEQ_ZERO_WINDOWS], 1);
-	ck_assert_uint_eq(one_rec.s2c.seq[SEQ_ZERO_WINDOWS], 0);
+	ck_assert_uint_eq(one_rec.c2s_seq.counts[SEQ_ZERO_WINDOWS], 1);
+	ck_assert_uint_eq(one_rec.s2c_seq.counts[SEQ_ZERO_WINDOWS], 0);
 	/* a SYN-ACK without window scale means neither side scales (RFC 7323
 	 * 1.3): the client's windows are bytes as they stand */
 	ck_assert(one_rec.c2s_seq.win_known);
