@@ -8,12 +8,12 @@
 /* tcp_seq_half.flags */
 enum {
 	HALF_NEXT_SEQ_KNOWN = 1u << 0, /* next_seq and max_seq_to_be_acked hold a value */
-	HALF_ACK_SEEN = 1u << 1,       /* last_ack / raw_win / last_us hold a value */
+	HALF_SEEN = 1u << 1,           /* it sent a segment: last_ack / raw_win / last_us hold a value */
 	HALF_WIN_SEEN = 1u << 2,       /* win_min/win_max hold a value */
 	HALF_IN_ZERO_WINDOW = 1u << 3, /* its last window was 0 (zero_window_us is its start) */
-	HALF_DATA_SENT = 1u << 5,      /* last_send_us holds a value */
-	HALF_ACK_FLAG = 1u << 6,       /* its last segment had the ACK bit: last_ack is an acknowledgment */
-	HALF_RESENT = 1u << 7,         /* resent_seq/resent_us: its latest segment below next_seq */
+	HALF_DATA_SENT = 1u << 4,      /* last_send_us holds a value */
+	HALF_ACK_FLAG = 1u << 5,       /* its last segment had the ACK bit: last_ack is an acknowledgment */
+	HALF_RESENT = 1u << 6,         /* resent_seq/resent_us: its latest segment below next_seq */
 };
 
 /* tcp_seq_conn.flags */
@@ -29,7 +29,8 @@ enum {
 #define OOO_DEFAULT_US 3000u
 /* Linux's minimum RTO (TCP_RTO_MIN): no timeout retransmission comes sooner. */
 #define RTO_MIN_LINUX_US 200000u
-/* A tail-loss probe waits at least 2 SRTT, at least 10 ms (RFC 8985 7.2). */
+/* A tail-loss probe waits PTO = 2 SRTT, at least 10 ms (RFC 8985 7.2); we
+ * accept from 1 SRTT, the capture point being off the sender. */
 #define TLP_MIN_US 10000u
 /* RFC 6298: G (clock granularity) taken as 1 ms, RTO at least 1 s, initial 1 s. */
 #define RTO_GRANULARITY_US 1000u
@@ -123,7 +124,7 @@ static void learn_wscale(struct tcp_seq_half *h, struct tcp_seq_half *peer, cons
 static bool is_zero_window_probe(const struct tcp_seq_half *h, const struct tcp_seq_half *peer,
 				 const struct pkt *p)
 {
-	if (!(h->flags & HALF_NEXT_SEQ_KNOWN) || !(peer->flags & HALF_ACK_SEEN) || peer->raw_win != 0)
+	if (!(h->flags & HALF_NEXT_SEQ_KNOWN) || !(peer->flags & HALF_SEEN) || peer->raw_win != 0)
 		return false;
 	if (has(p->flags, TCP_FLAG_SYN | TCP_FLAG_FIN | TCP_FLAG_RST))
 		return seg_len(p) == 1 && p->seq == h->next_seq;
@@ -142,7 +143,7 @@ static bool is_keepalive(const struct tcp_seq_half *h, const struct pkt *p)
 /* A pure ACK repeating this side's previous seq and ACK (dup ACK, window update, keepalive ACK). */
 static bool repeats_last_ack(const struct tcp_seq_half *h, const struct pkt *p)
 {
-	return seg_len(p) == 0 && (h->flags & HALF_NEXT_SEQ_KNOWN) && (h->flags & HALF_ACK_SEEN) &&
+	return seg_len(p) == 0 && (h->flags & HALF_NEXT_SEQ_KNOWN) && (h->flags & HALF_SEEN) &&
 	       p->seq == h->next_seq && p->ack == h->last_ack &&
 	       !has(p->flags, TCP_FLAG_SYN | TCP_FLAG_FIN | TCP_FLAG_RST);
 }
@@ -523,7 +524,7 @@ uint32_t tcp_seq_packet(struct tcp_seq_conn *s, const struct pkt *p, enum conn_r
 
 	uint32_t bits = classify_control(h, peer, p);
 	/* Wireshark's tests that follow every packet, probes and their ACKs included. */
-	if ((h->flags & HALF_ACK_SEEN) && p->ack != h->last_ack)
+	if ((h->flags & HALF_SEEN) && p->ack != h->last_ack)
 		h->dup_acks = 0;
 	bits |= check_acked_unseen(peer, p);
 	if (seq_space(p) > 0 && !(bits & (TCP_SEQ_KEEPALIVE | TCP_SEQ_ZERO_WINDOW_PROBE)))
@@ -545,7 +546,7 @@ uint32_t tcp_seq_packet(struct tcp_seq_conn *s, const struct pkt *p, enum conn_r
 	h->raw_win = p->window;
 	h->last_ack = p->ack;
 	h->last_us = now;
-	h->flags |= HALF_ACK_SEEN;
+	h->flags |= HALF_SEEN;
 	if (has(p->flags, TCP_FLAG_ACK))
 		h->flags |= HALF_ACK_FLAG;
 	else
