@@ -16,7 +16,8 @@
  */
 enum tcp_seq_flag {
 	TCP_SEQ_RETRANSMISSION = 1u << 0,      /* data (or SYN/FIN) below the highest sent, none of the kinds below */
-	TCP_SEQ_FAST_RETRANSMISSION = 1u << 1, /* resends what >= 2 dup ACKs asked for, within 20 ms of the last */
+	TCP_SEQ_FAST_RETRANSMISSION = 1u << 1, /* resends what >= 2 dup ACKs asked for, within 20 ms of the last;
+						* tcpscope also: a RETRANSMISSION of a hole below data the peer SACKed */
 	TCP_SEQ_SPURIOUS_RETRANSMISSION = 1u << 2, /* resends data the peer had already ACKed */
 	TCP_SEQ_TIMEOUT_RETRANSMISSION = 1u << 3,  /* tcpscope: a RETRANSMISSION after silence >= the RTO estimate */
 	TCP_SEQ_TLP_RETRANSMISSION = 1u << 4,      /* tcpscope: a RETRANSMISSION of the tail after >= SRTT of silence */
@@ -67,7 +68,7 @@ enum { TCP_WSCALE_UNKNOWN = -1, TCP_WSCALE_NONE = -2 };
  * What one side has sent, as the sequence analysis needs it. Times are the
  * low 32 bits of the capture time in microseconds, compared by unsigned
  * difference (correct for gaps under 71 minutes; time going backwards gives
- * a huge gap, as in Wireshark). 136 bytes.
+ * a huge gap, as in Wireshark). 144 bytes.
  */
 struct tcp_seq_half {
 	uint32_t next_seq;        /* highest seq + len (+1 for SYN/FIN) sent: snd_max */
@@ -82,10 +83,11 @@ struct tcp_seq_half {
 	uint32_t zero_window_ms;  /* total time advertising a zero window */
 	uint32_t resent_seq;      /* start of its latest segment below next_seq (resent or filling a hole) */
 	uint32_t resent_us;       /* and when */
+	uint32_t sack_high;       /* highest right edge it SACKed (as receiver), once HALF_SACKED */
 	uint16_t raw_win;         /* last window field sent, unscaled */
 	int16_t dup_acks;         /* Wireshark's dupacknum: -1 after an ACK of unseen data */
 	int8_t wscale;            /* shift, or TCP_WSCALE_UNKNOWN / TCP_WSCALE_NONE */
-	uint8_t flags;            /* TCP_SEQ_HALF_* */
+	uint8_t flags;            /* HALF_* (tcp_seq.c) */
 	uint8_t rtt_head, rtt_count; /* FIFO of rtt_slot */
 	uint16_t last_seg_flags;  /* KEEPALIVE / ZERO_WINDOW_PROBE of its last segment */
 	uint8_t rtt_ambiguous;    /* bit i: rtt_slot[i] was resent (Karn: no sample) */
@@ -94,7 +96,7 @@ struct tcp_seq_half {
 	struct tcp_rtt_stats rtt;
 };
 
-/* Both sides, and what concerns the connection as a whole. 288 bytes. */
+/* Both sides, and what concerns the connection as a whole. 304 bytes. */
 struct tcp_seq_conn {
 	struct tcp_seq_half half[2]; /* indexed by enum conn_role, as tcp_conn */
 	uint32_t syn_us;             /* last SYN seen (for the handshake RTT) */
@@ -102,8 +104,8 @@ struct tcp_seq_conn {
 	uint32_t flags;              /* TCP_SEQ_CONN_* */
 	uint32_t pad;
 };
-_Static_assert(sizeof(struct tcp_seq_half) == 136, "tcp_seq_half: document its size in docs/DESIGN.md");
-_Static_assert(sizeof(struct tcp_seq_conn) == 288, "tcp_seq_conn: document its size in docs/DESIGN.md");
+_Static_assert(sizeof(struct tcp_seq_half) == 144, "tcp_seq_half: document its size in docs/DESIGN.md");
+_Static_assert(sizeof(struct tcp_seq_conn) == 304, "tcp_seq_conn: document its size in docs/DESIGN.md");
 
 /* Zero-initialised memory is not a valid start: call this on a new connection. */
 void tcp_seq_init(struct tcp_seq_conn *s);

@@ -14,6 +14,7 @@ enum {
 	HALF_DATA_SENT = 1u << 4,      /* last_send_us holds a value */
 	HALF_ACK_FLAG = 1u << 5,       /* its last segment had the ACK bit: last_ack is an acknowledgment */
 	HALF_RESENT = 1u << 6,         /* resent_seq/resent_us: its latest segment below next_seq */
+	HALF_SACKED = 1u << 7,         /* sack_high holds a value */
 };
 
 /* tcp_seq_conn.flags */
@@ -191,18 +192,36 @@ static uint32_t rto_estimate_us(const struct tcp_seq_half *h)
 }
 
 /*
+ * The peer's SACK shows a hole where this segment lies: it SACKed data
+ * above the segment, which it has not acknowledged (RFC 6675 loss recovery,
+ * the SACK form of fast retransmit).
+ *
+ *   peer ACK      segment        SACKed by the peer
+ *   ---|----------[=====]-----[##########]---->
+ */
+static bool in_sack_hole(const struct tcp_seq_half *peer, const struct pkt *p)
+{
+	return (peer->flags & HALF_SACKED) && (peer->flags & HALF_ACK_FLAG) &&
+	       seq_geq(p->seq, peer->last_ack) && seq_lt(p->seq + seg_len(p), peer->sack_high);
+}
+
+/*
  * A generic retransmission's cause, from the silence before it: at least the
  * RTO this side would have computed (never under Linux's 200 ms minimum) is a
- * timeout; a resend of the tail segment after at least max(SRTT, 10 ms) is a
+ * timeout; a resend of a hole the peer's SACK shows is a fast retransmission;
+ * a resend of the tail segment after at least max(SRTT, 10 ms) is a
  * tail-loss probe (RFC 8985 7); anything else stays unclassified.
  */
-static uint32_t retransmission_cause(const struct tcp_seq_half *h, const struct pkt *p, uint32_t now)
+static uint32_t retransmission_cause(const struct tcp_seq_half *h, const struct tcp_seq_half *peer,
+				     const struct pkt *p, uint32_t now)
 {
 	if (!(h->flags & HALF_DATA_SENT))
 		return 0;
 	uint32_t silence = elapsed_us(now, h->last_send_us);
 	if (silence >= rto_estimate_us(h))
 		return TCP_SEQ_TIMEOUT_RETRANSMISSION;
+	if (seg_len(p) > 0 && in_sack_hole(peer, p))
+		return TCP_SEQ_FAST_RETRANSMISSION;
 	uint32_t pto = h->rtt.samples ? h->rtt.srtt_us : 0;
 	if (pto < TLP_MIN_US)
 		pto = TLP_MIN_US;
@@ -239,7 +258,7 @@ static uint32_t classify_old_data(const struct tcp_seq_conn *s, const struct tcp
 	    h->next_seq != p->seq + seq_space(p))
 		return TCP_SEQ_OUT_OF_ORDER;
 	if (not_advanced)
-		return TCP_SEQ_RETRANSMISSION | retransmission_cause(h, p, now);
+		return TCP_SEQ_RETRANSMISSION | retransmission_cause(h, peer, p, now);
 	return 0;
 }
 
@@ -373,6 +392,20 @@ static uint32_t check_dsack_spurious(struct tcp_seq_half *peer, const struct pkt
 		return 0;
 	peer->dsack_pending = 0;
 	return TCP_SEQ_DSACK_SPURIOUS;
+}
+
+/* The highest edge this side SACKed, D-SACK blocks left out (they report duplicates). */
+static void track_sack(struct tcp_seq_half *h, const struct pkt *p)
+{
+	if (!(p->opt.present & TCP_OPT_HAS_SACK))
+		return;
+	for (unsigned i = tcp_seq_dsack_blocks(p); i < p->opt.sack_count && i < TCP_MAX_SACK_BLOCKS; i++) {
+		uint32_t right = p->opt.sack[i].right;
+		if (!(h->flags & HALF_SACKED) || seq_gt(right, h->sack_high)) {
+			h->sack_high = right;
+			h->flags |= HALF_SACKED;
+		}
+	}
 }
 
 /* --- Window bookkeeping. --- */
@@ -543,6 +576,7 @@ uint32_t tcp_seq_packet(struct tcp_seq_conn *s, const struct pkt *p, enum conn_r
 			bits |= TCP_SEQ_RTT_SAMPLE;
 	}
 	track_window(h, p, now);
+	track_sack(h, p);
 	h->raw_win = p->window;
 	h->last_ack = p->ack;
 	h->last_us = now;

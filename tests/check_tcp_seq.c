@@ -138,9 +138,10 @@ END_TEST
  * Dup ACKs and fast retransmission.  Server segments S1..S4 of 1000 bytes
  * at 5001..9001; S2 lost.  Client: ACK 6001, then three identical ACKs
  * (dup #1..#3); the server resends S2 5 ms later: fast.  A second resend of
- * S2 30 ms after the last dup ACK is no longer "fast" (20 ms rule): a plain
- * retransmission, and with 35 ms of silence below the 200 ms minimum RTO,
- * not a timeout; it is not the tail either: unclassified.
+ * S2 30 ms after the last dup ACK is no longer Wireshark's "fast" (20 ms
+ * rule): a plain retransmission; 30 ms of silence is below the 200 ms
+ * minimum RTO, and the client's SACK [7001,10001) above its ACK 6001 shows
+ * the hole S2 fills: fast by SACK (RFC 6675).
  */
 START_TEST(dup_ack_fast_retransmission)
 {
@@ -161,7 +162,7 @@ START_TEST(dup_ack_fast_retransmission)
 	ck_assert_uint_eq(seg_send(&s, S, t + 5 * MS, F_PA, 6001, 1101, 1000, 509),
 			  TCP_SEQ_FAST_RETRANSMISSION);
 	ck_assert_uint_eq(seg_send(&s, S, t + 35 * MS, F_PA, 6001, 1101, 1000, 509),
-			  TCP_SEQ_RETRANSMISSION);
+			  TCP_SEQ_RETRANSMISSION | TCP_SEQ_FAST_RETRANSMISSION);
 	/* The ACK of everything: S4 was sent before the resends, no sample. */
 	ck_assert_uint_eq(seg_send(&s, C, t + 36 * MS, F_ACK, 1101, 9001, 0, 502), 0);
 	ck_assert_int_eq(s.half[C].dup_acks, 0);
