@@ -7,9 +7,10 @@ set -eu
 cd "$(dirname "$0")"
 
 # Build tools and libraries, then what the test suite uses: tshark as the
-# oracle, python3 for the comparisons, iproute2 + curl for the live test.
+# oracle, tcptrace as the RTT oracle, python3 for the comparisons,
+# iproute2 + curl for the live test.
 PACKAGES="build-essential autoconf automake pkg-config libpcap-dev libncurses-dev
-  check uthash-dev tshark python3 iproute2 curl tcpdump time"
+  check uthash-dev tshark tcptrace python3 iproute2 curl tcpdump time"
 
 missing=""
 for p in $PACKAGES; do

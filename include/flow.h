@@ -10,6 +10,7 @@
 #include "decode.h"
 #include "lifecycle.h"
 #include "record.h"
+#include "tcp_seq.h"
 #include "tcp_track.h"
 
 /*
@@ -48,6 +49,8 @@ struct conn {
 	struct dir_stats dir[2];  /* indexed by enum conn_role */
 	struct tcp_conn tcp;
 	struct lifecycle lc;
+	struct tcp_seq_conn seq;  /* sequence, window and RTT analysis (tcp_seq.h) */
+	struct seq_counts *seq_counts; /* its counters; NULL until one is non-zero */
 	struct app_state *app;    /* TLS/HTTP observers, NULL until the first payload byte */
 };
 

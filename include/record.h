@@ -10,6 +10,7 @@
 #include "halfopen.h"
 #include "lifecycle.h"
 #include "tcp_state.h"
+#include "tcp_seq.h"
 
 /*
  * Why a connection record was written. closed/reset describe how the TCP
@@ -35,11 +36,60 @@ struct endpoint {
 	uint16_t port;
 };
 
+/*
+ * Sequence-analysis counters of one direction (what that side sent), in the
+ * order the outputs write them; names from seq_counter_name(). Definitions:
+ * tcp_seq.h and README.md.
+ */
+enum seq_counter {
+	SEQ_RETRANSMISSIONS = 0,   /* every kind, each packet once */
+	SEQ_FAST_RETRANSMISSIONS,
+	SEQ_TIMEOUT_RETRANSMISSIONS,
+	SEQ_SPURIOUS_RETRANSMISSIONS,
+	SEQ_TLP_RETRANSMISSIONS,
+	SEQ_OUT_OF_ORDER,
+	SEQ_NOT_CAPTURED,
+	SEQ_ACKED_UNSEEN,
+	SEQ_DUP_ACKS,
+	SEQ_SACK_BLOCKS,
+	SEQ_DSACK_BLOCKS,
+	SEQ_ZERO_WINDOWS,
+	SEQ_ZERO_WINDOW_PROBES,
+	SEQ_WINDOW_FULL,
+	SEQ_WINDOW_UPDATES,
+	SEQ_KEEPALIVES,
+	SEQ_KEEPALIVE_ACKS,
+	SEQ__COUNT
+};
+
+/* JSON/CSV name of a counter ("retransmissions", ...); "unknown" out of range. */
+const char *seq_counter_name(enum seq_counter k);
+
 /* Counters for one direction of a connection. */
 struct dir_stats {
 	uint64_t packets;
 	uint64_t bytes;         /* sum of frame lengths on the wire (pcap orig len) */
 	uint64_t payload_bytes; /* sum of TCP payload lengths from the IP header */
+};
+
+/*
+ * The sequence counters of both directions of a connection, indexed by enum
+ * conn_role then enum seq_counter. A connection gets them on its first
+ * packet that counts anywhere (most never do: clean transfers cost nothing).
+ */
+struct seq_counts {
+	uint32_t n[2][SEQ__COUNT];
+};
+
+/* Sequence counters, window and RTT figures of one direction, taken from the sequence analysis when the record is made. */
+struct seq_figures {
+	uint32_t counts[SEQ__COUNT]; /* indexed by enum seq_counter */
+	bool win_known;          /* window scale known: win_min/win_max are bytes */
+	uint32_t win_min, win_max;
+	uint32_t max_in_flight;  /* bytes sent and not yet acknowledged, at most */
+	uint32_t zero_window_ms; /* time this side advertised a zero window */
+	uint32_t rto_us;         /* RFC 6298 RTO from srtt/rttvar */
+	struct tcp_rtt_stats rtt;
 };
 
 /* One finished (or, for the live view, in-progress) connection. */
@@ -55,6 +105,8 @@ struct conn_record {
 	struct dir_stats c2s;
 	struct dir_stats s2c;
 	struct lifecycle_record lc; /* states, handshake, teardown, Zeek state/history, diagnoses */
+	struct seq_figures c2s_seq; /* window and RTT of each direction's data */
+	struct seq_figures s2c_seq;
 	/* TLS or HTTP found by the observers, NULL if neither; points into the
 	 * connection, valid while the record is being written. */
 	const struct app_info *app;

@@ -8,6 +8,7 @@
 #include "decode.h"
 #include "halfopen.h"
 #include "lifecycle.h"
+#include "tcp_seq.h"
 #include "tcp_track.h"
 
 struct analyzer {
@@ -31,6 +32,21 @@ struct analyzer {
 	struct halfopen_table *half_open;
 };
 
+/* Window and RTT figures of one side's half of the sequence analysis, at the record's last packet. */
+static void seq_figures_of(const struct tcp_seq_half *h, const struct seq_counts *n, int role,
+			   uint64_t ts_last_ns, struct seq_figures *f)
+{
+	if (n)
+		memcpy(f->counts, n->n[role], sizeof(f->counts));
+	f->win_known = tcp_seq_wscale_known(h) && tcp_seq_win_seen(h);
+	f->win_min = h->win_min;
+	f->win_max = h->win_max;
+	f->max_in_flight = h->max_in_flight;
+	f->zero_window_ms = tcp_seq_zero_window_ms(h, ts_last_ns);
+	f->rtt = h->rtt;
+	f->rto_us = tcp_rtt_rto_us(&h->rtt);
+}
+
 void conn_to_record(const struct conn *c, enum end_reason why, struct conn_record *r)
 {
 	const struct dir_stats *d = c->dir;
@@ -49,6 +65,8 @@ void conn_to_record(const struct conn *c, enum end_reason why, struct conn_recor
 	r->server.port = c->key.port[!cs];
 	r->c2s = d[ROLE_CLIENT];
 	r->s2c = d[ROLE_SERVER];
+	seq_figures_of(&c->seq.half[ROLE_CLIENT], c->seq_counts, ROLE_CLIENT, c->ts_last_ns, &r->c2s_seq);
+	seq_figures_of(&c->seq.half[ROLE_SERVER], c->seq_counts, ROLE_SERVER, c->ts_last_ns, &r->s2c_seq);
 	lifecycle_to_record(&c->lc, d[ROLE_CLIENT].payload_bytes, d[ROLE_SERVER].payload_bytes,
 			    c->direction_inferred, why == END_TIMEOUT, &r->lc);
 }
@@ -108,6 +126,8 @@ static void on_conn_end(void *ctx, struct conn *c, enum end_reason why)
 		a->emit(a->emit_ctx, &r);
 	app_free(c->app);
 	c->app = NULL;
+	free(c->seq_counts);
+	c->seq_counts = NULL;
 }
 
 struct analyzer *analyzer_new(const struct flow_config *cfg, conn_record_fn emit, void *ctx)
@@ -183,6 +203,13 @@ static void reorient_on_handshake(struct conn *c, const struct pkt *p, int sende
 	c->tcp.half[0] = c->tcp.half[1];
 	c->tcp.half[1] = h;
 	lifecycle_swap_roles(&c->lc);
+	tcp_seq_swap(&c->seq);
+	if (c->seq_counts) {
+		uint32_t n[SEQ__COUNT];
+		memcpy(n, c->seq_counts->n[0], sizeof(n));
+		memcpy(c->seq_counts->n[0], c->seq_counts->n[1], sizeof(n));
+		memcpy(c->seq_counts->n[1], n, sizeof(n));
+	}
 	c->client_side = (uint8_t)client;
 }
 
@@ -191,6 +218,56 @@ static enum flow_class conn_class(const struct conn *c)
 	if (tcp_is_closed(&c->tcp))
 		return FLOW_CLASS_CLOSED;
 	return tcp_is_established(&c->tcp) ? FLOW_CLASS_ESTABLISHED : FLOW_CLASS_OPENING;
+}
+
+/* Which counter each sequence-analysis bit feeds (a packet can feed several). */
+static const struct {
+	uint32_t bit;
+	enum seq_counter counter;
+} seq_bit_counters[] = {
+	{TCP_SEQ_FAST_RETRANSMISSION, SEQ_FAST_RETRANSMISSIONS},
+	{TCP_SEQ_TIMEOUT_RETRANSMISSION, SEQ_TIMEOUT_RETRANSMISSIONS},
+	{TCP_SEQ_SPURIOUS_RETRANSMISSION, SEQ_SPURIOUS_RETRANSMISSIONS},
+	{TCP_SEQ_TLP_RETRANSMISSION, SEQ_TLP_RETRANSMISSIONS},
+	{TCP_SEQ_OUT_OF_ORDER, SEQ_OUT_OF_ORDER},
+	{TCP_SEQ_NOT_CAPTURED, SEQ_NOT_CAPTURED},
+	{TCP_SEQ_ACKED_UNSEEN, SEQ_ACKED_UNSEEN},
+	{TCP_SEQ_DUP_ACK, SEQ_DUP_ACKS},
+	{TCP_SEQ_ZERO_WINDOW, SEQ_ZERO_WINDOWS},
+	{TCP_SEQ_ZERO_WINDOW_PROBE, SEQ_ZERO_WINDOW_PROBES},
+	{TCP_SEQ_WINDOW_FULL, SEQ_WINDOW_FULL},
+	{TCP_SEQ_WINDOW_UPDATE, SEQ_WINDOW_UPDATES},
+	{TCP_SEQ_KEEPALIVE, SEQ_KEEPALIVES},
+	{TCP_SEQ_KEEPALIVE_ACK, SEQ_KEEPALIVE_ACKS},
+};
+
+#define RETRANSMISSION_BITS \
+	(TCP_SEQ_RETRANSMISSION | TCP_SEQ_FAST_RETRANSMISSION | TCP_SEQ_SPURIOUS_RETRANSMISSION)
+
+/*
+ * Turn what tcp_seq found in p (sent by `from`) into that direction's
+ * counters, allocated with the first one (out of memory: not counted).
+ */
+static void count_seq(struct conn *c, const struct pkt *p, uint32_t bits, enum conn_role from)
+{
+	/* most packets are plain data or ACKs */
+	if ((bits & ~(uint32_t)TCP_SEQ_RTT_SAMPLE) == 0 && !(p->opt.present & TCP_OPT_HAS_SACK))
+		return;
+	if (!c->seq_counts && !(c->seq_counts = calloc(1, sizeof(*c->seq_counts))))
+		return;
+	uint32_t *n = c->seq_counts->n[from];
+	if (bits & RETRANSMISSION_BITS)
+		n[SEQ_RETRANSMISSIONS]++;
+	for (size_t i = 0; i < sizeof(seq_bit_counters) / sizeof(seq_bit_counters[0]); i++)
+		if (bits & seq_bit_counters[i].bit)
+			n[seq_bit_counters[i].counter]++;
+	if (p->opt.present & TCP_OPT_HAS_SACK) {
+		n[SEQ_SACK_BLOCKS] += p->opt.sack_count;
+		n[SEQ_DSACK_BLOCKS] += tcp_seq_dsack_blocks(p);
+	}
+	/* A D-SACK proves the peer's retransmission spurious: the peer's count. */
+	if (bits & TCP_SEQ_DSACK_SPURIOUS)
+		c->seq_counts->n[!from][SEQ_SPURIOUS_RETRANSMISSIONS]++;
 }
 
 /* A decoded frame waiting in a batch, with its flow key and hash computed. */
@@ -257,6 +334,7 @@ static void track_tcp(struct analyzer *a, const struct decoded *d)
 		lifecycle_init(&c->lc, d->sender == c->client_side ? ROLE_CLIENT : ROLE_SERVER);
 		c->lc.time_wait_reuse = time_wait_reuse;
 		a->time_wait_reuses += time_wait_reuse;
+		tcp_seq_init(&c->seq);
 	}
 
 	enum conn_role from = d->sender == c->client_side ? ROLE_CLIENT : ROLE_SERVER;
@@ -274,6 +352,7 @@ static void track_tcp(struct analyzer *a, const struct decoded *d)
 	} else {
 		tcp_track_packet(&c->tcp, p, from);
 	}
+	count_seq(c, p, tcp_seq_packet(&c->seq, p, from), from);
 	app_observe(&c->app, &c->app_done, &c->tcp, p, from, &a->app);
 	flow_touch(&a->flows, c, p->ts_ns, conn_class(c));
 }

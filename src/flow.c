@@ -43,8 +43,9 @@ void flow_prefetch(const struct flow_table *t, uint32_t hash, int stage)
 	if (stage == 0) {
 		__builtin_prefetch(b);
 	} else if (b->hh_head) {
-		/* The lookup reads the handle and key (the first two cache lines);
-		 * tracking the packet then reads and writes the rest. */
+		/* The handle (first member) and the key span the first two cache
+		 * lines; tracking then reads the counters and both halves of the
+		 * sequence analysis behind them: ask for the whole connection. */
 		const char *c = (const char *)b->hh_head;
 		for (size_t off = 0; off < sizeof(struct conn); off += 64)
 			__builtin_prefetch(c + off);

@@ -23,6 +23,34 @@ const char *end_reason_name(enum end_reason r)
 	return end_reason_names[r];
 }
 
+/* One table for the sequence-counter names, indexed by enum seq_counter. */
+static const char *const seq_counter_names[SEQ__COUNT] = {
+	[SEQ_RETRANSMISSIONS] = "retransmissions",
+	[SEQ_FAST_RETRANSMISSIONS] = "fast_retransmissions",
+	[SEQ_TIMEOUT_RETRANSMISSIONS] = "timeout_retransmissions",
+	[SEQ_SPURIOUS_RETRANSMISSIONS] = "spurious_retransmissions",
+	[SEQ_TLP_RETRANSMISSIONS] = "tlp_retransmissions",
+	[SEQ_OUT_OF_ORDER] = "out_of_order",
+	[SEQ_NOT_CAPTURED] = "not_captured",
+	[SEQ_ACKED_UNSEEN] = "acked_unseen",
+	[SEQ_DUP_ACKS] = "dup_acks",
+	[SEQ_SACK_BLOCKS] = "sack_blocks",
+	[SEQ_DSACK_BLOCKS] = "dsack_blocks",
+	[SEQ_ZERO_WINDOWS] = "zero_windows",
+	[SEQ_ZERO_WINDOW_PROBES] = "zero_window_probes",
+	[SEQ_WINDOW_FULL] = "window_full",
+	[SEQ_WINDOW_UPDATES] = "window_updates",
+	[SEQ_KEEPALIVES] = "keepalives",
+	[SEQ_KEEPALIVE_ACKS] = "keepalive_acks",
+};
+
+const char *seq_counter_name(enum seq_counter k)
+{
+	if ((unsigned)k >= SEQ__COUNT)
+		return "unknown";
+	return seq_counter_names[k];
+}
+
 /* Write "a.b.c.d" for the four bytes at a into dst (16 bytes); returns the length. */
 static size_t ipv4_str(const uint8_t a[4], char dst[16])
 {

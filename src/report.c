@@ -28,11 +28,16 @@
 #define NS_PER_SEC 1000000000u
 #define NS_PER_MS 1000000u
 
+/* ,"name": of each sequence counter, made once (a record writes 34 of them). */
+#define SEQ_KEY_MAX 32
+
 struct report {
 	FILE *out;
 	enum report_format fmt;
 	bool write_failed;
 	size_t len;
+	char seq_key[SEQ__COUNT][SEQ_KEY_MAX];
+	uint8_t seq_key_len[SEQ__COUNT];
 	char buf[REPORT_BUF_SIZE];
 };
 
@@ -102,6 +107,10 @@ static size_t fmt_u64(char *dst, uint64_t v)
 	char tmp[U64_TEXT_MAX];
 	size_t n = 0;
 
+	if (v < 10) { /* most counters are small */
+		dst[0] = (char)('0' + v);
+		return 1;
+	}
 	do {
 		tmp[n++] = (char)('0' + v % 10);
 		v /= 10;
@@ -158,6 +167,17 @@ static void put_bool(struct report *r, bool b)
 		PUT_LIT(r, "true");
 	else
 		PUT_LIT(r, "false");
+}
+
+/* Microseconds as milliseconds with three decimals ("12.345"). */
+static void put_us_as_ms(struct report *r, uint64_t us)
+{
+	char *dst = reserve(r, U64_TEXT_MAX + 4);
+	size_t n = fmt_u64(dst, us / 1000u);
+
+	dst[n++] = '.';
+	fmt_fixed(dst + n, us % 1000u, 3);
+	r->len += n + 3;
 }
 
 /* Timestamps can go backwards: a negative span is reported as 0. */
@@ -428,12 +448,12 @@ struct text_col {
 };
 
 /*
- * Widths: an IPv4 row with ordinary counters fits about 120 columns. A value
+ * Widths: an IPv4 row with ordinary counters fits about 150 columns. A value
  * wider than its column (long IPv6 address, huge counter) is written whole
  * and widens its own row only.
  */
 enum { COL_ID, COL_START, COL_DUR, COL_CLIENT, COL_SERVER, COL_NAME, COL_C2S_PKTS, COL_C2S_BYTES,
-       COL_S2C_PKTS, COL_S2C_BYTES, COL_STATE, COL_END, COL_NOTES, COL__COUNT };
+       COL_S2C_PKTS, COL_S2C_BYTES, COL_RETX, COL_STATE, COL_END, COL_NOTES, COL__COUNT };
 
 static const struct text_col text_cols[COL__COUNT] = {
 	[COL_ID] = { "ID", 6, true },
@@ -446,6 +466,7 @@ static const struct text_col text_cols[COL__COUNT] = {
 	[COL_C2S_BYTES] = { "C>S BYTES", 10, true },
 	[COL_S2C_PKTS] = { "S>C PKTS", 8, true },
 	[COL_S2C_BYTES] = { "S>C BYTES", 10, true },
+	[COL_RETX] = { "RETX", 5, true },        /* retransmissions, both directions */
 	[COL_STATE] = { "STATE", 6, false },     /* Zeek conn_state */
 	[COL_END] = { "END", 12, false },
 	[COL_NOTES] = { "DIAGNOSES", 0, false },
@@ -570,6 +591,8 @@ static void text_conn(struct report *r, const struct conn_record *c)
 	put_cell_u64(r, COL_C2S_BYTES, c->c2s.bytes);
 	put_cell_u64(r, COL_S2C_PKTS, c->s2c.packets);
 	put_cell_u64(r, COL_S2C_BYTES, c->s2c.bytes);
+	put_cell_u64(r, COL_RETX,
+		     (uint64_t)c->c2s_seq.counts[SEQ_RETRANSMISSIONS] + c->s2c_seq.counts[SEQ_RETRANSMISSIONS]);
 	put_cell(r, COL_STATE, c->lc.state, strlen(c->lc.state));
 	if (c->lc.ndiag == 0) {
 		put_str(r, end); /* nothing after it: no padding */
@@ -738,12 +761,84 @@ static void text_summary(struct report *r, const struct summary_record *s)
 
 /* ---- CSV ---- */
 
+/* The RTT figures, in the order of the CSV columns and of the JSON rtt object. */
+enum { RTT_MIN, RTT_AVG, RTT_MAX, RTT_STDDEV, RTT_SRTT, RTT_RTTVAR, RTT_RTO, RTT__COUNT };
+static const char *const rtt_names[RTT__COUNT] = {
+	"min_ms", "avg_ms", "max_ms", "stddev_ms", "srtt_ms", "rttvar_ms", "rto_ms",
+};
+
+static uint64_t isqrt_u64(uint64_t v)
+{
+	if (v == 0)
+		return 0;
+	/* the highest power of four not above v */
+	uint64_t x = 0, bit = (uint64_t)1 << ((63 - __builtin_clzll(v)) & ~1);
+	while (bit != 0) {
+		if (v >= x + bit) {
+			v -= x + bit;
+			x = (x >> 1) + bit;
+		} else {
+			x >>= 1;
+		}
+		bit >>= 2;
+	}
+	return x;
+}
+
+/* The RTT figures in microseconds (only meaningful when there are samples). */
+static void rtt_values(const struct seq_figures *f, uint64_t v[RTT__COUNT])
+{
+	const struct tcp_rtt_stats *t = &f->rtt;
+	uint64_t n = t->samples ? t->samples : 1;
+	/* the mean rounded to the microsecond, without overflowing sum + n/2 */
+	uint64_t mean = t->sum_us / n + (t->sum_us % n >= n - n / 2 ? 1 : 0);
+	/* sample variance, as tcptrace: (sum x^2 - (sum x)^2 / n) / (n - 1), in
+	 * us^2; double because (sum x)^2 overflows 64 bits on long captures */
+	double var = 0.0;
+	if (n > 1) {
+		double sum = (double)t->sum_us;
+		var = ((double)t->sum_sq_us - sum * sum / (double)n) / (double)(n - 1);
+	}
+
+	v[RTT_MIN] = t->min_us;
+	v[RTT_AVG] = mean;
+	v[RTT_MAX] = t->max_us;
+	v[RTT_STDDEV] = isqrt_u64(var > 0.0 ? (uint64_t)(var + 0.5) : 0);
+	v[RTT_SRTT] = t->srtt_us;
+	v[RTT_RTTVAR] = t->rttvar_us;
+	v[RTT_RTO] = f->rto_us;
+}
+
+static void csv_seq_header(struct report *r, const char *dir)
+{
+	for (int k = 0; k < SEQ__COUNT; k++) {
+		put_str(r, dir);
+		put_str(r, seq_counter_name((enum seq_counter)k));
+		put_char(r, ',');
+	}
+	static const char *const more[] = {"zero_window_time", "win_min", "win_max", "max_in_flight",
+					   "rtt_samples"};
+	for (size_t k = 0; k < sizeof(more) / sizeof(more[0]); k++) {
+		put_str(r, dir);
+		put_str(r, more[k]);
+		put_char(r, ',');
+	}
+	for (int k = 0; k < RTT__COUNT; k++) {
+		put_str(r, dir);
+		PUT_LIT(r, "rtt_");
+		put_str(r, rtt_names[k]);
+		put_char(r, ',');
+	}
+}
+
 static void csv_header(struct report *r)
 {
 	PUT_LIT(r, "id,ts_first,ts_last,duration,ip_version,client_ip,client_port,server_ip,"
 		   "server_port,direction_inferred,end_reason,c2s_packets,c2s_bytes,"
-		   "c2s_payload_bytes,s2c_packets,s2c_bytes,s2c_payload_bytes,"
-		   "tls_sni,tls_alpn,tls_versions,tls_version_chosen,tls_ech,"
+		   "c2s_payload_bytes,s2c_packets,s2c_bytes,s2c_payload_bytes,");
+	csv_seq_header(r, "c2s_");
+	csv_seq_header(r, "s2c_");
+	PUT_LIT(r, "tls_sni,tls_alpn,tls_versions,tls_version_chosen,tls_ech,"
 		   "http_method,http_host,http_path,http_status,"
 		   "state,history,client_state,server_state,syn_count,synack_count,"
 		   "syn_synack_ms,synack_ack_ms,c2s_fin,c2s_rst,c2s_rst_ignored,s2c_fin,s2c_rst,"
@@ -769,6 +864,34 @@ static void csv_dir(struct report *r, const struct dir_stats *d)
 	put_u64(r, d->bytes);
 	put_char(r, ',');
 	put_u64(r, d->payload_bytes);
+}
+
+/* The c2s_* or s2c_* sequence columns, each preceded by a comma; empty cells for unknowns. */
+static void csv_seq(struct report *r, const struct seq_figures *f)
+{
+	for (int k = 0; k < SEQ__COUNT; k++) {
+		put_char(r, ',');
+		put_u64(r, f->counts[k]);
+	}
+	put_char(r, ',');
+	put_us_as_ms(r, f->zero_window_ms); /* ms -> seconds, three decimals */
+	put_char(r, ',');
+	if (f->win_known)
+		put_u64(r, f->win_min);
+	put_char(r, ',');
+	if (f->win_known)
+		put_u64(r, f->win_max);
+	put_char(r, ',');
+	put_u64(r, f->max_in_flight);
+	put_char(r, ',');
+	put_u64(r, f->rtt.samples);
+	uint64_t v[RTT__COUNT];
+	rtt_values(f, v);
+	for (int k = 0; k < RTT__COUNT; k++) {
+		put_char(r, ',');
+		if (f->rtt.samples)
+			put_us_as_ms(r, v[k]);
+	}
 }
 
 /* A string the observers kept, as a CSV field (empty when absent). */
@@ -890,6 +1013,8 @@ static void csv_conn(struct report *r, const struct conn_record *c)
 	csv_dir(r, &c->c2s);
 	put_char(r, ',');
 	csv_dir(r, &c->s2c);
+	csv_seq(r, &c->c2s_seq);
+	csv_seq(r, &c->s2c_seq);
 	csv_app(r, c->app);
 	csv_lifecycle(r, &c->lc);
 	put_char(r, '\n');
@@ -998,8 +1123,47 @@ static void json_endpoint(struct report *r, const struct endpoint *e, int ip_ver
 	put_char(r, '}');
 }
 
-/* One direction: its counters and what its sender did in the life cycle (side 0 client, 1 server). */
-static void json_dir(struct report *r, const struct dir_stats *d, const struct lifecycle_record *lc, int side)
+/* ,"key":N or ,"key":null */
+static void json_num_or_null(struct report *r, const char *key, bool known, uint64_t v)
+{
+	PUT_LIT(r, ",\"");
+	put_str(r, key);
+	PUT_LIT(r, "\":");
+	if (known)
+		put_u64(r, v);
+	else
+		PUT_LIT(r, "null");
+}
+
+/* "rtt":{"samples":N,"min_ms":...}; the figures are null without samples. */
+static void json_rtt(struct report *r, const struct seq_figures *f)
+{
+	uint64_t v[RTT__COUNT];
+
+	if (f->rtt.samples == 0) {
+		PUT_LIT(r, ",\"rtt\":{\"samples\":0,\"min_ms\":null,\"avg_ms\":null,\"max_ms\":null,"
+			   "\"stddev_ms\":null,\"srtt_ms\":null,\"rttvar_ms\":null,\"rto_ms\":null}");
+		return;
+	}
+	rtt_values(f, v);
+	PUT_LIT(r, ",\"rtt\":{\"samples\":");
+	put_u64(r, f->rtt.samples);
+	for (int k = 0; k < RTT__COUNT; k++) {
+		PUT_LIT(r, ",\"");
+		put_str(r, rtt_names[k]);
+		PUT_LIT(r, "\":");
+		if (f->rtt.samples)
+			put_us_as_ms(r, v[k]);
+		else
+			PUT_LIT(r, "null");
+	}
+	put_char(r, '}');
+}
+
+/* One direction: its counters, what its sender did in the life cycle (side 0
+ * client, 1 server), and its sequence analysis. */
+static void json_dir(struct report *r, const struct dir_stats *d, const struct seq_figures *f,
+		     const struct lifecycle_record *lc, int side)
 {
 	PUT_LIT(r, "{\"packets\":");
 	put_u64(r, d->packets);
@@ -1011,6 +1175,22 @@ static void json_dir(struct report *r, const struct dir_stats *d, const struct l
 	json_num(r, "rst", lc->rst[side]);
 	json_num(r, "rst_ignored", lc->rst_ignored[side]);
 	json_num(r, "rst_suspect_ttl", lc->rst_suspect_ttl[side]);
+	char *dst = reserve(r, SEQ__COUNT * (SEQ_KEY_MAX + U64_TEXT_MAX));
+	size_t n = 0;
+	for (int k = 0; k < SEQ__COUNT; k++) {
+		/* a fixed-size copy (two vector moves) beats a short variable one */
+		memcpy(dst + n, r->seq_key[k], SEQ_KEY_MAX);
+		n += r->seq_key_len[k];
+		n += fmt_u64(dst + n, f->counts[k]);
+	}
+	r->len += n;
+	PUT_LIT(r, ",\"zero_window_time\":");
+	put_us_as_ms(r, f->zero_window_ms); /* ms -> seconds, three decimals */
+	json_num_or_null(r, "win_min", f->win_known, f->win_min);
+	json_num_or_null(r, "win_max", f->win_known, f->win_max);
+	PUT_LIT(r, ",\"max_in_flight\":");
+	put_u64(r, f->max_in_flight);
+	json_rtt(r, f);
 	put_char(r, '}');
 }
 
@@ -1217,9 +1397,9 @@ static void json_conn(struct report *r, const struct conn_record *c)
 	put_json_string(r, end_reason_name(c->end_reason));
 	json_lifecycle(r, &c->lc);
 	PUT_LIT(r, ",\"c2s\":");
-	json_dir(r, &c->c2s, &c->lc, 0);
+	json_dir(r, &c->c2s, &c->c2s_seq, &c->lc, 0);
 	PUT_LIT(r, ",\"s2c\":");
-	json_dir(r, &c->s2c, &c->lc, 1);
+	json_dir(r, &c->s2c, &c->s2c_seq, &c->lc, 1);
 	if (c->app && c->app->proto == APP_TLS)
 		json_tls(r, c->app);
 	else if (c->app && c->app->proto == APP_HTTP)
@@ -1404,6 +1584,10 @@ struct report *report_open(FILE *out, enum report_format fmt)
 	r->fmt = fmt;
 	r->write_failed = false;
 	r->len = 0;
+	for (int k = 0; k < SEQ__COUNT; k++) {
+		int n = snprintf(r->seq_key[k], SEQ_KEY_MAX, ",\"%s\":", seq_counter_name((enum seq_counter)k));
+		r->seq_key_len[k] = (uint8_t)(n > 0 && n < SEQ_KEY_MAX ? n : 0);
+	}
 	if (fmt == REPORT_TEXT)
 		text_header(r);
 	else if (fmt == REPORT_CSV)

@@ -120,7 +120,15 @@ static struct conn_record conn_v6(void)
 	return c;
 }
 
-/* Every counter at its limit: UINT64_MAX (and ports 0/65535). */
+/* The sequence-analysis fields of a direction with nothing counted and no window seen. */
+#define JSON_SEQ_ZERO ",\"retransmissions\":0,\"fast_retransmissions\":0,\"timeout_retransmissions\":0,\"spurious_retransmissions\":0,\"tlp_retransmissions\":0,\"out_of_order\":0,\"not_captured\":0,\"acked_unseen\":0,\"dup_acks\":0,\"sack_blocks\":0,\"dsack_blocks\":0,\"zero_windows\":0,\"zero_window_probes\":0,\"window_full\":0,\"window_updates\":0,\"keepalives\":0,\"keepalive_acks\":0,\"zero_window_time\":0.000,\"win_min\":null,\"win_max\":null,\"max_in_flight\":0,\"rtt\":{\"samples\":0,\"min_ms\":null,\"avg_ms\":null,\"max_ms\":null,\"stddev_ms\":null,\"srtt_ms\":null,\"rttvar_ms\":null,\"rto_ms\":null}"
+/* ... and with every counter at UINT32_MAX, windows UINT32_MAX. */
+#define JSON_SEQ_MAX ",\"retransmissions\":4294967295,\"fast_retransmissions\":4294967295,\"timeout_retransmissions\":4294967295,\"spurious_retransmissions\":4294967295,\"tlp_retransmissions\":4294967295,\"out_of_order\":4294967295,\"not_captured\":4294967295,\"acked_unseen\":4294967295,\"dup_acks\":4294967295,\"sack_blocks\":4294967295,\"dsack_blocks\":4294967295,\"zero_windows\":4294967295,\"zero_window_probes\":4294967295,\"window_full\":4294967295,\"window_updates\":4294967295,\"keepalives\":4294967295,\"keepalive_acks\":4294967295,\"zero_window_time\":0.000,\"win_min\":4294967295,\"win_max\":4294967295,\"max_in_flight\":0,\"rtt\":{\"samples\":0,\"min_ms\":null,\"avg_ms\":null,\"max_ms\":null,\"stddev_ms\":null,\"srtt_ms\":null,\"rttvar_ms\":null,\"rto_ms\":null}"
+#define CSV_SEQ_ZERO ",0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0.000,,,0,0,,,,,,,"
+#define CSV_SEQ_MAX ",4294967295,4294967295,4294967295,4294967295,4294967295,4294967295,4294967295,4294967295,4294967295,4294967295,4294967295,4294967295,4294967295,4294967295,4294967295,4294967295,4294967295,0.000,4294967295,4294967295,0,0,,,,,,,"
+#define CSV_SEQ_HEADER "c2s_retransmissions,c2s_fast_retransmissions,c2s_timeout_retransmissions,c2s_spurious_retransmissions,c2s_tlp_retransmissions,c2s_out_of_order,c2s_not_captured,c2s_acked_unseen,c2s_dup_acks,c2s_sack_blocks,c2s_dsack_blocks,c2s_zero_windows,c2s_zero_window_probes,c2s_window_full,c2s_window_updates,c2s_keepalives,c2s_keepalive_acks,c2s_zero_window_time,c2s_win_min,c2s_win_max,c2s_max_in_flight,c2s_rtt_samples,c2s_rtt_min_ms,c2s_rtt_avg_ms,c2s_rtt_max_ms,c2s_rtt_stddev_ms,c2s_rtt_srtt_ms,c2s_rtt_rttvar_ms,c2s_rtt_rto_ms,s2c_retransmissions,s2c_fast_retransmissions,s2c_timeout_retransmissions,s2c_spurious_retransmissions,s2c_tlp_retransmissions,s2c_out_of_order,s2c_not_captured,s2c_acked_unseen,s2c_dup_acks,s2c_sack_blocks,s2c_dsack_blocks,s2c_zero_windows,s2c_zero_window_probes,s2c_window_full,s2c_window_updates,s2c_keepalives,s2c_keepalive_acks,s2c_zero_window_time,s2c_win_min,s2c_win_max,s2c_max_in_flight,s2c_rtt_samples,s2c_rtt_min_ms,s2c_rtt_avg_ms,s2c_rtt_max_ms,s2c_rtt_stddev_ms,s2c_rtt_srtt_ms,s2c_rtt_rttvar_ms,s2c_rtt_rto_ms,"
+
+/* Every counter at its limit: UINT64_MAX, UINT32_MAX for the sequence counters (and ports 0/65535). */
 static struct conn_record conn_max(void)
 {
 	struct conn_record c;
@@ -140,6 +148,10 @@ static struct conn_record conn_max(void)
 	c.lc.syn_intervals = 2; /* 1 s, then the largest gap a record holds */
 	c.lc.syn_interval_us[0] = 1000000;
 	c.lc.syn_interval_us[1] = UINT32_MAX;
+	for (int k = 0; k < SEQ__COUNT; k++)
+		c.c2s_seq.counts[k] = c.s2c_seq.counts[k] = UINT32_MAX;
+	c.c2s_seq.win_known = c.s2c_seq.win_known = true;
+	c.c2s_seq.win_min = c.c2s_seq.win_max = c.s2c_seq.win_min = c.s2c_seq.win_max = UINT32_MAX;
 	return c;
 }
 
@@ -235,7 +247,7 @@ static void assert_render(enum report_format fmt, const struct conn_record *conn
 #define TEXT_HEADER                                                                             \
 	"    ID" " " "START       " " " "     DUR" " " "CLIENT                " " "              \
 	"SERVER               " " " "NAME                " " "                                 \
-	"C>S PKTS" " " " C>S BYTES" " " "S>C PKTS" " " " S>C BYTES" " " "STATE " " "        \
+	"C>S PKTS" " " " C>S BYTES" " " "S>C PKTS" " " " S>C BYTES" " " " RETX" " " "STATE " " " \
 	"END         " " " "DIAGNOSES\n"
 
 /* No TLS or HTTP: the NAME cell is "-" padded to 20. */
@@ -244,13 +256,13 @@ static void assert_render(enum report_format fmt, const struct conn_record *conn
 #define TEXT_ROW_V4                                                                             \
 	"     1" " " "22:13:20.000" " " "   0.250" " " "10.0.0.1:40000        " " "              \
 	"10.0.0.2:80          " " " NO_NAME "       5" " " "       400" " " "       4" " " "       300" \
-	" " "SF    " " " "closed      " " " "client closed first; TIME_WAIT on the client\n"
+	" " "    0" " " "SF    " " " "closed      " " " "client closed first; TIME_WAIT on the client\n"
 
 /* The IPv6 client is wider than its column: written whole, the row widens. */
 #define TEXT_ROW_V6                                                                             \
 	"     2" " " "22:14:19.999" " " "   1.000" " " "[2001:db8::1:0:0:1]:51234?" " "        \
 	"[2001:db8::80]:443   " " " NO_NAME "       3" " " "       180" " " "       0" " " "         0" \
-	" " "OTH   " " " "end_of_input\n"
+	" " "    0" " " "OTH   " " " "end_of_input\n"
 
 /* The observer lines when no parse ended. */
 #define NO_OBSERVERS                                                                      \
@@ -266,8 +278,8 @@ START_TEST(text_conns)
 {
 	struct conn_record c[2] = { conn_v4(), conn_v6() };
 
-	/* an ordinary IPv4 row: 135 columns before STATE, STATE and END cells, a 44-byte diagnosis */
-	ck_assert_uint_eq(strlen(TEXT_ROW_V4), 135 + 7 + 13 + 44 + 1);
+	/* an ordinary IPv4 row: 135 columns before RETX, the RETX, STATE and END cells, a 44-byte diagnosis */
+	ck_assert_uint_eq(strlen(TEXT_ROW_V4), 135 + 6 + 7 + 13 + 44 + 1);
 	assert_render(REPORT_TEXT, c, 2, NULL, TEXT_HEADER TEXT_ROW_V4 TEXT_ROW_V6);
 }
 END_TEST
@@ -281,7 +293,7 @@ START_TEST(text_limits)
 		      TEXT_HEADER "18446744073709551615 00:00:00.000 18446744073.710 "
 				  "255.255.255.255:65535  0.0.0.0:0             " NO_NAME
 				  "18446744073709551615 18446744073709551615 "
-				  "18446744073709551615 18446744073709551615 OTH    reused\n");
+				  "18446744073709551615 18446744073709551615 8589934590 OTH    reused\n");
 }
 END_TEST
 
@@ -403,7 +415,7 @@ END_TEST
 #define CSV_HEADER                                                                          \
 	"id,ts_first,ts_last,duration,ip_version,client_ip,client_port,server_ip,server_port," \
 	"direction_inferred,end_reason,c2s_packets,c2s_bytes,c2s_payload_bytes,s2c_packets,"   \
-	"s2c_bytes,s2c_payload_bytes,tls_sni,tls_alpn,tls_versions,tls_version_chosen,tls_ech," \
+	"s2c_bytes,s2c_payload_bytes," CSV_SEQ_HEADER "tls_sni,tls_alpn,tls_versions,tls_version_chosen,tls_ech," \
 	"http_method,http_host,http_path,http_status,state,history,client_state,server_state,"  \
 	"syn_count,synack_count,syn_synack_ms,synack_ack_ms,c2s_fin,c2s_rst,c2s_rst_ignored,"  \
 	"s2c_fin,s2c_rst,s2c_rst_ignored,first_fin,active_closer,reset_by,half_close,"         \
@@ -419,11 +431,11 @@ END_TEST
 
 #define CSV_ROW_V4                                                                      \
 	"1,1700000000.000000001,1700000000.250000001,0.250000000,4,10.0.0.1,40000,10.0.0.2," \
-	"80,false,closed,5,400,100,4,300,0" CSV_NO_APP CSV_LC_CLIENT_CLOSED "\n"
+	"80,false,closed,5,400,100,4,300,0" CSV_SEQ_ZERO CSV_SEQ_ZERO CSV_NO_APP CSV_LC_CLIENT_CLOSED "\n"
 
 #define CSV_ROW_V6                                                                   \
 	"2,1700000059.999999999,1700000061.000000001,1.000000002,6,2001:db8::1:0:0:1," \
-	"51234,2001:db8::80,443,true,end_of_input,3,180,0,0,0,0" CSV_NO_APP CSV_LC_NONE "\n"
+	"51234,2001:db8::80,443,true,end_of_input,3,180,0,0,0,0" CSV_SEQ_ZERO CSV_SEQ_ZERO CSV_NO_APP CSV_LC_NONE "\n"
 
 /* Every observer outcome, all zero (names: tls.h and http.h, need_more shown as incomplete). */
 #define CSV_NO_OBSERVERS "observer.tls_client_hello.ok=0 observer.tls_client_hello.incomplete=0 observer.tls_client_hello.not_tls=0 observer.tls_client_hello.alert=0 observer.tls_client_hello.bad_record=0 observer.tls_client_hello.bad_handshake=0 observer.tls_client_hello.too_long=0 observer.tls_client_hello.bad_extension=0 observer.tls_client_hello.dup_extension=0 observer.tls_client_hello.bad_server_name=0 observer.tls_client_hello.bad_alpn=0 observer.tls_client_hello.bad_supported_versions=0 observer.tls_server_hello.ok=0 observer.tls_server_hello.incomplete=0 observer.tls_server_hello.not_tls=0 observer.tls_server_hello.alert=0 observer.tls_server_hello.bad_record=0 observer.tls_server_hello.bad_handshake=0 observer.tls_server_hello.too_long=0 observer.tls_server_hello.bad_extension=0 observer.tls_server_hello.dup_extension=0 observer.tls_server_hello.bad_server_name=0 observer.tls_server_hello.bad_alpn=0 observer.tls_server_hello.bad_supported_versions=0 observer.http_request.ok=0 observer.http_request.incomplete=0 observer.http_request.not_http=0 observer.http_request.bad_request_line=0 observer.http_request.bad_version=0 observer.http_request.bad_status_line=0 observer.http_request.line_too_long=0 observer.http_request.headers_too_long=0 observer.http_response.ok=0 observer.http_response.incomplete=0 observer.http_response.not_http=0 observer.http_response.bad_request_line=0 observer.http_response.bad_version=0 observer.http_response.bad_status_line=0 observer.http_response.line_too_long=0 observer.http_response.headers_too_long=0 observer.out_of_memory=0 "
@@ -463,7 +475,7 @@ START_TEST(csv_limits)
 				 "18446744073.709551615,4,255.255.255.255,65535,0.0.0.0,0,false,"
 				 "reused,18446744073709551615,18446744073709551615,"
 				 "18446744073709551615,18446744073709551615,18446744073709551615,"
-				 "18446744073709551615" CSV_NO_APP
+				 "18446744073709551615" CSV_SEQ_MAX CSV_SEQ_MAX CSV_NO_APP
 				 ",OTH,,NONE,NONE,0,0,,,0,65535,65535,0,65535,65535,,,,false,false,\n");
 }
 END_TEST
@@ -527,8 +539,8 @@ END_TEST
 	"\"teardown\":{\"first_fin\":\"client\",\"active_closer\":\"client\",\"reset_by\":null,"     \
 	"\"half_close\":false,\"time_wait_reuse\":false},"                                          \
 	"\"c2s\":{\"packets\":5,\"bytes\":400,\"payload_bytes\":100,\"fin\":1,\"rst\":0,"           \
-	"\"rst_ignored\":0,\"rst_suspect_ttl\":0},\"s2c\":{\"packets\":4,\"bytes\":300,"            \
-	"\"payload_bytes\":0,\"fin\":1,\"rst\":0,\"rst_ignored\":0,\"rst_suspect_ttl\":0},"          \
+	"\"rst_ignored\":0,\"rst_suspect_ttl\":0" JSON_SEQ_ZERO "},\"s2c\":{\"packets\":4,\"bytes\":300,"            \
+	"\"payload_bytes\":0,\"fin\":1,\"rst\":0,\"rst_ignored\":0,\"rst_suspect_ttl\":0" JSON_SEQ_ZERO "}," \
 	"\"diagnoses\":[\"client closed first; TIME_WAIT on the client\"]}\n"
 
 /* lc_none() in JSON, between end_reason and c2s. */
@@ -539,7 +551,7 @@ END_TEST
 	"\"rtt_ms\":null,\"completed\":false,\"simultaneous_open\":false,\"client\":null,"            \
 	"\"server\":null},\"teardown\":{\"first_fin\":null,\"active_closer\":null,\"reset_by\":null," \
 	"\"half_close\":false,\"time_wait_reuse\":false}"
-#define JSON_DIR_NO_LC ",\"fin\":0,\"rst\":0,\"rst_ignored\":0,\"rst_suspect_ttl\":0}"
+#define JSON_DIR_NO_LC ",\"fin\":0,\"rst\":0,\"rst_ignored\":0,\"rst_suspect_ttl\":0" JSON_SEQ_ZERO "}"
 
 #define JSON_V6                                                                                \
 	"{\"type\":\"conn\",\"id\":2,\"ts_first\":1700000059.999999999,"                         \
@@ -595,10 +607,10 @@ START_TEST(json_limits)
 		      "{\"first_fin\":null,\"active_closer\":null,\"reset_by\":null,\"half_close\":false,"
 		      "\"time_wait_reuse\":false},\"c2s\":{\"packets\":18446744073709551615,"
 		      "\"bytes\":18446744073709551615,\"payload_bytes\":18446744073709551615,\"fin\":0,"
-		      "\"rst\":65535,\"rst_ignored\":65535,\"rst_suspect_ttl\":0},"
+		      "\"rst\":65535,\"rst_ignored\":65535,\"rst_suspect_ttl\":0" JSON_SEQ_MAX "},"
 		      "\"s2c\":{\"packets\":18446744073709551615,\"bytes\":18446744073709551615,"
 		      "\"payload_bytes\":18446744073709551615,\"fin\":0,\"rst\":65535,\"rst_ignored\":65535,"
-		      "\"rst_suspect_ttl\":0},\"diagnoses\":[]}\n");
+		      "\"rst_suspect_ttl\":0" JSON_SEQ_MAX "},\"diagnoses\":[]}\n");
 }
 END_TEST
 
@@ -873,9 +885,9 @@ START_TEST(app_csv)
 	char *got = render(REPORT_CSV, c, 2, NULL);
 	/* the SNI holds a comma and a quote: quoted, the quote doubled, the
 	 * newline, ESC and NUL escaped so the row stays one line */
-	ck_assert_ptr_nonnull(strstr(got, ",4,300,0,\"a\"\"b,c\\n\\x1b\\x00d.\",\"h2,http/1.1\","
+	ck_assert_ptr_nonnull(strstr(got, ",4,300,0" CSV_SEQ_ZERO CSV_SEQ_ZERO ",\"a\"\"b,c\\n\\x1b\\x00d.\",\"h2,http/1.1\","
 					  "TLS 1.3;TLS 1.2,TLS 1.3,true,,,," CSV_LC_CLIENT_CLOSED "\n"));
-	ck_assert_ptr_nonnull(strstr(got, ",4,300,0,,,,,,GET,example.com,\"/a,b\",404"
+	ck_assert_ptr_nonnull(strstr(got, ",4,300,0" CSV_SEQ_ZERO CSV_SEQ_ZERO ",,,,,,GET,example.com,\"/a,b\",404"
 					  CSV_LC_CLIENT_CLOSED "\n"));
 	free(got);
 }

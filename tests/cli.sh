@@ -83,7 +83,9 @@ expect_grep "json summary" '"type":"summary"' "$T/out"
 expect_grep "json summary frames" '"frames":3,' "$T/out"
 "$TCPSCOPE" -r "$T/three.pcap" -F csv >"$T/out" 2>&1; check "csv run exits 0" 0 $?
 expect_grep "csv header" '^id,ts_first,' "$T/out"
-expect_grep "csv row" '^1,1700000000.000000000,1700000002.000000000,2.000000000,4,10.0.0.1,40000,10.0.0.2,80,false,end_of_input,2,108,0,1,54,0,,,,,,,,,,S1,ShA,ESTABLISHED,ESTABLISHED,1,1,1000.000,1000.000,0,0,0,0,0,0,,,,false,false,$' "$T/out"
+# SYN at 0 s, SYN-ACK at 1 s, ACK at 2 s: one RTT sample of 1000 ms each way
+# (SYN -> SYN-ACK, SYN-ACK -> ACK), RFC 6298: RTTVAR = R/2, RTO = R + 4 RTTVAR.
+expect_grep "csv row" '^1,1700000000.000000000,1700000002.000000000,2.000000000,4,10.0.0.1,40000,10.0.0.2,80,false,end_of_input,2,108,0,1,54,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0.000,65535,65535,0,1,1000.000,1000.000,1000.000,0.000,1000.000,500.000,3000.000,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0.000,65535,65535,0,1,1000.000,1000.000,1000.000,0.000,1000.000,500.000,3000.000,,,,,,,,,,S1,ShA,ESTABLISHED,ESTABLISHED,1,1,1000.000,1000.000,0,0,0,0,0,0,,,,false,false,$' "$T/out"
 "$TCPSCOPE" -r "$T/three.pcap" >"$T/out" 2>&1; check "text run exits 0" 0 $?
 expect_grep "text row" '10.0.0.1:40000' "$T/out"
 
@@ -98,6 +100,7 @@ expect_grep "-c 2 stops after 2 frames" '"frames":2,' "$T/out"
 "$TCPSCOPE" -r "$T/three.pcap" -F json 'src host 10.0.0.2' >"$T/out" 2>&1; check "filter exits 0" 0 $?
 expect_grep "filter keeps only the SYN-ACK" '"frames":1,' "$T/out"
 expect_grep "filter: the SYN-ACK alone still orients" '"c2s":{"packets":0,"bytes":0,"payload_bytes":0,.*"s2c":{"packets":1,' "$T/out"
+expect_grep "filter: the SYN-ACK is s2c" '"s2c":{"packets":1,' "$T/out"
 
 # events: the client goes SYN_SENT at the SYN; at the ACK both go ESTABLISHED
 # (the server SYN_RCVD at its SYN-ACK): 4 state changes, in packet order

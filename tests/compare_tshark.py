@@ -20,6 +20,13 @@ Shared helper of tests/tshark_golden.sh and tests/shared_crosscheck.sh
       with an HTTP request on either side).
       Exit 0 = agree, 1 = differ, 2 = could not run.
 
+  compare_tshark.py seq --tcpscope BIN [--tcptrace] FILE
+      The sequence-analysis fields only (see golden's "seq" line): one
+      tshark pass, per connection and direction retransmissions, dup_acks,
+      sack_blocks, dsack_blocks, zero_windows; with --tcptrace also RTT
+      min/avg/max against tcptrace -n -l -r.  Prints the tallies and up to
+      --max-diffs differences; exit 0 (the caller applies a threshold).
+
   compare_tshark.py ref --tcpscope BIN --ref REF.tsv --frames N --tshark-rc RC FILE
       Compares tcpscope's records for FILE with a make_ref.sh reference
       table (per-stream totals: client, server, packets, bytes,
@@ -112,7 +119,15 @@ FIELDS = ["frame.number", "frame.len", "frame.protocols", "tcp.stream",
           "ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "tcp.srcport", "tcp.dstport",
           "tcp.len", "tcp.flags.syn", "tcp.flags.ack", "ip.flags.mf", "ip.frag_offset",
           "ipv6.fraghdr.offset", "ipv6.fraghdr.more", "tcp.bogus_header_length",
-          "tcp.short_segment", "ip.bogus_ip_length"]
+          "tcp.short_segment", "ip.bogus_ip_length",
+          # sequence analysis (one value per frame: occurrence=l is enough,
+          # a segment has at most one SACK option)
+          "tcp.analysis.retransmission", "tcp.analysis.fast_retransmission",
+          "tcp.analysis.spurious_retransmission", "tcp.analysis.duplicate_ack",
+          "tcp.analysis.zero_window", "tcp.options.sack.count", "tcp.options.sack.dsack_le"]
+# tcpscope's names of the per-direction fields compared with tshark, in the
+# order Stream keeps them after packets/bytes/payload.
+SEQ_FIELDS = ["retransmissions", "dup_acks", "sack_blocks", "dsack_blocks", "zero_windows"]
 
 
 def on(v):
@@ -132,17 +147,19 @@ class Stream:
         self.first_sport, self.first_dport = sport, dport
         self.syn = None          # (client, server) from the first pure SYN
         self.synack = None       # (client, server) from the first SYN-ACK
-        self.by_sender = {}      # endpoint -> [packets, bytes, payload]
+        self.by_sender = {}      # endpoint -> [packets, bytes, payload] + SEQ_FIELDS
         self.frames = set()      # frame numbers counted in this stream
         self.hello = None        # (frame, SNI or None): first ClientHello
         self.request = None      # (frame, method, Host or None): first HTTP request
 
-    def add(self, fnum, src, flen, tlen):
+    def add(self, fnum, src, flen, tlen, seq=(0, 0, 0, 0, 0)):
         self.frames.add(fnum)
-        c = self.by_sender.setdefault(src, [0, 0, 0])
+        c = self.by_sender.setdefault(src, [0] * (3 + len(SEQ_FIELDS)))
         c[0] += 1
         c[1] += flen
         c[2] += tlen
+        for i, n in enumerate(seq):
+            c[3 + i] += n
 
     def orientation(self):
         """(client, server, basis) by make_ref.sh's rule."""
@@ -173,7 +190,8 @@ def run_tshark(path):
         if len(v) < len(FIELDS):
             v += [""] * (len(FIELDS) - len(v))
         (fnum, flen, protos, st, ip_s, ip_d, ip6_s, ip6_d, sp, dp, tlen, syn, ack,
-         mf, foff, f6off, f6more, bogus_tcp_hlen, short_seg, bogus_ip_len) = v[:len(FIELDS)]
+         mf, foff, f6off, f6more, bogus_tcp_hlen, short_seg, bogus_ip_len,
+         retx, fast, spurious, dup, zwin, sack_count, dsack) = v[:len(FIELDS)]
         nframes += 1
         is_frag = (on(mf) or (foff not in ("", "0"))
                    or (f6off not in ("", "0")) or on(f6more))
@@ -215,7 +233,11 @@ def run_tshark(path):
         stream = streams.get(st)
         if stream is None:
             stream = streams[st] = Stream(frozenset((s, d)), int(fnum), s, d, int(sp), int(dp), st)
-        stream.add(int(fnum), s, int(flen), int(tlen) if tlen else 0)
+        # the DESIGN.md counting rule: a packet counts once in
+        # retransmissions if tshark flags any of the three kinds
+        seq = (int(bool(retx or fast or spurious)), int(bool(dup)),
+               int(sack_count) if sack_count else 0, int(bool(dsack)), int(bool(zwin)))
+        stream.add(int(fnum), s, int(flen), int(tlen) if tlen else 0, seq)
         if on(syn) and not on(ack) and stream.syn is None:
             stream.syn = (s, d)
         if on(syn) and on(ack) and stream.synack is None:
@@ -380,8 +402,12 @@ def cmd_golden(a):
         diffs.append("only in tcpscope: " + describe_conn(c))
     l7 = {"sni": 0, "sni_named": 0, "sni_named_ok": 0, "http": 0, "http_req": 0, "http_req_ok": 0}
     l7_known, l7_known_lines = dict(a.l7_known), []
+    seq_ok, seq_lines = 0, []
     for s, c in sorted(pairs, key=lambda p: p[0].first_frame):
         diffs += compare_pair(s, c)
+        d = compare_seq(s, c)
+        seq_ok += not d
+        seq_lines += d
         for kind, d in compare_l7(s, c, l7):
             why = l7_known.pop("%s:%s" % (kind, s.index), None)
             if d is None and why is not None:
@@ -397,7 +423,18 @@ def cmd_golden(a):
     for k, n in sorted(notes.items()):
         print("  note %s: %d tshark frame(s) set aside: %s" % (name, n, k))
     # printed after the verdict line: the known differences, then the tally
+    seq_pct = 100.0 * seq_ok / len(pairs) if pairs else 100.0
+    if seq_pct < a.seq_min_agree:
+        diffs += seq_lines
+        diffs.append("seq: %d/%d connections agree with tshark (%.1f%%), %g%% required"
+                     % (seq_ok, len(pairs), seq_pct, a.seq_min_agree))
+    rtt_lines = compare_tcptrace(a.file, pairs) if a.tcptrace else []
+    diffs += [x for x in rtt_lines if x.startswith("rtt ")]
     l7_line = "\n".join(l7_known_lines + [
+        "  seq %s: %s/%s connections agree with tshark on %s" % (
+            name, seq_ok, len(pairs), ", ".join(SEQ_FIELDS))] +
+        ["    " + x for x in seq_lines if seq_pct >= a.seq_min_agree] +
+        ["  " + x for x in rtt_lines if not x.startswith("rtt ")] + [
         "  l7 %s: SNI agree %d/%d, with a name %d/%d; HTTP agree %d/%d, with a request %d/%d"
         % (name, l7["sni"], len(pairs), l7["sni_named_ok"], l7["sni_named"],
            l7["http"], len(pairs), l7["http_req_ok"], l7["http_req"])])
@@ -433,6 +470,39 @@ def cmd_golden(a):
     return 0
 
 
+def cmd_seq(a):
+    """Sequence fields (and with --tcptrace the RTT) only, for a corpus
+    file whose packet figures are checked elsewhere: one tshark pass.
+    Prints "  seq FILE: A/P connections agree ..." and the differences.
+    Exit 0 (a measurement: the caller applies the threshold), 2 = could
+    not run."""
+    name = os.path.relpath(a.file, a.root) if a.root else a.file
+    trc, terr, _, streams, _, _ = run_tshark(a.file)
+    if trc != 0 and not streams:
+        print("  seq %s: 0/0 connections agree (tshark exit %d)" % (name, trc))
+        return 0
+    crc, _, conns, _, _ = run_tcpscope(a.tcpscope, a.file)
+    if crc != 0 and not conns:
+        print("  seq %s: 0/0 connections agree (tcpscope exit %d)" % (name, crc))
+        return 0
+    tg = group(streams.values(), lambda s: s.key, lambda s: s.first_frame)
+    cg = group(conns, conn_key, lambda c: c["id"])
+    pairs, _, _ = pair_up(tg, cg)
+    lines, ok = [], 0
+    for s, c in sorted(pairs, key=lambda p: p[0].first_frame):
+        d = compare_seq(s, c)
+        ok += not d
+        lines += d
+    print("  seq %s: %d/%d connections agree with tshark on %s"
+          % (name, ok, len(pairs), ", ".join(SEQ_FIELDS)))
+    for x in lines[:a.max_diffs]:
+        print("    " + x)
+    if a.tcptrace:
+        for x in compare_tcptrace(a.file, pairs):
+            print("  " + x)
+    return 0
+
+
 def compare_pair(s, c):
     out = []
     where = "stream@frame%d %s" % (s.first_frame, " <-> ".join(sorted(s.key)))
@@ -449,11 +519,125 @@ def compare_pair(s, c):
     if prob:
         out.append("%s: %s" % (where, prob))
     for sender, dname in ((cc, "c2s"), (cs, "s2c")):
-        want = s.by_sender.get(sender, [0, 0, 0])
+        want = s.by_sender.get(sender, [0] * (3 + len(SEQ_FIELDS)))[:3]
         got = [c[dname]["packets"], c[dname]["bytes"], c[dname]["payload_bytes"]]
         if want != got:
             out.append("%s: %s (from %s) packets/bytes/payload_bytes tcpscope %s, tshark %s"
                        % (where, dname, sender, "/".join(map(str, got)), "/".join(map(str, want))))
+    return out
+
+
+def compare_seq(s, c):
+    """The sequence-analysis fields of each direction of tcpscope connection c
+    against tshark stream s.  Returns a list of differences (empty when both
+    directions agree on every field)."""
+    out = []
+    where = "stream@frame%d %s" % (s.first_frame, " <-> ".join(sorted(s.key)))
+    cc, cs = conn_endpoint(c["client"]), conn_endpoint(c["server"])
+    for sender, dname in ((cc, "c2s"), (cs, "s2c")):
+        want = s.by_sender.get(sender, [0] * (3 + len(SEQ_FIELDS)))[3:]
+        got = [c[dname].get(k) for k in SEQ_FIELDS]
+        if want != got:
+            out.append("seq %s: %s %s tcpscope %s, tshark %s" % (
+                where, dname, "/".join(SEQ_FIELDS), "/".join(map(str, got)),
+                "/".join(map(str, want))))
+    return out
+
+
+RTT_ROWS = {"RTT samples": "samples", "RTT min": "min_ms", "RTT max": "max_ms",
+            "RTT avg": "avg_ms", "RTT stdev": "stddev_ms"}
+
+
+def tcptrace_conns(path):
+    """tcptrace -n -l -r PATH: {frozenset(endpoints): [(a, b, {dir: {rtt}})]},
+    dir "a2b"/"b2a" (a = the side tcptrace saw first)."""
+    p = subprocess.run(["tcptrace", "-n", "-l", "-r", path], stdout=subprocess.PIPE,
+                       stderr=subprocess.DEVNULL)
+    conns, cur = {}, None
+    for line in p.stdout.decode(errors="replace").splitlines():
+        t = line.strip()
+        if t.startswith("TCP connection ") and t.endswith(":"):
+            cur = None
+            continue
+        if t.startswith("host ") and t.split(None, 2)[1].endswith(":"):
+            # hosts are lettered a/b, c/d, ... per connection: first one, second one
+            addr, port = t.split(None, 2)[2].rsplit(":", 1)
+            try:
+                e = ep(str(ipaddress.ip_address(addr)), port)
+            except ValueError:  # tcptrace prints ::1 as ":0001": not comparable
+                e = "?" + addr
+            if cur is None:
+                cur = {"a": e, "a2b": {}, "b2a": {}}
+            else:
+                cur["b"] = e
+                conns.setdefault(frozenset((cur["a"], e)), []).append(cur)
+            continue
+        if cur is None or ":" not in t:
+            continue
+        # "RTT min:  0.1 ms   RTT min:  0.2 ms": a2b, then b2a
+        cells = []
+        for h in t.split("RTT ")[1:]:
+            k, v = h.split(":", 1)
+            cells.append(("RTT " + k.strip(), v.replace("ms", "").strip()))
+        if len(cells) == 2 and cells[0][0] in RTT_ROWS and cells[0][0] == cells[1][0]:
+            key = RTT_ROWS[cells[0][0]]
+            cur["a2b"][key] = float(cells[0][1])
+            cur["b2a"][key] = float(cells[1][1])
+    return conns
+
+
+def rtt_close(ours, theirs):
+    """tcptrace prints one decimal: within 1% or within its rounding."""
+    return abs(ours - theirs) <= max(0.01 * theirs, 0.05) + 1e-9
+
+
+def compare_tcptrace(path, pairs):
+    """RTT min/avg/max of every paired connection direction against
+    tcptrace's (matched by endpoint pair; pairs with several connections
+    are skipped).  Returns lines: "rtt ..." differences, then one tally."""
+    tt = tcptrace_conns(path)
+    out, ok, n, samples_eq, tt_none, sd_ok = [], 0, 0, 0, 0, 0
+    by_key = {}
+    for s, c in pairs:
+        by_key.setdefault(s.key, []).append(c)
+    for key, cs in sorted(by_key.items(), key=lambda kv: sorted(kv[0])):
+        if len(cs) != 1 or len(tt.get(key, [])) != 1:
+            continue
+        c, t = cs[0], tt[key][0]
+        cc = conn_endpoint(c["client"])
+        for dname, sender in (("c2s", cc), ("s2c", None)):
+            tdir = ("a2b" if t["a"] == cc else "b2a") if dname == "c2s" else \
+                   ("b2a" if t["a"] == cc else "a2b")
+            mine, theirs = c[dname]["rtt"], t[tdir]
+            if not theirs.get("samples"):
+                # tcptrace saw no RTT at all (it does not follow IPv6
+                # extension headers, for one): nothing to compare with
+                tt_none += bool(mine["samples"])
+                continue
+            n += 1
+            samples_eq += mine["samples"] == theirs.get("samples")
+            if not mine["samples"] or not theirs.get("samples"):
+                out.append("rtt %s %s: samples tcpscope %s, tcptrace %s" % (
+                    " <-> ".join(sorted(key)), dname, mine["samples"], theirs.get("samples")))
+                continue
+            bad = [k for k in ("min_ms", "avg_ms", "max_ms")
+                   if not rtt_close(mine[k], theirs.get(k, -1))]
+            # the standard deviation is a figure, not a condition (tcptrace
+            # prints 0 below 3 samples; sample sets differ on long transfers)
+            if theirs.get("samples", 0) > 2 and rtt_close(mine["stddev_ms"], theirs.get("stddev_ms", -1)):
+                sd_ok += 1
+            if bad:
+                out.append("rtt %s %s: %s tcpscope %s, tcptrace %s" % (
+                    " <-> ".join(sorted(key)), dname, "/".join(bad),
+                    "/".join(str(mine[k]) for k in bad),
+                    "/".join(str(theirs.get(k)) for k in bad)))
+            else:
+                ok += 1
+    out.append("tcptrace %s: RTT min/avg/max within 1%% (or tcptrace's 0.1 ms rounding) "
+               "on %d/%d directions; sample counts equal on %d, stddev on %d%s" % (
+                   os.path.basename(path), ok, n, samples_eq, sd_ok,
+                   "; %d direction(s) with samples where tcptrace has none" % tt_none
+                   if tt_none else ""))
     return out
 
 
@@ -638,7 +822,17 @@ def main():
     g.add_argument("--l7-known", action="append", default=[], metavar="KIND:STREAM=REASON",
                    help="an expected application-layer difference: KIND sni or http, "
                         "STREAM tshark's tcp.stream index")
+    g.add_argument("--seq-min-agree", type=float, default=100.0, metavar="PCT",
+                   help="share of connections whose sequence fields must agree (default 100)")
+    g.add_argument("--tcptrace", action="store_true",
+                   help="also compare RTT min/avg/max with tcptrace -n -l -r")
     g.add_argument("file")
+    q = sub.add_parser("seq")
+    q.add_argument("--tcpscope", required=True)
+    q.add_argument("--root", help="print file names relative to this directory")
+    q.add_argument("--tcptrace", action="store_true")
+    q.add_argument("--max-diffs", type=int, default=5)
+    q.add_argument("file")
     r = sub.add_parser("ref")
     r.add_argument("--tcpscope", required=True)
     r.add_argument("--ref", required=True)
@@ -666,6 +860,8 @@ def main():
                 ap.error("--sni-known wants STREAM=REASON, got %r" % item)
             known[st] = why
         a.sni_known = known
+    if a.mode == "seq":
+        return cmd_seq(a)
     return cmd_golden(a) if a.mode == "golden" else cmd_ref(a)
 
 

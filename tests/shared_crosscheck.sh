@@ -25,6 +25,8 @@
 # figures are printed, not failed.  A KNOWN file that starts agreeing, or a
 # corpus file in neither list, fails the test so that the lists stay true.
 #
+# Sequence analysis: see SEQ_MIN below.
+#
 # Environment (set by make check): TCPSCOPE, TOP_SRCDIR.
 # Exit: 0 pass, 1 fail, 77 skip (corpus or python3 missing).
 if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
@@ -104,6 +106,20 @@ sni_known_args() {  # --sni-known STREAM=REASON for each SNI_KNOWN line of file 
         while IFS= read -r kv; do printf '%s\0' --sni-known "$kv"; done
 }
 
+# Sequence analysis (issue 4): one tshark pass per file (compare_tshark.py
+# seq) compares per connection and direction retransmissions, dup_acks,
+# sack_blocks, dsack_blocks and zero_windows with tshark's tcp.analysis
+# flags and SACK options; at least SEQ_MIN% of the corpus's paired
+# connections must agree.  With tcptrace installed the RTT min/avg/max
+# agreement is printed too (a figure, not a pass condition on this corpus
+# of foreign captures).  Skipped with a note when tshark is missing.
+SEQ_MIN=95
+SEQ_OPTS=()
+command -v tcptrace >/dev/null 2>&1 && SEQ_OPTS=(--tcptrace)
+have_tshark=false
+command -v tshark >/dev/null 2>&1 && have_tshark=true
+seq_ok=0 seq_n=0 rtt_ok=0 rtt_n=0
+
 nexact=0 nexact_ok=0 nknown=0 failures=""
 sni_conns=0 sni_agree=0 sni_named=0 sni_named_agree=0 sni_fail=""
 seen=" "
@@ -139,6 +155,14 @@ while IFS=$'\t' read -r file category trc frames _malformed _streams _msg; do
     if [ "$sni_rc" != 0 ]; then
         sni_fail="$sni_fail $file"
         failures="$failures $file"
+    fi
+    if $have_tshark; then
+        sq=$(python3 "$HELPER" seq --tcpscope "$TCPSCOPE" --root "$CORPUS" "${SEQ_OPTS[@]}" "$path" 2>&1)
+        out="$out"$'\n'"$sq"
+        read -r so sn < <(printf '%s\n' "$sq" | sed -n 's|^  seq .*: \([0-9]*\)/\([0-9]*\) connections agree.*|\1 \2|p')
+        seq_ok=$((seq_ok + ${so:-0})); seq_n=$((seq_n + ${sn:-0}))
+        read -r ro rn < <(printf '%s\n' "$sq" | sed -n 's|^  tcptrace .* on \([0-9]*\)/\([0-9]*\) directions.*|\1 \2|p')
+        rtt_ok=$((rtt_ok + ${ro:-0})); rtt_n=$((rtt_n + ${rn:-0}))
     fi
     reason=$(known_reason "$file")
     if in_exact "$file"; then
@@ -180,6 +204,20 @@ echo "SNI: $sni_named_agree/$sni_named connections with a server name agree" \
      "($sni_agree/$sni_conns paired connections in all, no name on both sides counting as agreement;" \
      "$nsni_known known differences listed)"
 [ -z "$sni_fail" ] || echo "SNI differences not explained in SNI_KNOWN:$sni_fail"
+if $have_tshark; then
+    echo "SEQ: $seq_ok/$seq_n connections agree with tshark on retransmissions, dup_acks," \
+         "sack_blocks, dsack_blocks, zero_windows ($((seq_n ? 1000 * seq_ok / seq_n : 1000)) per mille;" \
+         "at least $SEQ_MIN% required)"
+    [ ${#SEQ_OPTS[@]} -gt 0 ] &&
+        echo "RTT: $rtt_ok/$rtt_n directions with tcptrace samples agree on min/avg/max" \
+             "(within 1% or tcptrace's 0.1 ms rounding)"
+    if [ $((seq_ok * 100)) -lt $((seq_n * SEQ_MIN)) ]; then
+        echo "FAIL: sequence fields agree on fewer than $SEQ_MIN% of the connections"
+        failures="$failures (seq)"
+    fi
+else
+    echo "note: tshark not found, sequence fields not compared"
+fi
 if [ -n "$failures" ]; then
     echo "FAIL:$failures"
     exit 1

@@ -13,5 +13,6 @@ Suite *app_suite(void);
 Suite *tls_suite(void);
 Suite *tcp_state_suite(void);
 Suite *lifecycle_suite(void);
+Suite *tcp_seq_suite(void);
 
 #endif

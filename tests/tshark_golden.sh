@@ -8,7 +8,11 @@
 # layer: tcpscope's tls.sni against the SNI of the stream's first ClientHello
 # (tshark's tls.handshake.extensions_server_name, first name; none on both
 # sides agrees) and tcpscope's http.method / http.host against the stream's
-# first http.request.method / http.host.  Those must agree exactly in every
+# first http.request.method / http.host, and the sequence analysis: per
+# direction retransmissions, dup_acks, sack_blocks, dsack_blocks and
+# zero_windows against tshark's tcp.analysis flags (every connection of a
+# crafted capture, >= 95% of real ones), RTT min/avg/max against tcptrace.
+# The application-layer fields must agree exactly in every
 # file, including the KNOWN_DIFF ones (which excuse packet figures only); the
 # totals are printed at the end ("SNI: ...", "HTTP: ...").  The comparison,
 # its matching rule and the explicit list of expected tcpscope/tshark
@@ -68,6 +72,20 @@ l7_known_args() {  # --l7-known KIND:STREAM=WHY for each L7_KNOWN line of file $
         while IFS= read -r kv; do printf '%s\0' --l7-known "$kv"; done
 }
 
+# Sequence analysis: per connection and direction retransmissions, dup_acks,
+# sack_blocks, dsack_blocks and zero_windows against tshark's tcp.analysis
+# flags and SACK options (same tshark pass): every connection of a crafted
+# capture, at least 95% of those of real traffic.  RTT min/avg/max against
+# tcptrace -n -l -r when tcptrace is installed (tests/compare_tshark.py).
+SEQ_MIN_REAL=95
+TCPTRACE_OPT=()
+if command -v tcptrace >/dev/null 2>&1; then
+    TCPTRACE_OPT=(--tcptrace)
+else
+    echo "  note: tcptrace not found, RTT not compared"
+fi
+seq_ok=0 seq_n=0 real_seq_ok=0 real_seq_n=0 rtt_ok=0 rtt_n=0
+
 nfiles=0 nknown=0 nfail=0 failed=""
 # application-layer totals, from each file's "  l7 FILE: SNI agree A/P,
 # with a name a/n; HTTP agree B/P, with a request b/r" line
@@ -76,7 +94,8 @@ for f in "$CAPS"/crafted/* "$CAPS"/real/*; do
     [ -f "$f" ] || continue
     rel=${f#"$CAPS"/}
     is_in "$rel" "$BROKEN" && continue
-    opts=()
+    opts=("${TCPTRACE_OPT[@]}")
+    case $rel in real/*) opts+=(--seq-min-agree "$SEQ_MIN_REAL") ;; esac
     is_in "$rel" "$CUT_SHORT" && opts+=(--cut-short-ok)
     kc=$(known_conns "$rel")
     if [ -n "$kc" ]; then
@@ -95,6 +114,11 @@ for f in "$CAPS"/crafted/* "$CAPS"/real/*; do
     sni_named_ok=$((sni_named_ok + ${a2:-0})); sni_named=$((sni_named + ${n2:-0}))
     http_ok=$((http_ok + ${a3:-0}))
     http_req_ok=$((http_req_ok + ${a4:-0})); http_req=$((http_req + ${n4:-0}))
+    read -r so sn < <(printf '%s\n' "$out" | sed -n 's|^  seq .*: \([0-9]*\)/\([0-9]*\) connections agree.*|\1 \2|p')
+    seq_ok=$((seq_ok + ${so:-0})); seq_n=$((seq_n + ${sn:-0}))
+    case $rel in real/*) real_seq_ok=$((real_seq_ok + ${so:-0})); real_seq_n=$((real_seq_n + ${sn:-0})) ;; esac
+    read -r ro rn < <(printf '%s\n' "$out" | sed -n 's|^  tcptrace .* on \([0-9]*\)/\([0-9]*\) directions.*|\1 \2|p')
+    rtt_ok=$((rtt_ok + ${ro:-0})); rtt_n=$((rtt_n + ${rn:-0}))
     if [ "$rc" != 0 ]; then
         nfail=$((nfail + 1))
         failed="$failed $rel"
@@ -129,6 +153,12 @@ echo "SNI: $sni_named_ok/$sni_named connections with a server name agree with ts
 echo "HTTP: $http_req_ok/$http_req connections with a request agree on method and Host" \
      "($http_ok/$l7_conns paired connections in all;" \
      "$(printf '%s\n' "$L7_KNOWN" | grep -c .) known application-layer difference(s) listed)"
+echo "SEQ: $seq_ok/$seq_n connections agree with tshark on retransmissions, dup_acks," \
+     "sack_blocks, dsack_blocks, zero_windows (real traffic: $real_seq_ok/$real_seq_n," \
+     "at least $SEQ_MIN_REAL% required per file; crafted: all)"
+[ ${#TCPTRACE_OPT[@]} -gt 0 ] &&
+    echo "RTT: $rtt_ok/$rtt_n directions with tcptrace samples agree on min/avg/max" \
+         "(within 1% or tcptrace's 0.1 ms rounding)"
 if [ "$nfail" != 0 ]; then
     echo "FAIL: $nfail of $nfiles captures disagree with tshark:$failed"
     exit 1

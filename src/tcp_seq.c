@@ -1,0 +1,623 @@
+/* tcp_seq.c - sequence, window and RTT analysis: Wireshark's tcp.analysis rules, RFC 6298 RTT, RFC 2883 D-SACK. */
+#include "tcp_seq.h"
+
+#include <string.h>
+
+#include "seq.h"
+
+/* tcp_seq_half.flags */
+enum {
+	HALF_NEXT_SEQ_KNOWN = 1u << 0, /* next_seq and max_seq_to_be_acked hold a value */
+	HALF_SEEN = 1u << 1,           /* it sent a segment: last_ack / raw_win / last_us hold a value */
+	HALF_WIN_SEEN = 1u << 2,       /* win_min/win_max hold a value */
+	HALF_IN_ZERO_WINDOW = 1u << 3, /* its last window was 0 (zero_window_us is its start) */
+	HALF_DATA_SENT = 1u << 4,      /* last_send_us holds a value */
+	HALF_ACK_FLAG = 1u << 5,       /* its last segment had the ACK bit: last_ack is an acknowledgment */
+	HALF_RESENT = 1u << 6,         /* resent_seq/resent_us: its latest segment below next_seq */
+	HALF_SACKED = 1u << 7,         /* sack_high holds a value */
+};
+
+/* tcp_seq_conn.flags */
+enum {
+	CONN_SYN_SEEN = 1u << 0,
+	CONN_SYNACK_SEEN = 1u << 1,
+};
+
+/* Wireshark's thresholds (packet-tcp.c): a fast retransmission follows the
+ * last dup ACK within 20 ms; out-of-order is within the handshake RTT of the
+ * highest segment, 3 ms when that RTT is unknown. */
+#define FAST_RETX_WINDOW_US 20000u
+#define OOO_DEFAULT_US 3000u
+/* Linux's minimum RTO (TCP_RTO_MIN): no timeout retransmission comes sooner. */
+#define RTO_MIN_LINUX_US 200000u
+/* A tail-loss probe waits PTO = 2 SRTT, at least 10 ms (RFC 8985 7.2); we
+ * accept from 1 SRTT, the capture point being off the sender. */
+#define TLP_MIN_US 10000u
+/* RFC 6298: G (clock granularity) taken as 1 ms, RTO at least 1 s, initial 1 s. */
+#define RTO_GRANULARITY_US 1000u
+#define RTO_MIN_US 1000000u
+
+static uint32_t time_us(uint64_t ts_ns)
+{
+	return (uint32_t)(ts_ns / 1000u);
+}
+
+/* Time from then to now, both low 32 bits of microseconds. */
+static uint32_t elapsed_us(uint32_t now, uint32_t then)
+{
+	return now - then;
+}
+
+static bool has(uint16_t flags, uint16_t which)
+{
+	return (flags & which) != 0;
+}
+
+static uint32_t seg_len(const struct pkt *p)
+{
+	return p->payload_len;
+}
+
+/* Sequence space the segment occupies: payload, plus one for SYN and for FIN. */
+static uint32_t seq_space(const struct pkt *p)
+{
+	return p->payload_len + (has(p->flags, TCP_FLAG_SYN) ? 1u : 0u) + (has(p->flags, TCP_FLAG_FIN) ? 1u : 0u);
+}
+
+void tcp_seq_init(struct tcp_seq_conn *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->half[0].wscale = TCP_WSCALE_UNKNOWN;
+	s->half[1].wscale = TCP_WSCALE_UNKNOWN;
+}
+
+bool tcp_seq_wscale_known(const struct tcp_seq_half *h)
+{
+	return h->wscale != TCP_WSCALE_UNKNOWN;
+}
+
+static unsigned wscale_shift(const struct tcp_seq_half *h)
+{
+	return h->wscale >= 0 ? (unsigned)h->wscale : 0u;
+}
+
+/* Window of a segment in bytes. RFC 7323 2.2: a SYN's window is never scaled. */
+static uint32_t scaled_window(const struct tcp_seq_half *h, const struct pkt *p)
+{
+	if (has(p->flags, TCP_FLAG_SYN))
+		return p->window;
+	return (uint32_t)p->window << wscale_shift(h);
+}
+
+/*
+ * Window scale from the handshake (RFC 7323 2.2-2.3), as Wireshark settles
+ * it: a SYN without the option means neither side scales; a SYN-ACK with it
+ * after a SYN without it is ignored. A SYN-ACK alone says nothing of the
+ * client, whose scale stays unknown.
+ */
+static void learn_wscale(struct tcp_seq_half *h, struct tcp_seq_half *peer, const struct pkt *p)
+{
+	bool synack = has(p->flags, TCP_FLAG_ACK);
+	if (p->opt.present & TCP_OPT_HAS_WSCALE)
+		h->wscale = (int8_t)(p->opt.wscale > 14 ? 14 : p->opt.wscale); /* RFC 7323 2.3 caps it */
+	if (h->wscale == TCP_WSCALE_UNKNOWN) {
+		h->wscale = TCP_WSCALE_NONE;
+		peer->wscale = TCP_WSCALE_NONE;
+	} else if (synack && peer->wscale == TCP_WSCALE_NONE) {
+		h->wscale = TCP_WSCALE_NONE;
+	}
+}
+
+/* --- Named predicates: Wireshark's definitions, no side effects. --- */
+
+/*
+ * Zero window probe: exactly one byte at the next expected sequence number
+ * while the peer advertises a zero window. Linux's probe (tcp_xmit_probe_skb)
+ * instead carries no data at snd_una - 1, the shape of a keepalive:
+ *
+ *      acked          | peer window 0
+ *   ---------------->|
+ *                   ^ seq = snd_una - 1, len 0  -> probe, not keepalive
+ *
+ * With the peer's window at zero we call both probes (Wireshark calls the
+ * second a keep-alive).
+ */
+static bool is_zero_window_probe(const struct tcp_seq_half *h, const struct tcp_seq_half *peer,
+				 const struct pkt *p)
+{
+	if (!(h->flags & HALF_NEXT_SEQ_KNOWN) || !(peer->flags & HALF_SEEN) || peer->raw_win != 0)
+		return false;
+	if (has(p->flags, TCP_FLAG_SYN | TCP_FLAG_FIN | TCP_FLAG_RST))
+		return seg_len(p) == 1 && p->seq == h->next_seq;
+	if (seg_len(p) == 1 && p->seq == h->next_seq)
+		return true;
+	return seg_len(p) <= 1 && p->seq == h->next_seq - 1;
+}
+
+/* Keepalive (RFC 9293 3.8.4): 0 or 1 byte one before the next sequence number. */
+static bool is_keepalive(const struct tcp_seq_half *h, const struct pkt *p)
+{
+	return (h->flags & HALF_NEXT_SEQ_KNOWN) && seg_len(p) <= 1 && p->seq == h->next_seq - 1 &&
+	       !has(p->flags, TCP_FLAG_SYN | TCP_FLAG_FIN | TCP_FLAG_RST);
+}
+
+/* A pure ACK repeating this side's previous seq and ACK (dup ACK, window update, keepalive ACK). */
+static bool repeats_last_ack(const struct tcp_seq_half *h, const struct pkt *p)
+{
+	return seg_len(p) == 0 && (h->flags & HALF_NEXT_SEQ_KNOWN) && (h->flags & HALF_SEEN) &&
+	       p->seq == h->next_seq && p->ack == h->last_ack &&
+	       !has(p->flags, TCP_FLAG_SYN | TCP_FLAG_FIN | TCP_FLAG_RST);
+}
+
+/* Window update: same seq and ACK, no data, a different non-zero window. */
+static bool is_window_update(const struct tcp_seq_half *h, const struct pkt *p)
+{
+	return repeats_last_ack(h, p) && p->window != 0 && p->window != h->raw_win;
+}
+
+/* Duplicate ACK (Wireshark's): same seq, ACK and non-zero window, no data. */
+static bool is_dup_ack(const struct tcp_seq_half *h, const struct pkt *p)
+{
+	return repeats_last_ack(h, p) && p->window != 0 && p->window == h->raw_win;
+}
+
+/*
+ * Window full: the data reaches exactly the right edge of the peer's
+ * advertised window (its ACK + its window, scaled), when the peer's scale is
+ * known.
+ */
+static bool is_window_full(const struct tcp_seq_half *peer, const struct pkt *p)
+{
+	if (seg_len(p) == 0 || !(peer->flags & HALF_ACK_FLAG) || !tcp_seq_wscale_known(peer) ||
+	    has(p->flags, TCP_FLAG_SYN | TCP_FLAG_FIN | TCP_FLAG_RST))
+		return false;
+	uint32_t right_edge = peer->last_ack + ((uint32_t)peer->raw_win << wscale_shift(peer));
+	return p->seq + seg_len(p) == right_edge;
+}
+
+/* The segment starts past everything this side sent before: some segment was not captured. */
+static bool is_not_captured(const struct tcp_seq_half *h, const struct pkt *p)
+{
+	return (h->flags & HALF_NEXT_SEQ_KNOWN) && seq_gt(p->seq, h->next_seq) && !has(p->flags, TCP_FLAG_RST);
+}
+
+/* --- Retransmission kinds. --- */
+
+static uint32_t rto_estimate_us(const struct tcp_seq_half *h)
+{
+	if (h->rtt.samples == 0)
+		return RTO_MIN_LINUX_US;
+	uint32_t rto = h->rtt.srtt_us + 4u * h->rtt.rttvar_us;
+	return rto > RTO_MIN_LINUX_US ? rto : RTO_MIN_LINUX_US;
+}
+
+/*
+ * The peer's SACK shows a hole where this segment lies: it SACKed data
+ * above the segment, which it has not acknowledged (RFC 6675 loss recovery,
+ * the SACK form of fast retransmit).
+ *
+ *   peer ACK      segment        SACKed by the peer
+ *   ---|----------[=====]-----[##########]---->
+ */
+static bool in_sack_hole(const struct tcp_seq_half *peer, const struct pkt *p)
+{
+	return (peer->flags & HALF_SACKED) && (peer->flags & HALF_ACK_FLAG) &&
+	       seq_geq(p->seq, peer->last_ack) && seq_lt(p->seq + seg_len(p), peer->sack_high);
+}
+
+/*
+ * A generic retransmission's cause, from the silence before it: at least the
+ * RTO this side would have computed (never under Linux's 200 ms minimum) is a
+ * timeout; a resend of a hole the peer's SACK shows is a fast retransmission;
+ * a resend of the tail segment after at least max(SRTT, 10 ms) is a
+ * tail-loss probe (RFC 8985 7); anything else stays unclassified.
+ */
+static uint32_t retransmission_cause(const struct tcp_seq_half *h, const struct tcp_seq_half *peer,
+				     const struct pkt *p, uint32_t now)
+{
+	if (!(h->flags & HALF_DATA_SENT))
+		return 0;
+	uint32_t silence = elapsed_us(now, h->last_send_us);
+	if (silence >= rto_estimate_us(h))
+		return TCP_SEQ_TIMEOUT_RETRANSMISSION;
+	if (seg_len(p) > 0 && in_sack_hole(peer, p))
+		return TCP_SEQ_FAST_RETRANSMISSION;
+	uint32_t pto = h->rtt.samples ? h->rtt.srtt_us : 0;
+	if (pto < TLP_MIN_US)
+		pto = TLP_MIN_US;
+	if (seg_len(p) > 0 && p->seq + seg_len(p) == h->next_seq && silence >= pto)
+		return TCP_SEQ_TLP_RETRANSMISSION;
+	return 0;
+}
+
+/*
+ * Data (or SYN/FIN) that does not advance the sequence: Wireshark's order of
+ * tests. Spurious first (everything in it was already ACKed), then fast (it is
+ * what >= 2 dup ACKs asked for, within 20 ms of the last), then out-of-order
+ * (within the handshake RTT of the highest segment and not a resend of the
+ * last one), else a plain retransmission.
+ */
+static uint32_t classify_old_data(const struct tcp_seq_conn *s, const struct tcp_seq_half *h,
+				  const struct tcp_seq_half *peer, const struct pkt *p, uint32_t now)
+{
+	uint32_t len = seg_len(p);
+	bool not_advanced = (h->flags & HALF_NEXT_SEQ_KNOWN) && seq_lt(p->seq, h->next_seq);
+
+	/* One byte below the highest sent, with more data: the byte a probe
+	 * sent earlier is resent with new data; not a retransmission. */
+	if (len > 1 && h->next_seq - 1 == p->seq)
+		not_advanced = false;
+
+	if (len > 0 && (peer->flags & HALF_ACK_FLAG) && seq_leq(p->seq + len, peer->last_ack))
+		return TCP_SEQ_SPURIOUS_RETRANSMISSION;
+	if (not_advanced && peer->dup_acks >= 2 && peer->last_ack == p->seq &&
+	    elapsed_us(now, peer->last_us) < FAST_RETX_WINDOW_US)
+		return TCP_SEQ_FAST_RETRANSMISSION;
+	uint32_t ooo_threshold = s->irtt_us ? s->irtt_us : OOO_DEFAULT_US;
+	if (not_advanced && elapsed_us(now, h->next_seq_us) < ooo_threshold &&
+	    h->next_seq != p->seq + seq_space(p))
+		return TCP_SEQ_OUT_OF_ORDER;
+	if (not_advanced)
+		return TCP_SEQ_RETRANSMISSION | retransmission_cause(h, peer, p, now);
+	return 0;
+}
+
+/* --- RTT (RFC 6298, Karn's rule, tcptrace's sample rule). --- */
+
+uint32_t tcp_rtt_rto_us(const struct tcp_rtt_stats *r)
+{
+	if (r->samples == 0)
+		return RTO_MIN_US;
+	uint32_t var4 = 4u * r->rttvar_us;
+	uint32_t rto = r->srtt_us + (var4 > RTO_GRANULARITY_US ? var4 : RTO_GRANULARITY_US);
+	return rto > RTO_MIN_US ? rto : RTO_MIN_US;
+}
+
+static uint32_t abs_diff(uint32_t a, uint32_t b)
+{
+	return a > b ? a - b : b - a;
+}
+
+/* RFC 6298 2.2-2.3, alpha = 1/8, beta = 1/4. */
+static void rtt_add_sample(struct tcp_rtt_stats *r, uint32_t rtt)
+{
+	if (r->samples == 0) {
+		r->min_us = r->max_us = rtt;
+		r->srtt_us = rtt;
+		r->rttvar_us = rtt / 2;
+	} else {
+		if (rtt < r->min_us)
+			r->min_us = rtt;
+		if (rtt > r->max_us)
+			r->max_us = rtt;
+		r->rttvar_us = r->rttvar_us - r->rttvar_us / 4 + abs_diff(r->srtt_us, rtt) / 4;
+		r->srtt_us = r->srtt_us - r->srtt_us / 8 + rtt / 8;
+	}
+	r->samples++;
+	r->sum_us += rtt;
+	r->sum_sq_us += (uint64_t)rtt * rtt;
+}
+
+/*
+ * New data leaves this side: remember when. When all slots wait, the newest
+ * one is replaced: the oldest keep their samples coming, and the last
+ * segment of a burst, which the final ACK of the burst ends at, is timed.
+ * The segments in between give no sample.
+ */
+static void rtt_track_segment(struct tcp_seq_half *h, uint32_t end_seq, uint32_t now)
+{
+	if (h->rtt_count == TCP_SEQ_RTT_SLOTS)
+		h->rtt_count--;
+	unsigned i = (h->rtt_head + h->rtt_count) % TCP_SEQ_RTT_SLOTS;
+	h->rtt_slot[i].end_seq = end_seq;
+	h->rtt_slot[i].sent_us = now;
+	h->rtt_ambiguous &= (uint8_t)~(1u << i);
+	h->rtt_count++;
+}
+
+/* Karn's rule: segments ending inside a resent range give no sample. */
+static void rtt_forget_range(struct tcp_seq_half *h, uint32_t seq, uint32_t end)
+{
+	for (unsigned n = 0; n < h->rtt_count; n++) {
+		unsigned i = (h->rtt_head + n) % TCP_SEQ_RTT_SLOTS;
+		if (seq_gt(h->rtt_slot[i].end_seq, seq) && seq_leq(h->rtt_slot[i].end_seq, end))
+			h->rtt_ambiguous |= (uint8_t)(1u << i);
+	}
+}
+
+/*
+ * A resend (or a segment filling a hole) sent after the segment being ACKed
+ * and below the ACK makes the sample include recovery time: tcptrace takes
+ * none ("intervening transmissions").
+ */
+static bool resent_since(const struct tcp_seq_half *h, uint32_t ack, uint32_t sent_us)
+{
+	return (h->flags & HALF_RESENT) && seq_lt(h->resent_seq, ack) &&
+	       (int32_t)(h->resent_us - sent_us) > 0;
+}
+
+/*
+ * The peer ACKs `ack`: slots ending at or below it leave the FIFO; the one
+ * ending exactly at it, sent once and with nothing resent below it since,
+ * gives a sample (tcptrace counts the others as cumulative ACKs, without a
+ * sample).
+ */
+static bool rtt_on_ack(struct tcp_seq_half *h, uint32_t ack, bool advanced, uint32_t now)
+{
+	bool sampled = false, at_boundary = false;
+	while (h->rtt_count > 0) {
+		struct tcp_rtt_slot *sl = &h->rtt_slot[h->rtt_head];
+		if (seq_gt(sl->end_seq, ack))
+			break;
+		at_boundary = sl->end_seq == ack;
+		if (sl->end_seq == ack && !(h->rtt_ambiguous & (1u << h->rtt_head)) &&
+		    !resent_since(h, ack, sl->sent_us)) {
+			rtt_add_sample(&h->rtt, elapsed_us(now, sl->sent_us));
+			sampled = true;
+		}
+		h->rtt_head = (uint8_t)((h->rtt_head + 1) % TCP_SEQ_RTT_SLOTS);
+		h->rtt_count--;
+	}
+	/* An ACK into the middle of a segment (a GSO super-segment ACKed per
+	 * MSS) counts it as ACKed for tcptrace: its final ACK then only
+	 * repeats, no sample. An ACK ending exactly at the slot it popped is
+	 * not inside the next one. */
+	if (advanced && !at_boundary && h->rtt_count > 0 && seq_lt(ack, h->rtt_slot[h->rtt_head].end_seq))
+		h->rtt_ambiguous |= (uint8_t)(1u << h->rtt_head);
+	return sampled;
+}
+
+/* --- SACK. --- */
+
+unsigned tcp_seq_dsack_blocks(const struct pkt *p)
+{
+	if (!(p->opt.present & TCP_OPT_HAS_SACK) || p->opt.sack_count == 0)
+		return 0;
+	const struct sack_block *b = p->opt.sack;
+	/* RFC 2883 4 (and the kernel's tcp_check_dsack): first block below the
+	 * cumulative ACK, or inside the second block. */
+	if (has(p->flags, TCP_FLAG_ACK) && seq_lt(b[0].left, p->ack))
+		return 1;
+	if (p->opt.sack_count >= 2 && seq_geq(b[0].left, b[1].left) && seq_leq(b[0].right, b[1].right))
+		return 1;
+	return 0;
+}
+
+/* A D-SACK naming the peer's last retransmission shows it was not needed (RFC 3708). */
+static uint32_t check_dsack_spurious(struct tcp_seq_half *peer, const struct pkt *p)
+{
+	if (!peer->dsack_pending || tcp_seq_dsack_blocks(p) == 0)
+		return 0;
+	if (p->opt.sack[0].left != peer->resent_seq)
+		return 0;
+	peer->dsack_pending = 0;
+	return TCP_SEQ_DSACK_SPURIOUS;
+}
+
+/* The highest edge this side SACKed, D-SACK blocks left out (they report duplicates). */
+static void track_sack(struct tcp_seq_half *h, const struct pkt *p)
+{
+	if (!(p->opt.present & TCP_OPT_HAS_SACK))
+		return;
+	for (unsigned i = tcp_seq_dsack_blocks(p); i < p->opt.sack_count && i < TCP_MAX_SACK_BLOCKS; i++) {
+		uint32_t right = p->opt.sack[i].right;
+		if (!(h->flags & HALF_SACKED) || seq_gt(right, h->sack_high)) {
+			h->sack_high = right;
+			h->flags |= HALF_SACKED;
+		}
+	}
+}
+
+/* --- Window bookkeeping. --- */
+
+static void track_window(struct tcp_seq_half *h, const struct pkt *p, uint32_t now)
+{
+	if (has(p->flags, TCP_FLAG_RST))
+		return; /* a RST's window means nothing (RFC 9293 3.10.7) */
+	uint32_t win = scaled_window(h, p);
+	if (!(h->flags & HALF_WIN_SEEN)) {
+		h->win_min = h->win_max = win;
+		h->flags |= HALF_WIN_SEEN;
+	} else {
+		if (win < h->win_min)
+			h->win_min = win;
+		if (win > h->win_max)
+			h->win_max = win;
+	}
+	bool zero = p->window == 0 && !has(p->flags, TCP_FLAG_SYN);
+	if (zero && !(h->flags & HALF_IN_ZERO_WINDOW)) {
+		h->flags |= HALF_IN_ZERO_WINDOW;
+		h->zero_window_us = now;
+	} else if (!zero && (h->flags & HALF_IN_ZERO_WINDOW)) {
+		h->flags &= (uint8_t)~HALF_IN_ZERO_WINDOW;
+		h->zero_window_ms += elapsed_us(now, h->zero_window_us) / 1000u;
+	}
+}
+
+/* Bytes this side has sent that the peer has not acknowledged (SACKed bytes included). */
+static void track_in_flight(struct tcp_seq_half *h, const struct tcp_seq_half *peer)
+{
+	if (!(h->flags & HALF_NEXT_SEQ_KNOWN) || !(peer->flags & HALF_ACK_FLAG))
+		return;
+	uint32_t in_flight = h->next_seq - peer->last_ack;
+	if (in_flight < 0x80000000u && in_flight > h->max_in_flight)
+		h->max_in_flight = in_flight;
+}
+
+/* Handshake RTT, Wireshark's ts_first_rtt: last SYN to the first ACK that completes the handshake. */
+static void track_handshake(struct tcp_seq_conn *s, const struct pkt *p, uint32_t now)
+{
+	if (has(p->flags, TCP_FLAG_SYN)) {
+		if (has(p->flags, TCP_FLAG_ACK)) {
+			s->flags |= CONN_SYNACK_SEEN;
+		} else {
+			s->flags |= CONN_SYN_SEEN;
+			s->syn_us = now;
+		}
+		return;
+	}
+	if (s->irtt_us == 0 && (s->flags & CONN_SYN_SEEN) && (s->flags & CONN_SYNACK_SEEN) &&
+	    has(p->flags, TCP_FLAG_ACK)) {
+		s->irtt_us = elapsed_us(now, s->syn_us);
+		if (s->irtt_us == 0)
+			s->irtt_us = 1;
+	}
+}
+
+/* --- The packet. --- */
+
+/* Wireshark's checks before the retransmission tests, in its order. */
+static uint32_t classify_control(struct tcp_seq_half *h, const struct tcp_seq_half *peer, const struct pkt *p)
+{
+	uint32_t bits = 0;
+	if (is_zero_window_probe(h, peer, p))
+		return TCP_SEQ_ZERO_WINDOW_PROBE;
+	if (p->window == 0 && !has(p->flags, TCP_FLAG_SYN | TCP_FLAG_FIN | TCP_FLAG_RST))
+		bits |= TCP_SEQ_ZERO_WINDOW;
+	if (is_not_captured(h, p))
+		bits |= TCP_SEQ_NOT_CAPTURED;
+	if (is_keepalive(h, p))
+		bits |= TCP_SEQ_KEEPALIVE;
+	if (is_window_update(h, p))
+		bits |= TCP_SEQ_WINDOW_UPDATE;
+	if (is_window_full(peer, p))
+		bits |= TCP_SEQ_WINDOW_FULL;
+	if (repeats_last_ack(h, p) && p->window != 0 && p->window == h->raw_win &&
+	    (peer->last_seg_flags & TCP_SEQ_KEEPALIVE))
+		return bits | TCP_SEQ_KEEPALIVE_ACK;
+	if (repeats_last_ack(h, p) && p->window == 0 && h->raw_win == 0 &&
+	    (peer->last_seg_flags & TCP_SEQ_ZERO_WINDOW_PROBE))
+		return bits | TCP_SEQ_ZERO_WINDOW_PROBE_ACK;
+	if (is_dup_ack(h, p)) {
+		h->dup_acks = h->dup_acks < 0 ? 1 : (int16_t)(h->dup_acks + (h->dup_acks < INT16_MAX));
+		bits |= TCP_SEQ_DUP_ACK;
+	}
+	return bits;
+}
+
+/* ACK of data the peer was never seen sending (Wireshark's "ACKed unseen segment"). */
+static uint32_t check_acked_unseen(struct tcp_seq_half *peer, const struct pkt *p)
+{
+	if (!has(p->flags, TCP_FLAG_ACK) || !(peer->flags & HALF_NEXT_SEQ_KNOWN) ||
+	    !seq_gt(p->ack, peer->max_seq_to_be_acked))
+		return 0;
+	/* Wireshark 4.0: the mark moves up to the highest sequence seen, so the
+	 * same hole is reported once. */
+	if (seq_lt(peer->max_seq_to_be_acked, peer->next_seq)) {
+		peer->max_seq_to_be_acked = peer->next_seq;
+		return TCP_SEQ_ACKED_UNSEEN;
+	}
+	/* Stalled the other way with pure ACKs: report the same hole once. */
+	uint32_t bits = peer->dup_acks == 0 ? TCP_SEQ_ACKED_UNSEEN : 0;
+	peer->dup_acks = -1;
+	return bits;
+}
+
+/* After classification: what this side has now sent. */
+static void advance_sent(struct tcp_seq_half *h, const struct pkt *p, uint32_t bits, uint32_t now)
+{
+	uint32_t end = p->seq + seq_space(p);
+	bool probe = (bits & TCP_SEQ_ZERO_WINDOW_PROBE) != 0;
+
+	/* Anything sent again below the highest sequence, whatever Wireshark
+	 * calls it (a 1-byte keep-alive-shaped resend included), is a resend
+	 * for the RTT (Karn's rule, tcptrace's intervening transmissions). */
+	if ((h->flags & HALF_NEXT_SEQ_KNOWN) && seq_lt(p->seq, h->next_seq) && seq_space(p) > 0) {
+		rtt_forget_range(h, p->seq, p->seq + seq_space(p));
+		h->resent_seq = p->seq;
+		h->resent_us = now;
+		h->flags |= HALF_RESENT;
+	}
+	if ((!(h->flags & HALF_NEXT_SEQ_KNOWN) || seq_gt(end, h->next_seq)) && !probe) {
+		if (seq_space(p) > 0 && !(bits & TCP_SEQ_KEEPALIVE))
+			rtt_track_segment(h, end, now);
+		h->next_seq = end;
+		h->next_seq_us = now;
+		if (!(h->flags & HALF_NEXT_SEQ_KNOWN))
+			h->max_seq_to_be_acked = end;
+		h->flags |= HALF_NEXT_SEQ_KNOWN;
+	}
+	if (p->seq == h->max_seq_to_be_acked && !probe)
+		h->max_seq_to_be_acked = h->next_seq;
+	if (seq_space(p) > 0) {
+		h->last_send_us = now;
+		h->flags |= HALF_DATA_SENT;
+	}
+}
+
+uint32_t tcp_seq_packet(struct tcp_seq_conn *s, const struct pkt *p, enum conn_role from)
+{
+	struct tcp_seq_half *h = &s->half[from];
+	struct tcp_seq_half *peer = &s->half[!from];
+	uint32_t now = time_us(p->ts_ns);
+
+	if (has(p->flags, TCP_FLAG_SYN))
+		learn_wscale(h, peer, p);
+	track_handshake(s, p, now);
+
+	uint32_t bits = classify_control(h, peer, p);
+	/* Wireshark's tests that follow every packet, probes and their ACKs included. */
+	if ((h->flags & HALF_SEEN) && p->ack != h->last_ack)
+		h->dup_acks = 0;
+	bits |= check_acked_unseen(peer, p);
+	if (seq_space(p) > 0 && !(bits & (TCP_SEQ_KEEPALIVE | TCP_SEQ_ZERO_WINDOW_PROBE)))
+		bits |= classify_old_data(s, h, peer, p, now);
+
+	if (bits & (TCP_SEQ_RETRANSMISSION | TCP_SEQ_FAST_RETRANSMISSION | TCP_SEQ_SPURIOUS_RETRANSMISSION)) {
+		/* Already-ACKed data needs no D-SACK to be called spurious. */
+		h->dsack_pending = !(bits & TCP_SEQ_SPURIOUS_RETRANSMISSION);
+	}
+	advance_sent(h, p, bits, now);
+
+	if (has(p->flags, TCP_FLAG_ACK)) {
+		bits |= check_dsack_spurious(peer, p);
+		bool advanced = !(h->flags & HALF_ACK_FLAG) || seq_gt(p->ack, h->last_ack);
+		if (rtt_on_ack(peer, p->ack, advanced, now))
+			bits |= TCP_SEQ_RTT_SAMPLE;
+	}
+	track_window(h, p, now);
+	track_sack(h, p);
+	h->raw_win = p->window;
+	h->last_ack = p->ack;
+	h->last_us = now;
+	h->flags |= HALF_SEEN;
+	if (has(p->flags, TCP_FLAG_ACK))
+		h->flags |= HALF_ACK_FLAG;
+	else
+		h->flags &= (uint8_t)~HALF_ACK_FLAG;
+	h->last_seg_flags = (uint16_t)(bits & (TCP_SEQ_KEEPALIVE | TCP_SEQ_ZERO_WINDOW_PROBE));
+	track_in_flight(h, peer);
+	return bits;
+}
+
+bool tcp_seq_rst_in_window(const struct tcp_seq_conn *s, enum conn_role to, uint32_t seq)
+{
+	const struct tcp_seq_half *rcv = &s->half[to];
+	if (!(rcv->flags & HALF_ACK_FLAG) || !tcp_seq_wscale_known(rcv))
+		return true;
+	uint32_t rcv_nxt = rcv->last_ack;
+	uint32_t rcv_wnd = (uint32_t)rcv->raw_win << wscale_shift(rcv);
+	if (rcv_wnd == 0)
+		return seq == rcv_nxt; /* RFC 9293 3.10.7.4: a zero window accepts only RCV.NXT */
+	return seq_in_range(seq, rcv_nxt, rcv_nxt + rcv_wnd);
+}
+
+void tcp_seq_swap(struct tcp_seq_conn *s)
+{
+	struct tcp_seq_half h = s->half[0];
+	s->half[0] = s->half[1];
+	s->half[1] = h;
+}
+
+uint32_t tcp_seq_zero_window_ms(const struct tcp_seq_half *h, uint64_t now_ns)
+{
+	uint32_t ms = h->zero_window_ms;
+	if (h->flags & HALF_IN_ZERO_WINDOW)
+		ms += elapsed_us(time_us(now_ns), h->zero_window_us) / 1000u;
+	return ms;
+}
+
+bool tcp_seq_win_seen(const struct tcp_seq_half *h)
+{
+	return (h->flags & HALF_WIN_SEEN) != 0;
+}
