@@ -43,6 +43,14 @@ enum {
 	LC_OPT_MSS = 1u << 4,
 };
 
+/* What the sequence tracker found that Zeek's history shows, with its letter. */
+enum lc_seq_letter {
+	LC_SEQ_RETRANSMISSION = 0, /* 'T': payload sent again */
+	LC_SEQ_ZERO_WINDOW,        /* 'W': a zero window advertised */
+	LC_SEQ_GAP,                /* 'G': data after a hole never captured */
+	LC_SEQ__COUNT
+};
+
 /* What one endpoint did. */
 struct lc_side {
 	uint32_t syn_at_us[LC_SYN_TIMES]; /* its first sends of SYN (or of SYN-ACK, see times_are_synacks), microseconds after the connection's first packet */
@@ -60,6 +68,7 @@ struct lc_side {
 	uint16_t window;           /* its last advertised window, raw */
 	uint16_t mss;
 	uint16_t hist_flags;       /* Zeek history letters already recorded for this side */
+	uint16_t seq_letters[LC_SEQ__COUNT]; /* occurrences of each (saturating) */
 	uint8_t wscale;            /* from its SYN, LC_NO_WSCALE if none */
 	uint8_t ttl;               /* IP TTL / hop limit of its latest non-RST packet (0 = none yet) */
 	uint8_t rst_ttl;           /* TTL of its latest suspect RST */
@@ -113,12 +122,10 @@ void lifecycle_packet(struct lifecycle *lc, const struct pkt *p, int from, uint3
 		      uint64_t two_msl_ns, struct lc_result *res);
 
 /*
- * Zeek's repeated history letters, for what the sequence tracker finds:
- * 'T' retransmission, 'W' zero window, 'G' content gap. `count` is how many
- * the side `from` has had so far, this one included; the letter is written
- * at the 1st, 10th, 100th, ... as Zeek does.
+ * One more `what` from side `from`: its letter is written at the 1st, 10th,
+ * 100th, ... occurrence, as Zeek does (its ScaledHistoryEntry).
  */
-void lifecycle_history_scaled(struct lifecycle *lc, int from, char letter, uint64_t count);
+void lifecycle_note_seq(struct lifecycle *lc, int from, enum lc_seq_letter what);
 
 /* Let packet time pass to now_ns (TIME_WAIT may end); changes as tcp_state_advance(). */
 bool lifecycle_advance(struct lifecycle *lc, uint64_t now_ns, uint64_t two_msl_ns,

@@ -143,6 +143,7 @@ struct summary_record {
 enum conn_event_kind {
 	EVENT_STATE = 0,  /* an endpoint's RFC 793 state changed */
 	EVENT_RST,        /* a RST was sent */
+	EVENT_SEQ,        /* the sequence analysis flagged a segment (retransmission, zero window, ...) */
 };
 
 struct conn_event {
@@ -153,6 +154,9 @@ struct conn_event {
 	enum tcp_state old_state, new_state; /* EVENT_STATE */
 	bool in_window;         /* EVENT_RST: the receiver would take it */
 	bool suspect_ttl;       /* EVENT_RST: TTL unlike the sender's other packets */
+	uint32_t seq_bits;      /* EVENT_SEQ: TCP_SEQ_* flags (tcp_seq.h), names from tcp_seq_flag_name() */
+	uint32_t seq;           /* EVENT_SEQ: the segment's sequence number and payload length */
+	uint32_t len;
 };
 
 /* Format an endpoint address as text (dotted quad or RFC 5952 IPv6). */

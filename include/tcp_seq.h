@@ -107,6 +107,9 @@ struct tcp_seq_conn {
 _Static_assert(sizeof(struct tcp_seq_half) == 144, "tcp_seq_half: document its size in docs/DESIGN.md");
 _Static_assert(sizeof(struct tcp_seq_conn) == 304, "tcp_seq_conn: document its size in docs/DESIGN.md");
 
+/* "retransmission", "fast_retransmission", ... for one TCP_SEQ_* bit (NULL for none or several). */
+const char *tcp_seq_flag_name(uint32_t bit);
+
 /* Zero-initialised memory is not a valid start: call this on a new connection. */
 void tcp_seq_init(struct tcp_seq_conn *s);
 

@@ -1,6 +1,8 @@
 /* analyzer.c - the core: decode each frame, find its connection, track it, emit records. No I/O. */
 #include "analyzer.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,6 +49,49 @@ static void seq_figures_of(const struct tcp_seq_half *h, const struct seq_counts
 	f->rto_us = tcp_rtt_rto_us(&h->rtt);
 }
 
+/* Append one sentence to the record's diagnoses while there is room. */
+__attribute__((format(printf, 2, 3)))
+static void add_diagnosis(struct lifecycle_record *lc, const char *fmt, ...)
+{
+	if (lc->ndiag >= LC_DIAG_MAX)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(lc->diag[lc->ndiag++], LC_DIAG_LEN, fmt, ap);
+	va_end(ap);
+}
+
+/* What the sequence analysis found, in words: a stalled receiver, loss, capture gaps. */
+static void seq_diagnoses(struct conn_record *r)
+{
+	static const char *const side[2] = {"client", "server"};
+	const struct seq_figures *f[2] = {&r->c2s_seq, &r->s2c_seq};
+
+	for (int i = 0; i < 2; i++) {
+		const uint32_t *n = f[i]->counts;
+		if (n[SEQ_ZERO_WINDOWS] > 0)
+			add_diagnosis(&r->lc, "receiver stalled: the %s advertised a zero window for %.1f s",
+				      side[i], f[i]->zero_window_ms / 1000.0);
+		if (n[SEQ_RETRANSMISSIONS] > 0) {
+			static const struct { int counter; const char *name; } kinds[] = {
+				{SEQ_FAST_RETRANSMISSIONS, "fast"}, {SEQ_TIMEOUT_RETRANSMISSIONS, "timeout"},
+				{SEQ_TLP_RETRANSMISSIONS, "tail-loss probe"}, {SEQ_SPURIOUS_RETRANSMISSIONS, "spurious"},
+			};
+			char detail[64] = "";
+			size_t used = 0;
+			for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]) && used < sizeof(detail); k++)
+				if (n[kinds[k].counter] > 0)
+					used += (size_t)snprintf(detail + used, sizeof(detail) - used, "%s%u %s",
+								 used ? ", " : " (", n[kinds[k].counter], kinds[k].name);
+			add_diagnosis(&r->lc, "loss: %u retransmission%s by the %s%s%s", n[SEQ_RETRANSMISSIONS],
+				      n[SEQ_RETRANSMISSIONS] == 1 ? "" : "s", side[i], detail, used ? ")" : "");
+		}
+		if (n[SEQ_NOT_CAPTURED] > 0)
+			add_diagnosis(&r->lc, "capture gap: %u times data from the %s came after segments not captured",
+				      n[SEQ_NOT_CAPTURED], side[i]);
+	}
+}
+
 void conn_to_record(const struct conn *c, enum end_reason why, struct conn_record *r)
 {
 	const struct dir_stats *d = c->dir;
@@ -69,6 +114,7 @@ void conn_to_record(const struct conn *c, enum end_reason why, struct conn_recor
 	seq_figures_of(&c->seq.half[ROLE_SERVER], c->seq_counts, ROLE_SERVER, c->ts_last_ns, &r->s2c_seq);
 	lifecycle_to_record(&c->lc, d[ROLE_CLIENT].payload_bytes, d[ROLE_SERVER].payload_bytes,
 			    c->direction_inferred, why == END_TIMEOUT, &r->lc);
+	seq_diagnoses(r);
 }
 
 static void emit_event(struct analyzer *a, const struct conn_event *ev)
@@ -270,6 +316,29 @@ static void count_seq(struct conn *c, const struct pkt *p, uint32_t bits, enum c
 		c->seq_counts->n[!from][SEQ_SPURIOUS_RETRANSMISSIONS]++;
 }
 
+/* What the sequence analysis flagged: Zeek's history letters and an event. */
+static void seq_found(struct analyzer *a, struct conn *c, const struct pkt *p, uint32_t bits,
+		      enum conn_role from)
+{
+	/* Zeek's 'T' counts resent payload only (a SYN retry is no 'T'). */
+	if ((bits & RETRANSMISSION_BITS) && p->payload_len > 0)
+		lifecycle_note_seq(&c->lc, from, LC_SEQ_RETRANSMISSION);
+	if (bits & TCP_SEQ_ZERO_WINDOW)
+		lifecycle_note_seq(&c->lc, from, LC_SEQ_ZERO_WINDOW);
+	if (bits & TCP_SEQ_NOT_CAPTURED)
+		lifecycle_note_seq(&c->lc, from, LC_SEQ_GAP);
+	struct conn_event ev = {
+		.ts_ns = p->ts_ns,
+		.conn_id = c->id,
+		.kind = EVENT_SEQ,
+		.side = from,
+		.seq_bits = bits & ~(uint32_t)TCP_SEQ_RTT_SAMPLE,
+		.seq = p->seq,
+		.len = p->payload_len,
+	};
+	emit_event(a, &ev);
+}
+
 /* A decoded frame waiting in a batch, with its flow key and hash computed. */
 struct decoded {
 	struct pkt pkt;
@@ -352,7 +421,10 @@ static void track_tcp(struct analyzer *a, const struct decoded *d)
 	} else {
 		tcp_track_packet(&c->tcp, p, from);
 	}
-	count_seq(c, p, tcp_seq_packet(&c->seq, p, from), from);
+	uint32_t bits = tcp_seq_packet(&c->seq, p, from);
+	count_seq(c, p, bits, from);
+	if (bits & ~(uint32_t)TCP_SEQ_RTT_SAMPLE)
+		seq_found(a, c, p, bits, from);
 	app_observe(&c->app, &c->app_done, &c->tcp, p, from, &a->app);
 	flow_touch(&a->flows, c, p->ts_ns, conn_class(c));
 }

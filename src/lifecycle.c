@@ -88,16 +88,21 @@ static void hist_update(struct lifecycle *lc, const struct pkt *p, int from)
 	}
 }
 
-void lifecycle_history_scaled(struct lifecycle *lc, int from, char letter, uint64_t count)
+void lifecycle_note_seq(struct lifecycle *lc, int from, enum lc_seq_letter what)
 {
-	if (from != 0 && from != 1)
+	static const char letters[LC_SEQ__COUNT] = {[LC_SEQ_RETRANSMISSION] = 'T',
+						    [LC_SEQ_ZERO_WINDOW] = 'W',
+						    [LC_SEQ_GAP] = 'G'};
+	if ((from != 0 && from != 1) || (unsigned)what >= LC_SEQ__COUNT)
 		return;
+	uint16_t *count = &lc->side[from].seq_letters[what];
+	if (*count == UINT16_MAX)
+		return;
+	(*count)++;
 	/* Zeek's ScaledHistoryEntry: the 1st, 10th, 100th, ... occurrence. */
-	uint64_t threshold = 1;
-	while (threshold < count && threshold <= UINT64_MAX / 10)
-		threshold *= 10;
-	if (threshold == count)
-		hist_append(lc, from, letter);
+	for (uint32_t threshold = 1; threshold <= *count; threshold *= 10)
+		if (threshold == *count)
+			hist_append(lc, from, letters[what]);
 }
 
 /* ---- Zeek endpoint states ---- */

@@ -1519,12 +1519,23 @@ static void text_event(struct report *r, const struct conn_event *ev)
 		put_str(r, tcp_state_name(ev->old_state));
 		PUT_LIT(r, " -> ");
 		put_str(r, tcp_state_name(ev->new_state));
-	} else {
+	} else if (ev->kind == EVENT_RST) {
 		PUT_LIT(r, " RST");
 		if (!ev->in_window)
 			PUT_LIT(r, " out of window: ignored");
 		if (ev->suspect_ttl)
 			PUT_LIT(r, " TTL unlike its other packets: possibly injected");
+	} else {
+		PUT_LIT(r, " seq ");
+		put_u64(r, ev->seq);
+		PUT_LIT(r, " len ");
+		put_u64(r, ev->len);
+		for (uint32_t bit = 1; bit != 0; bit <<= 1) {
+			if ((ev->seq_bits & bit) && tcp_seq_flag_name(bit)) {
+				put_char(r, ' ');
+				put_str(r, tcp_seq_flag_name(bit));
+			}
+		}
 	}
 	put_char(r, '\n');
 }
@@ -1541,11 +1552,26 @@ static void json_event(struct report *r, const struct conn_event *ev)
 		put_json_string(r, tcp_state_name(ev->old_state));
 		PUT_LIT(r, ",\"new\":");
 		put_json_string(r, tcp_state_name(ev->new_state));
-	} else {
+	} else if (ev->kind == EVENT_RST) {
 		PUT_LIT(r, ",\"event\":\"rst\",\"in_window\":");
 		put_bool(r, ev->in_window);
 		PUT_LIT(r, ",\"suspect_ttl\":");
 		put_bool(r, ev->suspect_ttl);
+	} else {
+		PUT_LIT(r, ",\"event\":\"analysis\",\"seq\":");
+		put_u64(r, ev->seq);
+		PUT_LIT(r, ",\"len\":");
+		put_u64(r, ev->len);
+		PUT_LIT(r, ",\"kinds\":[");
+		const char *sep = "";
+		for (uint32_t bit = 1; bit != 0; bit <<= 1) {
+			if ((ev->seq_bits & bit) && tcp_seq_flag_name(bit)) {
+				put_str(r, sep);
+				put_json_string(r, tcp_seq_flag_name(bit));
+				sep = ",";
+			}
+		}
+		put_char(r, ']');
 	}
 	PUT_LIT(r, "}\n");
 }

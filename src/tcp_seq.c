@@ -621,3 +621,18 @@ bool tcp_seq_win_seen(const struct tcp_seq_half *h)
 {
 	return (h->flags & HALF_WIN_SEEN) != 0;
 }
+
+const char *tcp_seq_flag_name(uint32_t bit)
+{
+	static const char *const names[] = {
+		"retransmission", "fast_retransmission", "spurious_retransmission",
+		"timeout_retransmission", "tlp_retransmission", "out_of_order", "not_captured",
+		"acked_unseen", "dup_ack", "zero_window", "zero_window_probe", "zero_window_probe_ack",
+		"keepalive", "keepalive_ack", "window_full", "window_update", "dsack_spurious",
+		"rtt_sample",
+	};
+	if (bit == 0 || (bit & (bit - 1)) != 0)
+		return NULL;
+	unsigned i = (unsigned)__builtin_ctz(bit);
+	return i < sizeof(names) / sizeof(names[0]) ? names[i] : NULL;
+}

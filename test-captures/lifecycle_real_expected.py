@@ -122,11 +122,12 @@ EXPECTED = {
                           r"^client closed first; TIME_WAIT on the client$")],
     },
     "rst_in_transfer.pcap": {
-        "why": "S h A D(7) a, then server data d; the client's last window is 31 x 1024 from ack 217089, "
+        "why": "S h A D(7) a, then server data d; at 0.0025 s the client advertises a zero window "
+               "(tshark: zero_window, frame 18): Zeek's W; the client's last window is 31 x 1024 from ack 217089, "
                "the server fills it (31744 bytes to 248833) and sends RST seq 248833 = its SND.NXT: "
                "in window once that data arrived, taken; the 31744 bytes are unacknowledged: RSTR "
                "'during transfer'.",
-        "conns": [conn(ep(CLI4, 59174), ep(SRV4, 9108), "RSTR", "ShADadr", "CLOSED", "CLOSED", hs(), d(),
+        "conns": [conn(ep(CLI4, 59174), ep(SRV4, 9108), "RSTR", "ShADadWr", "CLOSED", "CLOSED", hs(), d(),
                        d(rst=1), td(reset_by="server"),
                        diagnoses=[r"^reset by the server during transfer"], absent=[r"out-of-window"],
                        end_reason="reset")],

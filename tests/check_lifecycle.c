@@ -377,10 +377,10 @@ START_TEST(scaled_history_letters)
 	 * "tWtt" after the letters already there. */
 	struct lifecycle lc;
 	lifecycle_init(&lc, C);
-	for (uint64_t n = 1; n <= 150; n++) {
-		lifecycle_history_scaled(&lc, S, 'T', n);
+	for (int n = 1; n <= 150; n++) {
+		lifecycle_note_seq(&lc, S, LC_SEQ_RETRANSMISSION);
 		if (n == 5)
-			lifecycle_history_scaled(&lc, C, 'W', 1);
+			lifecycle_note_seq(&lc, C, LC_SEQ_ZERO_WINDOW);
 	}
 	struct lifecycle_record r;
 	record(&lc, 0, 0, &r);

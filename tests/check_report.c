@@ -683,20 +683,22 @@ START_TEST(json_warning_escaped)
 }
 END_TEST
 
-/* A state change and an out-of-window, TTL-suspect RST, in every format. */
+/* A state change, an out-of-window TTL-suspect RST and a flagged segment, in every format. */
 static char *render_events(enum report_format fmt)
 {
-	const struct conn_event ev[2] = {
+	const struct conn_event ev[3] = {
 		{ .ts_ns = TS_BASE + 1, .conn_id = 7, .kind = EVENT_STATE, .side = 0,
 		  .old_state = TCP_ST_SYN_SENT, .new_state = TCP_ST_ESTABLISHED },
 		{ .ts_ns = TS_BASE + 2, .conn_id = 7, .kind = EVENT_RST, .side = 1,
 		  .in_window = false, .suspect_ttl = true },
+		{ .ts_ns = TS_BASE + 3, .conn_id = 7, .kind = EVENT_SEQ, .side = 1, .seq = 4294967295u,
+		  .len = 1448, .seq_bits = TCP_SEQ_FAST_RETRANSMISSION | TCP_SEQ_WINDOW_FULL },
 	};
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
 	struct report *r = report_open(f, fmt);
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < 3; i++)
 		report_event(r, &ev[i]);
 	ck_assert_int_eq(report_close(r), 0);
 	ck_assert_int_eq(fclose(f), 0);
@@ -710,13 +712,17 @@ START_TEST(events_every_format)
 		"{\"type\":\"event\",\"ts\":1700000000.000000001,\"conn\":7,\"side\":\"client\","
 		"\"event\":\"state\",\"old\":\"SYN_SENT\",\"new\":\"ESTABLISHED\"}\n"
 		"{\"type\":\"event\",\"ts\":1700000000.000000002,\"conn\":7,\"side\":\"server\","
-		"\"event\":\"rst\",\"in_window\":false,\"suspect_ttl\":true}\n");
+		"\"event\":\"rst\",\"in_window\":false,\"suspect_ttl\":true}\n"
+		"{\"type\":\"event\",\"ts\":1700000000.000000003,\"conn\":7,\"side\":\"server\","
+		"\"event\":\"analysis\",\"seq\":4294967295,\"len\":1448,"
+		"\"kinds\":[\"fast_retransmission\",\"window_full\"]}\n");
 	free(got);
 	got = render_events(REPORT_TEXT);
 	ck_assert_str_eq(got, TEXT_HEADER
 		"event 1700000000.000000001 conn 7 client SYN_SENT -> ESTABLISHED\n"
 		"event 1700000000.000000002 conn 7 server RST out of window: ignored "
-		"TTL unlike its other packets: possibly injected\n");
+		"TTL unlike its other packets: possibly injected\n"
+		"event 1700000000.000000003 conn 7 server seq 4294967295 len 1448 fast_retransmission window_full\n");
 	free(got);
 	got = render_events(REPORT_CSV);
 	ck_assert_str_eq(got, CSV_HEADER); /* the table has no place for events */

@@ -108,6 +108,14 @@ expect_grep "filter: the SYN-ACK is s2c" '"s2c":{"packets":1,' "$T/out"
 n=$(grep -c '"type":"event"' "$T/out"); check "--events: 4 state changes" 4 "$n"
 expect_grep "--events: the handshake ACK" '"ts":1700000002.000000000,"conn":1,"side":"server","event":"state","old":"SYN_RCVD","new":"ESTABLISHED"' "$T/out"
 "$TCPSCOPE" -r "$T/three.pcap" -F csv --events >/dev/null 2>"$T/err"; check "--events with csv exits 2" 2 $?
+# the crafted fast retransmission (gen_seq.py): three duplicate ACKs from the
+# client, then the server resends S2 (seq 6001, 1000 bytes) as a fast retransmission
+if [ -n "${TOP_SRCDIR:-}" ] && [ -f "$TOP_SRCDIR/test-captures/crafted/seq_fast_retransmit.pcap" ]; then
+	"$TCPSCOPE" -r "$TOP_SRCDIR/test-captures/crafted/seq_fast_retransmit.pcap" -F json --events >"$T/out" 2>&1
+	n=$(grep -c '"kinds":\["dup_ack"\]' "$T/out"); check "--events: 3 duplicate ACKs" 3 "$n"
+	expect_grep "--events: the fast retransmission" '"side":"server","event":"analysis","seq":6001,"len":1000,"kinds":\["fast_retransmission"\]' "$T/out"
+	expect_grep "history: Zeek's t for the resent payload" '"history":"ShAD[a-zA-Z]*t' "$T/out"
+fi
 "$TCPSCOPE" -r "$T/three.pcap" --time-wait 0 >/dev/null 2>&1; check "--time-wait 0 exits 2" 2 $?
 
 # cut short mid-record: exit 0, a warning naming the file, the two whole frames reported
