@@ -77,8 +77,24 @@ struct dir_stats {
  * conn_role then enum seq_counter. A connection gets them on its first
  * packet that counts anywhere (most never do: clean transfers cost nothing).
  */
+#define SEQ_BACKOFF_MAX 6 /* timeout retransmissions of one segment remembered */
+
+/*
+ * Timeout retransmissions of one direction in runs: a run is one segment
+ * (its sequence number) resent on timeouts again and again; the silences
+ * before each resend show the back-off (200, 400, 800 ms, ...). The longest
+ * run is kept.
+ */
+struct seq_backoff {
+	uint32_t seq;               /* the segment of the current run */
+	uint8_t n, best_n;
+	uint32_t cur_us[SEQ_BACKOFF_MAX];
+	uint32_t best_us[SEQ_BACKOFF_MAX];
+};
+
 struct seq_counts {
 	uint32_t n[2][SEQ__COUNT];
+	struct seq_backoff backoff[2];
 };
 
 /* Sequence counters, window and RTT figures of one direction, taken from the sequence analysis when the record is made. */
@@ -90,6 +106,8 @@ struct seq_figures {
 	uint32_t zero_window_ms; /* time this side advertised a zero window */
 	uint32_t rto_us;         /* RFC 6298 RTO from srtt/rttvar */
 	struct tcp_rtt_stats rtt;
+	uint8_t backoff_n;       /* the longest run of timeout retransmissions of one segment... */
+	uint32_t backoff_us[SEQ_BACKOFF_MAX]; /* ...and the silence before each */
 };
 
 /* One finished (or, for the live view, in-progress) connection. */

@@ -138,6 +138,9 @@ bool tcp_seq_rst_in_window(const struct tcp_seq_conn *s, enum conn_role to, uint
 /* The window scale of a side is known (its windows can be turned into bytes). */
 bool tcp_seq_wscale_known(const struct tcp_seq_half *h);
 
+/* Time since h last sent data, SYN or FIN, at now_ns (0 when it never did). */
+uint32_t tcp_seq_send_silence_us(const struct tcp_seq_half *h, uint64_t now_ns);
+
 /* Swap the two halves (the caller corrected a guessed client/server orientation). */
 void tcp_seq_swap(struct tcp_seq_conn *s);
 

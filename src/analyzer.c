@@ -47,6 +47,11 @@ static void seq_figures_of(const struct tcp_seq_half *h, const struct seq_counts
 	f->zero_window_ms = tcp_seq_zero_window_ms(h, ts_last_ns);
 	f->rtt = h->rtt;
 	f->rto_us = tcp_rtt_rto_us(&h->rtt);
+	if (n) {
+		const struct seq_backoff *b = &n->backoff[role];
+		f->backoff_n = b->best_n;
+		memcpy(f->backoff_us, b->best_us, sizeof(f->backoff_us));
+	}
 }
 
 /* Append one sentence to the record's diagnoses while there is room. */
@@ -255,6 +260,9 @@ static void reorient_on_handshake(struct conn *c, const struct pkt *p, int sende
 		memcpy(n, c->seq_counts->n[0], sizeof(n));
 		memcpy(c->seq_counts->n[0], c->seq_counts->n[1], sizeof(n));
 		memcpy(c->seq_counts->n[1], n, sizeof(n));
+		struct seq_backoff b = c->seq_counts->backoff[0];
+		c->seq_counts->backoff[0] = c->seq_counts->backoff[1];
+		c->seq_counts->backoff[1] = b;
 	}
 	c->client_side = (uint8_t)client;
 }
@@ -314,6 +322,21 @@ static void count_seq(struct conn *c, const struct pkt *p, uint32_t bits, enum c
 	/* A D-SACK proves the peer's retransmission spurious: the peer's count. */
 	if (bits & TCP_SEQ_DSACK_SPURIOUS)
 		c->seq_counts->n[!from][SEQ_SPURIOUS_RETRANSMISSIONS]++;
+}
+
+/* A timeout retransmission of seq after `silence_us`: extend its run or begin a new one. */
+static void note_backoff(struct seq_backoff *b, uint32_t seq, uint32_t silence_us)
+{
+	if (b->n == 0 || seq != b->seq) {
+		b->seq = seq;
+		b->n = 0;
+	}
+	if (b->n < SEQ_BACKOFF_MAX)
+		b->cur_us[b->n++] = silence_us;
+	if (b->n > b->best_n) {
+		b->best_n = b->n;
+		memcpy(b->best_us, b->cur_us, sizeof(b->best_us));
+	}
 }
 
 /* What the sequence analysis flagged: Zeek's history letters and an event. */
@@ -421,8 +444,11 @@ static void track_tcp(struct analyzer *a, const struct decoded *d)
 	} else {
 		tcp_track_packet(&c->tcp, p, from);
 	}
+	uint32_t silence_us = tcp_seq_send_silence_us(&c->seq.half[from], p->ts_ns);
 	uint32_t bits = tcp_seq_packet(&c->seq, p, from);
 	count_seq(c, p, bits, from);
+	if ((bits & TCP_SEQ_TIMEOUT_RETRANSMISSION) && c->seq_counts)
+		note_backoff(&c->seq_counts->backoff[from], p->seq, silence_us);
 	if (bits & ~(uint32_t)TCP_SEQ_RTT_SAMPLE)
 		seq_found(a, c, p, bits, from);
 	app_observe(&c->app, &c->app_done, &c->tcp, p, from, &a->app);

@@ -817,7 +817,7 @@ static void csv_seq_header(struct report *r, const char *dir)
 		put_char(r, ',');
 	}
 	static const char *const more[] = {"zero_window_time", "win_min", "win_max", "max_in_flight",
-					   "rtt_samples"};
+					   "timeout_backoff_ms", "rtt_samples"};
 	for (size_t k = 0; k < sizeof(more) / sizeof(more[0]); k++) {
 		put_str(r, dir);
 		put_str(r, more[k]);
@@ -883,6 +883,12 @@ static void csv_seq(struct report *r, const struct seq_figures *f)
 		put_u64(r, f->win_max);
 	put_char(r, ',');
 	put_u64(r, f->max_in_flight);
+	put_char(r, ',');
+	for (int i = 0; i < f->backoff_n; i++) {
+		if (i > 0)
+			put_char(r, ';');
+		put_ms(r, f->backoff_us[i]);
+	}
 	put_char(r, ',');
 	put_u64(r, f->rtt.samples);
 	uint64_t v[RTT__COUNT];
@@ -1190,6 +1196,13 @@ static void json_dir(struct report *r, const struct dir_stats *d, const struct s
 	json_num_or_null(r, "win_max", f->win_known, f->win_max);
 	PUT_LIT(r, ",\"max_in_flight\":");
 	put_u64(r, f->max_in_flight);
+	PUT_LIT(r, ",\"timeout_backoff_ms\":[");
+	for (int i = 0; i < f->backoff_n; i++) {
+		if (i > 0)
+			put_char(r, ',');
+		put_ms(r, f->backoff_us[i]);
+	}
+	put_char(r, ']');
 	json_rtt(r, f);
 	put_char(r, '}');
 }

@@ -622,6 +622,11 @@ bool tcp_seq_win_seen(const struct tcp_seq_half *h)
 	return (h->flags & HALF_WIN_SEEN) != 0;
 }
 
+uint32_t tcp_seq_send_silence_us(const struct tcp_seq_half *h, uint64_t now_ns)
+{
+	return (h->flags & HALF_DATA_SENT) ? elapsed_us(time_us(now_ns), h->last_send_us) : 0;
+}
+
 const char *tcp_seq_flag_name(uint32_t bit)
 {
 	static const char *const names[] = {

@@ -85,7 +85,7 @@ expect_grep "json summary frames" '"frames":3,' "$T/out"
 expect_grep "csv header" '^id,ts_first,' "$T/out"
 # SYN at 0 s, SYN-ACK at 1 s, ACK at 2 s: one RTT sample of 1000 ms each way
 # (SYN -> SYN-ACK, SYN-ACK -> ACK), RFC 6298: RTTVAR = R/2, RTO = R + 4 RTTVAR.
-expect_grep "csv row" '^1,1700000000.000000000,1700000002.000000000,2.000000000,4,10.0.0.1,40000,10.0.0.2,80,false,end_of_input,2,108,0,1,54,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0.000,65535,65535,0,1,1000.000,1000.000,1000.000,0.000,1000.000,500.000,3000.000,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0.000,65535,65535,0,1,1000.000,1000.000,1000.000,0.000,1000.000,500.000,3000.000,,,,,,,,,,S1,ShA,ESTABLISHED,ESTABLISHED,1,1,1000.000,1000.000,0,0,0,0,0,0,,,,false,false,$' "$T/out"
+expect_grep "csv row" '^1,1700000000.000000000,1700000002.000000000,2.000000000,4,10.0.0.1,40000,10.0.0.2,80,false,end_of_input,2,108,0,1,54,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0.000,65535,65535,0,,1,1000.000,1000.000,1000.000,0.000,1000.000,500.000,3000.000,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0.000,65535,65535,0,,1,1000.000,1000.000,1000.000,0.000,1000.000,500.000,3000.000,,,,,,,,,,S1,ShA,ESTABLISHED,ESTABLISHED,1,1,1000.000,1000.000,0,0,0,0,0,0,,,,false,false,$' "$T/out"
 "$TCPSCOPE" -r "$T/three.pcap" >"$T/out" 2>&1; check "text run exits 0" 0 $?
 expect_grep "text row" '10.0.0.1:40000' "$T/out"
 
@@ -115,6 +115,11 @@ if [ -n "${TOP_SRCDIR:-}" ] && [ -f "$TOP_SRCDIR/test-captures/crafted/seq_fast_
 	n=$(grep -c '"kinds":\["dup_ack"\]' "$T/out"); check "--events: 3 duplicate ACKs" 3 "$n"
 	expect_grep "--events: the fast retransmission" '"side":"server","event":"analysis","seq":6001,"len":1000,"kinds":\["fast_retransmission"\]' "$T/out"
 	expect_grep "history: Zeek's t for the resent payload" '"history":"ShAD[a-zA-Z]*t' "$T/out"
+fi
+# gen_seq.py's timeout case: S1 resent after 200 ms of silence, then after 400 ms more
+if [ -n "${TOP_SRCDIR:-}" ] && [ -f "$TOP_SRCDIR/test-captures/crafted/seq_timeout_backoff.pcap" ]; then
+	"$TCPSCOPE" -r "$TOP_SRCDIR/test-captures/crafted/seq_timeout_backoff.pcap" -F json >"$T/out" 2>&1
+	expect_grep "timeout back-off series" '"s2c":{.*"timeout_backoff_ms":\[200.000,400.000\]' "$T/out"
 fi
 "$TCPSCOPE" -r "$T/three.pcap" --time-wait 0 >/dev/null 2>&1; check "--time-wait 0 exits 2" 2 $?
 
