@@ -126,15 +126,6 @@ uint32_t tcp_seq_packet(struct tcp_seq_conn *s, const struct pkt *p, enum conn_r
  */
 unsigned tcp_seq_dsack_blocks(const struct pkt *p);
 
-/*
- * Would the receiver `to` accept a RST with sequence number seq (RFC 9293
- * 3.10.7.x, RFC 5961 3.2: RCV.NXT <= SEG.SEQ < RCV.NXT + RCV.WND)? RCV.NXT is
- * what `to` last acknowledged, RCV.WND its last advertised window, scaled.
- * Unknown (no ACK seen from `to`, or its window scale unknown) -> true.
- * A zero window accepts only seq == RCV.NXT.
- */
-bool tcp_seq_rst_in_window(const struct tcp_seq_conn *s, enum conn_role to, uint32_t seq);
-
 /* The window scale of a side is known (its windows can be turned into bytes). */
 bool tcp_seq_wscale_known(const struct tcp_seq_half *h);
 

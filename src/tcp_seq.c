@@ -590,18 +590,6 @@ uint32_t tcp_seq_packet(struct tcp_seq_conn *s, const struct pkt *p, enum conn_r
 	return bits;
 }
 
-bool tcp_seq_rst_in_window(const struct tcp_seq_conn *s, enum conn_role to, uint32_t seq)
-{
-	const struct tcp_seq_half *rcv = &s->half[to];
-	if (!(rcv->flags & HALF_ACK_FLAG) || !tcp_seq_wscale_known(rcv))
-		return true;
-	uint32_t rcv_nxt = rcv->last_ack;
-	uint32_t rcv_wnd = (uint32_t)rcv->raw_win << wscale_shift(rcv);
-	if (rcv_wnd == 0)
-		return seq == rcv_nxt; /* RFC 9293 3.10.7.4: a zero window accepts only RCV.NXT */
-	return seq_in_range(seq, rcv_nxt, rcv_nxt + rcv_wnd);
-}
-
 void tcp_seq_swap(struct tcp_seq_conn *s)
 {
 	struct tcp_seq_half h = s->half[0];

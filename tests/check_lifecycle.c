@@ -250,6 +250,36 @@ START_TEST(rst_after_filling_the_window)
 }
 END_TEST
 
+START_TEST(rst_window_across_the_wrap)
+{
+	/* Client ISN 0xffffff00, no window scaling; the server's SYN-ACK ACKs
+	 * 0xffffff01 with window 1000: a client RST at 0xffffff01 + 999 (past
+	 * 2^32) is in, + 1000 is not. */
+	static const uint32_t seqs[2] = { 0xffffff01u + 999u, 0xffffff01u + 1000u };
+	static const bool in[2] = { true, false };
+	for (int i = 0; i < 2; i++) {
+		struct pkt p;
+		struct lifecycle lc;
+		lifecycle_init(&lc, C);
+		memset(&p, 0, sizeof(p));
+		p.flags = F_SYN;
+		p.seq = 0xffffff00u;
+		p.window = 1000;
+		p.ttl = 64;
+		lifecycle_packet(&lc, &p, C, 0, MSL2, &last);
+		p.flags = F_SYN | F_ACK;
+		p.seq = 7;
+		p.ack = 0xffffff01u;
+		lifecycle_packet(&lc, &p, S, 1000, MSL2, &last);
+		p.flags = F_RST;
+		p.seq = seqs[i];
+		p.ack = 0;
+		lifecycle_packet(&lc, &p, C, 2000, MSL2, &last);
+		ck_assert_int_eq(last.rst_in_window, in[i]);
+	}
+}
+END_TEST
+
 START_TEST(rst_with_odd_ttl)
 {
 	/* the server's packets come with TTL 64; an in-window RST with TTL 50 */
@@ -399,6 +429,7 @@ Suite *lifecycle_suite(void)
 	tcase_add_test(tc, out_of_window_rst_ignored);
 	tcase_add_test(tc, in_window_rst_edges);
 	tcase_add_test(tc, rst_after_filling_the_window);
+	tcase_add_test(tc, rst_window_across_the_wrap);
 	tcase_add_test(tc, rst_with_odd_ttl);
 	tcase_add_test(tc, simultaneous_close);
 	tcase_add_test(tc, half_close);
