@@ -68,7 +68,6 @@ struct lc_side {
 	uint16_t window;           /* its last advertised window, raw */
 	uint16_t mss;
 	uint16_t hist_flags;       /* Zeek history letters already recorded for this side */
-	uint16_t seq_letters[LC_SEQ__COUNT]; /* occurrences of each (saturating) */
 	uint8_t wscale;            /* from its SYN, LC_NO_WSCALE if none */
 	uint8_t ttl;               /* IP TTL / hop limit of its latest non-RST packet (0 = none yet) */
 	uint8_t rst_ttl;           /* TTL of its latest suspect RST */
@@ -122,10 +121,11 @@ void lifecycle_packet(struct lifecycle *lc, const struct pkt *p, int from, uint3
 		      uint64_t two_msl_ns, struct lc_result *res);
 
 /*
- * One more `what` from side `from`: its letter is written at the 1st, 10th,
- * 100th, ... occurrence, as Zeek does (its ScaledHistoryEntry).
+ * Side `from` had its count-th `what` (the sequence tracker keeps the
+ * counts): the letter is written at the 1st, 10th, 100th, ... as Zeek does
+ * (its ScaledHistoryEntry).
  */
-void lifecycle_note_seq(struct lifecycle *lc, int from, enum lc_seq_letter what);
+void lifecycle_note_seq(struct lifecycle *lc, int from, enum lc_seq_letter what, uint32_t count);
 
 /* Let packet time pass to now_ns (TIME_WAIT may end); changes as tcp_state_advance(). */
 bool lifecycle_advance(struct lifecycle *lc, uint64_t now_ns, uint64_t two_msl_ns,

@@ -83,18 +83,18 @@ struct dir_stats {
  * Timeout retransmissions of one direction in runs: a run is one segment
  * (its sequence number) resent on timeouts again and again; the silences
  * before each resend show the back-off (200, 400, 800 ms, ...). The longest
- * run is kept.
+ * run is kept, in whole milliseconds (at most 65535) to stay small.
  */
 struct seq_backoff {
 	uint32_t seq;               /* the segment of the current run */
 	uint8_t n, best_n;
-	uint32_t cur_us[SEQ_BACKOFF_MAX];
-	uint32_t best_us[SEQ_BACKOFF_MAX];
+	uint16_t cur_ms[SEQ_BACKOFF_MAX];
+	uint16_t best_ms[SEQ_BACKOFF_MAX];
 };
 
 struct seq_counts {
 	uint32_t n[2][SEQ__COUNT];
-	struct seq_backoff backoff[2];
+	struct seq_backoff *backoff; /* [2], allocated with the first timeout retransmission */
 };
 
 /* Sequence counters, window and RTT figures of one direction, taken from the sequence analysis when the record is made. */

@@ -47,10 +47,11 @@ static void seq_figures_of(const struct tcp_seq_half *h, const struct seq_counts
 	f->zero_window_ms = tcp_seq_zero_window_ms(h, ts_last_ns);
 	f->rtt = h->rtt;
 	f->rto_us = tcp_rtt_rto_us(&h->rtt);
-	if (n) {
+	if (n && n->backoff) {
 		const struct seq_backoff *b = &n->backoff[role];
 		f->backoff_n = b->best_n;
-		memcpy(f->backoff_us, b->best_us, sizeof(f->backoff_us));
+		for (int i = 0; i < b->best_n; i++)
+			f->backoff_us[i] = b->best_ms[i] * 1000u;
 	}
 }
 
@@ -177,6 +178,8 @@ static void on_conn_end(void *ctx, struct conn *c, enum end_reason why)
 		a->emit(a->emit_ctx, &r);
 	app_free(c->app);
 	c->app = NULL;
+	if (c->seq_counts)
+		free(c->seq_counts->backoff);
 	free(c->seq_counts);
 	c->seq_counts = NULL;
 }
@@ -260,9 +263,12 @@ static void reorient_on_handshake(struct conn *c, const struct pkt *p, int sende
 		memcpy(n, c->seq_counts->n[0], sizeof(n));
 		memcpy(c->seq_counts->n[0], c->seq_counts->n[1], sizeof(n));
 		memcpy(c->seq_counts->n[1], n, sizeof(n));
-		struct seq_backoff b = c->seq_counts->backoff[0];
-		c->seq_counts->backoff[0] = c->seq_counts->backoff[1];
-		c->seq_counts->backoff[1] = b;
+		struct seq_backoff *b = c->seq_counts->backoff;
+		if (b) {
+			struct seq_backoff t = b[0];
+			b[0] = b[1];
+			b[1] = t;
+		}
 	}
 	c->client_side = (uint8_t)client;
 }
@@ -331,11 +337,12 @@ static void note_backoff(struct seq_backoff *b, uint32_t seq, uint32_t silence_u
 		b->seq = seq;
 		b->n = 0;
 	}
+	uint32_t ms = (silence_us + 500u) / 1000u;
 	if (b->n < SEQ_BACKOFF_MAX)
-		b->cur_us[b->n++] = silence_us;
+		b->cur_ms[b->n++] = (uint16_t)(ms > UINT16_MAX ? UINT16_MAX : ms);
 	if (b->n > b->best_n) {
 		b->best_n = b->n;
-		memcpy(b->best_us, b->cur_us, sizeof(b->best_us));
+		memcpy(b->best_ms, b->cur_ms, sizeof(b->best_ms));
 	}
 }
 
@@ -343,13 +350,17 @@ static void note_backoff(struct seq_backoff *b, uint32_t seq, uint32_t silence_u
 static void seq_found(struct analyzer *a, struct conn *c, const struct pkt *p, uint32_t bits,
 		      enum conn_role from)
 {
-	/* Zeek's 'T' counts resent payload only (a SYN retry is no 'T'). */
-	if ((bits & RETRANSMISSION_BITS) && p->payload_len > 0)
-		lifecycle_note_seq(&c->lc, from, LC_SEQ_RETRANSMISSION);
-	if (bits & TCP_SEQ_ZERO_WINDOW)
-		lifecycle_note_seq(&c->lc, from, LC_SEQ_ZERO_WINDOW);
-	if (bits & TCP_SEQ_NOT_CAPTURED)
-		lifecycle_note_seq(&c->lc, from, LC_SEQ_GAP);
+	if (c->seq_counts) {
+		const uint32_t *n = c->seq_counts->n[from];
+		/* Zeek writes 'T' for resent payload only (a SYN retry is none); the
+		 * count it is scaled by includes them here. */
+		if ((bits & RETRANSMISSION_BITS) && p->payload_len > 0)
+			lifecycle_note_seq(&c->lc, from, LC_SEQ_RETRANSMISSION, n[SEQ_RETRANSMISSIONS]);
+		if (bits & TCP_SEQ_ZERO_WINDOW)
+			lifecycle_note_seq(&c->lc, from, LC_SEQ_ZERO_WINDOW, n[SEQ_ZERO_WINDOWS]);
+		if (bits & TCP_SEQ_NOT_CAPTURED)
+			lifecycle_note_seq(&c->lc, from, LC_SEQ_GAP, n[SEQ_NOT_CAPTURED]);
+	}
 	struct conn_event ev = {
 		.ts_ns = p->ts_ns,
 		.conn_id = c->id,
@@ -447,7 +458,8 @@ static void track_tcp(struct analyzer *a, const struct decoded *d)
 	uint32_t silence_us = tcp_seq_send_silence_us(&c->seq.half[from], p->ts_ns);
 	uint32_t bits = tcp_seq_packet(&c->seq, p, from);
 	count_seq(c, p, bits, from);
-	if ((bits & TCP_SEQ_TIMEOUT_RETRANSMISSION) && c->seq_counts)
+	if ((bits & TCP_SEQ_TIMEOUT_RETRANSMISSION) && c->seq_counts &&
+	    (c->seq_counts->backoff || (c->seq_counts->backoff = calloc(2, sizeof(struct seq_backoff)))))
 		note_backoff(&c->seq_counts->backoff[from], p->seq, silence_us);
 	if (bits & ~(uint32_t)TCP_SEQ_RTT_SAMPLE)
 		seq_found(a, c, p, bits, from);

@@ -88,20 +88,16 @@ static void hist_update(struct lifecycle *lc, const struct pkt *p, int from)
 	}
 }
 
-void lifecycle_note_seq(struct lifecycle *lc, int from, enum lc_seq_letter what)
+void lifecycle_note_seq(struct lifecycle *lc, int from, enum lc_seq_letter what, uint32_t count)
 {
 	static const char letters[LC_SEQ__COUNT] = {[LC_SEQ_RETRANSMISSION] = 'T',
 						    [LC_SEQ_ZERO_WINDOW] = 'W',
 						    [LC_SEQ_GAP] = 'G'};
 	if ((from != 0 && from != 1) || (unsigned)what >= LC_SEQ__COUNT)
 		return;
-	uint16_t *count = &lc->side[from].seq_letters[what];
-	if (*count == UINT16_MAX)
-		return;
-	(*count)++;
 	/* Zeek's ScaledHistoryEntry: the 1st, 10th, 100th, ... occurrence. */
-	for (uint32_t threshold = 1; threshold <= *count; threshold *= 10)
-		if (threshold == *count)
+	for (uint64_t threshold = 1; threshold <= count; threshold *= 10)
+		if (threshold == count)
 			hist_append(lc, from, letters[what]);
 }
 

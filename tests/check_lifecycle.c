@@ -407,10 +407,10 @@ START_TEST(scaled_history_letters)
 	 * "tWtt" after the letters already there. */
 	struct lifecycle lc;
 	lifecycle_init(&lc, C);
-	for (int n = 1; n <= 150; n++) {
-		lifecycle_note_seq(&lc, S, LC_SEQ_RETRANSMISSION);
+	for (uint32_t n = 1; n <= 150; n++) {
+		lifecycle_note_seq(&lc, S, LC_SEQ_RETRANSMISSION, n);
 		if (n == 5)
-			lifecycle_note_seq(&lc, C, LC_SEQ_ZERO_WINDOW);
+			lifecycle_note_seq(&lc, C, LC_SEQ_ZERO_WINDOW, 1);
 	}
 	struct lifecycle_record r;
 	record(&lc, 0, 0, &r);
