@@ -137,9 +137,6 @@ bool lifecycle_in_time_wait(const struct lifecycle *lc, uint64_t now_ns, uint64_
 /* The client and server were the wrong way round: swap the sides (history letters change case). */
 void lifecycle_swap_roles(struct lifecycle *lc);
 
-/* Zeek's conn_state ("S0", "SF", ...) of the connection as it stands. */
-const char *lifecycle_zeek_state(const struct lifecycle *lc, uint64_t c2s_payload, uint64_t s2c_payload);
-
 /* The notable outcomes in words ("refused: RST answered the SYN", ...): at most
  * LC_DIAG_MAX sentences of LC_DIAG_LEN bytes with the NUL. */
 #define LC_DIAG_LEN 96
@@ -178,10 +175,5 @@ struct lifecycle_record {
 /* Fill r from lc: payload totals feed Zeek's REJ rule; the flags, the diagnoses. */
 void lifecycle_to_record(const struct lifecycle *lc, uint64_t c2s_payload, uint64_t s2c_payload,
 			 bool direction_inferred, bool ended_by_timeout, struct lifecycle_record *r);
-
-/* The side that closed actively (entered TIME_WAIT): 0, 1, 2 for both, -1 none. */
-int lifecycle_active_closer(const struct lifecycle *lc);
-/* The side whose RST ended the connection: 0, 1, 2 for both, -1 none. */
-int lifecycle_reset_by(const struct lifecycle *lc);
 
 #endif

@@ -189,7 +189,7 @@ static bool history_is_syn_then_rst(const struct lifecycle *lc)
 }
 
 /* Zeek's conn_state() (base/protocols/conn/main.zeek), originator = client. */
-const char *lifecycle_zeek_state(const struct lifecycle *lc, uint64_t c2s_payload, uint64_t s2c_payload)
+static const char *lifecycle_zeek_state(const struct lifecycle *lc, uint64_t c2s_payload, uint64_t s2c_payload)
 {
 	enum zeek_state os = lc->side[0].zeek, rs = lc->side[1].zeek;
 	bool o_inactive = os == ZK_INACTIVE || os == ZK_PARTIAL;
@@ -490,12 +490,14 @@ static int which_sides(bool client, bool server)
 	return client ? 0 : server ? 1 : -1;
 }
 
-int lifecycle_active_closer(const struct lifecycle *lc)
+/* The side that closed actively (entered TIME_WAIT): 0, 1, 2 for both, -1 none. */
+static int lifecycle_active_closer(const struct lifecycle *lc)
 {
 	return which_sides(lc->side[0].entered_time_wait, lc->side[1].entered_time_wait);
 }
 
-int lifecycle_reset_by(const struct lifecycle *lc)
+/* The side whose accepted RST ended the connection: 0, 1, 2 for both, -1 none. */
+static int lifecycle_reset_by(const struct lifecycle *lc)
 {
 	const struct lc_side *c = &lc->side[0], *s = &lc->side[1];
 	return which_sides(c->rsts > c->rsts_ignored, s->rsts > s->rsts_ignored);
