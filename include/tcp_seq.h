@@ -32,7 +32,7 @@ enum tcp_seq_flag {
 	TCP_SEQ_KEEPALIVE_ACK = 1u << 13,
 	TCP_SEQ_WINDOW_FULL = 1u << 14,        /* data up to the right edge of the peer's window */
 	TCP_SEQ_WINDOW_UPDATE = 1u << 15,      /* no data, same seq and ACK, a new non-zero window */
-	TCP_SEQ_DSACK_SPURIOUS = 1u << 16,     /* tcpscope: this packet's D-SACK shows the peer's last retransmission was not needed */
+	TCP_SEQ_DSACK_SPURIOUS = 1u << 16,     /* tcpscope: this packet's D-SACK, or its timestamp echo (Eifel), shows the peer's last retransmission was not needed */
 	TCP_SEQ_RTT_SAMPLE = 1u << 17,         /* this ACK gave an RTT sample of the peer's data */
 };
 
@@ -91,7 +91,8 @@ struct tcp_seq_half {
 	uint8_t rtt_head, rtt_count; /* FIFO of rtt_slot */
 	uint16_t last_seg_flags;  /* KEEPALIVE / ZERO_WINDOW_PROBE of its last segment */
 	uint8_t rtt_ambiguous;    /* bit i: rtt_slot[i] was resent (Karn: no sample) */
-	uint8_t dsack_pending;    /* resent_seq is a retransmission a D-SACK may prove spurious */
+	uint8_t spurious_pending; /* SPURIOUS_BY_*: how resent_seq's retransmission may yet prove spurious */
+	uint32_t resent_tsval;    /* that retransmission's TSval (Eifel, RFC 3522) */
 	struct tcp_rtt_slot rtt_slot[TCP_SEQ_RTT_SLOTS];
 	struct tcp_rtt_stats rtt;
 };

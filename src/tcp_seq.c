@@ -383,15 +383,33 @@ unsigned tcp_seq_dsack_blocks(const struct pkt *p)
 	return 0;
 }
 
-/* A D-SACK naming the peer's last retransmission shows it was not needed (RFC 3708). */
-static uint32_t check_dsack_spurious(struct tcp_seq_half *peer, const struct pkt *p)
+/* How the peer's last retransmission may still prove spurious (spurious_pending bits). */
+enum {
+	SPURIOUS_BY_DSACK = 1u << 0, /* a D-SACK block naming it (RFC 3708) */
+	SPURIOUS_BY_EIFEL = 1u << 1, /* the ACK covering it echoes an older TSval (RFC 3522) */
+};
+
+/*
+ * The peer's last retransmission was not needed when this segment (a) holds
+ * a D-SACK naming it, or (b) is the first ACK to cover it and echoes a
+ * timestamp older than the retransmission's own: that ACK answered the
+ * original (Eifel; RFC 7323 echoes the segment that advanced the ACK).
+ */
+static uint32_t check_spurious(struct tcp_seq_half *peer, const struct pkt *p)
 {
-	if (!peer->dsack_pending || tcp_seq_dsack_blocks(p) == 0)
-		return 0;
-	if (p->opt.sack[0].left != peer->resent_seq)
-		return 0;
-	peer->dsack_pending = 0;
-	return TCP_SEQ_DSACK_SPURIOUS;
+	uint32_t found = 0;
+	if ((peer->spurious_pending & SPURIOUS_BY_DSACK) && tcp_seq_dsack_blocks(p) > 0 &&
+	    p->opt.sack[0].left == peer->resent_seq)
+		found = TCP_SEQ_DSACK_SPURIOUS;
+	if ((peer->spurious_pending & SPURIOUS_BY_EIFEL) && (p->opt.present & TCP_OPT_HAS_TIMESTAMPS) &&
+	    seq_gt(p->ack, peer->resent_seq)) {
+		if (seq_lt(p->opt.ts_ecr, peer->resent_tsval))
+			found = TCP_SEQ_DSACK_SPURIOUS;
+		peer->spurious_pending &= (uint8_t)~SPURIOUS_BY_EIFEL; /* only the first such ACK tells */
+	}
+	if (found)
+		peer->spurious_pending = 0;
+	return found;
 }
 
 /* The highest edge this side SACKed, D-SACK blocks left out (they report duplicates). */
@@ -564,13 +582,20 @@ uint32_t tcp_seq_packet(struct tcp_seq_conn *s, const struct pkt *p, enum conn_r
 		bits |= classify_old_data(s, h, peer, p, now);
 
 	if (bits & (TCP_SEQ_RETRANSMISSION | TCP_SEQ_FAST_RETRANSMISSION | TCP_SEQ_SPURIOUS_RETRANSMISSION)) {
-		/* Already-ACKed data needs no D-SACK to be called spurious. */
-		h->dsack_pending = !(bits & TCP_SEQ_SPURIOUS_RETRANSMISSION);
+		/* Already-ACKed data needs no D-SACK or timestamp to be called spurious. */
+		h->spurious_pending = 0;
+		if (!(bits & TCP_SEQ_SPURIOUS_RETRANSMISSION)) {
+			h->spurious_pending = SPURIOUS_BY_DSACK;
+			if (p->opt.present & TCP_OPT_HAS_TIMESTAMPS) {
+				h->spurious_pending |= SPURIOUS_BY_EIFEL;
+				h->resent_tsval = p->opt.ts_val;
+			}
+		}
 	}
 	advance_sent(h, p, bits, now);
 
 	if (has(p->flags, TCP_FLAG_ACK)) {
-		bits |= check_dsack_spurious(peer, p);
+		bits |= check_spurious(peer, p);
 		bool advanced = !(h->flags & HALF_ACK_FLAG) || seq_gt(p->ack, h->last_ack);
 		if (rtt_on_ack(peer, p->ack, advanced, now))
 			bits |= TCP_SEQ_RTT_SAMPLE;

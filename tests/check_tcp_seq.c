@@ -258,6 +258,40 @@ START_TEST(spurious_and_dsack)
 }
 END_TEST
 
+/* Segment with timestamps TSval val, TSecr ecr. */
+static uint32_t ts_send(struct tcp_seq_conn *s, enum conn_role from, uint64_t ts, uint16_t flags, uint32_t seq,
+			uint32_t ack, uint32_t len, uint32_t val, uint32_t ecr)
+{
+	struct pkt p = mkpkt(ts, flags, seq, ack, len, 509);
+	p.opt.present = TCP_OPT_HAS_TIMESTAMPS;
+	p.opt.ts_val = val;
+	p.opt.ts_ecr = ecr;
+	return tcp_seq_packet(s, &p, from);
+}
+
+/*
+ * Eifel (RFC 3522): S1 (TSval 100) is resent on a timeout 250 ms later
+ * (TSval 350). The first ACK covering S1 echoes 100: it answered the
+ * original, so the resend was spurious; echoing 350 it answered the resend,
+ * which was needed. Only that first ACK decides.
+ */
+START_TEST(eifel_spurious)
+{
+	for (int original = 1; original >= 0; original--) {
+		struct tcp_seq_conn s;
+		uint64_t t = handshake(&s);
+		ts_send(&s, S, t + 100 * US, F_PA, 5001, 1101, 1000, 100, 7);
+		ck_assert_uint_eq(ts_send(&s, S, t + 250 * MS, F_PA, 5001, 1101, 1000, 350, 7),
+				  TCP_SEQ_RETRANSMISSION | TCP_SEQ_TIMEOUT_RETRANSMISSION);
+		uint32_t bits = ts_send(&s, C, t + 251 * MS, F_ACK, 1101, 6001, 0, 9, original ? 100 : 350);
+		ck_assert_uint_eq(bits & TCP_SEQ_DSACK_SPURIOUS, original ? TCP_SEQ_DSACK_SPURIOUS : 0);
+		/* a later ACK echoing the old value changes nothing */
+		bits = ts_send(&s, C, t + 252 * MS, F_ACK, 1101, 6001, 0, 10, 100);
+		ck_assert_uint_eq(bits & TCP_SEQ_DSACK_SPURIOUS, 0);
+	}
+}
+END_TEST
+
 /* RFC 2883 section 4: D-SACK when the first block is below the ACK or inside the second. */
 START_TEST(dsack_rules)
 {
@@ -525,6 +559,7 @@ Suite *tcp_seq_suite(void)
 	tcase_add_test(core, tail_loss_probe);
 	tcase_add_test(core, out_of_order_and_gap);
 	tcase_add_test(core, spurious_and_dsack);
+	tcase_add_test(core, eifel_spurious);
 	tcase_add_test(core, dsack_rules);
 	tcase_add_test(core, zero_window_probes_keepalive);
 	tcase_add_test(core, window_full_needs_scale);
