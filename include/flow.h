@@ -53,8 +53,8 @@ struct conn {
 	struct seq_counts *seq_counts; /* its counters; NULL until one is non-zero */
 	struct app_state *app;    /* TLS/HTTP observers, NULL until the first payload byte */
 };
-/* 776 bytes (a 784-byte malloc chunk) keep the bench's peak at about 1014
- * bytes per connection, under the 1 KiB budget: growing this needs a saving elsewhere. */
+/* At most 776 bytes (a 784-byte malloc chunk) keep the bench's peak under
+ * the 1 KiB budget per connection: growing past it needs a saving elsewhere. */
 _Static_assert(sizeof(struct conn) <= 776, "struct conn grew past its memory budget");
 
 struct flow_config {

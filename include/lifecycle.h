@@ -13,7 +13,8 @@
  * handshake (SYN and SYN-ACK retries, options, handshake RTTs), the teardown
  * (who closed first, half-close, RSTs and whether a real stack would have
  * taken them), Zeek's conn_state and history, and the sentences that sum it
- * up. Pure: no I/O, no allocation; the caller turns what lifecycle_packet()
+ * up. No I/O; the only allocation is the retry times of a retried handshake
+ * (lifecycle_release() frees them). The caller turns what lifecycle_packet()
  * reports into events.
  *
  * Sides are roles: 0 client, 1 server (tcp_track.h's enum conn_role).
@@ -53,7 +54,7 @@ enum lc_seq_letter {
 
 /* What one endpoint did. */
 struct lc_side {
-	uint32_t syn_at_us[LC_SYN_TIMES]; /* its first sends of SYN (or of SYN-ACK, see times_are_synacks), microseconds after the connection's first packet */
+	uint32_t first_syn_us;     /* its first send of SYN (or of SYN-ACK, see times_are_synacks), microseconds after the connection's first packet */
 	uint32_t last_syn_us;      /* its latest send of that kind, same clock */
 	uint32_t snd_nxt;          /* highest sequence number it has used + 1 (valid if sent_seq) */
 	uint32_t rcv_ack;          /* highest ACK it has sent (valid if sent_ack) */
@@ -73,16 +74,22 @@ struct lc_side {
 	uint8_t rst_ttl;           /* TTL of its latest suspect RST */
 	uint8_t opts;              /* LC_OPT_* */
 	uint8_t zeek, zeek_prev;   /* enum zeek_state */
-	bool times_are_synacks;    /* syn_at_us holds SYN-ACKs: its first SYN-flag segment was one */
-	bool sent_seq, sent_ack;
-	bool sent_data;
-	bool data_after_peer_fin;  /* it sent new data after the peer's FIN: a half-close */
-	bool entered_time_wait;
+	bool times_are_synacks : 1; /* its send times are of SYN-ACKs: its first SYN-flag segment was one */
+	bool sent_seq : 1, sent_ack : 1;
+	bool sent_data : 1;
+	bool data_after_peer_fin : 1; /* it sent new data after the peer's FIN: a half-close */
+	bool entered_time_wait : 1;
+};
+
+/* The 2nd to 7th send times of each side, kept out of line: only a retried handshake needs them. */
+struct lc_retry_times {
+	uint32_t at_us[2][LC_SYN_TIMES - 1];
 };
 
 struct lifecycle {
 	struct tcp_endpoints ep;
 	struct lc_side side[2];
+	struct lc_retry_times *retries; /* NULL until some side sends its second SYN (SYN-ACK) */
 	uint32_t syn_synack_us;    /* last SYN before the first SYN-ACK -> that SYN-ACK */
 	uint32_t synack_ack_us;    /* last SYN-ACK -> the handshake ACK */
 	char history[LC_HISTORY_MAX];
@@ -126,6 +133,9 @@ void lifecycle_packet(struct lifecycle *lc, const struct pkt *p, int from, uint3
  * (its ScaledHistoryEntry).
  */
 void lifecycle_note_seq(struct lifecycle *lc, int from, enum lc_seq_letter what, uint32_t count);
+
+/* Free what the connection's life cycle holds out of line (its retry times). */
+void lifecycle_release(struct lifecycle *lc);
 
 /* Let packet time pass to now_ns (TIME_WAIT may end); changes as tcp_state_advance(). */
 bool lifecycle_advance(struct lifecycle *lc, uint64_t now_ns, uint64_t two_msl_ns,

@@ -178,6 +178,7 @@ static void on_conn_end(void *ctx, struct conn *c, enum end_reason why)
 		a->emit(a->emit_ctx, &r);
 	app_free(c->app);
 	c->app = NULL;
+	lifecycle_release(&c->lc);
 	if (c->seq_counts)
 		free(c->seq_counts->backoff);
 	free(c->seq_counts);

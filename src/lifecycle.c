@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "seq.h"
@@ -241,6 +242,23 @@ static void note_syn_options(struct lc_side *s, const struct pkt *p)
 		s->opts |= LC_OPT_TFO;
 }
 
+/* The n-th send (0 = the first) of a side's SYN kind, for the retry intervals. */
+static void note_retry_time(struct lifecycle *lc, int side, unsigned n, uint32_t us)
+{
+	if (n == 0 || n >= LC_SYN_TIMES)
+		return;
+	/* Out of memory: the counts stay right, the intervals come out short. */
+	if (!lc->retries && !(lc->retries = calloc(1, sizeof(*lc->retries))))
+		return;
+	lc->retries->at_us[side][n - 1] = us;
+}
+
+void lifecycle_release(struct lifecycle *lc)
+{
+	free(lc->retries);
+	lc->retries = NULL;
+}
+
 static void handshake_update(struct lifecycle *lc, const struct pkt *p, int from, uint32_t us)
 {
 	struct lc_side *me = &lc->side[from], *peer = &lc->side[!from];
@@ -252,12 +270,13 @@ static void handshake_update(struct lifecycle *lc, const struct pkt *p, int from
 		 * simultaneous opener's later SYN-ACK is not taken for a retry. */
 		bool synack = has(p, TCP_FLAG_ACK);
 		unsigned sent = (unsigned)me->syns + me->synacks;
-		if (sent == 0)
+		if (sent == 0) {
 			me->times_are_synacks = synack;
+			me->first_syn_us = us;
+		}
 		if (synack == me->times_are_synacks) {
 			unsigned n = synack ? me->synacks : me->syns;
-			if (n < LC_SYN_TIMES)
-				me->syn_at_us[n] = us;
+			note_retry_time(lc, from, n, us);
 			me->last_syn_us = us;
 		}
 		note_syn_options(me, p);
@@ -457,6 +476,12 @@ void lifecycle_swap_roles(struct lifecycle *lc)
 	struct lc_side s = lc->side[0];
 	lc->side[0] = lc->side[1];
 	lc->side[1] = s;
+	if (lc->retries) {
+		uint32_t t[LC_SYN_TIMES - 1];
+		memcpy(t, lc->retries->at_us[0], sizeof(t));
+		memcpy(lc->retries->at_us[0], lc->retries->at_us[1], sizeof(t));
+		memcpy(lc->retries->at_us[1], t, sizeof(t));
+	}
 	struct tcp_endpoints *e = &lc->ep;
 	uint64_t t = e->time_wait_ns[0];
 	e->time_wait_ns[0] = e->time_wait_ns[1];
@@ -548,7 +573,7 @@ static void diagnose_open(const struct lifecycle *lc, const struct lc_diag_input
 			say(o, "unanswered: 1 SYN");
 		else
 			say(o, "unanswered: %u SYNs over %.1f s", (unsigned)c->syns,
-			    seconds(c->last_syn_us - c->syn_at_us[0]));
+			    seconds(c->last_syn_us - c->first_syn_us));
 		return;
 	}
 	if (refused(lc, in)) {
@@ -625,17 +650,22 @@ static int lifecycle_diagnoses(const struct lifecycle *lc, const struct lc_diag_
 	return o.n;
 }
 
-/* Gaps between a side's first sends of the kind it kept times of (up to LC_SYN_TIMES). */
-static uint8_t send_intervals(const struct lc_side *s, bool synacks, uint32_t out[LC_SYN_TIMES - 1])
+/* Gaps between side i's first sends of the kind it kept times of (up to LC_SYN_TIMES). */
+static uint8_t send_intervals(const struct lifecycle *lc, int i, bool synacks, uint32_t out[LC_SYN_TIMES - 1])
 {
-	if (s->times_are_synacks != synacks)
+	const struct lc_side *s = &lc->side[i];
+	if (s->times_are_synacks != synacks || !lc->retries)
 		return 0;
 	unsigned sent = synacks ? s->synacks : s->syns;
 	if (sent > LC_SYN_TIMES)
 		sent = LC_SYN_TIMES;
 	uint8_t n = 0;
-	for (unsigned i = 1; i < sent; i++)
-		out[n++] = s->syn_at_us[i] - s->syn_at_us[i - 1];
+	uint32_t prev = s->first_syn_us;
+	for (unsigned k = 1; k < sent; k++) {
+		uint32_t at = lc->retries->at_us[i][k - 1];
+		out[n++] = at - prev;
+		prev = at;
+	}
 	return n;
 }
 
@@ -649,8 +679,8 @@ void lifecycle_to_record(const struct lifecycle *lc, uint64_t c2s_payload, uint6
 	r->server_state = tcp_state_name(lc->ep.state[1]);
 	r->syn_count = (uint16_t)(lc->side[0].syns + lc->side[1].syns);
 	r->synack_count = (uint16_t)(lc->side[0].synacks + lc->side[1].synacks);
-	r->syn_intervals = send_intervals(&lc->side[0], false, r->syn_interval_us);
-	r->synack_intervals = send_intervals(&lc->side[1], true, r->synack_interval_us);
+	r->syn_intervals = send_intervals(lc, 0, false, r->syn_interval_us);
+	r->synack_intervals = send_intervals(lc, 1, true, r->synack_interval_us);
 	r->have_syn_synack = lc->have_syn_synack;
 	r->syn_synack_us = lc->syn_synack_us;
 	r->have_synack_ack = lc->have_synack_ack;

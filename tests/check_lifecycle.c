@@ -122,6 +122,7 @@ START_TEST(client_closes_first)
 	ck_assert_int_eq(n, 1);
 	ck_assert_uint_eq(ch[0].ts_ns, T0 + 6 * MS + MSL2);
 	ck_assert_int_eq(ch[0].new_state, TCP_ST_CLOSED);
+	lifecycle_release(&lc);
 }
 END_TEST
 
@@ -143,6 +144,7 @@ START_TEST(refused)
 	ck_assert_int_eq(r.reset_by, S);
 	ck_assert_int_eq(r.ndiag, 1);
 	ck_assert(has_diag(&r, "refused: RST answered the SYN"));
+	lifecycle_release(&lc);
 }
 END_TEST
 
@@ -161,6 +163,7 @@ START_TEST(rst_with_wrong_ack_in_syn_sent_ignored)
 	ck_assert_str_eq(r.client_state, "SYN_SENT");
 	ck_assert_uint_eq(r.rst_ignored[S], 1);
 	ck_assert_int_eq(r.reset_by, -1);
+	lifecycle_release(&lc);
 }
 END_TEST
 
@@ -186,6 +189,7 @@ START_TEST(unanswered_backoff)
 	for (int i = 0; i < 5; i++)
 		ck_assert_uint_eq(r.syn_interval_us[i], gaps[i]);
 	ck_assert(has_diag(&r, "unanswered: 6 SYNs over 31.0 s"));
+	lifecycle_release(&lc);
 }
 END_TEST
 
@@ -211,6 +215,7 @@ START_TEST(out_of_window_rst_ignored)
 	ck_assert_uint_eq(r.rst_ignored[S], 1);
 	ck_assert_int_eq(r.reset_by, -1);
 	ck_assert(has_diag(&r, "out-of-window RST ignored (1 from the server)"));
+	lifecycle_release(&lc);
 }
 END_TEST
 
@@ -299,6 +304,7 @@ START_TEST(rst_with_odd_ttl)
 	ck_assert(has_diag(&r, "RST possibly injected: TTL 50 unlike the server's 64"));
 	/* the client's 10 bytes were never acknowledged */
 	ck_assert(has_diag(&r, "reset by the server during transfer (data unacknowledged)"));
+	lifecycle_release(&lc);
 }
 END_TEST
 
@@ -322,6 +328,7 @@ START_TEST(simultaneous_close)
 	ck_assert_str_eq(r.server_state, "TIME_WAIT");
 	ck_assert_int_eq(r.active_closer, 2);
 	ck_assert(has_diag(&r, "simultaneous close: both sides went through TIME_WAIT"));
+	lifecycle_release(&lc);
 }
 END_TEST
 
@@ -343,6 +350,7 @@ START_TEST(half_close)
 	ck_assert_str_eq(r.client_state, "TIME_WAIT");
 	ck_assert_str_eq(r.server_state, "CLOSED");
 	ck_assert(has_diag(&r, "half-close: the server kept sending after the client's FIN"));
+	lifecycle_release(&lc);
 }
 END_TEST
 
@@ -373,6 +381,7 @@ START_TEST(zeek_rstos0_sh_oth)
 	lifecycle_swap_roles(&lc);
 	record(&lc, 100, 0, &r);
 	ck_assert_str_eq(r.history, "^D");
+	lifecycle_release(&lc);
 }
 END_TEST
 
@@ -397,6 +406,7 @@ START_TEST(synack_retries_never_completed)
 	ck_assert(!r.have_synack_ack);
 	ck_assert(has_diag(&r, "SYN-ACK retransmitted: 3 SYN-ACKs"));
 	ck_assert(has_diag(&r, "half-open: the SYN-ACK was never acknowledged"));
+	lifecycle_release(&lc);
 }
 END_TEST
 
@@ -415,6 +425,7 @@ START_TEST(scaled_history_letters)
 	struct lifecycle_record r;
 	record(&lc, 0, 0, &r);
 	ck_assert_str_eq(r.history, "tWtt");
+	lifecycle_release(&lc);
 }
 END_TEST
 
