@@ -108,6 +108,8 @@ struct seq_figures {
 	struct tcp_rtt_stats rtt;
 	uint8_t backoff_n;       /* the longest run of timeout retransmissions of one segment... */
 	uint32_t backoff_us[SEQ_BACKOFF_MAX]; /* ...and the silence before each */
+	struct tcp_ts_rtt ts_rtt;  /* RTT from TCP timestamps (its pending_* fields unused here) */
+	bool ts_avg_known;         /* its sum did not overflow */
 };
 
 /* One finished (or, for the live view, in-progress) connection. */

@@ -34,7 +34,11 @@ enum tcp_seq_flag {
 	TCP_SEQ_WINDOW_UPDATE = 1u << 15,      /* no data, same seq and ACK, a new non-zero window */
 	TCP_SEQ_DSACK_SPURIOUS = 1u << 16,     /* tcpscope: this packet's D-SACK, or its timestamp echo (Eifel), shows the peer's last retransmission was not needed */
 	TCP_SEQ_RTT_SAMPLE = 1u << 17,         /* this ACK gave an RTT sample of the peer's data */
+	TCP_SEQ_TS_RTT_SAMPLE = 1u << 18,      /* this segment's TSecr gave a timestamp RTT sample of the peer */
 };
+
+/* The bits that report RTT samples, not something the segment was. */
+#define TCP_SEQ_SAMPLE_BITS (TCP_SEQ_RTT_SAMPLE | TCP_SEQ_TS_RTT_SAMPLE)
 
 /*
  * RTT of one side's data: time from sending a segment to the peer's ACK that
@@ -52,6 +56,29 @@ struct tcp_rtt_stats {
 
 /* RFC 6298 2.4-2.5 RTO from the estimator: SRTT + max(G, 4 RTTVAR), at least 1 s (no samples: 1 s). */
 uint32_t tcp_rtt_rto_us(const struct tcp_rtt_stats *r);
+
+/*
+ * RTT from TCP timestamps (RFC 7323 RTTM), kept apart from tcp_rtt_stats
+ * (data/ACK pairs, tcptrace's rule): one segment of this side with sequence
+ * space at a time awaits the peer's echo of its TSval, and the time until a
+ * segment of the peer echoes it (TSecr) is a sample. Retransmissions need no
+ * Karn rule: each carries its own TSval. 24 bytes.
+ */
+struct tcp_ts_rtt {
+	uint32_t pending_val;     /* TSval awaiting its echo, while TCP_SEQ_PENDING_TS_ECHO */
+	uint32_t pending_us;      /* when its segment was sent */
+	uint32_t samples;
+	uint32_t min_us, max_us;
+	uint32_t sum_us;          /* until it would overflow (TCP_SEQ_PENDING_TS_SUM_FULL: avg unknown) */
+};
+
+/* What a side awaits from its peer (tcp_seq_half.pending). */
+enum {
+	TCP_SEQ_PENDING_DSACK = 1u << 0,       /* a D-SACK naming its last retransmission (RFC 3708) */
+	TCP_SEQ_PENDING_EIFEL = 1u << 1,       /* the first ACK covering it, echoing an older TSval (RFC 3522) */
+	TCP_SEQ_PENDING_TS_ECHO = 1u << 2,     /* the echo of ts_rtt.pending_val */
+	TCP_SEQ_PENDING_TS_SUM_FULL = 1u << 3, /* not awaited: ts_rtt.sum_us stopped before overflowing */
+};
 
 /* Segments of one side whose ACK is awaited for an RTT sample (a FIFO). */
 #define TCP_SEQ_RTT_SLOTS 4
@@ -91,10 +118,11 @@ struct tcp_seq_half {
 	uint8_t rtt_head, rtt_count; /* FIFO of rtt_slot */
 	uint16_t last_seg_flags;  /* KEEPALIVE / ZERO_WINDOW_PROBE of its last segment */
 	uint8_t rtt_ambiguous;    /* bit i: rtt_slot[i] was resent (Karn: no sample) */
-	uint8_t spurious_pending; /* SPURIOUS_BY_*: how resent_seq's retransmission may yet prove spurious */
+	uint8_t pending;          /* TCP_SEQ_PENDING_* */
 	uint32_t resent_tsval;    /* that retransmission's TSval (Eifel, RFC 3522) */
 	struct tcp_rtt_slot rtt_slot[TCP_SEQ_RTT_SLOTS];
 	struct tcp_rtt_stats rtt;
+	struct tcp_ts_rtt ts_rtt;
 };
 
 /* Both sides, and what concerns the connection as a whole. 304 bytes. */
@@ -105,8 +133,8 @@ struct tcp_seq_conn {
 	uint32_t flags;              /* TCP_SEQ_CONN_* */
 	uint32_t pad;
 };
-_Static_assert(sizeof(struct tcp_seq_half) == 144, "tcp_seq_half: document its size in docs/DESIGN.md");
-_Static_assert(sizeof(struct tcp_seq_conn) == 304, "tcp_seq_conn: document its size in docs/DESIGN.md");
+_Static_assert(sizeof(struct tcp_seq_half) == 168, "tcp_seq_half: document its size in docs/DESIGN.md");
+_Static_assert(sizeof(struct tcp_seq_conn) == 352, "tcp_seq_conn: document its size in docs/DESIGN.md");
 
 /* "retransmission", "fast_retransmission", ... for one TCP_SEQ_* bit (NULL for none or several). */
 const char *tcp_seq_flag_name(uint32_t bit);

@@ -46,6 +46,8 @@ static void seq_figures_of(const struct tcp_seq_half *h, const struct seq_counts
 	f->max_in_flight = h->max_in_flight;
 	f->zero_window_ms = tcp_seq_zero_window_ms(h, ts_last_ns);
 	f->rtt = h->rtt;
+	f->ts_rtt = h->ts_rtt;
+	f->ts_avg_known = !(h->pending & TCP_SEQ_PENDING_TS_SUM_FULL);
 	f->rto_us = tcp_rtt_rto_us(&h->rtt);
 	if (n && n->backoff) {
 		const struct seq_backoff *b = &n->backoff[role];
@@ -312,7 +314,7 @@ static const struct {
 static void count_seq(struct conn *c, const struct pkt *p, uint32_t bits, enum conn_role from)
 {
 	/* most packets are plain data or ACKs */
-	if ((bits & ~(uint32_t)TCP_SEQ_RTT_SAMPLE) == 0 && !(p->opt.present & TCP_OPT_HAS_SACK))
+	if ((bits & ~(uint32_t)TCP_SEQ_SAMPLE_BITS) == 0 && !(p->opt.present & TCP_OPT_HAS_SACK))
 		return;
 	if (!c->seq_counts && !(c->seq_counts = calloc(1, sizeof(*c->seq_counts))))
 		return;
@@ -367,7 +369,7 @@ static void seq_found(struct analyzer *a, struct conn *c, const struct pkt *p, u
 		.conn_id = c->id,
 		.kind = EVENT_SEQ,
 		.side = from,
-		.seq_bits = bits & ~(uint32_t)TCP_SEQ_RTT_SAMPLE,
+		.seq_bits = bits & ~(uint32_t)TCP_SEQ_SAMPLE_BITS,
 		.seq = p->seq,
 		.len = p->payload_len,
 	};
@@ -462,7 +464,7 @@ static void track_tcp(struct analyzer *a, const struct decoded *d)
 	if ((bits & TCP_SEQ_TIMEOUT_RETRANSMISSION) && c->seq_counts &&
 	    (c->seq_counts->backoff || (c->seq_counts->backoff = calloc(2, sizeof(struct seq_backoff)))))
 		note_backoff(&c->seq_counts->backoff[from], p->seq, silence_us);
-	if (bits & ~(uint32_t)TCP_SEQ_RTT_SAMPLE)
+	if (bits & ~(uint32_t)TCP_SEQ_SAMPLE_BITS)
 		seq_found(a, c, p, bits, from);
 	app_observe(&c->app, &c->app_done, &c->tcp, p, from, &a->app);
 	flow_touch(&a->flows, c, p->ts_ns, conn_class(c));

@@ -809,6 +809,18 @@ static void rtt_values(const struct seq_figures *f, uint64_t v[RTT__COUNT])
 	v[RTT_RTO] = f->rto_us;
 }
 
+/* The timestamp RTT's min, avg and max (us) and whether each is known. */
+static void ts_rtt_values(const struct seq_figures *f, uint64_t v[3], bool known[3])
+{
+	const struct tcp_ts_rtt *t = &f->ts_rtt;
+	bool any = t->samples > 0;
+	v[0] = t->min_us;
+	v[1] = any ? (t->sum_us + t->samples / 2) / t->samples : 0;
+	v[2] = t->max_us;
+	known[0] = known[2] = any;
+	known[1] = any && f->ts_avg_known;
+}
+
 static void csv_seq_header(struct report *r, const char *dir)
 {
 	for (int k = 0; k < SEQ__COUNT; k++) {
@@ -827,6 +839,12 @@ static void csv_seq_header(struct report *r, const char *dir)
 		put_str(r, dir);
 		PUT_LIT(r, "rtt_");
 		put_str(r, rtt_names[k]);
+		put_char(r, ',');
+	}
+	static const char *const ts[] = {"rtt_ts_samples", "rtt_ts_min_ms", "rtt_ts_avg_ms", "rtt_ts_max_ms"};
+	for (size_t k = 0; k < sizeof(ts) / sizeof(ts[0]); k++) {
+		put_str(r, dir);
+		put_str(r, ts[k]);
 		put_char(r, ',');
 	}
 }
@@ -897,6 +915,16 @@ static void csv_seq(struct report *r, const struct seq_figures *f)
 		put_char(r, ',');
 		if (f->rtt.samples)
 			put_us_as_ms(r, v[k]);
+	}
+	uint64_t ts[3];
+	bool ts_known[3];
+	ts_rtt_values(f, ts, ts_known);
+	put_char(r, ',');
+	put_u64(r, f->ts_rtt.samples);
+	for (int k = 0; k < 3; k++) {
+		put_char(r, ',');
+		if (ts_known[k])
+			put_us_as_ms(r, ts[k]);
 	}
 }
 
@@ -1141,6 +1169,27 @@ static void json_num_or_null(struct report *r, const char *key, bool known, uint
 		PUT_LIT(r, "null");
 }
 
+/* "rtt_ts":{"samples":N,"min_ms":...,"avg_ms":...,"max_ms":...}, null where unknown. */
+static void json_ts_rtt(struct report *r, const struct seq_figures *f)
+{
+	static const char *const names[3] = {"min_ms", "avg_ms", "max_ms"};
+	uint64_t v[3];
+	bool known[3];
+	ts_rtt_values(f, v, known);
+	PUT_LIT(r, ",\"rtt_ts\":{\"samples\":");
+	put_u64(r, f->ts_rtt.samples);
+	for (int k = 0; k < 3; k++) {
+		PUT_LIT(r, ",\"");
+		put_str(r, names[k]);
+		PUT_LIT(r, "\":");
+		if (known[k])
+			put_us_as_ms(r, v[k]);
+		else
+			PUT_LIT(r, "null");
+	}
+	put_char(r, '}');
+}
+
 /* "rtt":{"samples":N,"min_ms":...}; the figures are null without samples. */
 static void json_rtt(struct report *r, const struct seq_figures *f)
 {
@@ -1204,6 +1253,7 @@ static void json_dir(struct report *r, const struct dir_stats *d, const struct s
 	}
 	put_char(r, ']');
 	json_rtt(r, f);
+	json_ts_rtt(r, f);
 	put_char(r, '}');
 }
 

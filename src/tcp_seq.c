@@ -383,12 +383,6 @@ unsigned tcp_seq_dsack_blocks(const struct pkt *p)
 	return 0;
 }
 
-/* How the peer's last retransmission may still prove spurious (spurious_pending bits). */
-enum {
-	SPURIOUS_BY_DSACK = 1u << 0, /* a D-SACK block naming it (RFC 3708) */
-	SPURIOUS_BY_EIFEL = 1u << 1, /* the ACK covering it echoes an older TSval (RFC 3522) */
-};
-
 /*
  * The peer's last retransmission was not needed when this segment (a) holds
  * a D-SACK naming it, or (b) is the first ACK to cover it and echoes a
@@ -398,17 +392,17 @@ enum {
 static uint32_t check_spurious(struct tcp_seq_half *peer, const struct pkt *p)
 {
 	uint32_t found = 0;
-	if ((peer->spurious_pending & SPURIOUS_BY_DSACK) && tcp_seq_dsack_blocks(p) > 0 &&
+	if ((peer->pending & TCP_SEQ_PENDING_DSACK) && tcp_seq_dsack_blocks(p) > 0 &&
 	    p->opt.sack[0].left == peer->resent_seq)
 		found = TCP_SEQ_DSACK_SPURIOUS;
-	if ((peer->spurious_pending & SPURIOUS_BY_EIFEL) && (p->opt.present & TCP_OPT_HAS_TIMESTAMPS) &&
+	if ((peer->pending & TCP_SEQ_PENDING_EIFEL) && (p->opt.present & TCP_OPT_HAS_TIMESTAMPS) &&
 	    seq_gt(p->ack, peer->resent_seq)) {
 		if (seq_lt(p->opt.ts_ecr, peer->resent_tsval))
 			found = TCP_SEQ_DSACK_SPURIOUS;
-		peer->spurious_pending &= (uint8_t)~SPURIOUS_BY_EIFEL; /* only the first such ACK tells */
+		peer->pending &= (uint8_t)~TCP_SEQ_PENDING_EIFEL; /* only the first such ACK tells */
 	}
 	if (found)
-		peer->spurious_pending = 0;
+		peer->pending &= (uint8_t)~(TCP_SEQ_PENDING_DSACK | TCP_SEQ_PENDING_EIFEL);
 	return found;
 }
 
@@ -531,6 +525,48 @@ static uint32_t check_acked_unseen(struct tcp_seq_half *peer, const struct pkt *
 	return bits;
 }
 
+static void ts_rtt_add(struct tcp_seq_half *h, uint32_t sample)
+{
+	struct tcp_ts_rtt *t = &h->ts_rtt;
+	if (t->samples == 0 || sample < t->min_us)
+		t->min_us = sample;
+	if (sample > t->max_us)
+		t->max_us = sample;
+	t->samples++;
+	if (UINT32_MAX - t->sum_us < sample)
+		h->pending |= TCP_SEQ_PENDING_TS_SUM_FULL;
+	if (!(h->pending & TCP_SEQ_PENDING_TS_SUM_FULL))
+		t->sum_us += sample;
+}
+
+/*
+ * Timestamps (RFC 7323 3.4): p's TSecr may echo the TSval the peer awaits
+ * (a sample) or a later one (the awaited one will never be echoed: give up
+ * on it); then p's own TSval, on a segment with sequence space, starts this
+ * side's wait if none is running.
+ */
+static uint32_t track_ts_rtt(struct tcp_seq_half *h, struct tcp_seq_half *peer, const struct pkt *p, uint32_t now)
+{
+	uint32_t bits = 0;
+	if (!(p->opt.present & TCP_OPT_HAS_TIMESTAMPS))
+		return 0;
+	if ((peer->pending & TCP_SEQ_PENDING_TS_ECHO) && has(p->flags, TCP_FLAG_ACK)) {
+		if (p->opt.ts_ecr == peer->ts_rtt.pending_val) {
+			ts_rtt_add(peer, elapsed_us(now, peer->ts_rtt.pending_us));
+			bits = TCP_SEQ_TS_RTT_SAMPLE;
+			peer->pending &= (uint8_t)~TCP_SEQ_PENDING_TS_ECHO;
+		} else if (seq_gt(p->opt.ts_ecr, peer->ts_rtt.pending_val)) {
+			peer->pending &= (uint8_t)~TCP_SEQ_PENDING_TS_ECHO;
+		}
+	}
+	if (seq_space(p) > 0 && !(h->pending & TCP_SEQ_PENDING_TS_ECHO)) {
+		h->ts_rtt.pending_val = p->opt.ts_val;
+		h->ts_rtt.pending_us = now;
+		h->pending |= TCP_SEQ_PENDING_TS_ECHO;
+	}
+	return bits;
+}
+
 /* After classification: what this side has now sent. */
 static void advance_sent(struct tcp_seq_half *h, const struct pkt *p, uint32_t bits, uint32_t now)
 {
@@ -583,11 +619,11 @@ uint32_t tcp_seq_packet(struct tcp_seq_conn *s, const struct pkt *p, enum conn_r
 
 	if (bits & (TCP_SEQ_RETRANSMISSION | TCP_SEQ_FAST_RETRANSMISSION | TCP_SEQ_SPURIOUS_RETRANSMISSION)) {
 		/* Already-ACKed data needs no D-SACK or timestamp to be called spurious. */
-		h->spurious_pending = 0;
+		h->pending &= (uint8_t)~(TCP_SEQ_PENDING_DSACK | TCP_SEQ_PENDING_EIFEL);
 		if (!(bits & TCP_SEQ_SPURIOUS_RETRANSMISSION)) {
-			h->spurious_pending = SPURIOUS_BY_DSACK;
+			h->pending |= TCP_SEQ_PENDING_DSACK;
 			if (p->opt.present & TCP_OPT_HAS_TIMESTAMPS) {
-				h->spurious_pending |= SPURIOUS_BY_EIFEL;
+				h->pending |= TCP_SEQ_PENDING_EIFEL;
 				h->resent_tsval = p->opt.ts_val;
 			}
 		}
@@ -600,6 +636,7 @@ uint32_t tcp_seq_packet(struct tcp_seq_conn *s, const struct pkt *p, enum conn_r
 		if (rtt_on_ack(peer, p->ack, advanced, now))
 			bits |= TCP_SEQ_RTT_SAMPLE;
 	}
+	bits |= track_ts_rtt(h, peer, p, now);
 	track_window(h, p, now);
 	track_sack(h, p);
 	h->raw_win = p->window;
@@ -647,7 +684,7 @@ const char *tcp_seq_flag_name(uint32_t bit)
 		"timeout_retransmission", "tlp_retransmission", "out_of_order", "not_captured",
 		"acked_unseen", "dup_ack", "zero_window", "zero_window_probe", "zero_window_probe_ack",
 		"keepalive", "keepalive_ack", "window_full", "window_update", "dsack_spurious",
-		"rtt_sample",
+		"rtt_sample", "ts_rtt_sample",
 	};
 	if (bit == 0 || (bit & (bit - 1)) != 0)
 		return NULL;

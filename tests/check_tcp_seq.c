@@ -292,6 +292,36 @@ START_TEST(eifel_spurious)
 }
 END_TEST
 
+/*
+ * RTT from timestamps (RFC 7323 RTTM). S1 (TSval 500) at +0.1 ms, its echo
+ * at +1.1 ms: 1000 us. S2 and S3 share TSval 600 (one clock tick): only S2
+ * starts the wait, the echo of 600 at +3 ms gives 1000 us from S2. S4
+ * (TSval 700) waits; its resend (TSval 900) starts nothing; the echo of 900
+ * passes 700, which will never be echoed: no sample. Two samples of 1000 us.
+ */
+START_TEST(timestamp_rtt)
+{
+	struct tcp_seq_conn s;
+	uint64_t t = handshake(&s);
+	ts_send(&s, S, t + 100 * US, F_PA, 5001, 1101, 1000, 500, 7);
+	ck_assert_uint_eq(ts_send(&s, C, t + 1100 * US, F_ACK, 1101, 6001, 0, 9, 500) & TCP_SEQ_TS_RTT_SAMPLE,
+			  TCP_SEQ_TS_RTT_SAMPLE);
+	ts_send(&s, S, t + 2 * MS, F_PA, 6001, 1101, 1000, 600, 9);
+	ts_send(&s, S, t + 2100 * US, F_PA, 7001, 1101, 1000, 600, 9);
+	ck_assert_uint_eq(ts_send(&s, C, t + 3 * MS, F_ACK, 1101, 8001, 0, 10, 600) & TCP_SEQ_TS_RTT_SAMPLE,
+			  TCP_SEQ_TS_RTT_SAMPLE);
+	ts_send(&s, S, t + 4 * MS, F_PA, 8001, 1101, 1000, 700, 10);
+	ts_send(&s, S, t + 300 * MS, F_PA, 8001, 1101, 1000, 900, 10);
+	ck_assert_uint_eq(ts_send(&s, C, t + 301 * MS, F_ACK, 1101, 9001, 0, 11, 900) & TCP_SEQ_TS_RTT_SAMPLE, 0);
+	const struct tcp_ts_rtt *r = &s.half[S].ts_rtt;
+	ck_assert_uint_eq(r->samples, 2);
+	ck_assert_uint_eq(r->min_us, 1000);
+	ck_assert_uint_eq(r->max_us, 1000);
+	ck_assert_uint_eq(r->sum_us, 2000);
+	ck_assert_uint_eq(s.half[C].ts_rtt.samples, 0); /* the client sent no data with timestamps */
+}
+END_TEST
+
 /* RFC 2883 section 4: D-SACK when the first block is below the ACK or inside the second. */
 START_TEST(dsack_rules)
 {
@@ -560,6 +590,7 @@ Suite *tcp_seq_suite(void)
 	tcase_add_test(core, out_of_order_and_gap);
 	tcase_add_test(core, spurious_and_dsack);
 	tcase_add_test(core, eifel_spurious);
+	tcase_add_test(core, timestamp_rtt);
 	tcase_add_test(core, dsack_rules);
 	tcase_add_test(core, zero_window_probes_keepalive);
 	tcase_add_test(core, window_full_needs_scale);
