@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "record.h"
+
 /*
  * A half-open connection is one whose server answered with SYN-ACK (SYN_RCVD)
  * and never saw the handshake complete. Counted per server address:port with
@@ -17,8 +19,7 @@
 #define HALFOPEN_FLOOD_SOURCES 10   /* ...when they come from at least this many addresses */
 
 struct halfopen_server {
-	uint8_t addr[16];         /* IPv4 v4-mapped, as record.h's endpoint */
-	uint16_t port;
+	struct endpoint server;
 	uint8_t ip_version;
 	uint64_t half_open;
 	uint64_t sources;         /* distinct client addresses */

@@ -7,7 +7,6 @@
 
 #include "app.h"
 #include "decode.h"
-#include "halfopen.h"
 #include "lifecycle.h"
 #include "tcp_state.h"
 #include "tcp_seq.h"
@@ -132,6 +131,8 @@ struct conn_record {
 	const struct app_info *app;
 };
 
+struct halfopen_server;
+
 /* Totals over the whole input, written once at the end. */
 struct summary_record {
 	uint64_t ts_first_ns;   /* first and last frame timestamps (0 if none) */
@@ -146,7 +147,7 @@ struct summary_record {
 	uint64_t time_wait_reuses; /* connections whose SYN came during the previous one's TIME_WAIT */
 	uint64_t rst_ignored;   /* RSTs outside the receiver's window */
 	uint64_t rst_suspect_ttl; /* RSTs with a TTL unlike their sender's other packets */
-	const struct halfopen_server *half_open; /* servers with half-open connections, most first */
+	const struct halfopen_server *half_open; /* servers with half-open connections, most first (halfopen.h) */
 	size_t half_open_servers;
 	uint64_t peak_flows;    /* most connections held at once */
 	uint64_t max_flows;     /* the --max-flows cap in force */

@@ -100,8 +100,8 @@ bool halfopen_add(struct halfopen_table *t, const uint8_t server_addr[16], uint1
 		if (!s)
 			return false;
 		s->key = k;
-		memcpy(s->counts.addr, server_addr, 16);
-		s->counts.port = port;
+		memcpy(s->counts.server.addr, server_addr, 16);
+		s->counts.server.port = port;
 		s->counts.ip_version = ip_version;
 		HASH_ADD(hh, t->servers, key, sizeof(s->key), s);
 	}
@@ -114,10 +114,10 @@ static int by_half_open_desc(const void *a, const void *b)
 	const struct halfopen_server *x = a, *y = b;
 	if (x->half_open != y->half_open)
 		return x->half_open > y->half_open ? -1 : 1;
-	int c = memcmp(x->addr, y->addr, 16);
+	int c = memcmp(x->server.addr, y->server.addr, 16);
 	if (c)
 		return c;
-	return (int)x->port - (int)y->port;
+	return (int)x->server.port - (int)y->server.port;
 }
 
 const struct halfopen_server *halfopen_list(struct halfopen_table *t, size_t *n)

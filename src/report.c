@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "decode.h"
+#include "halfopen.h"
 #include "record.h"
 
 /*
@@ -167,17 +168,6 @@ static void put_bool(struct report *r, bool b)
 		PUT_LIT(r, "true");
 	else
 		PUT_LIT(r, "false");
-}
-
-/* Microseconds as milliseconds with three decimals ("12.345"). */
-static void put_us_as_ms(struct report *r, uint64_t us)
-{
-	char *dst = reserve(r, U64_TEXT_MAX + 4);
-	size_t n = fmt_u64(dst, us / 1000u);
-
-	dst[n++] = '.';
-	fmt_fixed(dst + n, us % 1000u, 3);
-	r->len += n + 3;
 }
 
 /* Timestamps can go backwards: a negative span is reported as 0. */
@@ -662,12 +652,9 @@ static void put_kv(struct report *r, const char *sep, const char *key, uint64_t 
 static void text_half_open(struct report *r, const struct halfopen_server *h)
 {
 	char tmp[ADDR_TEXT_MAX + U64_TEXT_MAX];
-	struct endpoint e;
 
-	memcpy(e.addr, h->addr, 16);
-	e.port = h->port;
 	PUT_LIT(r, "\nhalf-open: ");
-	put_bytes(r, tmp, fmt_endpoint_text(tmp, &e, h->ip_version, false));
+	put_bytes(r, tmp, fmt_endpoint_text(tmp, &h->server, h->ip_version, false));
 	put_char(r, ' ');
 	put_u64(r, h->half_open);
 	put_str(r, h->half_open == 1 ? " connection from " : " connections from ");
@@ -892,7 +879,7 @@ static void csv_seq(struct report *r, const struct seq_figures *f)
 		put_u64(r, f->counts[k]);
 	}
 	put_char(r, ',');
-	put_us_as_ms(r, f->zero_window_ms); /* ms -> seconds, three decimals */
+	put_ms(r, f->zero_window_ms); /* ms -> seconds, three decimals */
 	put_char(r, ',');
 	if (f->win_known)
 		put_u64(r, f->win_min);
@@ -914,7 +901,7 @@ static void csv_seq(struct report *r, const struct seq_figures *f)
 	for (int k = 0; k < RTT__COUNT; k++) {
 		put_char(r, ',');
 		if (f->rtt.samples)
-			put_us_as_ms(r, v[k]);
+			put_ms(r, v[k]);
 	}
 	uint64_t ts[3];
 	bool ts_known[3];
@@ -924,7 +911,7 @@ static void csv_seq(struct report *r, const struct seq_figures *f)
 	for (int k = 0; k < 3; k++) {
 		put_char(r, ',');
 		if (ts_known[k])
-			put_us_as_ms(r, ts[k]);
+			put_ms(r, ts[k]);
 	}
 }
 
@@ -1112,13 +1099,11 @@ static void csv_summary(struct report *r, const struct summary_record *s)
 	put_char(r, '\n');
 	for (size_t i = 0; i < s->half_open_servers; i++) {
 		const struct halfopen_server *h = &s->half_open[i];
-		struct endpoint e;
 		char ip[ADDR_TEXT_MAX];
-		memcpy(e.addr, h->addr, 16);
-		endpoint_addr_str(&e, h->ip_version, ip, sizeof(ip));
+		endpoint_addr_str(&h->server, h->ip_version, ip, sizeof(ip));
 		PUT_LIT(r, "# half_open server_ip=");
 		put_str(r, ip);
-		put_kv(r, " ", "server_port", h->port);
+		put_kv(r, " ", "server_port", h->server.port);
 		put_kv(r, " ", "half_open", h->half_open);
 		put_kv(r, " ", "sources", h->sources);
 		PUT_LIT(r, " sources_capped=");
@@ -1136,12 +1121,18 @@ static void csv_summary(struct report *r, const struct summary_record *s)
 
 /* ---- JSON Lines ---- */
 
-/* ,"key":N */
-static void json_num(struct report *r, const char *key, uint64_t v)
+/* ,"key": (keys are ours: plain ASCII, nothing to escape) */
+static void json_key(struct report *r, const char *key)
 {
 	PUT_LIT(r, ",\"");
 	put_str(r, key);
 	PUT_LIT(r, "\":");
+}
+
+/* ,"key":N */
+static void json_num(struct report *r, const char *key, uint64_t v)
+{
+	json_key(r, key);
 	put_u64(r, v);
 }
 
@@ -1160,13 +1151,34 @@ static void json_endpoint(struct report *r, const struct endpoint *e, int ip_ver
 /* ,"key":N or ,"key":null */
 static void json_num_or_null(struct report *r, const char *key, bool known, uint64_t v)
 {
-	PUT_LIT(r, ",\"");
-	put_str(r, key);
-	PUT_LIT(r, "\":");
+	json_key(r, key);
 	if (known)
 		put_u64(r, v);
 	else
 		PUT_LIT(r, "null");
+}
+
+/* ,"key":ms (from microseconds) or ,"key":null */
+static void json_ms(struct report *r, const char *key, bool known, uint64_t us)
+{
+	json_key(r, key);
+	if (known)
+		put_ms(r, us);
+	else
+		PUT_LIT(r, "null");
+}
+
+/* ,"key":[ms,...] from n microsecond values */
+static void json_intervals(struct report *r, const char *key, const uint32_t *us, int n)
+{
+	json_key(r, key);
+	put_char(r, '[');
+	for (int i = 0; i < n; i++) {
+		if (i > 0)
+			put_char(r, ',');
+		put_ms(r, us[i]);
+	}
+	put_char(r, ']');
 }
 
 /* "rtt_ts":{"samples":N,"min_ms":...,"avg_ms":...,"max_ms":...}, null where unknown. */
@@ -1178,15 +1190,8 @@ static void json_ts_rtt(struct report *r, const struct seq_figures *f)
 	ts_rtt_values(f, v, known);
 	PUT_LIT(r, ",\"rtt_ts\":{\"samples\":");
 	put_u64(r, f->ts_rtt.samples);
-	for (int k = 0; k < 3; k++) {
-		PUT_LIT(r, ",\"");
-		put_str(r, names[k]);
-		PUT_LIT(r, "\":");
-		if (known[k])
-			put_us_as_ms(r, v[k]);
-		else
-			PUT_LIT(r, "null");
-	}
+	for (int k = 0; k < 3; k++)
+		json_ms(r, names[k], known[k], v[k]);
 	put_char(r, '}');
 }
 
@@ -1203,15 +1208,8 @@ static void json_rtt(struct report *r, const struct seq_figures *f)
 	rtt_values(f, v);
 	PUT_LIT(r, ",\"rtt\":{\"samples\":");
 	put_u64(r, f->rtt.samples);
-	for (int k = 0; k < RTT__COUNT; k++) {
-		PUT_LIT(r, ",\"");
-		put_str(r, rtt_names[k]);
-		PUT_LIT(r, "\":");
-		if (f->rtt.samples)
-			put_us_as_ms(r, v[k]);
-		else
-			PUT_LIT(r, "null");
-	}
+	for (int k = 0; k < RTT__COUNT; k++)
+		json_ms(r, rtt_names[k], true, v[k]);
 	put_char(r, '}');
 }
 
@@ -1240,18 +1238,12 @@ static void json_dir(struct report *r, const struct dir_stats *d, const struct s
 	}
 	r->len += n;
 	PUT_LIT(r, ",\"zero_window_time\":");
-	put_us_as_ms(r, f->zero_window_ms); /* ms -> seconds, three decimals */
+	put_ms(r, f->zero_window_ms); /* ms -> seconds, three decimals */
 	json_num_or_null(r, "win_min", f->win_known, f->win_min);
 	json_num_or_null(r, "win_max", f->win_known, f->win_max);
 	PUT_LIT(r, ",\"max_in_flight\":");
 	put_u64(r, f->max_in_flight);
-	PUT_LIT(r, ",\"timeout_backoff_ms\":[");
-	for (int i = 0; i < f->backoff_n; i++) {
-		if (i > 0)
-			put_char(r, ',');
-		put_ms(r, f->backoff_us[i]);
-	}
-	put_char(r, ']');
+	json_intervals(r, "timeout_backoff_ms", f->backoff_us, f->backoff_n);
 	json_rtt(r, f);
 	json_ts_rtt(r, f);
 	put_char(r, '}');
@@ -1345,31 +1337,6 @@ static void json_side(struct report *r, const char *key, int side)
 		put_json_string(r, side_code_name(side));
 	else
 		PUT_LIT(r, "null");
-}
-
-/* ,"key":ms or ,"key":null */
-static void json_ms(struct report *r, const char *key, bool known, uint64_t us)
-{
-	PUT_LIT(r, ",\"");
-	put_str(r, key);
-	PUT_LIT(r, "\":");
-	if (known)
-		put_ms(r, us);
-	else
-		PUT_LIT(r, "null");
-}
-
-static void json_intervals(struct report *r, const char *key, const uint32_t *us, int n)
-{
-	PUT_LIT(r, ",\"");
-	put_str(r, key);
-	PUT_LIT(r, "\":[");
-	for (int i = 0; i < n; i++) {
-		if (i > 0)
-			put_char(r, ',');
-		put_ms(r, us[i]);
-	}
-	put_char(r, ']');
 }
 
 /* A side's SYN options, or null when its SYN/SYN-ACK was not captured. */
@@ -1533,13 +1500,10 @@ static void json_summary(struct report *r, const struct summary_record *s)
 	PUT_LIT(r, ",\"syn_flood\":[");
 	for (size_t i = 0; i < s->half_open_servers; i++) {
 		const struct halfopen_server *h = &s->half_open[i];
-		struct endpoint e;
-		memcpy(e.addr, h->addr, 16);
-		e.port = h->port;
 		if (i > 0)
 			put_char(r, ',');
 		PUT_LIT(r, "{\"server\":");
-		json_endpoint(r, &e, h->ip_version);
+		json_endpoint(r, &h->server, h->ip_version);
 		json_num(r, "half_open", h->half_open);
 		json_num(r, "sources", h->sources);
 		PUT_LIT(r, ",\"sources_capped\":");

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "halfopen.h"
 #include "record.h"
 #include "report.h"
 #include "suites.h"
@@ -189,9 +190,9 @@ static struct summary_record summary_file(void)
 
 /* 50 half-open connections from 50 sources to 10.0.0.2:80 (a flood), one to [2001:db8::80]:443. */
 static const struct halfopen_server half_open_servers[2] = {
-	{ .addr = { [10] = 0xff, [11] = 0xff, [12] = 10, [15] = 2 }, .port = 80, .ip_version = 4,
+	{ .server = { .addr = { [10] = 0xff, [11] = 0xff, [12] = 10, [15] = 2 }, .port = 80 }, .ip_version = 4,
 	  .half_open = 50, .sources = 50, .flood = true },
-	{ .addr = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x80 }, .port = 443, .ip_version = 6,
+	{ .server = { .addr = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x80 }, .port = 443 }, .ip_version = 6,
 	  .half_open = 1, .sources = 1, .sources_capped = true },
 };
 
