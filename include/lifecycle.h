@@ -182,6 +182,10 @@ struct lifecycle_record {
 	char diag[LC_DIAG_MAX][LC_DIAG_LEN];
 };
 
+/* Append a sentence to r's diagnoses while there is room (LC_DIAG_MAX of LC_DIAG_LEN bytes). */
+__attribute__((format(printf, 2, 3)))
+void lifecycle_record_say(struct lifecycle_record *r, const char *fmt, ...);
+
 /* Fill r from lc: payload totals feed Zeek's REJ rule; the flags, the diagnoses. */
 void lifecycle_to_record(const struct lifecycle *lc, uint64_t c2s_payload, uint64_t s2c_payload,
 			 bool direction_inferred, bool ended_by_timeout, struct lifecycle_record *r);

@@ -1,7 +1,6 @@
 /* analyzer.c - the core: decode each frame, find its connection, track it, emit records. No I/O. */
 #include "analyzer.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,18 +56,6 @@ static void seq_figures_of(const struct tcp_seq_half *h, const struct seq_counts
 	}
 }
 
-/* Append one sentence to the record's diagnoses while there is room. */
-__attribute__((format(printf, 2, 3)))
-static void add_diagnosis(struct lifecycle_record *lc, const char *fmt, ...)
-{
-	if (lc->ndiag >= LC_DIAG_MAX)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(lc->diag[lc->ndiag++], LC_DIAG_LEN, fmt, ap);
-	va_end(ap);
-}
-
 /* What the sequence analysis found, in words: a stalled receiver, loss, capture gaps. */
 static void seq_diagnoses(struct conn_record *r)
 {
@@ -78,7 +65,7 @@ static void seq_diagnoses(struct conn_record *r)
 	for (int i = 0; i < 2; i++) {
 		const uint32_t *n = f[i]->counts;
 		if (n[SEQ_ZERO_WINDOWS] > 0)
-			add_diagnosis(&r->lc, "receiver stalled: the %s advertised a zero window for %.1f s",
+			lifecycle_record_say(&r->lc, "receiver stalled: the %s advertised a zero window for %.1f s",
 				      side[i], f[i]->zero_window_ms / 1000.0);
 		if (n[SEQ_RETRANSMISSIONS] > 0) {
 			static const struct { int counter; const char *name; } kinds[] = {
@@ -91,11 +78,11 @@ static void seq_diagnoses(struct conn_record *r)
 				if (n[kinds[k].counter] > 0)
 					used += (size_t)snprintf(detail + used, sizeof(detail) - used, "%s%u %s",
 								 used ? ", " : " (", n[kinds[k].counter], kinds[k].name);
-			add_diagnosis(&r->lc, "loss: %u retransmission%s by the %s%s%s", n[SEQ_RETRANSMISSIONS],
+			lifecycle_record_say(&r->lc, "loss: %u retransmission%s by the %s%s%s", n[SEQ_RETRANSMISSIONS],
 				      n[SEQ_RETRANSMISSIONS] == 1 ? "" : "s", side[i], detail, used ? ")" : "");
 		}
 		if (n[SEQ_NOT_CAPTURED] > 0)
-			add_diagnosis(&r->lc, "capture gap: %u times data from the %s came after segments not captured",
+			lifecycle_record_say(&r->lc, "capture gap: %u times data from the %s came after segments not captured",
 				      n[SEQ_NOT_CAPTURED], side[i]);
 	}
 }

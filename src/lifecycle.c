@@ -537,22 +537,14 @@ struct lc_diag_input {
 	bool ended_by_timeout;     /* left the table idle, not closed */
 };
 
-/* Sentences are appended while there is room. */
-struct diag_out {
-	char (*text)[LC_DIAG_LEN];
-	int n, max;
-};
-
-__attribute__((format(printf, 2, 3)))
-static void say(struct diag_out *o, const char *fmt, ...)
+void lifecycle_record_say(struct lifecycle_record *r, const char *fmt, ...)
 {
-	if (o->n >= o->max)
+	if (r->ndiag >= LC_DIAG_MAX)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(o->text[o->n], LC_DIAG_LEN, fmt, ap);
+	vsnprintf(r->diag[r->ndiag++], LC_DIAG_LEN, fmt, ap);
 	va_end(ap);
-	o->n++;
 }
 
 static double seconds(uint32_t us) { return us / 1e6; }
@@ -563,91 +555,88 @@ static bool refused(const struct lifecycle *lc, const struct lc_diag_input *in)
 	return strcmp(in->zeek_state, "REJ") == 0 && lc->side[1].synacks == 0 && lc->side[0].syns > 0;
 }
 
-static void diagnose_open(const struct lifecycle *lc, const struct lc_diag_input *in, struct diag_out *o)
+static void diagnose_open(const struct lifecycle *lc, const struct lc_diag_input *in, struct lifecycle_record *out)
 {
 	const struct lc_side *c = &lc->side[0], *s = &lc->side[1];
 	bool server_answered = s->synacks > 0 || s->sent_seq || s->rsts > 0;
 
 	if (c->syns > 0 && !server_answered) {
 		if (c->syns == 1)
-			say(o, "unanswered: 1 SYN");
+			lifecycle_record_say(out, "unanswered: 1 SYN");
 		else
-			say(o, "unanswered: %u SYNs over %.1f s", (unsigned)c->syns,
+			lifecycle_record_say(out, "unanswered: %u SYNs over %.1f s", (unsigned)c->syns,
 			    seconds(c->last_syn_us - c->first_syn_us));
 		return;
 	}
 	if (refused(lc, in)) {
-		say(o, "refused: RST answered the SYN");
+		lifecycle_record_say(out, "refused: RST answered the SYN");
 		return;
 	}
 	if (c->syns > 1 && lc->have_syn_synack)
-		say(o, "slow open: %u SYNs before the SYN-ACK", (unsigned)c->syns);
+		lifecycle_record_say(out, "slow open: %u SYNs before the SYN-ACK", (unsigned)c->syns);
 	if (lc->simultaneous_open)
-		say(o, "simultaneous open: both sides sent a SYN");
+		lifecycle_record_say(out, "simultaneous open: both sides sent a SYN");
 	if (s->synacks > 1)
-		say(o, "SYN-ACK retransmitted: %u SYN-ACKs", (unsigned)s->synacks);
+		lifecycle_record_say(out, "SYN-ACK retransmitted: %u SYN-ACKs", (unsigned)s->synacks);
 	if (lc->ep.state[1] == TCP_ST_SYN_RCVD && !lc->have_synack_ack && c->rsts == 0)
-		say(o, "half-open: the SYN-ACK was never acknowledged");
+		lifecycle_record_say(out, "half-open: the SYN-ACK was never acknowledged");
 	if (s->synacks > 0 && c->syns == 0 && !lc->simultaneous_open)
-		say(o, "SYN not captured: the connection starts at the SYN-ACK");
+		lifecycle_record_say(out, "SYN not captured: the connection starts at the SYN-ACK");
 	else if (in->direction_inferred)
-		say(o, "start not captured: client and server inferred");
+		lifecycle_record_say(out, "start not captured: client and server inferred");
 }
 
-static void diagnose_close(const struct lifecycle *lc, struct diag_out *o)
+static void diagnose_close(const struct lifecycle *lc, struct lifecycle_record *out)
 {
 	int closer = lifecycle_active_closer(lc);
 	int reset_by = lifecycle_reset_by(lc);
 
 	if (closer == 2)
-		say(o, "simultaneous close: both sides went through TIME_WAIT");
+		lifecycle_record_say(out, "simultaneous close: both sides went through TIME_WAIT");
 	else if (closer >= 0)
-		say(o, "%s closed first; TIME_WAIT on the %s", side_names[closer], side_names[closer]);
+		lifecycle_record_say(out, "%s closed first; TIME_WAIT on the %s", side_names[closer], side_names[closer]);
 	else if (lc->first_fin >= 0 && reset_by < 0)
-		say(o, "%s closed first (FIN); the %s did not finish", side_names[lc->first_fin],
+		lifecycle_record_say(out, "%s closed first (FIN); the %s did not finish", side_names[lc->first_fin],
 		    side_names[!lc->first_fin]);
 	for (int s = 0; s < 2; s++)
 		if (lc->side[s].data_after_peer_fin)
-			say(o, "half-close: the %s kept sending after the %s's FIN", side_names[s], side_names[!s]);
+			lifecycle_record_say(out, "half-close: the %s kept sending after the %s's FIN", side_names[s], side_names[!s]);
 	if (reset_by >= 0) {
 		const char *who = reset_by == 2 ? "both sides" : side_names[reset_by];
 		if (lc->rst_after_fin && lc->first_fin == reset_by)
-			say(o, "reset by the %s after its FIN", who);
+			lifecycle_record_say(out, "reset by the %s after its FIN", who);
 		else if (lc->rst_after_fin)
-			say(o, "reset by the %s after the %s's FIN", who, side_names[lc->first_fin]);
+			lifecycle_record_say(out, "reset by the %s after the %s's FIN", who, side_names[lc->first_fin]);
 		else if (lc->rst_during_transfer)
-			say(o, "reset by the %s during transfer (data unacknowledged)", who);
+			lifecycle_record_say(out, "reset by the %s during transfer (data unacknowledged)", who);
 		else
-			say(o, "reset by the %s: RST instead of FIN (abort)", who);
+			lifecycle_record_say(out, "reset by the %s: RST instead of FIN (abort)", who);
 	}
 }
 
-static void diagnose_rst_checks(const struct lifecycle *lc, struct diag_out *o)
+static void diagnose_rst_checks(const struct lifecycle *lc, struct lifecycle_record *out)
 {
 	for (int s = 0; s < 2; s++) {
 		const struct lc_side *d = &lc->side[s];
 		if (d->rsts_ignored > 0)
-			say(o, "out-of-window RST ignored (%u from the %s)", (unsigned)d->rsts_ignored, side_names[s]);
+			lifecycle_record_say(out, "out-of-window RST ignored (%u from the %s)", (unsigned)d->rsts_ignored, side_names[s]);
 		if (d->rsts_suspect_ttl > 0)
-			say(o, "RST possibly injected: TTL %u unlike the %s's %u", (unsigned)d->rst_ttl,
+			lifecycle_record_say(out, "RST possibly injected: TTL %u unlike the %s's %u", (unsigned)d->rst_ttl,
 			    side_names[s], (unsigned)d->ttl);
 	}
 }
 
-static int lifecycle_diagnoses(const struct lifecycle *lc, const struct lc_diag_input *in,
-			       char out[][LC_DIAG_LEN], int max)
+static void lifecycle_diagnoses(const struct lifecycle *lc, const struct lc_diag_input *in,
+			       struct lifecycle_record *r)
 {
-	struct diag_out o = {.text = out, .n = 0, .max = max};
-
-	diagnose_open(lc, in, &o);
+	diagnose_open(lc, in, r);
 	if (!refused(lc, in))
-		diagnose_close(lc, &o);
-	diagnose_rst_checks(lc, &o);
+		diagnose_close(lc, r);
+	diagnose_rst_checks(lc, r);
 	if (lc->time_wait_reuse)
-		say(&o, "4-tuple reused during the previous connection's TIME_WAIT");
+		lifecycle_record_say(r, "4-tuple reused during the previous connection's TIME_WAIT");
 	if (in->ended_by_timeout)
-		say(&o, "idle: left the table after its timeout, still open");
-	return o.n;
+		lifecycle_record_say(r, "idle: left the table after its timeout, still open");
 }
 
 /* Gaps between side i's first sends of the kind it kept times of (up to LC_SYN_TIMES). */
@@ -712,5 +701,5 @@ void lifecycle_to_record(const struct lifecycle *lc, uint64_t c2s_payload, uint6
 		.direction_inferred = direction_inferred,
 		.ended_by_timeout = ended_by_timeout,
 	};
-	r->ndiag = lifecycle_diagnoses(lc, &in, r->diag, LC_DIAG_MAX);
+	lifecycle_diagnoses(lc, &in, r);
 }
