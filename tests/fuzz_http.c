@@ -12,17 +12,9 @@
 #include <string.h>
 
 #include "http.h"
+#include "fuzz_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond)                                                                  \
-	do {                                                                         \
-		if (!(cond)) {                                                       \
-			fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__,  \
-				__LINE__, #cond);                                    \
-			abort();                                                     \
-		}                                                                    \
-	} while (0)
 
 /* The longest method (MKCALENDAR) and its space: NOT_HTTP is known by then. */
 enum { METHOD_DECIDED = 11 };

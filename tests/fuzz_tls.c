@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "tls.h"
+#include "fuzz_check.h"
 
 /*
  * Input: one mode byte, then the data.
@@ -18,12 +19,6 @@
  */
 
 enum { MAX_CHAIN = 64 };
-
-#define CHECK(cond)                \
-	do {                       \
-		if (!(cond))       \
-			abort();   \
-	} while (0)
 
 /* One parse, of either kind, from an exact-length copy of s[0..len-1]. */
 struct result {
