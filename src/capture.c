@@ -1,15 +1,25 @@
 /* capture.c - the only module that talks to libpcap: offline files and live interfaces. */
 #include "capture.h"
 
+#include <errno.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * Files are read through a stdio buffer of this size. libpcap's own fopen
+ * gets one of the file system's block size (4 KiB): a read() per 4 KiB
+ * costs a quarter of the bare read loop's time; 64 KiB still fits the L2
+ * cache the copy goes through.
+ */
+#define CAPTURE_FILE_BUF 65536
+
 struct capture {
 	pcap_t *pcap;
 	bool live;
 	bool nano;     /* timestamps are in nanoseconds (else microseconds) */
+	char *file_buf; /* the file's stdio buffer (NULL for stdin); freed after pcap_close */
 	char err[PCAP_ERRBUF_SIZE + 64];
 };
 
@@ -21,21 +31,41 @@ static void set_err(char *err, size_t errlen, const char *msg)
 
 struct capture *capture_open_offline(const char *path, char *err, size_t errlen)
 {
+	/* stdin outlives the capture: its buffer must too */
+	static char stdin_buf[CAPTURE_FILE_BUF];
 	char pcap_err[PCAP_ERRBUF_SIZE] = "";
+	/* "-" reads stdin, as in tcpdump. */
+	bool is_stdin = strcmp(path, "-") == 0;
 	struct capture *c = calloc(1, sizeof(*c));
-	if (!c) {
+	char *buf = is_stdin ? stdin_buf : malloc(CAPTURE_FILE_BUF);
+	FILE *f = NULL;
+
+	if (!c || !buf) {
 		set_err(err, errlen, "out of memory");
-		return NULL;
+		goto fail;
 	}
-	/* "-" reads stdin, as in tcpdump. Ask libpcap for nanoseconds whatever the file holds. */
-	c->pcap = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, pcap_err);
+	f = is_stdin ? stdin : fopen(path, "rb");
+	if (!f) {
+		set_err(err, errlen, strerror(errno));
+		goto fail;
+	}
+	setvbuf(f, buf, _IOFBF, CAPTURE_FILE_BUF);
+	/* Ask libpcap for nanoseconds whatever the file holds. */
+	c->pcap = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO, pcap_err);
 	if (!c->pcap) {
 		set_err(err, errlen, pcap_err[0] ? pcap_err : "cannot open capture");
-		free(c);
-		return NULL;
+		goto fail;
 	}
+	c->file_buf = is_stdin ? NULL : buf;
 	c->nano = pcap_get_tstamp_precision(c->pcap) == PCAP_TSTAMP_PRECISION_NANO;
 	return c;
+fail:
+	if (f && !is_stdin)
+		fclose(f);
+	if (!is_stdin)
+		free(buf);
+	free(c);
+	return NULL;
 }
 
 /* A pcap_activate warning or error as one line. */
@@ -165,6 +195,7 @@ void capture_close(struct capture *c)
 {
 	if (!c)
 		return;
-	pcap_close(c->pcap);
+	pcap_close(c->pcap); /* closes the file (not stdin) */
+	free(c->file_buf);
 	free(c);
 }

@@ -14,6 +14,7 @@
 
 #include "analyzer.h"
 #include "capture.h"
+#include "feed.h"
 #include "decode.h"
 #include "report.h"
 
@@ -223,44 +224,10 @@ static void install_stop_handlers(void)
 	signal(SIGPIPE, SIG_IGN); /* a closed output shows as a write error instead */
 }
 
-/*
- * Frames are handed to the analyzer in small batches (it overlaps their flow
- * table lookups). libpcap reuses its buffer on every read, so each frame is
- * copied into the batch's own arena first.
- */
-#define BATCH_FRAMES 64
-#define BATCH_ARENA (2 * 262144)
-
-struct batch {
-	struct frame frames[BATCH_FRAMES];
-	size_t n;
-	size_t used;
-	uint8_t arena[BATCH_ARENA];
-};
-
-static void batch_flush(struct batch *b, struct analyzer *a, int linktype)
+/* Live: frames are analysed in batches filled in line, between polls. */
+static enum capture_status run_live(struct capture *cap, struct analyzer *a, uint64_t count)
 {
-	analyzer_frames(a, linktype, b->frames, b->n);
-	b->n = 0;
-	b->used = 0;
-}
-
-static void batch_add(struct batch *b, struct analyzer *a, int linktype, const struct frame *f)
-{
-	if (b->n == BATCH_FRAMES || f->caplen > BATCH_ARENA - b->used)
-		batch_flush(b, a, linktype);
-	uint8_t *copy = b->arena + b->used;
-	memcpy(copy, f->data, f->caplen > BATCH_ARENA ? BATCH_ARENA : f->caplen);
-	b->frames[b->n] = *f;
-	b->frames[b->n].data = copy;
-	b->n++;
-	b->used += f->caplen;
-}
-
-/* Feed frames until the end of input, COUNT frames, a stop signal, or an error. */
-static enum capture_status run_capture(struct capture *cap, struct analyzer *a, uint64_t count)
-{
-	static struct batch b;
+	static struct frame_batch b;
 	int linktype = capture_linktype(cap);
 	int fd = capture_fd(cap);
 	uint64_t seen = 0;
@@ -270,16 +237,21 @@ static enum capture_status run_capture(struct capture *cap, struct analyzer *a, 
 	while (!stop_requested) {
 		st = capture_next(cap, &f);
 		if (st == CAPTURE_FRAME) {
-			batch_add(&b, a, linktype, &f);
+			if (!frame_batch_add(&b, &f)) {
+				analyzer_frames(a, linktype, b.frames, b.n);
+				frame_batch_clear(&b);
+				frame_batch_add(&b, &f);
+			}
 			if (count && ++seen >= count) {
 				st = CAPTURE_EOF;
 				break;
 			}
 		} else if (st == CAPTURE_NONE) {
-			/* Live and idle: report what is pending, let the clock expire idle
+			/* Idle: report what is pending, let the clock expire idle
 			 * connections (live packet times are wall-clock times), then wait
 			 * for the descriptor or a signal. */
-			batch_flush(&b, a, linktype);
+			analyzer_frames(a, linktype, b.frames, b.n);
+			frame_batch_clear(&b);
 			struct timespec now;
 			clock_gettime(CLOCK_REALTIME, &now);
 			analyzer_expire(a, (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec);
@@ -289,8 +261,24 @@ static enum capture_status run_capture(struct capture *cap, struct analyzer *a, 
 			break;
 		}
 	}
-	batch_flush(&b, a, linktype);
+	analyzer_frames(a, linktype, b.frames, b.n);
 	return st == CAPTURE_NONE ? CAPTURE_EOF : st;
+}
+
+/* Feed frames until the end of input, COUNT frames, a stop signal, or an error. */
+static enum capture_status run_capture(struct capture *cap, struct analyzer *a, uint64_t count)
+{
+	if (capture_fd(cap) >= 0)
+		return run_live(cap, a, count);
+	/* A file: read ahead on a second thread while this one analyses. */
+	struct feed *feed = feed_start(cap, count, &stop_requested);
+	if (!feed)
+		return run_live(cap, a, count); /* no thread to be had: read in line */
+	int linktype = capture_linktype(cap);
+	const struct frame_batch *b;
+	while ((b = feed_next(feed)))
+		analyzer_frames(a, linktype, b->frames, b->n);
+	return feed_end(feed);
 }
 
 static struct capture *open_input(const struct options *o, const char **name)

@@ -1,0 +1,54 @@
+/* feed.h - frames from a capture in batches: filled in line (live) or read ahead on a thread of their own (files). */
+#ifndef TCPSCOPE_FEED_H
+#define TCPSCOPE_FEED_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "capture.h"
+#include "frame.h"
+
+/*
+ * libpcap reuses its buffer on every read, so a batch copies each frame into
+ * an arena of its own. The arena holds at least one frame of the largest
+ * snaplen libpcap accepts (262144).
+ */
+#define FRAME_BATCH_MAX 512
+#define FRAME_BATCH_ARENA (2 * 262144)
+
+struct frame_batch {
+	struct frame frames[FRAME_BATCH_MAX];
+	size_t n;
+	size_t used;  /* arena bytes taken */
+	uint8_t arena[FRAME_BATCH_ARENA];
+};
+
+/* Copy f in. False when the batch has no room left: hand it on and clear it first. */
+bool frame_batch_add(struct frame_batch *b, const struct frame *f);
+
+void frame_batch_clear(struct frame_batch *b);
+
+/*
+ * A file read ahead: a second thread reads frames with capture_next into a
+ * ring of batches while the caller analyses the ones before, so reading and
+ * analysis overlap on two cores. Batches come out in capture order.
+ */
+struct feed;
+
+/*
+ * Start reading cap: at most count frames (0: all), until the end of the
+ * file, a read error, or *stop becomes non-zero. SIGINT and SIGTERM go to
+ * the reading thread (a read blocked on a pipe must see them) until
+ * feed_end. NULL when the thread or its memory cannot be had.
+ */
+struct feed *feed_start(struct capture *cap, uint64_t count, volatile sig_atomic_t *stop);
+
+/* The next batch, waiting for it; NULL after the last. Valid until the next call. */
+const struct frame_batch *feed_next(struct feed *f);
+
+/* Stop the reader, wait for it and free the feed: how reading ended (CAPTURE_EOF or CAPTURE_ERROR). */
+enum capture_status feed_end(struct feed *f);
+
+#endif
