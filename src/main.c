@@ -17,6 +17,7 @@
 #include "feed.h"
 #include "decode.h"
 #include "report.h"
+#include "writer.h"
 
 #define EXIT_RUNTIME 1
 #define EXIT_USAGE 2
@@ -203,14 +204,28 @@ static int parse_options(int argc, char **argv, struct options *o)
 	return -1;
 }
 
+/* Where records and events go: the writer thread, or the report directly when there is none. */
+struct output {
+	struct report *rep;
+	struct writer *writer;
+};
+
 static void emit_record(void *ctx, const struct conn_record *r)
 {
-	report_conn(ctx, r);
+	struct output *out = ctx;
+	if (out->writer)
+		writer_conn(out->writer, r);
+	else
+		report_conn(out->rep, r);
 }
 
 static void emit_event(void *ctx, const struct conn_event *ev)
 {
-	report_event(ctx, ev);
+	struct output *out = ctx;
+	if (out->writer)
+		writer_event(out->writer, ev);
+	else
+		report_event(out->rep, ev);
 }
 
 static void install_stop_handlers(void)
@@ -341,13 +356,15 @@ int main(int argc, char **argv)
 	}
 
 	struct report *rep = report_open(out, o.format);
-	struct analyzer *a = rep ? analyzer_new(&o.flow, emit_record, rep) : NULL;
+	/* Without a thread for the writer the report is written in line. */
+	struct output sink = {.rep = rep, .writer = rep ? writer_start(rep) : NULL};
+	struct analyzer *a = rep ? analyzer_new(&o.flow, emit_record, &sink) : NULL;
 	if (!a) {
 		fprintf(stderr, "tcpscope: out of memory\n");
 		return EXIT_RUNTIME;
 	}
 	if (o.events)
-		analyzer_set_event_sink(a, emit_event, rep);
+		analyzer_set_event_sink(a, emit_event, &sink);
 	install_stop_handlers();
 
 	char warning[PCAP_ERRBUF_SIZE + 256] = "";
@@ -358,6 +375,8 @@ int main(int argc, char **argv)
 			capture_error(cap));
 	}
 	analyzer_finish(a);
+	if (sink.writer)
+		writer_end(sink.writer);
 
 	struct summary_record sum;
 	memset(&sum, 0, sizeof(sum));

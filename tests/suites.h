@@ -14,6 +14,6 @@ Suite *tls_suite(void);
 Suite *tcp_state_suite(void);
 Suite *lifecycle_suite(void);
 Suite *tcp_seq_suite(void);
-Suite *feed_suite(void);
+Suite *pipeline_suite(void);
 
 #endif

@@ -1,4 +1,4 @@
-/* check_feed.c - the read-ahead feed hands over every frame once, in order, and stops where told. */
+/* check_pipeline.c - the threads around the analysis: the read-ahead feed and the report writer hand over everything once, in order. */
 #include <check.h>
 #include <pcap/pcap.h>
 #include <signal.h>
@@ -9,7 +9,9 @@
 
 #include "capture.h"
 #include "feed.h"
+#include "report.h"
 #include "suites.h"
+#include "writer.h"
 
 /* More frames than the ring's four batches hold, so slots are reused many times. */
 #define FRAMES 5000
@@ -131,10 +133,125 @@ START_TEST(batch_cuts_oversized_frame)
 }
 END_TEST
 
-Suite *feed_suite(void)
+/* ---- the writer ---- */
+
+/* More records than the writer's ring holds at once; every fifth with TLS strings, every third followed by an event. */
+#define RECORDS 1000
+
+static void make_record(uint64_t i, struct conn_record *r, struct app_info *ai, char sni[64])
 {
-	Suite *s = suite_create("feed");
-	TCase *tc = tcase_create("feed");
+	memset(r, 0, sizeof(*r));
+	r->id = i + 1;
+	r->ts_first_ns = 1700000000ull * 1000000000ull + i * 1000;
+	r->ts_last_ns = r->ts_first_ns + 5000;
+	r->ip_version = 4;
+	r->client.addr[10] = r->client.addr[11] = 0xff;
+	r->client.addr[15] = (uint8_t)i;
+	r->client.port = (uint16_t)(40000 + i);
+	r->server.port = 443;
+	r->c2s.packets = i;
+	r->s2c.bytes = 3 * i;
+	r->lc.state = "SF";
+	r->lc.client_state = "TIME_WAIT";
+	r->lc.server_state = "CLOSED";
+	r->lc.first_fin = r->lc.active_closer = 0;
+	r->lc.reset_by = -1;
+	if (i % 7 == 0)
+		lifecycle_record_say(&r->lc, "diagnosis %llu", (unsigned long long)i);
+	if (i % 5 != 0)
+		return;
+	memset(ai, 0, sizeof(*ai));
+	ai->proto = APP_TLS;
+	snprintf(sni, 64, "host%llu.example", (unsigned long long)i);
+	ai->str[APP_SNI] = sni;
+	ai->len[APP_SNI] = (uint16_t)strlen(sni);
+	r->app = ai;
+}
+
+static void make_event(uint64_t i, struct conn_event *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->ts_ns = 1700000000ull * 1000000000ull + i * 1000 + 1;
+	ev->conn_id = i + 1;
+	ev->kind = EVENT_RST;
+	ev->side = (int)(i & 1);
+	ev->in_window = true;
+}
+
+/* All records and events in the report format, through the writer thread or straight. */
+static char *render_all(enum report_format fmt, bool threaded)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	ck_assert_ptr_nonnull(out);
+	struct report *rep = report_open(out, fmt);
+	struct writer *w = threaded ? writer_start(rep) : NULL;
+	ck_assert(!threaded || w);
+	for (uint64_t i = 0; i < RECORDS; i++) {
+		struct conn_record r;
+		struct app_info ai;
+		char sni[64];
+		make_record(i, &r, &ai, sni);
+		if (w)
+			writer_conn(w, &r);
+		else
+			report_conn(rep, &r);
+		/* the writer must have its own copy by now */
+		memset(sni, 'X', sizeof(sni));
+		memset(&ai, 0x55, sizeof(ai));
+		if (i % 3 == 0 && fmt != REPORT_CSV) {
+			struct conn_event ev;
+			make_event(i, &ev);
+			if (w)
+				writer_event(w, &ev);
+			else
+				report_event(rep, &ev);
+		}
+	}
+	if (w)
+		writer_end(w);
+	ck_assert_int_eq(report_close(rep), 0);
+	ck_assert_int_eq(fclose(out), 0);
+	return text;
+}
+
+START_TEST(writer_writes_what_the_report_writes)
+{
+	static const enum report_format fmts[] = {REPORT_TEXT, REPORT_CSV, REPORT_JSON};
+	for (size_t k = 0; k < sizeof(fmts) / sizeof(fmts[0]); k++) {
+		char *direct = render_all(fmts[k], false);
+		char *threaded = render_all(fmts[k], true);
+		ck_assert_ptr_nonnull(strstr(direct, "host995.example")); /* the strings made it */
+		ck_assert_str_eq(threaded, direct);
+		free(direct);
+		free(threaded);
+	}
+}
+END_TEST
+
+START_TEST(writer_with_nothing_to_write)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	struct report *rep = report_open(out, REPORT_JSON);
+	struct writer *w = writer_start(rep);
+	ck_assert_ptr_nonnull(w);
+	writer_end(w);
+	ck_assert_int_eq(report_close(rep), 0);
+	fclose(out);
+	ck_assert_uint_eq(len, 0);
+	free(text);
+}
+END_TEST
+
+Suite *pipeline_suite(void)
+{
+	Suite *s = suite_create("pipeline");
+	TCase *tc = tcase_create("pipeline");
+	tcase_add_test(tc, writer_writes_what_the_report_writes);
+	tcase_add_test(tc, writer_with_nothing_to_write);
 	tcase_add_test(tc, every_frame_in_order);
 	tcase_add_test(tc, count_limits_frames);
 	tcase_add_test(tc, stop_before_start_reads_nothing);

@@ -1,0 +1,145 @@
+/* writer.c - a thread that writes queued records and events to the report, in order. */
+#include "writer.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "handoff.h"
+
+/*
+ * Records go over in batches of WRITER_BATCH; their TLS/HTTP strings are
+ * copied into the batch's arena. One record's strings are bounded by what
+ * the observers keep (two reassembly buffers at most), well under half the
+ * arena, so a record that does not fit the rest starts the next batch.
+ */
+#define WRITER_BATCH 64
+#define WRITER_ARENA (256 * 1024)
+#define WRITER_RECORD_STRINGS_MAX (WRITER_ARENA / 2)
+
+struct writer_item {
+	bool is_event;
+	struct conn_event ev;
+	struct conn_record rec;
+	struct app_info app;   /* rec.app points here when has_app */
+};
+
+struct writer_batch {
+	size_t n;
+	size_t used;
+	struct writer_item items[WRITER_BATCH];
+	char arena[WRITER_ARENA];
+};
+
+struct writer {
+	struct report *rep;
+	pthread_t thread;
+	struct handoff handoff;
+	struct writer_batch *filling; /* the producer's current slot, NULL when none is held */
+	struct writer_batch ring[HANDOFF_SLOTS];
+};
+
+static void *write_batches(void *arg)
+{
+	struct writer *w = arg;
+	int slot;
+	while ((slot = handoff_next_filled(&w->handoff)) >= 0) {
+		const struct writer_batch *b = &w->ring[slot];
+		for (size_t i = 0; i < b->n; i++) {
+			const struct writer_item *it = &b->items[i];
+			if (it->is_event)
+				report_event(w->rep, &it->ev);
+			else
+				report_conn(w->rep, &it->rec);
+		}
+	}
+	return NULL;
+}
+
+struct writer *writer_start(struct report *rep)
+{
+	struct writer *w = calloc(1, sizeof(*w));
+	if (!w)
+		return NULL;
+	w->rep = rep;
+	handoff_init(&w->handoff);
+	if (pthread_create(&w->thread, NULL, write_batches, w) != 0) {
+		handoff_destroy(&w->handoff);
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+static void publish(struct writer *w)
+{
+	if (w->filling && w->filling->n > 0) {
+		handoff_publish(&w->handoff);
+		w->filling = NULL;
+	}
+}
+
+/* A free item with room for `strings` arena bytes, publishing the batch first if need be. */
+static struct writer_item *next_item(struct writer *w, size_t strings)
+{
+	if (w->filling && (w->filling->n == WRITER_BATCH || strings > WRITER_ARENA - w->filling->used))
+		publish(w);
+	if (!w->filling) {
+		/* The writer never quits before writer_end: a slot always comes. */
+		w->filling = &w->ring[handoff_slot_to_fill(&w->handoff)];
+		w->filling->n = 0;
+		w->filling->used = 0;
+	}
+	return &w->filling->items[w->filling->n++];
+}
+
+void writer_conn(struct writer *w, const struct conn_record *r)
+{
+	size_t strings = 0;
+	if (r->app)
+		for (int k = 0; k < APP_STRING__COUNT; k++)
+			if (r->app->str[k])
+				strings += r->app->len[k] + 1u;
+	if (strings > WRITER_RECORD_STRINGS_MAX)
+		strings = WRITER_RECORD_STRINGS_MAX;
+
+	struct writer_item *it = next_item(w, strings);
+	it->is_event = false;
+	it->rec = *r;
+	if (!r->app)
+		return;
+	it->app = *r->app;
+	it->rec.app = &it->app;
+	struct writer_batch *b = w->filling;
+	for (int k = 0; k < APP_STRING__COUNT; k++) {
+		if (!r->app->str[k])
+			continue;
+		size_t len = r->app->len[k];
+		if (len + 1 > WRITER_ARENA - b->used) { /* only past the bound above */
+			it->app.str[k] = NULL;
+			it->app.len[k] = 0;
+			continue;
+		}
+		char *copy = b->arena + b->used;
+		memcpy(copy, r->app->str[k], len);
+		copy[len] = '\0';
+		b->used += len + 1;
+		it->app.str[k] = copy;
+	}
+}
+
+void writer_event(struct writer *w, const struct conn_event *ev)
+{
+	struct writer_item *it = next_item(w, 0);
+	it->is_event = true;
+	it->ev = *ev;
+}
+
+void writer_end(struct writer *w)
+{
+	publish(w);
+	handoff_close(&w->handoff);
+	pthread_join(w->thread, NULL);
+	handoff_destroy(&w->handoff);
+	free(w);
+}
