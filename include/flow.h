@@ -10,6 +10,7 @@
 #include "decode.h"
 #include "lifecycle.h"
 #include "record.h"
+#include "slab.h"
 #include "tcp_seq.h"
 #include "tcp_track.h"
 
@@ -78,6 +79,7 @@ struct flow_table {
 	uint64_t count;
 	uint64_t peak;
 	uint64_t next_id;
+	struct slab_pool conns;   /* where connections live (slab.h) */
 };
 
 /* Defaults: opening 120 s, established 7500 s (outlives Linux's 7200 s keepalive), closed 60 s (2 x MSL). */
@@ -132,5 +134,8 @@ void flow_expire(struct flow_table *t, uint64_t now_ns);
 
 /* End every remaining connection with why, in id order (first packet first). */
 void flow_end_all(struct flow_table *t, enum end_reason why);
+
+/* Free the table's memory; call after flow_end_all. */
+void flow_table_release(struct flow_table *t);
 
 #endif

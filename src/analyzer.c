@@ -575,6 +575,7 @@ void analyzer_free(struct analyzer *a)
 	a->emit = NULL;
 	a->on_event = NULL;
 	flow_end_all(&a->flows, END_END_OF_INPUT);
+	flow_table_release(&a->flows);
 	halfopen_free(a->half_open);
 	free(a);
 }

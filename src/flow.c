@@ -70,6 +70,12 @@ void flow_table_init(struct flow_table *t, const struct flow_config *cfg, flow_e
 	t->on_end = on_end;
 	t->ctx = ctx;
 	t->next_id = 1;
+	slab_pool_init(&t->conns, sizeof(struct conn));
+}
+
+void flow_table_release(struct flow_table *t)
+{
+	slab_pool_release(&t->conns);
 }
 
 /* Order endpoints by address, then port, so both directions build one key. */
@@ -188,13 +194,13 @@ struct conn *flow_insert(struct flow_table *t, const struct flow_key *key, uint6
 		if (victim)
 			flow_end(t, victim, END_EVICTED);
 	}
-	struct conn *c = calloc(1, sizeof(*c));
+	struct conn *c = slab_alloc(&t->conns);
 	if (!c)
 		return NULL;
 	c->key = *key;
 	HASH_ADD(hh, t->by_key, key, sizeof(c->key), c);
 	if (insert_oom) {
-		free(c);
+		slab_free(&t->conns, c);
 		return NULL;
 	}
 	c->id = t->next_id++;
@@ -224,7 +230,7 @@ void flow_end(struct flow_table *t, struct conn *c, enum end_reason why)
 	lru_unlink(t, c);
 	HASH_DEL(t->by_key, c);
 	t->count--;
-	free(c);
+	slab_free(&t->conns, c);
 }
 
 void flow_expire(struct flow_table *t, uint64_t now_ns)

@@ -10,14 +10,14 @@ secs=${1:-30}
 command -v clang >/dev/null || { echo "fuzz: clang not installed"; exit 77; }
 work=$(mktemp -d /tmp/tcpscope-fuzz.XXXXXX)
 echo "fuzz: work directory $work"
-# the analyzer target takes the whole core: every module but main and capture
-core=$(ls src/*.c | grep -v -e '/main\.c$' -e '/capture\.c$')
+# the analyzer target takes the whole core: every module but main and the capture side
+core=$(ls src/*.c | grep -v -e '/main\.c$' -e '/capture\.c$' -e '/feed\.c$')
 for target in tls http analyzer; do
 	src=tests/fuzz_$target.c
 	[ -f "$src" ] || continue
 	if [ "$target" = analyzer ]; then deps=$core; else deps=src/$target.c; fi
 	# shellcheck disable=SC2086 # deps is a list of files
-	clang -std=c11 -g -O1 -D_DEFAULT_SOURCE -Iinclude \
+	clang -std=c11 -g -O1 -D_DEFAULT_SOURCE -DTCPSCOPE_PLAIN_MALLOC=1 -pthread -Iinclude \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		"$src" $deps -o "$work/fuzz_$target"
 	corpus="$work/corpus_$target"

@@ -15,5 +15,6 @@ Suite *tcp_state_suite(void);
 Suite *lifecycle_suite(void);
 Suite *tcp_seq_suite(void);
 Suite *pipeline_suite(void);
+Suite *slab_suite(void);
 
 #endif
