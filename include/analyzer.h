@@ -34,6 +34,25 @@ void analyzer_frame(struct analyzer *a, int linktype, const uint8_t *data, uint3
  */
 void analyzer_frames(struct analyzer *a, int linktype, const struct frame *frames, size_t n);
 
+/* A frame decoded, with its flow key and hash, ready to be tracked. */
+struct decoded_frame {
+	struct pkt pkt;           /* points into the frame's bytes */
+	struct flow_key key;
+	uint32_t hash;
+	int sender;               /* key side of the packet's source */
+	enum decode_status status;
+	uint32_t wire_len;
+	uint64_t ts_ns;
+};
+
+/*
+ * analyzer_frames in two halves, so that decoding can run on another
+ * thread: analyzer_decode touches no analyzer state; analyzer_track takes
+ * decoded frames in capture order, while the frames' bytes are still there.
+ */
+void analyzer_decode(int linktype, const struct frame *f, struct decoded_frame *d);
+void analyzer_track(struct analyzer *a, const struct decoded_frame *d, size_t n);
+
 /*
  * Let time pass without packets (live capture while the link is quiet):
  * connections idle past their timeout at now_ns are emitted.

@@ -7,13 +7,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "analyzer.h"
 #include "capture.h"
 #include "frame.h"
 
 /*
  * libpcap reuses its buffer on every read, so a batch copies each frame into
  * an arena of its own. The arena holds at least one frame of the largest
- * snaplen libpcap accepts (262144).
+ * snaplen libpcap accepts (262144). Sanitizer builds (TCPSCOPE_EXACT_COPY)
+ * copy each frame to a heap block of its exact length instead, so that an
+ * over-read is caught.
  */
 #define FRAME_BATCH_MAX 512
 #define FRAME_BATCH_ARENA (2 * 262144)
@@ -32,10 +35,16 @@ void frame_batch_clear(struct frame_batch *b);
 
 /*
  * A file read ahead: a second thread reads frames with capture_next into a
- * ring of batches while the caller analyses the ones before, so reading and
- * analysis overlap on two cores. Batches come out in capture order.
+ * ring of batches and decodes them (analyzer_decode) while the caller
+ * tracks the ones before, so the work overlaps on two cores. Batches come
+ * out in capture order.
  */
 struct feed;
+
+struct feed_batch {
+	struct frame_batch frames;
+	struct decoded_frame decoded[FRAME_BATCH_MAX]; /* decoded[i] is frames.frames[i] */
+};
 
 /*
  * Start reading cap: at most count frames (0: all), until the end of the
@@ -46,7 +55,7 @@ struct feed;
 struct feed *feed_start(struct capture *cap, uint64_t count, volatile sig_atomic_t *stop);
 
 /* The next batch, waiting for it; NULL after the last. Valid until the next call. */
-const struct frame_batch *feed_next(struct feed *f);
+const struct feed_batch *feed_next(struct feed *f);
 
 /* Stop the reader, wait for it and free the feed: how reading ended (CAPTURE_EOF or CAPTURE_ERROR). */
 enum capture_status feed_end(struct feed *f);

@@ -363,15 +363,6 @@ static void seq_found(struct analyzer *a, struct conn *c, const struct pkt *p, u
 	emit_event(a, &ev);
 }
 
-/* A decoded frame waiting in a batch, with its flow key and hash computed. */
-struct decoded {
-	struct pkt pkt;
-	struct flow_key key;
-	uint32_t hash;
-	int sender;
-	enum decode_status status;
-};
-
 /* Microseconds since the connection's first packet (0 for a reordered earlier one). */
 static uint32_t conn_clock_us(const struct conn *c, uint64_t ts_ns)
 {
@@ -402,7 +393,7 @@ static void track_lifecycle(struct analyzer *a, struct conn *c, const struct pkt
 	emit_event(a, &ev);
 }
 
-static void track_tcp(struct analyzer *a, const struct decoded *d)
+static void track_tcp(struct analyzer *a, const struct decoded_frame *d)
 {
 	const struct pkt *p = &d->pkt;
 	bool time_wait_reuse = false;
@@ -457,40 +448,62 @@ static void track_tcp(struct analyzer *a, const struct decoded *d)
 	flow_touch(&a->flows, c, p->ts_ns, conn_class(c));
 }
 
-/* Count the frame and decode it; for TCP also build its flow key and hash. */
-static void decode_frame(struct analyzer *a, int linktype, const struct frame *f, struct decoded *d)
+void analyzer_decode(int linktype, const struct frame *f, struct decoded_frame *d)
 {
-	if (a->frames == 0 || f->ts_ns < a->ts_first_ns)
-		a->ts_first_ns = f->ts_ns;
-	if (f->ts_ns > a->ts_last_ns)
-		a->ts_last_ns = f->ts_ns;
-	a->frames++;
-	a->frame_bytes += f->wire_len;
-
+	d->ts_ns = f->ts_ns;
+	d->wire_len = f->wire_len;
 	d->status = decode_packet(linktype, f->data, f->caplen, f->wire_len, f->ts_ns, &d->pkt);
-	a->status[d->status]++;
 	if (d->status != DECODE_OK)
 		return;
-	if (d->pkt.opt_status != DECODE_OK)
-		a->status[d->pkt.opt_status]++;
 	flow_key_from_pkt(&d->pkt, &d->key, &d->sender);
 	d->hash = flow_key_hash(&d->key);
 }
 
+static void count_frame(struct analyzer *a, const struct decoded_frame *d)
+{
+	if (a->frames == 0 || d->ts_ns < a->ts_first_ns)
+		a->ts_first_ns = d->ts_ns;
+	if (d->ts_ns > a->ts_last_ns)
+		a->ts_last_ns = d->ts_ns;
+	a->frames++;
+	a->frame_bytes += d->wire_len;
+	a->status[d->status]++;
+	if (d->status == DECODE_OK && d->pkt.opt_status != DECODE_OK)
+		a->status[d->pkt.opt_status]++;
+}
+
 /*
- * Frames go through in batches so that the flow table's cache misses overlap:
- * with 100k live connections nearly every lookup misses twice (bucket, then
- * connection), and waiting for each in turn costs more than everything else
- * per packet. All frames of a batch are decoded first; then a pipeline asks
- * for buckets and connections a few frames ahead of the one it tracks.
- * Frames are tracked in order, so the result is identical to one-by-one.
+ * Frames are tracked in batches so that the flow table's cache misses
+ * overlap: with 100k live connections nearly every lookup misses twice
+ * (bucket, then connection), and waiting for each in turn costs more than
+ * everything else per packet. A pipeline asks for buckets and connections
+ * a few frames ahead of the one it tracks. Frames are tracked in order, so
+ * the result is identical to one-by-one.
  */
-#define BATCH_MAX 64
 #define PREFETCH_DISTANCE 8
+
+void analyzer_track(struct analyzer *a, const struct decoded_frame *batch, size_t m)
+{
+	for (size_t i = 0; i < m; i++)
+		count_frame(a, &batch[i]);
+	/* A software pipeline: bucket of frame i + 2D, connection of i + D
+	 * (its bucket has arrived by then), track frame i. */
+	for (size_t i = 0; i < m + 2 * PREFETCH_DISTANCE; i++) {
+		if (i < m && batch[i].status == DECODE_OK)
+			flow_prefetch(&a->flows, batch[i].hash, 0);
+		size_t j = i - PREFETCH_DISTANCE, k = i - 2 * PREFETCH_DISTANCE;
+		if (i >= PREFETCH_DISTANCE && j < m && batch[j].status == DECODE_OK)
+			flow_prefetch(&a->flows, batch[j].hash, 1);
+		if (i >= 2 * PREFETCH_DISTANCE && batch[k].status == DECODE_OK)
+			track_tcp(a, &batch[k]);
+	}
+}
+
+#define BATCH_MAX 64
 
 void analyzer_frames(struct analyzer *a, int linktype, const struct frame *frames, size_t n)
 {
-	struct decoded batch[BATCH_MAX];
+	struct decoded_frame batch[BATCH_MAX];
 
 	while (n > 0) {
 		size_t m = n < BATCH_MAX ? n : BATCH_MAX;
@@ -510,18 +523,8 @@ void analyzer_frames(struct analyzer *a, int linktype, const struct frame *frame
 		const struct frame *src = frames;
 #endif
 		for (size_t i = 0; i < m; i++)
-			decode_frame(a, linktype, &src[i], &batch[i]);
-		/* A software pipeline: bucket of frame i + 2D, connection of i + D
-		 * (its bucket has arrived by then), track frame i. */
-		for (size_t i = 0; i < m + 2 * PREFETCH_DISTANCE; i++) {
-			if (i < m && batch[i].status == DECODE_OK)
-				flow_prefetch(&a->flows, batch[i].hash, 0);
-			size_t j = i - PREFETCH_DISTANCE, k = i - 2 * PREFETCH_DISTANCE;
-			if (i >= PREFETCH_DISTANCE && j < m && batch[j].status == DECODE_OK)
-				flow_prefetch(&a->flows, batch[j].hash, 1);
-			if (i >= 2 * PREFETCH_DISTANCE && batch[k].status == DECODE_OK)
-				track_tcp(a, &batch[k]);
-		}
+			analyzer_decode(linktype, &src[i], &batch[i]);
+		analyzer_track(a, batch, m);
 #ifdef TCPSCOPE_EXACT_COPY
 		for (size_t i = 0; i < m; i++)
 			free((void *)copies[i].data);

@@ -15,17 +15,28 @@ bool frame_batch_add(struct frame_batch *b, const struct frame *f)
 	uint32_t len = f->caplen < FRAME_COPY_MAX ? f->caplen : FRAME_COPY_MAX;
 	if (b->n == FRAME_BATCH_MAX || len > FRAME_BATCH_ARENA - b->used)
 		return false;
-	struct frame *copy = &b->frames[b->n++];
-	*copy = *f;
-	copy->caplen = len;
-	copy->data = b->arena + b->used;
-	memcpy(b->arena + b->used, f->data, len);
+#ifdef TCPSCOPE_EXACT_COPY
+	uint8_t *copy = malloc(len ? len : 1);
+	if (!copy)
+		abort();
+#else
+	uint8_t *copy = b->arena + b->used;
+#endif
+	memcpy(copy, f->data, len);
+	struct frame *fr = &b->frames[b->n++];
+	*fr = *f;
+	fr->caplen = len;
+	fr->data = copy;
 	b->used += len;
 	return true;
 }
 
 void frame_batch_clear(struct frame_batch *b)
 {
+#ifdef TCPSCOPE_EXACT_COPY
+	for (size_t i = 0; i < b->n; i++)
+		free((void *)b->frames[i].data);
+#endif
 	b->n = 0;
 	b->used = 0;
 }
@@ -34,18 +45,18 @@ struct feed {
 	struct capture *cap;
 	uint64_t count;
 	volatile sig_atomic_t *stop;
+	int linktype;
 	pthread_t thread;
 	sigset_t caller_mask;
 	struct handoff handoff;
 	enum capture_status status; /* how reading ended; read after the join */
-	struct frame_batch ring[HANDOFF_SLOTS];
+	struct feed_batch ring[HANDOFF_SLOTS];
 };
 
 /* Fill b from the capture; returns how reading goes on (CAPTURE_FRAME: more to come). */
 static enum capture_status fill(struct feed *f, struct frame_batch *b, uint64_t *read_so_far)
 {
 	struct frame fr;
-	frame_batch_clear(b);
 	for (;;) {
 		if (*f->stop || (f->count && *read_so_far >= f->count))
 			return CAPTURE_EOF;
@@ -80,8 +91,12 @@ static void *reader(void *arg)
 	enum capture_status st = CAPTURE_FRAME;
 	int slot;
 	while (st == CAPTURE_FRAME && (slot = handoff_slot_to_fill(&f->handoff)) >= 0) {
-		st = fill(f, &f->ring[slot], &read_so_far);
-		if (f->ring[slot].n > 0)
+		struct feed_batch *b = &f->ring[slot];
+		frame_batch_clear(&b->frames);
+		st = fill(f, &b->frames, &read_so_far);
+		for (size_t i = 0; i < b->frames.n; i++)
+			analyzer_decode(f->linktype, &b->frames.frames[i], &b->decoded[i]);
+		if (b->frames.n > 0)
 			handoff_publish(&f->handoff);
 	}
 	f->status = st == CAPTURE_FRAME ? CAPTURE_EOF : st; /* the consumer quit: nothing went wrong */
@@ -97,6 +112,7 @@ struct feed *feed_start(struct capture *cap, uint64_t count, volatile sig_atomic
 	f->cap = cap;
 	f->count = count;
 	f->stop = stop;
+	f->linktype = capture_linktype(cap);
 	handoff_init(&f->handoff);
 
 	/* The thread inherits a mask with the stop signals blocked and unblocks them. */
@@ -112,7 +128,7 @@ struct feed *feed_start(struct capture *cap, uint64_t count, volatile sig_atomic
 	return f;
 }
 
-const struct frame_batch *feed_next(struct feed *f)
+const struct feed_batch *feed_next(struct feed *f)
 {
 	int slot = handoff_next_filled(&f->handoff);
 	return slot < 0 ? NULL : &f->ring[slot];
@@ -124,6 +140,8 @@ enum capture_status feed_end(struct feed *f)
 	pthread_join(f->thread, NULL);
 	pthread_sigmask(SIG_SETMASK, &f->caller_mask, NULL);
 	enum capture_status st = f->status;
+	for (int k = 0; k < HANDOFF_SLOTS; k++)
+		frame_batch_clear(&f->ring[k].frames);
 	handoff_destroy(&f->handoff);
 	free(f);
 	return st;

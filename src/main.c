@@ -277,6 +277,7 @@ static enum capture_status run_live(struct capture *cap, struct analyzer *a, uin
 		}
 	}
 	analyzer_frames(a, linktype, b.frames, b.n);
+	frame_batch_clear(&b);
 	return st == CAPTURE_NONE ? CAPTURE_EOF : st;
 }
 
@@ -285,14 +286,13 @@ static enum capture_status run_capture(struct capture *cap, struct analyzer *a, 
 {
 	if (capture_fd(cap) >= 0)
 		return run_live(cap, a, count);
-	/* A file: read ahead on a second thread while this one analyses. */
+	/* A file: read and decoded ahead on a second thread while this one tracks. */
 	struct feed *feed = feed_start(cap, count, &stop_requested);
 	if (!feed)
 		return run_live(cap, a, count); /* no thread to be had: read in line */
-	int linktype = capture_linktype(cap);
-	const struct frame_batch *b;
+	const struct feed_batch *b;
 	while ((b = feed_next(feed)))
-		analyzer_frames(a, linktype, b->frames, b->n);
+		analyzer_track(a, b->decoded, b->frames.n);
 	return feed_end(feed);
 }
 

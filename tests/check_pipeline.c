@@ -50,12 +50,15 @@ static uint32_t read_all(uint64_t count, volatile sig_atomic_t *stop, enum captu
 	ck_assert_msg(cap != NULL, "%s", err);
 	struct feed *f = feed_start(cap, count, stop);
 	ck_assert_ptr_nonnull(f);
-	const struct frame_batch *b;
+	const struct feed_batch *b;
 	uint32_t next = 0;
 	while ((b = feed_next(f))) {
-		ck_assert_uint_gt(b->n, 0);
-		for (size_t k = 0; k < b->n; k++, next++) {
-			const struct frame *fr = &b->frames[k];
+		ck_assert_uint_gt(b->frames.n, 0);
+		for (size_t k = 0; k < b->frames.n; k++, next++) {
+			const struct frame *fr = &b->frames.frames[k];
+			/* decoded ahead: the frame's own time and length */
+			ck_assert_uint_eq(b->decoded[k].ts_ns, fr->ts_ns);
+			ck_assert_uint_eq(b->decoded[k].wire_len, frame_len(next));
 			uint32_t id;
 			memcpy(&id, fr->data, 4);
 			ck_assert_uint_eq(id, next);
@@ -130,6 +133,7 @@ START_TEST(batch_cuts_oversized_frame)
 	ck_assert(!frame_batch_add(&b, &f));  /* no room: hand on first */
 	frame_batch_clear(&b);
 	ck_assert(frame_batch_add(&b, &f));
+	frame_batch_clear(&b);
 }
 END_TEST
 
