@@ -51,36 +51,51 @@ static void flush_buf(struct report *r)
 	r->len = 0;
 }
 
+/*
+ * The writers below are called a few hundred times per record: their fast
+ * paths are forced inline so a literal's length and copy fold into a few
+ * moves; only a full buffer takes a call.
+ */
+#define INLINE static inline __attribute__((always_inline))
+
 /* Make room for n (at most REPORT_BUF_SIZE) bytes; returns where to write them. */
-static char *reserve(struct report *r, size_t n)
+INLINE char *reserve(struct report *r, size_t n)
 {
-	if (n > REPORT_BUF_SIZE - r->len)
+	if (__builtin_expect(n > REPORT_BUF_SIZE - r->len, 0))
 		flush_buf(r);
 	return r->buf + r->len;
 }
 
-static void put_bytes(struct report *r, const char *s, size_t n)
+static __attribute__((noinline)) void put_bytes_slow(struct report *r, const char *s, size_t n)
 {
-	if (n > REPORT_BUF_SIZE - r->len) {
-		flush_buf(r);
-		if (n > REPORT_BUF_SIZE) {
-			if (fwrite(s, 1, n, r->out) != n)
-				r->write_failed = true;
-			return;
-		}
+	flush_buf(r);
+	if (n > REPORT_BUF_SIZE) {
+		if (fwrite(s, 1, n, r->out) != n)
+			r->write_failed = true;
+		return;
+	}
+	memcpy(r->buf, s, n);
+	r->len = n;
+}
+
+INLINE void put_bytes(struct report *r, const char *s, size_t n)
+{
+	if (__builtin_expect(n > REPORT_BUF_SIZE - r->len, 0)) {
+		put_bytes_slow(r, s, n);
+		return;
 	}
 	memcpy(r->buf + r->len, s, n);
 	r->len += n;
 }
 
-static void put_char(struct report *r, char c)
+INLINE void put_char(struct report *r, char c)
 {
-	if (r->len == REPORT_BUF_SIZE)
+	if (__builtin_expect(r->len == REPORT_BUF_SIZE, 0))
 		flush_buf(r);
 	r->buf[r->len++] = c;
 }
 
-static void put_str(struct report *r, const char *s)
+INLINE void put_str(struct report *r, const char *s)
 {
 	put_bytes(r, s, strlen(s));
 }
@@ -141,7 +156,7 @@ static size_t fmt_ts(char *dst, uint64_t ns)
 }
 
 /* Numbers are formatted straight into the output buffer. */
-static void put_u64(struct report *r, uint64_t v)
+INLINE void put_u64(struct report *r, uint64_t v)
 {
 	r->len += fmt_u64(reserve(r, U64_TEXT_MAX), v);
 }
@@ -152,7 +167,7 @@ static void put_ts(struct report *r, uint64_t ns)
 }
 
 /* Microseconds as milliseconds with 3 decimals ("1000.250"). */
-static void put_ms(struct report *r, uint64_t us)
+INLINE void put_ms(struct report *r, uint64_t us)
 {
 	char *dst = reserve(r, U64_TEXT_MAX + 4);
 	size_t n = fmt_u64(dst, us / 1000);
@@ -162,7 +177,7 @@ static void put_ms(struct report *r, uint64_t us)
 	r->len += n + 3;
 }
 
-static void put_bool(struct report *r, bool b)
+INLINE void put_bool(struct report *r, bool b)
 {
 	if (b)
 		PUT_LIT(r, "true");
@@ -1122,7 +1137,7 @@ static void csv_summary(struct report *r, const struct summary_record *s)
 /* ---- JSON Lines ---- */
 
 /* ,"key": (keys are ours: plain ASCII, nothing to escape) */
-static void json_key(struct report *r, const char *key)
+INLINE void json_key(struct report *r, const char *key)
 {
 	PUT_LIT(r, ",\"");
 	put_str(r, key);
@@ -1130,7 +1145,7 @@ static void json_key(struct report *r, const char *key)
 }
 
 /* ,"key":N */
-static void json_num(struct report *r, const char *key, uint64_t v)
+INLINE void json_num(struct report *r, const char *key, uint64_t v)
 {
 	json_key(r, key);
 	put_u64(r, v);
@@ -1149,7 +1164,7 @@ static void json_endpoint(struct report *r, const struct endpoint *e, int ip_ver
 }
 
 /* ,"key":N or ,"key":null */
-static void json_num_or_null(struct report *r, const char *key, bool known, uint64_t v)
+INLINE void json_num_or_null(struct report *r, const char *key, bool known, uint64_t v)
 {
 	json_key(r, key);
 	if (known)
@@ -1159,7 +1174,7 @@ static void json_num_or_null(struct report *r, const char *key, bool known, uint
 }
 
 /* ,"key":ms (from microseconds) or ,"key":null */
-static void json_ms(struct report *r, const char *key, bool known, uint64_t us)
+INLINE void json_ms(struct report *r, const char *key, bool known, uint64_t us)
 {
 	json_key(r, key);
 	if (known)
