@@ -192,26 +192,38 @@ static void give_up(struct app_state *s, enum conn_role k, struct app_counters *
 	s->decided[k] = true;
 }
 
+/* Ask direction k's parser about buf[0..len); give up when what it needs can never come. */
+static void decide(struct app_state *s, enum conn_role k, const uint8_t *buf, size_t len, struct app_counters *n)
+{
+	if (k == ROLE_CLIENT)
+		decide_client(s, buf, len, n);
+	else
+		decide_server(s, buf, len, n);
+	if (!s->decided[k] && stuck(s, k))
+		give_up(s, k, n);
+}
+
+/* The server's bytes are only parsed once the client's said what to look for. */
+static bool may_decide(const struct app_state *s, enum conn_role k)
+{
+	if (k == ROLE_CLIENT)
+		return !s->decided[ROLE_CLIENT];
+	return !s->decided[ROLE_SERVER] && s->decided[ROLE_CLIENT] && s->info.proto != APP_UNDECIDED;
+}
+
 /* Run the parsers that have new bytes to look at; free what is no longer needed. */
 static void step(struct app_state *s, struct app_counters *n)
 {
 	struct reasm *c = &s->io->stream[ROLE_CLIENT], *v = &s->io->stream[ROLE_SERVER];
 
-	if (!s->decided[ROLE_CLIENT] && c->contiguous > 0 && c->contiguous >= s->io->need[ROLE_CLIENT]) {
-		decide_client(s, c->buf, c->contiguous, n);
-		if (!s->decided[ROLE_CLIENT] && stuck(s, ROLE_CLIENT))
-			give_up(s, ROLE_CLIENT, n);
-	}
+	if (may_decide(s, ROLE_CLIENT) && c->contiguous > 0 && c->contiguous >= s->io->need[ROLE_CLIENT])
+		decide(s, ROLE_CLIENT, c->buf, c->contiguous, n);
 	if (s->decided[ROLE_CLIENT])
 		reasm_free(c);
 	if (s->decided[ROLE_CLIENT] && s->info.proto == APP_UNDECIDED)
 		s->decided[ROLE_SERVER] = true; /* neither TLS nor HTTP: nothing to look for */
-	if (!s->decided[ROLE_SERVER] && s->decided[ROLE_CLIENT] && v->contiguous > 0 &&
-	    v->contiguous >= s->io->need[ROLE_SERVER]) {
-		decide_server(s, v->buf, v->contiguous, n);
-		if (!s->decided[ROLE_SERVER] && stuck(s, ROLE_SERVER))
-			give_up(s, ROLE_SERVER, n);
-	}
+	if (may_decide(s, ROLE_SERVER) && v->contiguous > 0 && v->contiguous >= s->io->need[ROLE_SERVER])
+		decide(s, ROLE_SERVER, v->buf, v->contiguous, n);
 	if (s->decided[ROLE_SERVER])
 		reasm_free(v);
 }
@@ -301,7 +313,14 @@ void app_observe(struct app_state **state, bool *done, const struct tcp_conn *t,
 		reasm_init(&io->stream[from], start, APP_STREAM_CAP);
 		io->started[from] = true;
 	}
-	reasm_add(&io->stream[from], data_seq, p->payload, p->payload_caplen);
+	struct reasm *r = &io->stream[from];
+	/* A direction's first bytes, in order and in one segment, are parsed
+	 * where they are: most hellos and request heads need nothing more, and
+	 * then nothing is copied or allocated. */
+	if (r->contiguous == 0 && r->npieces == 0 && data_seq == r->base_seq && may_decide(s, from))
+		decide(s, from, p->payload, p->payload_caplen < r->cap ? p->payload_caplen : r->cap, counts);
+	if (!s->decided[from])
+		reasm_add(r, data_seq, p->payload, p->payload_caplen);
 	step(s, counts);
 	if (s->out_of_memory)
 		goto forget;
