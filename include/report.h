@@ -32,4 +32,19 @@ void report_summary(struct report *r, const struct summary_record *s);
 /* Flush and free. Returns 0, or -1 if any write to out failed. */
 int report_close(struct report *r);
 
+/* Pass on what is buffered (a header, say) so others may write to out after it. */
+void report_flush(struct report *r);
+
+/*
+ * A report kept in memory and without a header, so that records can be
+ * formatted on several threads and written out in order (writer.c).
+ */
+struct report *report_open_memory(enum report_format fmt);
+
+/* A memory report's text since the last call; valid until its next write. */
+const char *report_memory_take(struct report *r, size_t *len);
+
+/* A write (or, for a memory report, an allocation) has failed. */
+bool report_failed(const struct report *r);
+
 #endif

@@ -356,8 +356,10 @@ int main(int argc, char **argv)
 	}
 
 	struct report *rep = report_open(out, o.format);
-	/* Without a thread for the writer the report is written in line. */
-	struct output sink = {.rep = rep, .writer = rep ? writer_start(rep) : NULL};
+	/* The header goes out first; without threads the report is written in line. */
+	if (rep)
+		report_flush(rep);
+	struct output sink = {.rep = rep, .writer = rep ? writer_start(out, o.format) : NULL};
 	struct analyzer *a = rep ? analyzer_new(&o.flow, emit_record, &sink) : NULL;
 	if (!a) {
 		fprintf(stderr, "tcpscope: out of memory\n");
@@ -375,8 +377,7 @@ int main(int argc, char **argv)
 			capture_error(cap));
 	}
 	analyzer_finish(a);
-	if (sink.writer)
-		writer_end(sink.writer);
+	bool write_failed = sink.writer && writer_end(sink.writer) < 0;
 
 	struct summary_record sum;
 	memset(&sum, 0, sizeof(sum));
@@ -393,7 +394,7 @@ int main(int argc, char **argv)
 	report_summary(rep, &sum);
 
 	rc = EXIT_SUCCESS;
-	if (report_close(rep) < 0 || (out != stdout ? fclose(out) : fflush(out)) != 0) {
+	if (report_close(rep) < 0 || write_failed || (out != stdout ? fclose(out) : fflush(out)) != 0) {
 		fprintf(stderr, "tcpscope: %s: write error\n", o.out_path ? o.out_path : "stdout");
 		rc = EXIT_RUNTIME;
 	}

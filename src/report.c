@@ -33,7 +33,9 @@
 #define SEQ_KEY_MAX 32
 
 struct report {
-	FILE *out;
+	FILE *out;              /* NULL: a memory report (report_open_memory) */
+	char *mem;              /* a memory report's text, mem_len of mem_cap bytes */
+	size_t mem_len, mem_cap;
 	enum report_format fmt;
 	bool write_failed;
 	size_t len;
@@ -44,10 +46,34 @@ struct report {
 
 /* ---- the output buffer ---- */
 
+/* Send n bytes on: to the stream, or to the end of a memory report's text. */
+static void emit(struct report *r, const char *s, size_t n)
+{
+	if (r->out) {
+		if (fwrite(s, 1, n, r->out) != n)
+			r->write_failed = true;
+		return;
+	}
+	if (n > r->mem_cap - r->mem_len) {
+		size_t cap = r->mem_cap ? r->mem_cap : REPORT_BUF_SIZE;
+		while (cap - r->mem_len < n)
+			cap *= 2;
+		char *m = realloc(r->mem, cap);
+		if (!m) {
+			r->write_failed = true;
+			return;
+		}
+		r->mem = m;
+		r->mem_cap = cap;
+	}
+	memcpy(r->mem + r->mem_len, s, n);
+	r->mem_len += n;
+}
+
 static void flush_buf(struct report *r)
 {
-	if (r->len > 0 && fwrite(r->buf, 1, r->len, r->out) != r->len)
-		r->write_failed = true;
+	if (r->len > 0)
+		emit(r, r->buf, r->len);
 	r->len = 0;
 }
 
@@ -70,8 +96,7 @@ static __attribute__((noinline)) void put_bytes_slow(struct report *r, const cha
 {
 	flush_buf(r);
 	if (n > REPORT_BUF_SIZE) {
-		if (fwrite(s, 1, n, r->out) != n)
-			r->write_failed = true;
+		emit(r, s, n);
 		return;
 	}
 	memcpy(r->buf, s, n);
@@ -1642,25 +1667,53 @@ bool report_format_parse(const char *name, enum report_format *out)
 	return false;
 }
 
-struct report *report_open(FILE *out, enum report_format fmt)
+static struct report *report_new(FILE *out, enum report_format fmt)
 {
-	struct report *r = malloc(sizeof(*r));
+	struct report *r = calloc(1, sizeof(*r));
 
 	if (r == NULL)
 		return NULL;
 	r->out = out;
 	r->fmt = fmt;
-	r->write_failed = false;
-	r->len = 0;
 	for (int k = 0; k < SEQ__COUNT; k++) {
 		int n = snprintf(r->seq_key[k], SEQ_KEY_MAX, ",\"%s\":", seq_counter_name((enum seq_counter)k));
 		r->seq_key_len[k] = (uint8_t)(n > 0 && n < SEQ_KEY_MAX ? n : 0);
 	}
-	if (fmt == REPORT_TEXT)
+	return r;
+}
+
+struct report *report_open(FILE *out, enum report_format fmt)
+{
+	struct report *r = report_new(out, fmt);
+
+	if (r && fmt == REPORT_TEXT)
 		text_header(r);
-	else if (fmt == REPORT_CSV)
+	else if (r && fmt == REPORT_CSV)
 		csv_header(r);
 	return r;
+}
+
+struct report *report_open_memory(enum report_format fmt)
+{
+	return report_new(NULL, fmt);
+}
+
+const char *report_memory_take(struct report *r, size_t *len)
+{
+	flush_buf(r);
+	*len = r->mem_len;
+	r->mem_len = 0;
+	return r->mem;
+}
+
+bool report_failed(const struct report *r)
+{
+	return r->write_failed;
+}
+
+void report_flush(struct report *r)
+{
+	flush_buf(r);
 }
 
 void report_conn(struct report *r, const struct conn_record *c)
@@ -1708,9 +1761,10 @@ int report_close(struct report *r)
 	if (r == NULL)
 		return 0;
 	flush_buf(r);
-	if (fflush(r->out) != 0 || ferror(r->out))
+	if (r->out && (fflush(r->out) != 0 || ferror(r->out)))
 		r->write_failed = true;
 	rc = r->write_failed ? -1 : 0;
+	free(r->mem);
 	free(r);
 	return rc;
 }

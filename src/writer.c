@@ -1,11 +1,9 @@
-/* writer.c - a thread that writes queued records and events to the report, in order. */
+/* writer.c - threads that format queued records and events and write them out in order. */
 #include "writer.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "handoff.h"
 
 /*
  * Records go over in batches of WRITER_BATCH; their TLS/HTTP strings are
@@ -21,7 +19,7 @@ struct writer_item {
 	bool is_event;
 	struct conn_event ev;
 	struct conn_record rec;
-	struct app_info app;   /* rec.app points here when has_app */
+	struct app_info app;   /* rec.app points here when the record has one */
 };
 
 struct writer_batch {
@@ -31,40 +29,93 @@ struct writer_batch {
 	char arena[WRITER_ARENA];
 };
 
+/*
+ * Batches go round a ring of WRITER_SLOTS. A formatter takes the oldest
+ * batch not yet taken, formats it into its own memory report, waits for
+ * its turn (every earlier batch written), writes it out and frees the slot.
+ */
+#define WRITER_THREADS 2
+#define WRITER_SLOTS 8
+
 struct writer {
-	struct report *rep;
-	pthread_t thread;
-	struct handoff handoff;
+	FILE *out;
+	enum report_format fmt;
+	int nthreads;
+	pthread_t threads[WRITER_THREADS];
+	pthread_mutex_t lock;
+	pthread_cond_t changed;     /* a batch was filled, taken or written, or the end came */
+	uint64_t filled;            /* batches handed over */
+	uint64_t taken;             /* batches a formatter has begun */
+	uint64_t written;           /* batches written out: their slots are free */
+	bool closed;                /* no more batches will come */
+	bool failed;                /* a write or a memory report failed */
 	struct writer_batch *filling; /* the producer's current slot, NULL when none is held */
-	struct writer_batch ring[HANDOFF_SLOTS];
+	struct writer_batch ring[WRITER_SLOTS];
 };
 
-static void *write_batches(void *arg)
+static void format_batch(struct report *rep, const struct writer_batch *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		const struct writer_item *it = &b->items[i];
+		if (it->is_event)
+			report_event(rep, &it->ev);
+		else
+			report_conn(rep, &it->rec);
+	}
+}
+
+static void *format_batches(void *arg)
 {
 	struct writer *w = arg;
-	int slot;
-	while ((slot = handoff_next_filled(&w->handoff)) >= 0) {
-		const struct writer_batch *b = &w->ring[slot];
-		for (size_t i = 0; i < b->n; i++) {
-			const struct writer_item *it = &b->items[i];
-			if (it->is_event)
-				report_event(w->rep, &it->ev);
-			else
-				report_conn(w->rep, &it->rec);
+	struct report *rep = report_open_memory(w->fmt);
+
+	pthread_mutex_lock(&w->lock);
+	for (;;) {
+		while (w->taken == w->filled && !w->closed)
+			pthread_cond_wait(&w->changed, &w->lock);
+		if (w->taken == w->filled)
+			break;
+		uint64_t seq = w->taken++;
+		pthread_mutex_unlock(&w->lock);
+
+		size_t len = 0;
+		const char *text = NULL;
+		if (rep) {
+			format_batch(rep, &w->ring[seq % WRITER_SLOTS]);
+			text = report_memory_take(rep, &len);
 		}
+
+		pthread_mutex_lock(&w->lock);
+		while (w->written != seq)
+			pthread_cond_wait(&w->changed, &w->lock);
+		/* our turn: the others wait for `written` to move */
+		pthread_mutex_unlock(&w->lock);
+		bool ok = rep && !report_failed(rep) && (len == 0 || fwrite(text, 1, len, w->out) == len);
+		pthread_mutex_lock(&w->lock);
+		w->failed |= !ok;
+		w->written++;
+		pthread_cond_broadcast(&w->changed);
 	}
+	pthread_mutex_unlock(&w->lock);
+	report_close(rep);
 	return NULL;
 }
 
-struct writer *writer_start(struct report *rep)
+struct writer *writer_start(FILE *out, enum report_format fmt)
 {
 	struct writer *w = calloc(1, sizeof(*w));
 	if (!w)
 		return NULL;
-	w->rep = rep;
-	handoff_init(&w->handoff);
-	if (pthread_create(&w->thread, NULL, write_batches, w) != 0) {
-		handoff_destroy(&w->handoff);
+	w->out = out;
+	w->fmt = fmt;
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->changed, NULL);
+	while (w->nthreads < WRITER_THREADS &&
+	       pthread_create(&w->threads[w->nthreads], NULL, format_batches, w) == 0)
+		w->nthreads++;
+	if (w->nthreads == 0) {
+		pthread_cond_destroy(&w->changed);
+		pthread_mutex_destroy(&w->lock);
 		free(w);
 		return NULL;
 	}
@@ -74,7 +125,10 @@ struct writer *writer_start(struct report *rep)
 static void publish(struct writer *w)
 {
 	if (w->filling && w->filling->n > 0) {
-		handoff_publish(&w->handoff);
+		pthread_mutex_lock(&w->lock);
+		w->filled++;
+		pthread_cond_broadcast(&w->changed);
+		pthread_mutex_unlock(&w->lock);
 		w->filling = NULL;
 	}
 }
@@ -85,8 +139,11 @@ static struct writer_item *next_item(struct writer *w, size_t strings)
 	if (w->filling && (w->filling->n == WRITER_BATCH || strings > WRITER_ARENA - w->filling->used))
 		publish(w);
 	if (!w->filling) {
-		/* The writer never quits before writer_end: a slot always comes. */
-		w->filling = &w->ring[handoff_slot_to_fill(&w->handoff)];
+		pthread_mutex_lock(&w->lock);
+		while (w->filled - w->written >= WRITER_SLOTS)
+			pthread_cond_wait(&w->changed, &w->lock);
+		w->filling = &w->ring[w->filled % WRITER_SLOTS];
+		pthread_mutex_unlock(&w->lock);
 		w->filling->n = 0;
 		w->filling->used = 0;
 	}
@@ -135,11 +192,18 @@ void writer_event(struct writer *w, const struct conn_event *ev)
 	it->ev = *ev;
 }
 
-void writer_end(struct writer *w)
+int writer_end(struct writer *w)
 {
 	publish(w);
-	handoff_close(&w->handoff);
-	pthread_join(w->thread, NULL);
-	handoff_destroy(&w->handoff);
+	pthread_mutex_lock(&w->lock);
+	w->closed = true;
+	pthread_cond_broadcast(&w->changed);
+	pthread_mutex_unlock(&w->lock);
+	for (int i = 0; i < w->nthreads; i++)
+		pthread_join(w->threads[i], NULL);
+	int rc = w->failed ? -1 : 0;
+	pthread_cond_destroy(&w->changed);
+	pthread_mutex_destroy(&w->lock);
 	free(w);
+	return rc;
 }

@@ -190,7 +190,8 @@ static char *render_all(enum report_format fmt, bool threaded)
 	FILE *out = open_memstream(&text, &len);
 	ck_assert_ptr_nonnull(out);
 	struct report *rep = report_open(out, fmt);
-	struct writer *w = threaded ? writer_start(rep) : NULL;
+	report_flush(rep);
+	struct writer *w = threaded ? writer_start(out, fmt) : NULL;
 	ck_assert(!threaded || w);
 	for (uint64_t i = 0; i < RECORDS; i++) {
 		struct conn_record r;
@@ -214,7 +215,7 @@ static char *render_all(enum report_format fmt, bool threaded)
 		}
 	}
 	if (w)
-		writer_end(w);
+		ck_assert_int_eq(writer_end(w), 0);
 	ck_assert_int_eq(report_close(rep), 0);
 	ck_assert_int_eq(fclose(out), 0);
 	return text;
@@ -240,9 +241,9 @@ START_TEST(writer_with_nothing_to_write)
 	size_t len = 0;
 	FILE *out = open_memstream(&text, &len);
 	struct report *rep = report_open(out, REPORT_JSON);
-	struct writer *w = writer_start(rep);
+	struct writer *w = writer_start(out, REPORT_JSON);
 	ck_assert_ptr_nonnull(w);
-	writer_end(w);
+	ck_assert_int_eq(writer_end(w), 0);
 	ck_assert_int_eq(report_close(rep), 0);
 	fclose(out);
 	ck_assert_uint_eq(len, 0);
