@@ -18,7 +18,7 @@
  * copy each frame to a heap block of its exact length instead, so that an
  * over-read is caught.
  */
-#define FRAME_BATCH_MAX 512
+#define FRAME_BATCH_MAX 256
 #define FRAME_BATCH_ARENA (2 * 262144)
 
 struct frame_batch {

@@ -35,7 +35,7 @@ struct writer_batch {
  * its turn (every earlier batch written), writes it out and frees the slot.
  */
 #define WRITER_THREADS 2
-#define WRITER_SLOTS 8
+#define WRITER_SLOTS 4
 
 struct writer {
 	FILE *out;
