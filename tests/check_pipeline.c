@@ -76,10 +76,8 @@ START_TEST(every_frame_in_order)
 {
 	volatile sig_atomic_t stop = 0;
 	enum capture_status st;
-	write_capture();
 	ck_assert_uint_eq(read_all(0, &stop, &st), FRAMES);
 	ck_assert_int_eq(st, CAPTURE_EOF);
-	unlink(path);
 }
 END_TEST
 
@@ -87,10 +85,8 @@ START_TEST(count_limits_frames)
 {
 	volatile sig_atomic_t stop = 0;
 	enum capture_status st;
-	write_capture();
 	ck_assert_uint_eq(read_all(1234, &stop, &st), 1234);
 	ck_assert_uint_eq(read_all(1, &stop, &st), 1);
-	unlink(path);
 }
 END_TEST
 
@@ -98,10 +94,8 @@ START_TEST(stop_before_start_reads_nothing)
 {
 	volatile sig_atomic_t stop = 1;
 	enum capture_status st;
-	write_capture();
 	ck_assert_uint_eq(read_all(0, &stop, &st), 0);
 	ck_assert_int_eq(st, CAPTURE_EOF);
-	unlink(path);
 }
 END_TEST
 
@@ -110,14 +104,12 @@ START_TEST(end_early)
 {
 	volatile sig_atomic_t stop = 0;
 	char err[512];
-	write_capture();
 	struct capture *cap = capture_open_offline(path, err, sizeof(err));
 	ck_assert_ptr_nonnull(cap);
 	struct feed *f = feed_start(cap, 0, &stop);
 	ck_assert_ptr_nonnull(feed_next(f));
 	feed_end(f);
 	capture_close(cap);
-	unlink(path);
 }
 END_TEST
 
@@ -251,12 +243,21 @@ START_TEST(writer_with_nothing_to_write)
 }
 END_TEST
 
+static void remove_capture(void)
+{
+	unlink(path);
+}
+
 Suite *pipeline_suite(void)
 {
 	Suite *s = suite_create("pipeline");
-	TCase *tc = tcase_create("pipeline");
-	tcase_add_test(tc, writer_writes_what_the_report_writes);
-	tcase_add_test(tc, writer_with_nothing_to_write);
+	TCase *writer = tcase_create("writer");
+	tcase_add_test(writer, writer_writes_what_the_report_writes);
+	tcase_add_test(writer, writer_with_nothing_to_write);
+	suite_add_tcase(s, writer);
+	/* every feed test reads a fresh copy of the same capture */
+	TCase *tc = tcase_create("feed");
+	tcase_add_checked_fixture(tc, write_capture, remove_capture);
 	tcase_add_test(tc, every_frame_in_order);
 	tcase_add_test(tc, count_limits_frames);
 	tcase_add_test(tc, stop_before_start_reads_nothing);
