@@ -33,6 +33,12 @@ uint32_t flow_key_hash(const struct flow_key *key)
 	return key_bytes_hash(key, sizeof(*key));
 }
 
+static void prefetch_conn(const struct conn *c)
+{
+	for (size_t off = 0; off < sizeof(*c); off += 64)
+		__builtin_prefetch((const char *)c + off);
+}
+
 void flow_prefetch(const struct flow_table *t, uint32_t hash, int stage)
 {
 	if (!t->by_key)
@@ -46,9 +52,7 @@ void flow_prefetch(const struct flow_table *t, uint32_t hash, int stage)
 		/* The handle (first member) and the key span the first two cache
 		 * lines; tracking then reads the counters and both halves of the
 		 * sequence analysis behind them: ask for the whole connection. */
-		const char *c = (const char *)b->hh_head;
-		for (size_t off = 0; off < sizeof(struct conn); off += 64)
-			__builtin_prefetch(c + off);
+		prefetch_conn((const struct conn *)b->hh_head);
 	}
 }
 
@@ -259,6 +263,9 @@ static int by_id(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* How far ahead flow_end_all asks for a connection, then for what it points to. */
+#define END_PREFETCH 8
+
 void flow_end_all(struct flow_table *t, enum end_reason why)
 {
 	struct conn **all = t->count ? malloc(t->count * sizeof(*all)) : NULL;
@@ -267,8 +274,24 @@ void flow_end_all(struct flow_table *t, enum end_reason why)
 		for (struct conn *c = t->by_key; c; c = c->hh.next)
 			all[n++] = c;
 		qsort(all, n, sizeof(*all), by_id);
-		for (size_t i = 0; i < n; i++)
-			flow_end(t, all[i], why);
+		/* Everything goes: empty the table at once rather than unlinking
+		 * each connection from its chain and lists (neighbours out of
+		 * cache), and ask for connections a few ahead of the one ended. */
+		HASH_CLEAR(hh, t->by_key);
+		memset(t->lru, 0, sizeof(t->lru));
+		t->count = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (i + END_PREFETCH < n)
+				prefetch_conn(all[i + END_PREFETCH]);
+			if (i + END_PREFETCH / 2 < n) {
+				const struct conn *next = all[i + END_PREFETCH / 2];
+				__builtin_prefetch(next->app);
+				__builtin_prefetch(next->seq_counts);
+			}
+			if (t->on_end)
+				t->on_end(t->ctx, all[i], why);
+			slab_free(&t->conns, all[i]);
+		}
 		free(all);
 	}
 	struct conn *c; /* out of memory for the sort: any order will do */
