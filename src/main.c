@@ -356,10 +356,14 @@ int main(int argc, char **argv)
 	}
 
 	struct report *rep = report_open(out, o.format);
-	/* The header goes out first; without threads the report is written in line. */
-	if (rep)
+	/* A file's records are formatted on threads of their own, after the
+	 * header. Live capture writes in line: records are few, and a batch of
+	 * them would wait for its 64th. Without threads, in line too. */
+	struct output sink = {.rep = rep};
+	if (rep && o.read_path) {
 		report_flush(rep);
-	struct output sink = {.rep = rep, .writer = rep ? writer_start(out, o.format) : NULL};
+		sink.writer = writer_start(out, o.format);
+	}
 	struct analyzer *a = rep ? analyzer_new(&o.flow, emit_record, &sink) : NULL;
 	if (!a) {
 		fprintf(stderr, "tcpscope: out of memory\n");
