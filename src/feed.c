@@ -49,6 +49,7 @@ struct feed {
 	pthread_t thread;
 	sigset_t caller_mask;
 	struct handoff handoff;
+	int64_t held;               /* the batch the caller has, -1 when none */
 	enum capture_status status; /* how reading ended; read after the join */
 	struct feed_batch ring[HANDOFF_SLOTS];
 };
@@ -113,6 +114,7 @@ struct feed *feed_start(struct capture *cap, uint64_t count, volatile sig_atomic
 	f->count = count;
 	f->stop = stop;
 	f->linktype = capture_linktype(cap);
+	f->held = -1;
 	handoff_init(&f->handoff);
 
 	/* The thread inherits a mask with the stop signals blocked and unblocks them. */
@@ -130,8 +132,10 @@ struct feed *feed_start(struct capture *cap, uint64_t count, volatile sig_atomic
 
 const struct feed_batch *feed_next(struct feed *f)
 {
-	int slot = handoff_next_filled(&f->handoff);
-	return slot < 0 ? NULL : &f->ring[slot];
+	if (f->held >= 0)
+		handoff_release(&f->handoff, f->held);
+	f->held = handoff_take(&f->handoff);
+	return f->held < 0 ? NULL : &f->ring[f->held % HANDOFF_SLOTS];
 }
 
 enum capture_status feed_end(struct feed *f)

@@ -1,4 +1,4 @@
-/* handoff.c - an ordered single-producer, single-consumer ring of slots under one mutex. */
+/* handoff.c - an ordered ring of batches between threads, under one mutex. */
 #include "handoff.h"
 
 /* Hand-overs are per batch (hundreds of frames or dozens of records), so one lock costs nothing measurable. */
@@ -19,7 +19,7 @@ void handoff_destroy(struct handoff *h)
 int handoff_slot_to_fill(struct handoff *h)
 {
 	pthread_mutex_lock(&h->lock);
-	/* Slot filled % HANDOFF_SLOTS last held slot filled - HANDOFF_SLOTS: it must be released. */
+	/* The slot's previous batch, filled - HANDOFF_SLOTS, must be released. */
 	while (!h->quit && h->filled >= h->released + HANDOFF_SLOTS)
 		pthread_cond_wait(&h->changed, &h->lock);
 	int slot = h->quit ? -1 : (int)(h->filled % HANDOFF_SLOTS);
@@ -27,42 +27,53 @@ int handoff_slot_to_fill(struct handoff *h)
 	return slot;
 }
 
-void handoff_publish(struct handoff *h)
+/* Change the state under the lock and wake every waiter. */
+static void announce(struct handoff *h, int64_t *counter, bool *flag)
 {
 	pthread_mutex_lock(&h->lock);
-	h->filled++;
+	if (counter)
+		(*counter)++;
+	if (flag)
+		*flag = true;
 	pthread_cond_broadcast(&h->changed);
 	pthread_mutex_unlock(&h->lock);
+}
+
+void handoff_publish(struct handoff *h)
+{
+	announce(h, &h->filled, NULL);
 }
 
 void handoff_close(struct handoff *h)
 {
-	pthread_mutex_lock(&h->lock);
-	h->closed = true;
-	pthread_cond_broadcast(&h->changed);
-	pthread_mutex_unlock(&h->lock);
-}
-
-int handoff_next_filled(struct handoff *h)
-{
-	pthread_mutex_lock(&h->lock);
-	if (h->released < h->taken) {
-		h->released = h->taken;
-		pthread_cond_broadcast(&h->changed);
-	}
-	while (h->taken == h->filled && !h->closed && !h->quit)
-		pthread_cond_wait(&h->changed, &h->lock);
-	int slot = -1;
-	if (h->taken < h->filled && !h->quit)
-		slot = (int)(h->taken++ % HANDOFF_SLOTS);
-	pthread_mutex_unlock(&h->lock);
-	return slot;
+	announce(h, NULL, &h->closed);
 }
 
 void handoff_quit(struct handoff *h)
 {
+	announce(h, NULL, &h->quit);
+}
+
+int64_t handoff_take(struct handoff *h)
+{
 	pthread_mutex_lock(&h->lock);
-	h->quit = true;
-	pthread_cond_broadcast(&h->changed);
+	while (h->taken == h->filled && !h->closed && !h->quit)
+		pthread_cond_wait(&h->changed, &h->lock);
+	int64_t k = h->taken < h->filled && !h->quit ? h->taken++ : -1;
 	pthread_mutex_unlock(&h->lock);
+	return k;
+}
+
+void handoff_wait_turn(struct handoff *h, int64_t k)
+{
+	pthread_mutex_lock(&h->lock);
+	while (h->released != k)
+		pthread_cond_wait(&h->changed, &h->lock);
+	pthread_mutex_unlock(&h->lock);
+}
+
+void handoff_release(struct handoff *h, int64_t k)
+{
+	handoff_wait_turn(h, k);
+	announce(h, &h->released, NULL);
 }

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "handoff.h"
+
 /*
  * Records go over in batches of WRITER_BATCH; their TLS/HTTP strings are
  * copied into the batch's arena. One record's strings are bounded by what
@@ -30,27 +32,21 @@ struct writer_batch {
 };
 
 /*
- * Batches go round a ring of WRITER_SLOTS. A formatter takes the oldest
- * batch not yet taken, formats it into its own memory report, waits for
- * its turn (every earlier batch written), writes it out and frees the slot.
+ * Batches go round the hand-over ring. A formatter takes the oldest batch
+ * not yet taken, formats it into its own memory report, waits for its turn
+ * (every earlier batch written), writes it out and releases the slot.
  */
 #define WRITER_THREADS 2
-#define WRITER_SLOTS 4
 
 struct writer {
 	FILE *out;
 	enum report_format fmt;
 	int nthreads;
 	pthread_t threads[WRITER_THREADS];
-	pthread_mutex_t lock;
-	pthread_cond_t changed;     /* a batch was filled, taken or written, or the end came */
-	uint64_t filled;            /* batches handed over */
-	uint64_t taken;             /* batches a formatter has begun */
-	uint64_t written;           /* batches written out: their slots are free */
-	bool closed;                /* no more batches will come */
-	bool failed;                /* a write or a memory report failed */
+	struct handoff handoff;
+	bool failed;                /* a write or a memory report failed (set in turn) */
 	struct writer_batch *filling; /* the producer's current slot, NULL when none is held */
-	struct writer_batch ring[WRITER_SLOTS];
+	struct writer_batch ring[HANDOFF_SLOTS];
 };
 
 static void format_batch(struct report *rep, const struct writer_batch *b)
@@ -68,35 +64,20 @@ static void *format_batches(void *arg)
 {
 	struct writer *w = arg;
 	struct report *rep = report_open_memory(w->fmt);
+	int64_t k;
 
-	pthread_mutex_lock(&w->lock);
-	for (;;) {
-		while (w->taken == w->filled && !w->closed)
-			pthread_cond_wait(&w->changed, &w->lock);
-		if (w->taken == w->filled)
-			break;
-		uint64_t seq = w->taken++;
-		pthread_mutex_unlock(&w->lock);
-
+	while ((k = handoff_take(&w->handoff)) >= 0) {
 		size_t len = 0;
 		const char *text = NULL;
 		if (rep) {
-			format_batch(rep, &w->ring[seq % WRITER_SLOTS]);
+			format_batch(rep, &w->ring[k % HANDOFF_SLOTS]);
 			text = report_memory_take(rep, &len);
 		}
-
-		pthread_mutex_lock(&w->lock);
-		while (w->written != seq)
-			pthread_cond_wait(&w->changed, &w->lock);
-		/* our turn: the others wait for `written` to move */
-		pthread_mutex_unlock(&w->lock);
-		bool ok = rep && !report_failed(rep) && (len == 0 || fwrite(text, 1, len, w->out) == len);
-		pthread_mutex_lock(&w->lock);
-		w->failed |= !ok;
-		w->written++;
-		pthread_cond_broadcast(&w->changed);
+		handoff_wait_turn(&w->handoff, k);
+		if (!rep || report_failed(rep) || (len > 0 && fwrite(text, 1, len, w->out) != len))
+			w->failed = true;
+		handoff_release(&w->handoff, k);
 	}
-	pthread_mutex_unlock(&w->lock);
 	report_close(rep);
 	return NULL;
 }
@@ -108,14 +89,12 @@ struct writer *writer_start(FILE *out, enum report_format fmt)
 		return NULL;
 	w->out = out;
 	w->fmt = fmt;
-	pthread_mutex_init(&w->lock, NULL);
-	pthread_cond_init(&w->changed, NULL);
+	handoff_init(&w->handoff);
 	while (w->nthreads < WRITER_THREADS &&
 	       pthread_create(&w->threads[w->nthreads], NULL, format_batches, w) == 0)
 		w->nthreads++;
 	if (w->nthreads == 0) {
-		pthread_cond_destroy(&w->changed);
-		pthread_mutex_destroy(&w->lock);
+		handoff_destroy(&w->handoff);
 		free(w);
 		return NULL;
 	}
@@ -125,10 +104,7 @@ struct writer *writer_start(FILE *out, enum report_format fmt)
 static void publish(struct writer *w)
 {
 	if (w->filling && w->filling->n > 0) {
-		pthread_mutex_lock(&w->lock);
-		w->filled++;
-		pthread_cond_broadcast(&w->changed);
-		pthread_mutex_unlock(&w->lock);
+		handoff_publish(&w->handoff);
 		w->filling = NULL;
 	}
 }
@@ -139,11 +115,8 @@ static struct writer_item *next_item(struct writer *w, size_t strings)
 	if (w->filling && (w->filling->n == WRITER_BATCH || strings > WRITER_ARENA - w->filling->used))
 		publish(w);
 	if (!w->filling) {
-		pthread_mutex_lock(&w->lock);
-		while (w->filled - w->written >= WRITER_SLOTS)
-			pthread_cond_wait(&w->changed, &w->lock);
-		w->filling = &w->ring[w->filled % WRITER_SLOTS];
-		pthread_mutex_unlock(&w->lock);
+		/* The formatters never quit before writer_end: a slot always comes. */
+		w->filling = &w->ring[handoff_slot_to_fill(&w->handoff)];
 		w->filling->n = 0;
 		w->filling->used = 0;
 	}
@@ -195,15 +168,11 @@ void writer_event(struct writer *w, const struct conn_event *ev)
 int writer_end(struct writer *w)
 {
 	publish(w);
-	pthread_mutex_lock(&w->lock);
-	w->closed = true;
-	pthread_cond_broadcast(&w->changed);
-	pthread_mutex_unlock(&w->lock);
+	handoff_close(&w->handoff);
 	for (int i = 0; i < w->nthreads; i++)
 		pthread_join(w->threads[i], NULL);
 	int rc = w->failed ? -1 : 0;
-	pthread_cond_destroy(&w->changed);
-	pthread_mutex_destroy(&w->lock);
+	handoff_destroy(&w->handoff);
 	free(w);
 	return rc;
 }
