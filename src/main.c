@@ -14,8 +14,8 @@
 
 #include "analyzer.h"
 #include "capture.h"
-#include "feed.h"
 #include "decode.h"
+#include "feed.h"
 #include "report.h"
 #include "writer.h"
 
@@ -239,7 +239,14 @@ static void install_stop_handlers(void)
 	signal(SIGPIPE, SIG_IGN); /* a closed output shows as a write error instead */
 }
 
-/* Live: frames are analysed in batches filled in line, between polls. */
+/* Analyse the frames the batch holds and empty it. */
+static void analyze_batch(struct analyzer *a, int linktype, struct frame_batch *b)
+{
+	analyzer_frames(a, linktype, b->frames, b->n);
+	frame_batch_clear(b);
+}
+
+/* In line (live capture, or a file when no thread can be had): batches filled between polls. */
 static enum capture_status run_live(struct capture *cap, struct analyzer *a, uint64_t count)
 {
 	static struct frame_batch b;
@@ -253,8 +260,7 @@ static enum capture_status run_live(struct capture *cap, struct analyzer *a, uin
 		st = capture_next(cap, &f);
 		if (st == CAPTURE_FRAME) {
 			if (!frame_batch_add(&b, &f)) {
-				analyzer_frames(a, linktype, b.frames, b.n);
-				frame_batch_clear(&b);
+				analyze_batch(a, linktype, &b);
 				frame_batch_add(&b, &f);
 			}
 			if (count && ++seen >= count) {
@@ -265,8 +271,7 @@ static enum capture_status run_live(struct capture *cap, struct analyzer *a, uin
 			/* Idle: report what is pending, let the clock expire idle
 			 * connections (live packet times are wall-clock times), then wait
 			 * for the descriptor or a signal. */
-			analyzer_frames(a, linktype, b.frames, b.n);
-			frame_batch_clear(&b);
+			analyze_batch(a, linktype, &b);
 			struct timespec now;
 			clock_gettime(CLOCK_REALTIME, &now);
 			analyzer_expire(a, (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec);
@@ -276,8 +281,7 @@ static enum capture_status run_live(struct capture *cap, struct analyzer *a, uin
 			break;
 		}
 	}
-	analyzer_frames(a, linktype, b.frames, b.n);
-	frame_batch_clear(&b);
+	analyze_batch(a, linktype, &b);
 	return st == CAPTURE_NONE ? CAPTURE_EOF : st;
 }
 
