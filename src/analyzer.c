@@ -484,18 +484,21 @@ static void count_frame(struct analyzer *a, const struct decoded_frame *d)
 
 void analyzer_track(struct analyzer *a, const struct decoded_frame *batch, size_t m)
 {
-	for (size_t i = 0; i < m; i++)
-		count_frame(a, &batch[i]);
 	/* A software pipeline: bucket of frame i + 2D, connection of i + D
-	 * (its bucket has arrived by then), track frame i. */
+	 * (its bucket has arrived by then), count and track frame i (counted
+	 * only now, so a connection ending here sees the capture's time as of
+	 * this frame, whatever the batch). */
 	for (size_t i = 0; i < m + 2 * PREFETCH_DISTANCE; i++) {
 		if (i < m && batch[i].status == DECODE_OK)
 			flow_prefetch(&a->flows, batch[i].hash, 0);
 		size_t j = i - PREFETCH_DISTANCE, k = i - 2 * PREFETCH_DISTANCE;
 		if (i >= PREFETCH_DISTANCE && j < m && batch[j].status == DECODE_OK)
 			flow_prefetch(&a->flows, batch[j].hash, 1);
-		if (i >= 2 * PREFETCH_DISTANCE && batch[k].status == DECODE_OK)
-			track_tcp(a, &batch[k]);
+		if (i >= 2 * PREFETCH_DISTANCE) {
+			count_frame(a, &batch[k]);
+			if (batch[k].status == DECODE_OK)
+				track_tcp(a, &batch[k]);
+		}
 	}
 }
 

@@ -520,6 +520,46 @@ START_TEST(test_batch_equals_one_by_one)
 }
 END_TEST
 
+/*
+ * A connection that ends inside a batch sees the capture's time as of the
+ * frame that ended it, not of the batch's last frame: the client closed
+ * first, a SYN reuses the 4-tuple 1 s later (within 2 x MSL: still
+ * TIME_WAIT), and an unrelated frame 100 s later ends the batch.
+ */
+START_TEST(test_batch_time_is_the_frames_own)
+{
+	const char *C = "10.0.0.2", *S = "10.0.0.1";
+	struct tb_tcp segs[] = {
+		seg(C, 40000, S, 80, 1000, 0, F_SYN, 0),
+		seg(S, 80, C, 40000, 5000, 1001, F_SYN | F_ACK, 0),
+		seg(C, 40000, S, 80, 1001, 5001, F_ACK, 0),
+		seg(C, 40000, S, 80, 1001, 5001, F_FIN | F_ACK, 0),
+		seg(S, 80, C, 40000, 5001, 1002, F_FIN | F_ACK, 0),
+		seg(C, 40000, S, 80, 1002, 5002, F_ACK, 0),
+		seg(C, 40000, S, 80, 900000, 0, F_SYN, 0),
+		seg("10.0.0.3", 40001, S, 81, 1, 0, F_SYN, 0),
+	};
+	enum { N = sizeof(segs) / sizeof(segs[0]) };
+	uint64_t ts[N] = {T0, T0 + 1000, T0 + 2000, T0 + 3000, T0 + 4000, T0 + 5000, T0 + SEC, T0 + 100 * SEC};
+	static uint8_t bufs[N][128];
+	struct frame frames[N];
+	for (int i = 0; i < N; i++) {
+		size_t len = tb_eth_tcp(bufs[i], &segs[i]);
+		frames[i] = (struct frame){.ts_ns = ts[i], .caplen = (uint32_t)len, .wire_len = (uint32_t)len, .data = bufs[i]};
+	}
+	struct analyzer *a = new_analyzer(0);
+	analyzer_frames(a, 1, frames, N);
+	analyzer_finish(a);
+	ck_assert_int_eq(nrecs, 3);
+	ck_assert_uint_eq(recs[0].id, 1); /* ended by the reusing SYN */
+	ck_assert_str_eq(recs[0].lc.client_state, "TIME_WAIT");
+	ck_assert_str_eq(recs[0].lc.server_state, "CLOSED");
+	ck_assert_uint_eq(recs[1].id, 2); /* the reusing connection, still opening */
+	ck_assert(recs[1].lc.time_wait_reuse);
+	analyzer_free(a);
+}
+END_TEST
+
 START_TEST(test_key_is_canonical)
 {
 	struct pkt p;
@@ -576,6 +616,7 @@ Suite *flow_suite(void)
 	tcase_add_test(limits, test_evicted_closed_reports_closed);
 	tcase_add_test(limits, test_summary_counts_non_tcp_and_errors);
 	tcase_add_test(limits, test_batch_equals_one_by_one);
+	tcase_add_test(limits, test_batch_time_is_the_frames_own);
 	suite_add_tcase(s, limits);
 	return s;
 }
