@@ -541,9 +541,17 @@ void lifecycle_record_say(struct lifecycle_record *r, const char *fmt, ...)
 {
 	if (r->ndiag >= LC_DIAG_MAX)
 		return;
+	char *dst = r->diag[r->ndiag++];
+	if (!strchr(fmt, '%')) { /* a plain sentence (most are): no formatting to pay for */
+		size_t n = strlen(fmt);
+		n = n < LC_DIAG_LEN ? n : LC_DIAG_LEN - 1;
+		memcpy(dst, fmt, n);
+		dst[n] = '\0';
+		return;
+	}
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(r->diag[r->ndiag++], LC_DIAG_LEN, fmt, ap);
+	vsnprintf(dst, LC_DIAG_LEN, fmt, ap);
 	va_end(ap);
 }
 
@@ -594,7 +602,8 @@ static void diagnose_close(const struct lifecycle *lc, struct lifecycle_record *
 	if (closer == 2)
 		lifecycle_record_say(out, "simultaneous close: both sides went through TIME_WAIT");
 	else if (closer >= 0)
-		lifecycle_record_say(out, "%s closed first; TIME_WAIT on the %s", side_names[closer], side_names[closer]);
+		lifecycle_record_say(out, closer == 0 ? "client closed first; TIME_WAIT on the client"
+						     : "server closed first; TIME_WAIT on the server");
 	else if (lc->first_fin >= 0 && reset_by < 0)
 		lifecycle_record_say(out, "%s closed first (FIN); the %s did not finish", side_names[lc->first_fin],
 		    side_names[!lc->first_fin]);
