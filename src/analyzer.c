@@ -9,6 +9,7 @@
 #include "decode.h"
 #include "halfopen.h"
 #include "lifecycle.h"
+#include "pair.h"
 #include "tcp_seq.h"
 #include "tcp_track.h"
 
@@ -240,25 +241,14 @@ static void reorient_on_handshake(struct conn *c, const struct pkt *p, int sende
 	c->direction_inferred = false;
 	if (client == c->client_side)
 		return;
-	struct dir_stats d = c->dir[0];
-	c->dir[0] = c->dir[1];
-	c->dir[1] = d;
-	struct tcp_half h = c->tcp.half[0];
-	c->tcp.half[0] = c->tcp.half[1];
-	c->tcp.half[1] = h;
+	SWAP_PAIR(c->dir);
+	SWAP_PAIR(c->tcp.half);
 	lifecycle_swap_roles(&c->lc);
 	tcp_seq_swap(&c->seq);
 	if (c->seq_counts) {
-		uint32_t n[SEQ__COUNT];
-		memcpy(n, c->seq_counts->n[0], sizeof(n));
-		memcpy(c->seq_counts->n[0], c->seq_counts->n[1], sizeof(n));
-		memcpy(c->seq_counts->n[1], n, sizeof(n));
-		struct seq_backoff *b = c->seq_counts->backoff;
-		if (b) {
-			struct seq_backoff t = b[0];
-			b[0] = b[1];
-			b[1] = t;
-		}
+		SWAP_PAIR(c->seq_counts->n);
+		if (c->seq_counts->backoff) /* two entries behind a pointer */
+			swap_pair(c->seq_counts->backoff, sizeof(*c->seq_counts->backoff));
 	}
 	c->client_side = (uint8_t)client;
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pair.h"
 #include "seq.h"
 
 static bool has(const struct pkt *p, uint16_t flag) { return (p->flags & flag) != 0; }
@@ -473,28 +474,13 @@ bool lifecycle_in_time_wait(const struct lifecycle *lc, uint64_t now_ns, uint64_
 
 void lifecycle_swap_roles(struct lifecycle *lc)
 {
-	struct lc_side s = lc->side[0];
-	lc->side[0] = lc->side[1];
-	lc->side[1] = s;
-	if (lc->retries) {
-		uint32_t t[LC_SYN_TIMES - 1];
-		memcpy(t, lc->retries->at_us[0], sizeof(t));
-		memcpy(lc->retries->at_us[0], lc->retries->at_us[1], sizeof(t));
-		memcpy(lc->retries->at_us[1], t, sizeof(t));
-	}
-	struct tcp_endpoints *e = &lc->ep;
-	uint64_t t = e->time_wait_ns[0];
-	e->time_wait_ns[0] = e->time_wait_ns[1];
-	e->time_wait_ns[1] = t;
-	uint32_t q = e->syn_seq[0];
-	e->syn_seq[0] = e->syn_seq[1];
-	e->syn_seq[1] = q;
-	uint8_t st = e->state[0];
-	e->state[0] = e->state[1];
-	e->state[1] = st;
-	bool a = e->fin_acked[0];
-	e->fin_acked[0] = e->fin_acked[1];
-	e->fin_acked[1] = a;
+	SWAP_PAIR(lc->side);
+	if (lc->retries)
+		SWAP_PAIR(lc->retries->at_us);
+	SWAP_PAIR(lc->ep.time_wait_ns);
+	SWAP_PAIR(lc->ep.syn_seq);
+	SWAP_PAIR(lc->ep.state);
+	SWAP_PAIR(lc->ep.fin_acked);
 	if (lc->first_fin >= 0)
 		lc->first_fin = (int8_t)!lc->first_fin;
 	for (int i = 0; i < lc->history_len; i++) {

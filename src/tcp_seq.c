@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "pair.h"
 #include "seq.h"
 
 /* tcp_seq_half.flags */
@@ -654,9 +655,7 @@ uint32_t tcp_seq_packet(struct tcp_seq_conn *s, const struct pkt *p, enum conn_r
 
 void tcp_seq_swap(struct tcp_seq_conn *s)
 {
-	struct tcp_seq_half h = s->half[0];
-	s->half[0] = s->half[1];
-	s->half[1] = h;
+	SWAP_PAIR(s->half);
 }
 
 uint32_t tcp_seq_zero_window_ms(const struct tcp_seq_half *h, uint64_t now_ns)
