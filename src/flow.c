@@ -226,15 +226,20 @@ void flow_touch(struct flow_table *t, struct conn *c, uint64_t ts_ns, enum flow_
 	}
 }
 
-/* The one place a connection is freed: outputs see it first. */
-void flow_end(struct flow_table *t, struct conn *c, enum end_reason why)
+/* The one place a connection is freed: outputs see it first (it is out of the table by then). */
+static void hand_over_and_free(struct flow_table *t, struct conn *c, enum end_reason why)
 {
 	if (t->on_end)
 		t->on_end(t->ctx, c, why);
+	slab_free(&t->conns, c);
+}
+
+void flow_end(struct flow_table *t, struct conn *c, enum end_reason why)
+{
 	lru_unlink(t, c);
 	HASH_DEL(t->by_key, c);
 	t->count--;
-	slab_free(&t->conns, c);
+	hand_over_and_free(t, c, why);
 }
 
 void flow_expire(struct flow_table *t, uint64_t now_ns)
@@ -288,9 +293,7 @@ void flow_end_all(struct flow_table *t, enum end_reason why)
 				__builtin_prefetch(next->app);
 				__builtin_prefetch(next->seq_counts);
 			}
-			if (t->on_end)
-				t->on_end(t->ctx, all[i], why);
-			slab_free(&t->conns, all[i]);
+			hand_over_and_free(t, all[i], why);
 		}
 		free(all);
 	}
