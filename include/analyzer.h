@@ -2,6 +2,7 @@
 #ifndef TCPSCOPE_ANALYZER_H
 #define TCPSCOPE_ANALYZER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "flow.h"
@@ -58,6 +59,25 @@ void analyzer_track(struct analyzer *a, const struct decoded_frame *d, size_t n)
  * connections idle past their timeout at now_ns are emitted.
  */
 void analyzer_expire(struct analyzer *a, uint64_t now_ns);
+
+/*
+ * Live capture: emit a connection's record when it closes instead of when
+ * it leaves the table (TIME_WAIT keeps it there 2 x MSL). A FIN exchange
+ * seen to its last ACK is emitted at once; a RST, or a close whose last
+ * ACK is missing, grace_ns after the packet that closed it (its peer's
+ * answers to a RST come in that time). The entry stays in the table, so
+ * late packets stay in their connection and a reuse of the 4-tuple is
+ * seen; they are counted (summary late_packets), not written. 0 turns it
+ * off (the default: a file's records include what comes in TIME_WAIT).
+ */
+void analyzer_report_at_close(struct analyzer *a, uint64_t grace_ns);
+
+/*
+ * Live capture: libpcap's cumulative drop counter read at now_ns. Records
+ * of connections that were open when drops were read say so in their
+ * diagnoses. Returns true when the counter grew since the last reading.
+ */
+bool analyzer_note_drops(struct analyzer *a, uint64_t now_ns, uint64_t dropped_total);
 
 /* End of input: emit every connection still held, with its end reason. */
 void analyzer_finish(struct analyzer *a);

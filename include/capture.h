@@ -30,10 +30,11 @@ struct capture_stats {
 struct capture *capture_open_offline(const char *path, char *err, size_t errlen);
 
 /*
- * Open a live, non-blocking capture on iface (promiscuous, snaplen bytes;
- * 0 = libpcap's default). On failure returns NULL and writes the reason.
+ * Open a live, non-blocking capture on iface (promiscuous, snaplen bytes and
+ * a kernel buffer of buffer_kib KiB; 0 = libpcap's defaults). On failure
+ * returns NULL and writes the reason.
  */
-struct capture *capture_open_live(const char *iface, int snaplen, char *err, size_t errlen);
+struct capture *capture_open_live(const char *iface, int snaplen, int buffer_kib, char *err, size_t errlen);
 
 /* Compile and apply a BPF filter. Returns false and writes the reason on failure. */
 bool capture_set_filter(struct capture *c, const char *expr, char *err, size_t errlen);

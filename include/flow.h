@@ -47,6 +47,7 @@ struct conn {
 	uint8_t client_side;      /* index into key.addr/port of the client */
 	bool direction_inferred;
 	bool app_done;            /* the observers have nothing more to look for */
+	bool reported;            /* its record is out (live: written at close); later packets are late */
 	struct dir_stats dir[2];  /* indexed by enum conn_role */
 	struct tcp_conn tcp;
 	struct lifecycle lc;
@@ -109,6 +110,9 @@ struct conn *flow_lookup(struct flow_table *t, const struct flow_key *key, uint6
 /* The same with the key's hash already computed by flow_key_hash. */
 struct conn *flow_lookup_hashed(struct flow_table *t, const struct flow_key *key, uint32_t hash,
 				uint64_t now_ns);
+
+/* The connection held for key, or NULL; no expiry check (for bookkeeping, not for packets). */
+struct conn *flow_find(struct flow_table *t, const struct flow_key *key);
 
 /*
  * Add a new connection for key, first seen at ts_ns, with a fresh id. If the

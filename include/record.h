@@ -147,6 +147,7 @@ struct summary_record {
 	uint64_t time_wait_reuses; /* connections whose SYN came during the previous one's TIME_WAIT */
 	uint64_t rst_ignored;   /* RSTs outside the receiver's window */
 	uint64_t rst_suspect_ttl; /* RSTs with a TTL unlike their sender's other packets */
+	uint64_t late_packets;  /* live: packets of connections whose record was already written */
 	const struct halfopen_server *half_open; /* servers with half-open connections, most first (halfopen.h) */
 	size_t half_open_servers;
 	uint64_t peak_flows;    /* most connections held at once */

@@ -32,7 +32,7 @@ void report_summary(struct report *r, const struct summary_record *s);
 /* Flush and free. Returns 0, or -1 if any write to out failed. */
 int report_close(struct report *r);
 
-/* Pass on what is buffered (a header, say) so others may write to out after it. */
+/* Pass on what is buffered (a header, say) to out and out's own buffer to the system, so others may write after it and a reader sees it now. */
 void report_flush(struct report *r);
 
 /*

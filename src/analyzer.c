@@ -7,6 +7,7 @@
 
 #include "app.h"
 #include "decode.h"
+#include "drops.h"
 #include "halfopen.h"
 #include "lifecycle.h"
 #include "pair.h"
@@ -32,6 +33,19 @@ struct analyzer {
 	uint64_t rst_ignored;
 	uint64_t rst_suspect_ttl;
 	struct halfopen_table *half_open;
+	/* Live capture: records written at close (analyzer_report_at_close). */
+	uint64_t close_grace_ns;  /* 0: records leave with their table entry */
+	struct close_wait *closing; /* closed, record not yet written: a FIFO by due time */
+	size_t closing_head, closing_len, closing_cap;
+	uint64_t late_packets;
+	struct drop_log *drops;   /* kernel drops read during a live capture; NULL until the first */
+};
+
+/* A connection that closed without settling (RST, or the last ACK not yet seen): write it at due_ns. */
+struct close_wait {
+	struct flow_key key;
+	uint64_t id;
+	uint64_t due_ns;
 };
 
 /* Window and RTT figures of one side's half of the sequence analysis, at the record's last packet. */
@@ -113,9 +127,10 @@ void conn_to_record(const struct conn *c, enum end_reason why, struct conn_recor
 	seq_diagnoses(r);
 }
 
-static void emit_event(struct analyzer *a, const struct conn_event *ev)
+/* Events come before their connection's record: none once it is written. */
+static void emit_event(struct analyzer *a, const struct conn *c, const struct conn_event *ev)
 {
-	if (a->on_event)
+	if (a->on_event && !c->reported)
 		a->on_event(a->event_ctx, ev);
 }
 
@@ -131,7 +146,7 @@ static void emit_state_changes(struct analyzer *a, const struct conn *c,
 			.old_state = ch[i].old_state,
 			.new_state = ch[i].new_state,
 		};
-		emit_event(a, &ev);
+		emit_event(a, c, &ev);
 	}
 }
 
@@ -145,9 +160,9 @@ static enum end_reason final_end_reason(const struct conn *c, enum end_reason wh
 	return why;
 }
 
-static void on_conn_end(void *ctx, struct conn *c, enum end_reason why)
+/* Write c's record (once): from the table's end of it, or at its close in live capture. */
+static void write_record(struct analyzer *a, struct conn *c, enum end_reason why)
 {
-	struct analyzer *a = ctx;
 	struct conn_record r;
 	struct tcp_state_change ch[2];
 	int n = 0;
@@ -161,6 +176,10 @@ static void on_conn_end(void *ctx, struct conn *c, enum end_reason why)
 			     c->key.ip_version, c->key.addr[c->client_side]);
 	why = final_end_reason(c, why);
 	conn_to_record(c, why, &r);
+	uint64_t dropped = a->drops ? drop_log_since(a->drops, c->ts_first_ns) : 0;
+	if (dropped > 0)
+			lifecycle_record_say(&r.lc, "capture incomplete: the kernel dropped %llu packet%s while it was open",
+				     (unsigned long long)dropped, dropped == 1 ? "" : "s");
 	r.app = app_finish(c->app, &a->app);
 	a->connections++;
 	a->end_reasons[why]++;
@@ -168,6 +187,15 @@ static void on_conn_end(void *ctx, struct conn *c, enum end_reason why)
 		a->emit(a->emit_ctx, &r);
 	app_free(c->app);
 	c->app = NULL;
+	c->app_done = true; /* late payload is not observed */
+	c->reported = true;
+}
+
+static void on_conn_end(void *ctx, struct conn *c, enum end_reason why)
+{
+	struct analyzer *a = ctx;
+	if (!c->reported)
+		write_record(a, c, why);
 	lifecycle_release(&c->lc);
 	if (c->seq_counts)
 		free(c->seq_counts->backoff);
@@ -350,7 +378,7 @@ static void seq_found(struct analyzer *a, struct conn *c, const struct pkt *p, u
 		.seq = p->seq,
 		.len = p->payload_len,
 	};
-	emit_event(a, &ev);
+	emit_event(a, c, &ev);
 }
 
 /* Microseconds since the connection's first packet (0 for a reordered earlier one). */
@@ -380,7 +408,68 @@ static void track_lifecycle(struct analyzer *a, struct conn *c, const struct pkt
 		.in_window = res->rst_in_window,
 		.suspect_ttl = res->rst_suspect_ttl,
 	};
-	emit_event(a, &ev);
+	emit_event(a, c, &ev);
+}
+
+/* Both endpoints are done by FIN (CLOSED or TIME_WAIT): nothing more can change its record. */
+static bool closed_by_fin_and_settled(const struct conn *c)
+{
+	if (tcp_is_reset(&c->tcp))
+		return false;
+	for (int s = 0; s < 2; s++)
+		if (c->lc.ep.state[s] != TCP_ST_CLOSED && c->lc.ep.state[s] != TCP_ST_TIME_WAIT)
+			return false;
+	return true;
+}
+
+/*
+ * Live capture: a connection that closed is written now when its FIN
+ * exchange is complete; otherwise (a RST, whose peer may still answer, or
+ * a last ACK still to come) at most close_grace_ns after the packet that
+ * closed it. newly_closed: this packet, at ts_ns, closed it.
+ */
+static void report_closed(struct analyzer *a, struct conn *c, bool newly_closed, uint64_t ts_ns)
+{
+	if (closed_by_fin_and_settled(c)) {
+		write_record(a, c, END_CLOSED);
+		return;
+	}
+	if (!newly_closed)
+		return;
+	if (a->closing_head + a->closing_len == a->closing_cap) {
+		if (a->closing_head > 0) {
+			memmove(a->closing, a->closing + a->closing_head, a->closing_len * sizeof(*a->closing));
+			a->closing_head = 0;
+		} else {
+			size_t cap = a->closing_cap ? 2 * a->closing_cap : 64;
+			struct close_wait *q = realloc(a->closing, cap * sizeof(*q));
+			if (!q) {
+				write_record(a, c, END_CLOSED); /* out of memory: now rather than late */
+				return;
+			}
+			a->closing = q;
+			a->closing_cap = cap;
+		}
+	}
+	struct close_wait *w = &a->closing[a->closing_head + a->closing_len++];
+	w->key = c->key;
+	w->id = c->id;
+	w->due_ns = ts_ns + a->close_grace_ns;
+}
+
+/* Write the closed connections whose grace is over at now_ns (those still held and not yet written). */
+static void report_closed_due(struct analyzer *a, uint64_t now_ns)
+{
+	while (a->closing_len > 0 && a->closing[a->closing_head].due_ns <= now_ns) {
+		const struct close_wait *w = &a->closing[a->closing_head];
+		struct conn *c = flow_find(&a->flows, &w->key);
+		if (c && c->id == w->id && !c->reported)
+			write_record(a, c, END_CLOSED);
+		a->closing_head++;
+		a->closing_len--;
+	}
+	if (a->closing_len == 0)
+		a->closing_head = 0;
 }
 
 static void track_tcp(struct analyzer *a, const struct decoded_frame *d)
@@ -389,6 +478,8 @@ static void track_tcp(struct analyzer *a, const struct decoded_frame *d)
 	bool time_wait_reuse = false;
 
 	flow_expire(&a->flows, p->ts_ns);
+	if (a->closing_len > 0)
+		report_closed_due(a, p->ts_ns);
 	struct conn *c = flow_lookup_hashed(&a->flows, &d->key, d->hash, p->ts_ns);
 	if (c) {
 		enum conn_role from = d->sender == c->client_side ? ROLE_CLIENT : ROLE_SERVER;
@@ -412,6 +503,9 @@ static void track_tcp(struct analyzer *a, const struct decoded_frame *d)
 	}
 
 	enum conn_role from = d->sender == c->client_side ? ROLE_CLIENT : ROLE_SERVER;
+	/* Its record is out (live capture): still tracked, so that TIME_WAIT
+	 * and a reuse of the 4-tuple are seen, but counted only here. */
+	a->late_packets += c->reported;
 	struct dir_stats *ds = &c->dir[from];
 	ds->packets++;
 	ds->bytes += p->wire_len;
@@ -435,7 +529,10 @@ static void track_tcp(struct analyzer *a, const struct decoded_frame *d)
 	if (bits & ~(uint32_t)TCP_SEQ_SAMPLE_BITS)
 		seq_found(a, c, p, bits, from);
 	app_observe(&c->app, &c->app_done, &c->tcp, p, from, &a->app);
-	flow_touch(&a->flows, c, p->ts_ns, conn_class(c));
+	enum flow_class cls = conn_class(c);
+	if (a->close_grace_ns && !c->reported && cls == FLOW_CLASS_CLOSED)
+		report_closed(a, c, c->lru_class != FLOW_CLASS_CLOSED, p->ts_ns);
+	flow_touch(&a->flows, c, p->ts_ns, cls);
 }
 
 void analyzer_decode(int linktype, const struct frame *f, struct decoded_frame *d)
@@ -537,6 +634,19 @@ void analyzer_frame(struct analyzer *a, int linktype, const uint8_t *data, uint3
 void analyzer_expire(struct analyzer *a, uint64_t now_ns)
 {
 	flow_expire(&a->flows, now_ns);
+	report_closed_due(a, now_ns);
+}
+
+void analyzer_report_at_close(struct analyzer *a, uint64_t grace_ns)
+{
+	a->close_grace_ns = grace_ns;
+}
+
+bool analyzer_note_drops(struct analyzer *a, uint64_t now_ns, uint64_t dropped_total)
+{
+	if (!a->drops && !(a->drops = calloc(1, sizeof(*a->drops))))
+		return false;
+	return drop_log_note(a->drops, now_ns, dropped_total);
 }
 
 void analyzer_finish(struct analyzer *a)
@@ -558,6 +668,7 @@ void analyzer_summary(struct analyzer *a, struct summary_record *s)
 	s->time_wait_reuses = a->time_wait_reuses;
 	s->rst_ignored = a->rst_ignored;
 	s->rst_suspect_ttl = a->rst_suspect_ttl;
+	s->late_packets = a->late_packets;
 	s->half_open = halfopen_list(a->half_open, &s->half_open_servers);
 	s->peak_flows = a->flows.peak;
 	s->max_flows = a->flows.cfg.max_flows;
@@ -573,5 +684,7 @@ void analyzer_free(struct analyzer *a)
 	flow_end_all(&a->flows, END_END_OF_INPUT);
 	flow_table_release(&a->flows);
 	halfopen_free(a->half_open);
+	free(a->closing);
+	free(a->drops);
 	free(a);
 }

@@ -79,7 +79,7 @@ static void activate_message(pcap_t *p, int rc, char *err, size_t errlen)
 		snprintf(err, errlen, "%s", pcap_statustostr(rc));
 }
 
-struct capture *capture_open_live(const char *iface, int snaplen, char *err, size_t errlen)
+struct capture *capture_open_live(const char *iface, int snaplen, int buffer_kib, char *err, size_t errlen)
 {
 	char pcap_err[PCAP_ERRBUF_SIZE] = "";
 	struct capture *c = calloc(1, sizeof(*c));
@@ -96,6 +96,8 @@ struct capture *capture_open_live(const char *iface, int snaplen, char *err, siz
 	}
 	if (snaplen > 0)
 		pcap_set_snaplen(c->pcap, snaplen);
+	if (buffer_kib > 0)
+		pcap_set_buffer_size(c->pcap, buffer_kib * 1024);
 	pcap_set_promisc(c->pcap, 1);
 	pcap_set_timeout(c->pcap, 100);
 	/* Deliver packets as they arrive: the report and live view should not lag a buffer behind. */

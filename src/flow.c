@@ -118,6 +118,13 @@ struct conn *flow_lookup_hashed(struct flow_table *t, const struct flow_key *key
 	return c;
 }
 
+struct conn *flow_find(struct flow_table *t, const struct flow_key *key)
+{
+	struct conn *c;
+	HASH_FIND(hh, t->by_key, key, sizeof(*key), c);
+	return c;
+}
+
 static void lru_unlink(struct flow_table *t, struct conn *c)
 {
 	struct flow_lru *l = &t->lru[c->lru_class];

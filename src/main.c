@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <pcap/pcap.h>
 #include <poll.h>
@@ -24,6 +25,7 @@
 
 static const char usage_line[] =
 	"usage: tcpscope [-r FILE | -i IFACE] [-c COUNT] [-F text|csv|json] [-o FILE] [-s SNAPLEN]\n"
+	"                [-B KIB] [--duration SECONDS]\n"
 	"                [--max-flows N] [--idle-timeout SECONDS] [--time-wait SECONDS]\n"
 	"                [--events] [-h] [-V] [expression]\n";
 
@@ -36,6 +38,9 @@ static const char help_text[] =
 	"  -F, --format FORMAT      text (default), csv or json (JSON Lines)\n"
 	"  -o, --output FILE        write the report to FILE instead of stdout\n"
 	"  -s, --snaplen SNAPLEN    live capture: bytes kept per frame (default: libpcap's)\n"
+	"  -B, --buffer-size KIB    live capture: the kernel's capture buffer in KiB\n"
+	"                           (default: libpcap's, 2 MiB); raise it when packets drop\n"
+	"      --duration SECS      live capture: stop after SECS seconds and report\n"
 	"      --max-flows N        connections held at once; the least recently active\n"
 	"                           is reported and evicted beyond it (default 1000000)\n"
 	"      --idle-timeout SECS  report an established connection idle this long\n"
@@ -56,6 +61,8 @@ struct options {
 	enum report_format format;
 	uint64_t count;      /* 0 = no limit */
 	int snaplen;
+	int buffer_kib;      /* 0 = libpcap's default */
+	uint64_t duration_ns; /* live: stop after this long (0 = until a signal) */
 	struct flow_config flow;
 	bool events;
 	char *filter;        /* joined trailing arguments, or NULL */
@@ -109,7 +116,7 @@ static char *join_args(int argc, char **argv, int first)
 	return s;
 }
 
-enum { OPT_MAX_FLOWS = 256, OPT_IDLE_TIMEOUT, OPT_TIME_WAIT, OPT_EVENTS };
+enum { OPT_MAX_FLOWS = 256, OPT_IDLE_TIMEOUT, OPT_TIME_WAIT, OPT_EVENTS, OPT_DURATION };
 
 /* Returns -1 to go on, or an exit status. */
 static int parse_options(int argc, char **argv, struct options *o)
@@ -121,6 +128,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"format", required_argument, NULL, 'F'},
 		{"output", required_argument, NULL, 'o'},
 		{"snaplen", required_argument, NULL, 's'},
+		{"buffer-size", required_argument, NULL, 'B'},
+		{"duration", required_argument, NULL, OPT_DURATION},
 		{"max-flows", required_argument, NULL, OPT_MAX_FLOWS},
 		{"idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT},
 		{"time-wait", required_argument, NULL, OPT_TIME_WAIT},
@@ -136,7 +145,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	o->format = REPORT_TEXT;
 	flow_config_defaults(&o->flow);
 	/* '+': stop at the first non-option, which begins the filter expression. */
-	while ((ch = getopt_long(argc, argv, "+r:i:c:F:o:s:hV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+r:i:c:F:o:s:B:hV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'r':
 			o->read_path = optarg;
@@ -159,6 +168,17 @@ static int parse_options(int argc, char **argv, struct options *o)
 			if (!parse_u64(optarg, 0, 262144, &v))
 				return usage_error("invalid snaplen: expected 0..262144");
 			o->snaplen = (int)v;
+			break;
+		case 'B':
+			/* libpcap takes the size in bytes as an int */
+			if (!parse_u64(optarg, 1, INT_MAX / 1024, &v))
+				return usage_error("invalid -B: expected a buffer size in KiB, 1..2097151");
+			o->buffer_kib = (int)v;
+			break;
+		case OPT_DURATION:
+			if (!parse_u64(optarg, 1, UINT64_MAX / 1000000000ull, &v))
+				return usage_error("invalid --duration: expected seconds > 0");
+			o->duration_ns = v * 1000000000ull;
 			break;
 		case OPT_MAX_FLOWS:
 			if (!parse_u64(optarg, 1, UINT64_MAX, &o->flow.max_flows))
@@ -192,6 +212,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 	}
 	if (!o->read_path == !o->iface)
 		return usage_error("exactly one of -r FILE or -i IFACE is required");
+	if (o->read_path && (o->buffer_kib || o->duration_ns))
+		return usage_error(o->buffer_kib ? "-B applies to live capture (-i)"
+						 : "--duration applies to live capture (-i); -c limits a file");
 	if (o->events && o->format == REPORT_CSV)
 		return usage_error("--events needs -F text or -F json (CSV holds connections only)");
 	if (optind < argc) {
@@ -246,8 +269,82 @@ static void analyze_batch(struct analyzer *a, int linktype, struct frame_batch *
 	frame_batch_clear(b);
 }
 
-/* In line (live capture, or a file when no thread can be had): batches filled between polls. */
-static enum capture_status run_live(struct capture *cap, struct analyzer *a, uint64_t count)
+static uint64_t clock_ns(clockid_t id)
+{
+	struct timespec t;
+	clock_gettime(id, &t);
+	return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
+}
+
+/* What a live capture does besides reading: records out as they come, a deadline, loud drops. */
+struct live_watch {
+	const char *iface;
+	struct capture *cap;
+	struct analyzer *a;
+	struct report *rep;        /* flushed whenever records may have been written */
+	uint64_t deadline_ns;      /* CLOCK_MONOTONIC; 0: none */
+	uint64_t next_stats_ns;    /* when to read the drop counters next */
+	uint64_t warned_at_ns;     /* the last drop warning, 0: none yet */
+	uint64_t warned_dropped;   /* the count it gave */
+};
+
+#define LIVE_STATS_EVERY_NS 250000000ull  /* read pcap_stats four times a second */
+#define LIVE_WARN_EVERY_NS 5000000000ull  /* at most one drop warning per 5 s */
+
+static const char drop_advice[] = "try a bigger buffer (-B KIB), a shorter snaplen (-s) or a capture filter";
+
+static double percent(uint64_t part, uint64_t whole)
+{
+	return whole ? 100.0 * (double)part / (double)whole : 0.0;
+}
+
+/* Read the drop counters: tell the analyzer (records say they may be incomplete) and the user (rate-limited). */
+static void live_check_drops(struct live_watch *w, uint64_t now_ns)
+{
+	struct capture_stats cs;
+	if (!capture_stats(w->cap, &cs) ||
+	    !analyzer_note_drops(w->a, clock_ns(CLOCK_REALTIME), cs.dropped))
+		return;
+	if (w->warned_at_ns && now_ns - w->warned_at_ns < LIVE_WARN_EVERY_NS)
+		return;
+	fprintf(stderr, "tcpscope: %s: warning: the kernel dropped %" PRIu64 " packets%s (%" PRIu64
+		" of %" PRIu64 " so far, %.1f%%); %s\n",
+		w->iface, cs.dropped - w->warned_dropped, w->warned_at_ns ? " since the last warning" : "",
+		cs.dropped, cs.received, percent(cs.dropped, cs.received), drop_advice);
+	w->warned_at_ns = now_ns;
+	w->warned_dropped = cs.dropped;
+}
+
+/* Between batches: pass records on, check drops; false once --duration is over. */
+static bool live_tick(struct live_watch *w)
+{
+	if (!w)
+		return true;
+	report_flush(w->rep);
+	uint64_t now = clock_ns(CLOCK_MONOTONIC);
+	if (now >= w->next_stats_ns) {
+		live_check_drops(w, now);
+		w->next_stats_ns = now + LIVE_STATS_EVERY_NS;
+	}
+	return !w->deadline_ns || now < w->deadline_ns;
+}
+
+/* How long to wait for packets: 100 ms (idle connections expire meanwhile), less near the deadline. */
+static int live_poll_ms(const struct live_watch *w)
+{
+	if (!w || !w->deadline_ns)
+		return 100;
+	uint64_t now = clock_ns(CLOCK_MONOTONIC);
+	uint64_t left_ms = now < w->deadline_ns ? (w->deadline_ns - now + 999999) / 1000000 : 0;
+	return left_ms < 100 ? (int)left_ms : 100;
+}
+
+/*
+ * In line (live capture, or a file when no thread can be had, w NULL):
+ * batches filled between polls.
+ */
+static enum capture_status run_live(struct capture *cap, struct analyzer *a, uint64_t count,
+				    struct live_watch *w)
 {
 	static struct frame_batch b;
 	int linktype = capture_linktype(cap);
@@ -262,38 +359,41 @@ static enum capture_status run_live(struct capture *cap, struct analyzer *a, uin
 			if (!frame_batch_add(&b, &f)) {
 				analyze_batch(a, linktype, &b);
 				frame_batch_add(&b, &f);
+				if (!live_tick(w))
+					break;
 			}
 			if (count && ++seen >= count) {
 				st = CAPTURE_EOF;
 				break;
 			}
 		} else if (st == CAPTURE_NONE) {
-			/* Idle: report what is pending, let the clock expire idle
+			/* Idle: analyse what is pending, let the clock expire idle
 			 * connections (live packet times are wall-clock times), then wait
 			 * for the descriptor or a signal. */
 			analyze_batch(a, linktype, &b);
-			struct timespec now;
-			clock_gettime(CLOCK_REALTIME, &now);
-			analyzer_expire(a, (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec);
+			analyzer_expire(a, clock_ns(CLOCK_REALTIME));
+			if (!live_tick(w))
+				break;
 			struct pollfd pfd = {.fd = fd, .events = POLLIN};
-			poll(fd >= 0 ? &pfd : NULL, fd >= 0 ? 1 : 0, 100);
+			poll(fd >= 0 ? &pfd : NULL, fd >= 0 ? 1 : 0, live_poll_ms(w));
 		} else {
 			break;
 		}
 	}
 	analyze_batch(a, linktype, &b);
-	return st == CAPTURE_NONE ? CAPTURE_EOF : st;
+	return st == CAPTURE_NONE || st == CAPTURE_FRAME ? CAPTURE_EOF : st;
 }
 
-/* Feed frames until the end of input, COUNT frames, a stop signal, or an error. */
-static enum capture_status run_capture(struct capture *cap, struct analyzer *a, uint64_t count)
+/* Feed frames until the end of input, COUNT frames, a stop signal, or an error (w: live capture). */
+static enum capture_status run_capture(struct capture *cap, struct analyzer *a, uint64_t count,
+				       struct live_watch *w)
 {
-	if (capture_fd(cap) >= 0)
-		return run_live(cap, a, count);
+	if (w)
+		return run_live(cap, a, count, w);
 	/* A file: read and decoded ahead on a second thread while this one tracks. */
 	struct feed *feed = feed_start(cap, count, &stop_requested);
 	if (!feed)
-		return run_live(cap, a, count); /* no thread to be had: read in line */
+		return run_live(cap, a, count, NULL); /* no thread to be had: read in line */
 	const struct feed_batch *b;
 	while ((b = feed_next(feed)))
 		analyzer_track(a, b->decoded, b->frames.n);
@@ -309,7 +409,7 @@ static struct capture *open_input(const struct options *o, const char **name)
 	if (o->read_path)
 		cap = capture_open_offline(o->read_path, err, sizeof(err));
 	else
-		cap = capture_open_live(o->iface, o->snaplen, err, sizeof(err));
+		cap = capture_open_live(o->iface, o->snaplen, o->buffer_kib, err, sizeof(err));
 	if (!cap) {
 		/* libpcap often starts its message with the file name: say it once. */
 		const char *reason = err;
@@ -377,8 +477,16 @@ int main(int argc, char **argv)
 		analyzer_set_event_sink(a, emit_event, &sink);
 	install_stop_handlers();
 
+	struct live_watch live = {.iface = o.iface, .cap = cap, .a = a, .rep = rep};
+	if (o.iface) {
+		/* A record as its connection closes, not after TIME_WAIT: half a
+		 * second lets a RST's answers and a last ACK in. */
+		analyzer_report_at_close(a, 500000000ull);
+		if (o.duration_ns)
+			live.deadline_ns = clock_ns(CLOCK_MONOTONIC) + o.duration_ns;
+	}
 	char warning[PCAP_ERRBUF_SIZE + 256] = "";
-	if (run_capture(cap, a, o.count) == CAPTURE_ERROR) {
+	if (run_capture(cap, a, o.count, o.iface ? &live : NULL) == CAPTURE_ERROR) {
 		/* Keep what was read before the damage: report it, and say where it stopped. */
 		snprintf(warning, sizeof(warning), "input ended early: %s", capture_error(cap));
 		fprintf(stderr, "tcpscope: %s: warning: %s; the frames before it are reported\n", in_name,
@@ -397,6 +505,10 @@ int main(int argc, char **argv)
 		sum.pcap_received = cs.received;
 		sum.pcap_dropped = cs.dropped;
 		sum.pcap_if_dropped = cs.if_dropped;
+		if (cs.dropped > 0)
+			fprintf(stderr, "tcpscope: %s: warning: the kernel dropped %" PRIu64 " of %" PRIu64
+				" packets (%.1f%%); records of connections open then say so; %s\n",
+				in_name, cs.dropped, cs.received, percent(cs.dropped, cs.received), drop_advice);
 	}
 	sum.input_warning = warning[0] ? warning : NULL;
 	report_summary(rep, &sum);

@@ -779,6 +779,11 @@ static void text_summary(struct report *r, const struct summary_record *s)
 		put_kv(r, " ", "if_dropped", s->pcap_if_dropped);
 		put_char(r, '\n');
 	}
+	if (s->live) {
+		/* records are written at close: what came after is only counted */
+		put_kv(r, "", "late_packets", s->late_packets);
+		put_char(r, '\n');
+	}
 	if (s->input_warning != NULL) {
 		PUT_LIT(r, "warning: ");
 		put_text_string(r, s->input_warning, false);
@@ -1557,6 +1562,8 @@ static void json_summary(struct report *r, const struct summary_record *s)
 	json_num(r, "max_flows", s->max_flows);
 	PUT_LIT(r, ",\"live\":");
 	put_bool(r, s->live);
+	if (s->live)
+		json_num(r, "late_packets", s->late_packets);
 	if (s->have_pcap_stats) {
 		PUT_LIT(r, ",\"pcap\":{\"received\":");
 		put_u64(r, s->pcap_received);
@@ -1714,6 +1721,8 @@ bool report_failed(const struct report *r)
 void report_flush(struct report *r)
 {
 	flush_buf(r);
+	if (r->out && fflush(r->out) != 0)
+		r->write_failed = true;
 }
 
 void report_conn(struct report *r, const struct conn_record *c)

@@ -560,6 +560,126 @@ START_TEST(test_batch_time_is_the_frames_own)
 }
 END_TEST
 
+/* ---- live capture: records at close (analyzer_report_at_close) ---- */
+
+#define GRACE (SEC / 2)
+
+static uint64_t summary_late(struct analyzer *a)
+{
+	struct summary_record sum;
+	memset(&sum, 0, sizeof(sum));
+	analyzer_summary(a, &sum);
+	return sum.late_packets;
+}
+
+/* The FIN exchange seen to its last ACK: the record comes with that ACK, TIME_WAIT notwithstanding. */
+START_TEST(test_live_record_at_last_ack)
+{
+	struct analyzer *a = new_analyzer(0);
+	analyzer_report_at_close(a, GRACE);
+	full_connection(a, T0, 1000);
+	ck_assert_int_eq(nrecs, 1);
+	ck_assert_int_eq(recs[0].end_reason, END_CLOSED);
+	ck_assert_uint_eq(recs[0].c2s.packets, 5);
+	ck_assert_uint_eq(recs[0].s2c.packets, 3);
+	ck_assert_str_eq(recs[0].lc.client_state, "TIME_WAIT"); /* it closed first */
+	ck_assert_str_eq(recs[0].lc.server_state, "CLOSED");
+	/* a retransmitted last ACK 30 s later: counted as late, never a second record */
+	feed(a, T0 + 30 * SEC, seg("10.0.0.2", 40000, "10.0.0.1", 80, 1102, 5002, F_ACK, 0));
+	ck_assert_uint_eq(summary_late(a), 1);
+	analyzer_finish(a);
+	ck_assert_int_eq(nrecs, 1);
+	analyzer_free(a);
+}
+END_TEST
+
+/* The entry outlives the record: a SYN during TIME_WAIT is still a reuse of the 4-tuple. */
+START_TEST(test_live_reuse_seen_after_record)
+{
+	struct analyzer *a = new_analyzer(0);
+	analyzer_report_at_close(a, GRACE);
+	full_connection(a, T0, 1000);
+	full_connection(a, T0 + 10 * SEC, 9000);
+	ck_assert_int_eq(nrecs, 2);
+	ck_assert(!recs[0].lc.time_wait_reuse);
+	ck_assert(recs[1].lc.time_wait_reuse);
+	ck_assert_uint_eq(recs[1].c2s.packets, 5);
+	ck_assert_uint_eq(summary_late(a), 0);
+	analyzer_finish(a);
+	ck_assert_int_eq(nrecs, 2);
+	analyzer_free(a);
+}
+END_TEST
+
+/* A RST: the record waits the grace for the peer's answers, then comes without another packet. */
+START_TEST(test_live_record_after_rst_grace)
+{
+	const char *C = "10.0.0.2", *S = "10.0.0.1";
+	struct analyzer *a = new_analyzer(0);
+	analyzer_report_at_close(a, GRACE);
+	feed(a, T0, seg(C, 40000, S, 80, 1000, 0, F_SYN, 0));
+	feed(a, T0 + 1000, seg(S, 80, C, 40000, 5000, 1001, F_SYN | F_ACK, 0));
+	feed(a, T0 + 2000, seg(C, 40000, S, 80, 1001, 5001, F_ACK, 0));
+	feed(a, T0 + SEC, seg(C, 40000, S, 80, 1001, 5001, F_RST | F_ACK, 0));
+	/* the server's segment in flight, then its RST answering it, inside the grace */
+	feed(a, T0 + SEC + SEC / 10, seg(S, 80, C, 40000, 5001, 1001, F_ACK | F_PSH, 10));
+	feed(a, T0 + SEC + SEC / 10 + 1000, seg(C, 40000, S, 80, 1001, 0, F_RST, 0));
+	analyzer_expire(a, T0 + SEC + GRACE - 1);
+	ck_assert_int_eq(nrecs, 0);
+	analyzer_expire(a, T0 + SEC + GRACE);
+	ck_assert_int_eq(nrecs, 1);
+	ck_assert_int_eq(recs[0].end_reason, END_RESET);
+	ck_assert_uint_eq(recs[0].c2s.packets, 4);
+	ck_assert_uint_eq(recs[0].s2c.packets, 2);
+	ck_assert_uint_eq(summary_late(a), 0);
+	analyzer_finish(a);
+	ck_assert_int_eq(nrecs, 1);
+	analyzer_free(a);
+}
+END_TEST
+
+/* FIN both ways but the last ACK never seen: written the grace after the second FIN. */
+START_TEST(test_live_record_without_last_ack)
+{
+	const char *C = "10.0.0.2", *S = "10.0.0.1";
+	struct analyzer *a = new_analyzer(0);
+	analyzer_report_at_close(a, GRACE);
+	feed(a, T0, seg(C, 40000, S, 80, 1000, 0, F_SYN, 0));
+	feed(a, T0 + 1000, seg(S, 80, C, 40000, 5000, 1001, F_SYN | F_ACK, 0));
+	feed(a, T0 + 2000, seg(C, 40000, S, 80, 1001, 5001, F_ACK, 0));
+	feed(a, T0 + 3000, seg(C, 40000, S, 80, 1001, 5001, F_FIN | F_ACK, 0));
+	feed(a, T0 + 4000, seg(S, 80, C, 40000, 5001, 1002, F_FIN | F_ACK, 0));
+	/* time passes through another connection's packets, as on a busy link */
+	feed(a, T0 + 4000 + GRACE - 1, seg("10.0.0.7", 1, "10.0.0.8", 2, 1, 0, F_SYN, 0));
+	ck_assert_int_eq(nrecs, 0);
+	feed(a, T0 + 4000 + GRACE, seg("10.0.0.7", 1, "10.0.0.8", 2, 1, 0, F_SYN, 0));
+	ck_assert_int_eq(nrecs, 1);
+	ck_assert_int_eq(recs[0].end_reason, END_CLOSED);
+	ck_assert_str_eq(recs[0].lc.server_state, "LAST_ACK");
+	analyzer_finish(a);
+	ck_assert_int_eq(nrecs, 2);
+	analyzer_free(a);
+}
+END_TEST
+
+/* Kernel drops read while a connection was open mark its record; one begun after them is clean. */
+START_TEST(test_live_drops_in_diagnoses)
+{
+	struct analyzer *a = new_analyzer(0);
+	analyzer_note_drops(a, T0 - SEC, 0);
+	full_connection(a, T0, 1000);
+	ck_assert(analyzer_note_drops(a, T0 + 2 * SEC, 3));
+	full_connection(a, T0 + 3 * SEC, 9000); /* reuses the 4-tuple: the first is written */
+	analyzer_finish(a);
+	ck_assert_int_eq(nrecs, 2);
+	ck_assert_str_eq(recs[0].lc.diag[recs[0].lc.ndiag - 1],
+			 "capture incomplete: the kernel dropped 3 packets while it was open");
+	for (int i = 0; i < recs[1].lc.ndiag; i++)
+		ck_assert(strstr(recs[1].lc.diag[i], "kernel") == NULL);
+	analyzer_free(a);
+}
+END_TEST
+
 START_TEST(test_key_is_canonical)
 {
 	struct pkt p;
@@ -618,5 +738,13 @@ Suite *flow_suite(void)
 	tcase_add_test(limits, test_batch_equals_one_by_one);
 	tcase_add_test(limits, test_batch_time_is_the_frames_own);
 	suite_add_tcase(s, limits);
+
+	TCase *live = tcase_create("live_records");
+	tcase_add_test(live, test_live_record_at_last_ack);
+	tcase_add_test(live, test_live_reuse_seen_after_record);
+	tcase_add_test(live, test_live_record_after_rst_grace);
+	tcase_add_test(live, test_live_record_without_last_ack);
+	tcase_add_test(live, test_live_drops_in_diagnoses);
+	suite_add_tcase(s, live);
 	return s;
 }

@@ -212,6 +212,7 @@ static struct summary_record summary_live(void)
 	s.time_wait_reuses = 3;
 	s.rst_ignored = 4;
 	s.rst_suspect_ttl = 5;
+	s.late_packets = 6;
 	return s;
 }
 
@@ -360,6 +361,7 @@ START_TEST(text_summary_live)
 		      "half-open: [2001:db8::80]:443 1 connection from at least 1 source\n"
 		      "peak flows: 2 (cap 1000000)\n"
 		      "pcap: received=100 dropped=3 if_dropped=0\n"
+		      "late_packets=6\n"
 		      "warning: capture stopped, \"eth0\" went down\n");
 }
 END_TEST
@@ -664,7 +666,7 @@ START_TEST(json_summary_live)
 		      "\"sources\":50,\"sources_capped\":false,\"flood\":true},{\"server\":{\"ip\":"
 		      "\"2001:db8::80\",\"port\":443},\"half_open\":1,\"sources\":1,\"sources_capped\":true,"
 		      "\"flood\":false}],\"peak_flows\":2,\"max_flows\":1000000,"
-		      "\"live\":true,\"pcap\":{\"received\":100,\"dropped\":3,"
+		      "\"live\":true,\"late_packets\":6,\"pcap\":{\"received\":100,\"dropped\":3,"
 					"\"if_dropped\":0},\"warning\":\"capture stopped, "
 					"\\\"eth0\\\" went down\"}\n");
 }
