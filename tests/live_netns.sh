@@ -22,64 +22,16 @@ TCPSCOPE=${TCPSCOPE:-$TOP_SRCDIR/tcpscope}
 
 skip() { echo "SKIP: $*"; exit 77; }
 fail() { echo "FAIL: $*"; [ -s "${ERR:-/dev/null}" ] && sed 's/^/  tcpscope stderr: /' "$ERR"; exit 1; }
+. "$TOP_SRCDIR/tests/netns_lib.sh"
 
-[ "$(id -u)" = 0 ] || skip "live capture in network namespaces needs root"
-for t in ip python3 curl; do
-    command -v "$t" >/dev/null 2>&1 || skip "$t not found"
-done
-[ -x "$TCPSCOPE" ] || fail "tcpscope binary not found at $TCPSCOPE"
-
-NSC=tslive-c-$$; NSS=tslive-s-$$
-VC=tlc$$; VS=tls$$                  # interface names must fit in 15 bytes
-WORK=$(mktemp -d /tmp/tslive.XXXXXX) || fail "mktemp failed"
+netns_setup 10.199.0
 OUT=$WORK/out.json; ERR=$WORK/err.txt
-SERVER_PID='' SCOPE_PID=''
-
-cleanup() {
-    [ -n "$SCOPE_PID" ] && kill -KILL "$SCOPE_PID" 2>/dev/null
-    [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null
-    [ -n "$SCOPE_PID" ] && wait "$SCOPE_PID" 2>/dev/null
-    [ -n "$SERVER_PID" ] && wait "$SERVER_PID" 2>/dev/null
-    ip netns del "$NSC" 2>/dev/null
-    ip netns del "$NSS" 2>/dev/null
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-ip netns add "$NSC" 2>/dev/null || skip "ip netns add failed (no permission for network namespaces?)"
-ip netns add "$NSS" || fail "ip netns add $NSS failed"
-ip link add "$VC" netns "$NSC" type veth peer name "$VS" netns "$NSS" || fail "cannot create the veth pair"
-if ! { ip -n "$NSC" link set lo up && ip -n "$NSS" link set lo up &&
-       ip -n "$NSC" addr add 10.199.0.1/24 dev "$VC" && ip -n "$NSS" addr add 10.199.0.2/24 dev "$VS" &&
-       ip -n "$NSC" link set "$VC" up && ip -n "$NSS" link set "$VS" up; }; then
-    fail "cannot configure the veth pair"
-fi
-
 mkdir -p "$WORK/www" && printf 'hello from the live test\n%.0s' $(seq 200) > "$WORK/www/index.html"
-# "ip netns exec" execs the command, so $! is the server's own pid.
-ip netns exec "$NSS" python3 -m http.server 8000 --bind 10.199.0.2 --directory "$WORK/www" \
-    >"$WORK/http.log" 2>&1 &
-SERVER_PID=$!
-up=no
-for _ in $(seq 50); do          # up to 5 s; before tcpscope starts, so not captured
-    if ip netns exec "$NSC" curl -s -o /dev/null --max-time 1 http://10.199.0.2:8000/; then up=yes; break; fi
-    sleep 0.1
-done
-[ "$up" = yes ] || fail "http.server did not start in $NSS: $(cat "$WORK/http.log")"
-sleep 0.3                       # the probe's teardown is over before the capture starts
+netns_http_server
 
 ip netns exec "$NSC" "$TCPSCOPE" -i "$VC" -F json -o "$OUT" 2>"$ERR" &
-SCOPE_PID=$!
-# Capturing once tcpscope's packet socket exists in the client namespace.
-capturing=no
-for _ in $(seq 50); do
-    kill -0 "$SCOPE_PID" 2>/dev/null || fail "tcpscope -i $VC exited early"
-    if [ "$(ip netns exec "$NSC" cat /proc/net/packet | wc -l)" -gt 1 ]; then capturing=yes; break; fi
-    sleep 0.1
-done
-[ "$capturing" = yes ] || fail "tcpscope did not open a packet socket within 5 s"
-sleep 0.3
+SCOPE_PID=$!; CLEANUP_PIDS=$SCOPE_PID
+netns_wait_capturing "$SCOPE_PID"
 
 for port in 41001 41002 41003 41004 41005; do
     ip netns exec "$NSC" curl -s -o /dev/null --max-time 3 --local-port "$port" \
@@ -90,14 +42,7 @@ if ip netns exec "$NSC" curl -s -o /dev/null --max-time 3 --local-port 41006 htt
 fi
 sleep 0.5
 
-kill -INT "$SCOPE_PID" || fail "cannot signal tcpscope"
-for _ in $(seq 50); do          # up to 5 s to write the report and exit
-    kill -0 "$SCOPE_PID" 2>/dev/null || break
-    sleep 0.1
-done
-kill -0 "$SCOPE_PID" 2>/dev/null && fail "tcpscope still running 5 s after SIGINT"
-wait "$SCOPE_PID"; rc=$?
-SCOPE_PID=
+netns_stop "$SCOPE_PID"; CLEANUP_PIDS=
 [ "$rc" = 0 ] || fail "tcpscope exited $rc after SIGINT (expected 0)"
 [ -s "$OUT" ] || fail "tcpscope wrote nothing to $OUT"
 
