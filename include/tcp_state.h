@@ -34,6 +34,9 @@ enum tcp_state {
  * The one table of state names, shared by report, view and tests. */
 const char *tcp_state_name(enum tcp_state s);
 
+/* Short form for narrow columns: "EST", "CW", "TW", "SS", "SR", "FW1", ... ("-" for NONE, "?" out of range). */
+const char *tcp_state_short_name(enum tcp_state s);
+
 /*
  * Both endpoints of one connection, indexed by role (0 client, 1 server, as
  * tcp_track.h's enum conn_role). 32 bytes (checked below).

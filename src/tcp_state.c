@@ -19,11 +19,33 @@ static const char *const state_names[TCP_ST__COUNT] = {
 	[TCP_ST_CLOSED] = "CLOSED",
 };
 
+/* Short forms for narrow columns, as ss and netstat abbreviate them. */
+static const char *const state_short_names[TCP_ST__COUNT] = {
+	[TCP_ST_NONE] = "-",
+	[TCP_ST_SYN_SENT] = "SS",
+	[TCP_ST_SYN_RCVD] = "SR",
+	[TCP_ST_ESTABLISHED] = "EST",
+	[TCP_ST_FIN_WAIT_1] = "FW1",
+	[TCP_ST_FIN_WAIT_2] = "FW2",
+	[TCP_ST_CLOSING] = "CLG",
+	[TCP_ST_TIME_WAIT] = "TW",
+	[TCP_ST_CLOSE_WAIT] = "CW",
+	[TCP_ST_LAST_ACK] = "LA",
+	[TCP_ST_CLOSED] = "CL",
+};
+
 const char *tcp_state_name(enum tcp_state s)
 {
 	if ((unsigned)s >= TCP_ST__COUNT)
 		return "?";
 	return state_names[s];
+}
+
+const char *tcp_state_short_name(enum tcp_state s)
+{
+	if ((unsigned)s >= TCP_ST__COUNT)
+		return "?";
+	return state_short_names[s];
 }
 
 void tcp_state_init(struct tcp_endpoints *e)

@@ -17,5 +17,6 @@ Suite *tcp_seq_suite(void);
 Suite *pipeline_suite(void);
 Suite *slab_suite(void);
 Suite *drops_suite(void);
+Suite *filter_suite(void);
 
 #endif
