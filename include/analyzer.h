@@ -90,6 +90,38 @@ void analyzer_summary(struct analyzer *a, struct summary_record *s);
 
 void analyzer_free(struct analyzer *a);
 
+/* Running totals for the live view's header; its rates come from two readings. */
+struct analyzer_totals {
+	uint64_t frames, tcp_packets, decode_errors;
+	uint64_t packets[2], bytes[2]; /* by role: sent by clients [0], by servers [1] */
+	uint64_t data_segments;        /* packets with payload */
+	uint64_t retransmissions;      /* packets counted in retransmissions */
+	uint64_t rsts;                 /* packets with RST */
+	uint64_t opened;               /* connections begun */
+	uint64_t ended;                /* records written */
+	uint64_t late_packets;
+};
+
+void analyzer_totals(const struct analyzer *a, struct analyzer_totals *t);
+
+struct conn_row;
+
+/*
+ * The live view's picture: a row (row.h) for each connection held whose
+ * record is not written yet, at most max of them into rows, in no
+ * particular order. Returns how many there are (more than max: call again
+ * with room for them). Cheap: no diagnoses are made.
+ */
+size_t analyzer_rows(struct analyzer *a, struct conn_row *rows, size_t max);
+
+/*
+ * The record a connection still held would have if it ended now (its
+ * diagnoses, handshake, counters), found by its row: false when it has
+ * left or been written since. r->app points into the connection: valid
+ * until the next frame.
+ */
+bool analyzer_peek_record(struct analyzer *a, const struct conn_row *row, struct conn_record *r);
+
 /* Snapshot of a live connection as a record (used by the analyzer and the live view). */
 void conn_to_record(const struct conn *c, enum end_reason why, struct conn_record *r);
 

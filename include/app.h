@@ -76,6 +76,9 @@ void app_observe(struct app_state **state, bool *done, const struct tcp_conn *t,
  */
 const struct app_info *app_finish(struct app_state *state, struct app_counters *counts);
 
+/* What was found so far on a connection still open (the live view), or NULL; valid until the next app_observe. */
+const struct app_info *app_result(const struct app_state *state);
+
 /* Free everything (state may be NULL). */
 void app_free(struct app_state *state);
 

@@ -147,6 +147,9 @@ bool lifecycle_in_time_wait(const struct lifecycle *lc, uint64_t now_ns, uint64_
 /* The client and server were the wrong way round: swap the sides (history letters change case). */
 void lifecycle_swap_roles(struct lifecycle *lc);
 
+/* Zeek's conn_state ("S1", "SF", "RSTO", ...) as of now; the payload totals feed its REJ rule. */
+const char *lifecycle_zeek_state(const struct lifecycle *lc, uint64_t c2s_payload, uint64_t s2c_payload);
+
 /* The notable outcomes in words ("refused: RST answered the SYN", ...): at most
  * LC_DIAG_MAX sentences of LC_DIAG_LEN bytes with the NUL. */
 #define LC_DIAG_LEN 96

@@ -45,6 +45,9 @@ struct conn_row {
 /* The row of an ended connection's record (ROW_ENDED set; a live view clears it for a record made of a live connection). */
 void conn_row_from_record(const struct conn_record *r, struct conn_row *row);
 
+/* Its name from what the observers found (ai may be NULL): the SNI, else the HTTP Host, cut to fit. */
+void conn_row_set_name(struct conn_row *row, const struct app_info *ai);
+
 /* The row's RTT for filters and sorting: the handshake's, else the smoothed data RTT; 0 unknown. */
 uint32_t conn_row_rtt_us(const struct conn_row *row);
 

@@ -11,6 +11,7 @@
 #include "halfopen.h"
 #include "lifecycle.h"
 #include "pair.h"
+#include "row.h"
 #include "tcp_seq.h"
 #include "tcp_track.h"
 
@@ -38,6 +39,7 @@ struct analyzer {
 	struct close_wait *closing; /* closed, record not yet written: a FIFO by due time */
 	size_t closing_head, closing_len, closing_cap;
 	uint64_t late_packets;
+	struct analyzer_totals totals; /* for the live view's rates (analyzer_totals) */
 	struct drop_log *drops;   /* kernel drops read during a live capture; NULL until the first */
 };
 
@@ -506,6 +508,10 @@ static void track_tcp(struct analyzer *a, const struct decoded_frame *d)
 	/* Its record is out (live capture): still tracked, so that TIME_WAIT
 	 * and a reuse of the 4-tuple are seen, but counted only here. */
 	a->late_packets += c->reported;
+	a->totals.packets[from]++;
+	a->totals.bytes[from] += p->wire_len;
+	a->totals.data_segments += p->payload_len > 0;
+	a->totals.rsts += (p->flags & TCP_FLAG_RST) != 0;
 	struct dir_stats *ds = &c->dir[from];
 	ds->packets++;
 	ds->bytes += p->wire_len;
@@ -522,6 +528,7 @@ static void track_tcp(struct analyzer *a, const struct decoded_frame *d)
 	}
 	uint32_t silence_us = tcp_seq_send_silence_us(&c->seq.half[from], p->ts_ns);
 	uint32_t bits = tcp_seq_packet(&c->seq, p, from);
+	a->totals.retransmissions += (bits & RETRANSMISSION_BITS) != 0;
 	count_seq(c, p, bits, from);
 	if ((bits & TCP_SEQ_TIMEOUT_RETRANSMISSION) && c->seq_counts &&
 	    (c->seq_counts->backoff || (c->seq_counts->backoff = calloc(2, sizeof(struct seq_backoff)))))
@@ -672,6 +679,109 @@ void analyzer_summary(struct analyzer *a, struct summary_record *s)
 	s->half_open = halfopen_list(a->half_open, &s->half_open_servers);
 	s->peak_flows = a->flows.peak;
 	s->max_flows = a->flows.cfg.max_flows;
+}
+
+/* ---- the live view's picture of the table ---- */
+
+void analyzer_totals(const struct analyzer *a, struct analyzer_totals *t)
+{
+	*t = a->totals;
+	t->frames = a->frames;
+	t->tcp_packets = a->status[DECODE_OK];
+	t->decode_errors = 0;
+	for (int k = 0; k < DECODE__COUNT; k++)
+		if (decode_status_is_error((enum decode_status)k))
+			t->decode_errors += a->status[k];
+	t->opened = a->flows.next_id - 1;
+	t->ended = a->connections;
+	t->late_packets = a->late_packets;
+}
+
+/* A connection still open as a row: cheap (no diagnoses), for every connection at every refresh. */
+static void conn_to_row(const struct conn *c, struct conn_row *row)
+{
+	int cs = c->client_side;
+	memset(row, 0, sizeof(*row));
+	row->id = c->id;
+	row->ts_first_ns = c->ts_first_ns;
+	row->ts_last_ns = c->ts_last_ns;
+	row->ip_version = c->key.ip_version;
+	memcpy(row->client.addr, c->key.addr[cs], 16);
+	row->client.port = c->key.port[cs];
+	memcpy(row->server.addr, c->key.addr[!cs], 16);
+	row->server.port = c->key.port[!cs];
+	const char *zeek = lifecycle_zeek_state(&c->lc, c->dir[ROLE_CLIENT].payload_bytes,
+						c->dir[ROLE_SERVER].payload_bytes);
+	snprintf(row->zeek_state, sizeof(row->zeek_state), "%s", zeek);
+	if (tcp_is_reset(&c->tcp))
+		row->flags |= ROW_RESET;
+	if (strcmp(zeek, "REJ") == 0)
+		row->flags |= ROW_REFUSED;
+	if (c->lc.side[ROLE_CLIENT].syns > 1)
+		row->flags |= ROW_SLOW_OPEN;
+	if (c->direction_inferred)
+		row->flags |= ROW_INFERRED;
+	for (int i = 0; i < 2; i++) {
+		const struct tcp_seq_half *h = &c->seq.half[i];
+		row->state[i] = c->lc.ep.state[i];
+		row->packets[i] = c->dir[i].packets;
+		row->bytes[i] = c->dir[i].bytes;
+		row->payload[i] = c->dir[i].payload_bytes;
+		if (h->rtt.samples > 0 && h->rtt.srtt_us > row->srtt_us)
+			row->srtt_us = h->rtt.srtt_us;
+		if (tcp_seq_win_seen(h) && h->raw_win == 0)
+			row->flags |= ROW_ZERO_WINDOW; /* advertising a zero window now */
+		if (c->seq_counts) {
+			const uint32_t *n = c->seq_counts->n[i];
+			row->retx[i] = n[SEQ_RETRANSMISSIONS];
+			if (n[SEQ_RETRANSMISSIONS] > 0)
+				row->flags |= ROW_LOSS;
+			if (n[SEQ_NOT_CAPTURED] > 0)
+				row->flags |= ROW_CAPTURE_GAP;
+		}
+	}
+	if (c->lc.have_syn_synack && c->lc.have_synack_ack)
+		row->handshake_rtt_us = c->lc.syn_synack_us + c->lc.synack_ack_us;
+	conn_row_set_name(row, app_result(c->app));
+}
+
+size_t analyzer_rows(struct analyzer *a, struct conn_row *rows, size_t max)
+{
+	size_t n = 0;
+	for (struct conn *c = a->flows.by_key; c; c = c->hh.next) {
+		if (c->reported)
+			continue;
+		if (n < max)
+			conn_to_row(c, &rows[n]);
+		n++;
+	}
+	return n;
+}
+
+/* The table's key of a row's connection, as flow_key_from_pkt builds it. */
+static void key_of_row(const struct conn_row *row, struct flow_key *key)
+{
+	struct pkt p;
+	memset(&p, 0, sizeof(p));
+	memcpy(p.src, row->client.addr, 16);
+	memcpy(p.dst, row->server.addr, 16);
+	p.sport = row->client.port;
+	p.dport = row->server.port;
+	p.ip_version = row->ip_version;
+	int side;
+	flow_key_from_pkt(&p, key, &side);
+}
+
+bool analyzer_peek_record(struct analyzer *a, const struct conn_row *row, struct conn_record *r)
+{
+	struct flow_key key;
+	key_of_row(row, &key);
+	struct conn *c = flow_find(&a->flows, &key);
+	if (!c || c->id != row->id || c->reported)
+		return false;
+	conn_to_record(c, END_END_OF_INPUT, r);
+	r->app = app_result(c->app);
+	return true;
 }
 
 void analyzer_free(struct analyzer *a)

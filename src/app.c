@@ -343,6 +343,11 @@ forget:
 	*done = true;
 }
 
+const struct app_info *app_result(const struct app_state *s)
+{
+	return s && s->info.proto != APP_UNDECIDED ? &s->info : NULL;
+}
+
 const struct app_info *app_finish(struct app_state *s, struct app_counters *counts)
 {
 	if (!s)
@@ -350,5 +355,5 @@ const struct app_info *app_finish(struct app_state *s, struct app_counters *coun
 	for (int k = ROLE_CLIENT; k <= ROLE_SERVER; k++)
 		if (!s->decided[k] && s->io && s->io->started[k] && (k == ROLE_CLIENT || s->decided[ROLE_CLIENT]))
 			give_up(s, (enum conn_role)k, counts);
-	return s->info.proto == APP_UNDECIDED ? NULL : &s->info;
+	return app_result(s);
 }

@@ -191,7 +191,7 @@ static bool history_is_syn_then_rst(const struct lifecycle *lc)
 }
 
 /* Zeek's conn_state() (base/protocols/conn/main.zeek), originator = client. */
-static const char *lifecycle_zeek_state(const struct lifecycle *lc, uint64_t c2s_payload, uint64_t s2c_payload)
+const char *lifecycle_zeek_state(const struct lifecycle *lc, uint64_t c2s_payload, uint64_t s2c_payload)
 {
 	enum zeek_state os = lc->side[0].zeek, rs = lc->side[1].zeek;
 	bool o_inactive = os == ZK_INACTIVE || os == ZK_PARTIAL;

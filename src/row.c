@@ -12,8 +12,7 @@ static uint8_t state_of(const char *name)
 	return TCP_ST_NONE;
 }
 
-/* The SNI, else the HTTP Host, cut to fit. */
-static void take_name(const struct app_info *ai, struct conn_row *row)
+void conn_row_set_name(struct conn_row *row, const struct app_info *ai)
 {
 	static const struct {
 		enum app_string which;
@@ -74,7 +73,7 @@ void conn_row_from_record(const struct conn_record *r, struct conn_row *row)
 		row->flags |= ROW_SLOW_OPEN;
 	if (r->direction_inferred)
 		row->flags |= ROW_INFERRED;
-	take_name(r->app, row);
+	conn_row_set_name(row, r->app);
 }
 
 uint32_t conn_row_rtt_us(const struct conn_row *row)

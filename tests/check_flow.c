@@ -6,6 +6,7 @@
 #include "analyzer.h"
 #include "flow.h"
 #include "pktbuild.h"
+#include "row.h"
 #include "suites.h"
 
 #define SEC 1000000000ull
@@ -680,6 +681,58 @@ START_TEST(test_live_drops_in_diagnoses)
 }
 END_TEST
 
+/* The live view's rows and totals: cheap values of the connections held, and a record made on demand. */
+START_TEST(test_live_rows_and_totals)
+{
+	const char *C = "10.0.0.2", *S = "10.0.0.1";
+	struct analyzer *a = new_analyzer(0);
+	analyzer_report_at_close(a, GRACE);
+	feed(a, T0, seg(C, 40000, S, 80, 1000, 0, F_SYN, 0));
+	feed(a, T0 + 1000, seg(S, 80, C, 40000, 5000, 1001, F_SYN | F_ACK, 0));
+	feed(a, T0 + 3000, seg(C, 40000, S, 80, 1001, 5001, F_ACK, 0));
+	feed(a, T0 + 4000, seg(C, 40000, S, 80, 1001, 5001, F_ACK | F_PSH, 100));
+	struct conn_row rows[2];
+	ck_assert_uint_eq(analyzer_rows(a, rows, 2), 1);
+	ck_assert_uint_eq(analyzer_rows(a, rows, 0), 1); /* counts without room */
+	const struct conn_row *r = &rows[0];
+	ck_assert_uint_eq(r->id, 1);
+	assert_endpoint(&r->client, 4, C, 40000);
+	assert_endpoint(&r->server, 4, S, 80);
+	ck_assert_int_eq(r->state[0], TCP_ST_ESTABLISHED);
+	ck_assert_int_eq(r->state[1], TCP_ST_ESTABLISHED);
+	ck_assert_str_eq(r->zeek_state, "S1");
+	ck_assert_uint_eq(r->packets[0], 3);
+	ck_assert_uint_eq(r->packets[1], 1);
+	ck_assert_uint_eq(r->payload[0], 100);
+	ck_assert_uint_eq(r->handshake_rtt_us, 3); /* 1 us SYN -> SYN-ACK, 2 us SYN-ACK -> ACK */
+	ck_assert_uint_eq(r->flags, 0);
+	struct analyzer_totals t;
+	analyzer_totals(a, &t);
+	ck_assert_uint_eq(t.packets[0], 3);
+	ck_assert_uint_eq(t.packets[1], 1);
+	ck_assert_uint_eq(t.data_segments, 1);
+	ck_assert_uint_eq(t.opened, 1);
+	ck_assert_uint_eq(t.ended, 0);
+	static struct conn_record rec;
+	ck_assert(analyzer_peek_record(a, r, &rec));
+	ck_assert_uint_eq(rec.id, 1);
+	ck_assert_str_eq(rec.lc.state, "S1");
+	ck_assert_uint_eq(rec.c2s.packets, 3);
+	/* closed and written: no longer a row, and no record to peek */
+	feed(a, T0 + 5000, seg(C, 40000, S, 80, 1101, 5001, F_FIN | F_ACK, 0));
+	feed(a, T0 + 6000, seg(S, 80, C, 40000, 5001, 1102, F_FIN | F_ACK, 0));
+	feed(a, T0 + 7000, seg(C, 40000, S, 80, 1102, 5002, F_ACK, 0));
+	ck_assert_int_eq(nrecs, 1);
+	ck_assert_uint_eq(analyzer_rows(a, rows, 2), 0);
+	ck_assert(!analyzer_peek_record(a, r, &rec));
+	analyzer_totals(a, &t);
+	ck_assert_uint_eq(t.ended, 1);
+	ck_assert_uint_eq(t.packets[0] + t.packets[1], 7);
+	analyzer_finish(a);
+	analyzer_free(a);
+}
+END_TEST
+
 START_TEST(test_key_is_canonical)
 {
 	struct pkt p;
@@ -745,6 +798,7 @@ Suite *flow_suite(void)
 	tcase_add_test(live, test_live_record_after_rst_grace);
 	tcase_add_test(live, test_live_record_without_last_ack);
 	tcase_add_test(live, test_live_drops_in_diagnoses);
+	tcase_add_test(live, test_live_rows_and_totals);
 	suite_add_tcase(s, live);
 	return s;
 }
