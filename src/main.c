@@ -210,22 +210,33 @@ struct output {
 	struct writer *writer;
 };
 
+/* A write failed (the reader of a pipe left, the disk is full): reading stops at once. */
+static void stop_if_output_failed(const struct output *out)
+{
+	if (report_failed(out->rep))
+		stop_requested = 1;
+}
+
 static void emit_record(void *ctx, const struct conn_record *r)
 {
 	struct output *out = ctx;
-	if (out->writer)
+	if (out->writer) {
 		writer_conn(out->writer, r);
-	else
+	} else {
 		report_conn(out->rep, r);
+		stop_if_output_failed(out);
+	}
 }
 
 static void emit_event(void *ctx, const struct conn_event *ev)
 {
 	struct output *out = ctx;
-	if (out->writer)
+	if (out->writer) {
 		writer_event(out->writer, ev);
-	else
+	} else {
 		report_event(out->rep, ev);
+		stop_if_output_failed(out);
+	}
 }
 
 static void install_stop_handlers(void)
@@ -236,7 +247,6 @@ static void install_stop_handlers(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN); /* a closed output shows as a write error instead */
 }
 
 /* Analyse the frames the batch holds and empty it. */
@@ -334,8 +344,23 @@ static struct capture *open_input(const struct options *o, const char **name)
 	return cap;
 }
 
+/* Close the report and the stream: 0, or the errno of the first write that failed (the writer threads' first). */
+static int finish_output(struct report *rep, FILE *out, int writer_errno)
+{
+	int err = writer_errno;
+	if (report_close(rep) < 0 && !err)
+		err = errno;
+	errno = 0;
+	if ((out != stdout ? fclose(out) : fflush(out)) != 0 && !err)
+		err = errno ? errno : EIO;
+	return err;
+}
+
 int main(int argc, char **argv)
 {
+	/* Before anything is written: a closed pipe shows as EPIPE, not a signal. */
+	signal(SIGPIPE, SIG_IGN);
+
 	struct options o;
 	int rc = parse_options(argc, argv, &o);
 	if (rc >= 0)
@@ -367,6 +392,8 @@ int main(int argc, char **argv)
 	if (rep && o.read_path) {
 		report_flush(rep);
 		sink.writer = writer_start(out, o.format);
+		if (sink.writer)
+			writer_stop_on_failure(sink.writer, &stop_requested);
 	}
 	struct analyzer *a = rep ? analyzer_new(&o.flow, emit_record, &sink) : NULL;
 	if (!a) {
@@ -376,6 +403,8 @@ int main(int argc, char **argv)
 	if (o.events)
 		analyzer_set_event_sink(a, emit_event, &sink);
 	install_stop_handlers();
+	if (rep)
+		stop_if_output_failed(&sink); /* the header could not be written */
 
 	char warning[PCAP_ERRBUF_SIZE + 256] = "";
 	if (run_capture(cap, a, o.count) == CAPTURE_ERROR) {
@@ -384,8 +413,16 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tcpscope: %s: warning: %s; the frames before it are reported\n", in_name,
 			capture_error(cap));
 	}
-	analyzer_finish(a);
-	bool write_failed = sink.writer && writer_end(sink.writer) < 0;
+	/* After a failed write nothing more can reach the output: the connections
+	 * still open are freed without records, and there is no summary. */
+	bool output_failed = report_failed(rep) || (sink.writer && writer_failed(sink.writer));
+	if (!output_failed)
+		analyzer_finish(a);
+	int writer_errno = 0;
+	if (sink.writer && writer_end(sink.writer) < 0) {
+		writer_errno = errno;
+		output_failed = true;
+	}
 
 	struct summary_record sum;
 	memset(&sum, 0, sizeof(sum));
@@ -399,11 +436,14 @@ int main(int argc, char **argv)
 		sum.pcap_if_dropped = cs.if_dropped;
 	}
 	sum.input_warning = warning[0] ? warning : NULL;
-	report_summary(rep, &sum);
+	if (!output_failed)
+		report_summary(rep, &sum);
 
 	rc = EXIT_SUCCESS;
-	if (report_close(rep) < 0 || write_failed || (out != stdout ? fclose(out) : fflush(out)) != 0) {
-		fprintf(stderr, "tcpscope: %s: write error\n", o.out_path ? o.out_path : "stdout");
+	int err = finish_output(rep, out, writer_errno);
+	/* The reader of a pipe left (head, less): stop quietly, as grep does. */
+	if (err && err != EPIPE) {
+		fprintf(stderr, "tcpscope: %s: %s\n", out != stdout ? o.out_path : "stdout", strerror(err));
 		rc = EXIT_RUNTIME;
 	}
 	analyzer_free(a);
