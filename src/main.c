@@ -47,7 +47,14 @@ static const char help_text[] =
 	"                           happen (text and json formats)\n"
 	"  -h, --help               this help\n"
 	"  -V, --version            version\n"
-	"  expression               pcap-filter(7) expression, as in tcpdump\n";
+	"  expression               pcap-filter(7) expression, as in tcpdump\n"
+	"\n"
+	"Examples:\n"
+	"  tcpscope -r trace.pcapng                                # one row per connection\n"
+	"  tcpscope -r trace.pcap -F json | jq -c 'select(.end_reason == \"reset\")'\n"
+	"  tcpscope -r trace.pcap -F csv -o conns.csv\n"
+	"  tcpdump -U -w - -i eth0 tcp | tcpscope -r -             # as it is captured\n"
+	"  tcpscope -i eth0 -F json -o live.jsonl 'tcp port 443'   # until Ctrl-C\n";
 
 struct options {
 	const char *read_path;
