@@ -432,7 +432,7 @@ END_TEST
 
 struct form {
 	char text[FORM_LEN];
-	char where[96];
+	char where[300];
 };
 
 /* Does `s` read as printf format `f`, each conversion standing for any text ("" too)? */
@@ -551,7 +551,7 @@ static int sentence_forms(struct form *forms, int *calls)
 			int lineno = 1;
 			for (const char *q = text; q < p; q++)
 				lineno += *q == '\n';
-			char where[96];
+			char where[300];
 			snprintf(where, sizeof(where), "%s:%d", e->d_name, lineno);
 			/* skip the record argument, then take the format argument's literals */
 			const char *arg = strchr(p, ',');
