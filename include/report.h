@@ -29,7 +29,7 @@ void report_event(struct report *r, const struct conn_event *ev);
 /* Write the closing summary. */
 void report_summary(struct report *r, const struct summary_record *s);
 
-/* Flush and free. Returns 0, or -1 if any write to out failed. */
+/* Flush and free. Returns 0, or -1 if any write to out failed, with errno set to the first failure's. */
 int report_close(struct report *r);
 
 /* Pass on what is buffered (a header, say) to out and out's own buffer to the system, so others may write after it and a reader sees it now. */

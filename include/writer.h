@@ -2,6 +2,7 @@
 #ifndef TCPSCOPE_WRITER_H
 #define TCPSCOPE_WRITER_H
 
+#include <signal.h>
 #include <stdio.h>
 
 #include "record.h"
@@ -24,13 +25,26 @@ struct writer;
  */
 struct writer *writer_start(FILE *out, enum report_format fmt);
 
+/*
+ * When a write fails (a closed pipe, a full disk), set *stop, the flag the
+ * input is read under (feed_start), so that reading ends at once; later
+ * batches are dropped unformatted. Call before queuing anything.
+ */
+void writer_stop_on_failure(struct writer *w, volatile sig_atomic_t *stop);
+
+/* A write has failed: whatever is queued now is dropped. */
+bool writer_failed(const struct writer *w);
+
 /* Queue a copy of r (and of what r->app points to). */
 void writer_conn(struct writer *w, const struct conn_record *r);
 
 /* Queue a copy of ev. */
 void writer_event(struct writer *w, const struct conn_event *ev);
 
-/* Write what is queued, stop the threads and free the writer. Returns 0, or -1 if a write failed. */
+/*
+ * Write what is queued, stop the threads and free the writer. Returns 0, or
+ * -1 if a write failed, with errno set to the first failure's.
+ */
 int writer_end(struct writer *w);
 
 #endif

@@ -7,6 +7,7 @@
 
 #include "app.h"
 #include "decode.h"
+#include "diagnose.h"
 #include "drops.h"
 #include "halfopen.h"
 #include "lifecycle.h"
@@ -73,37 +74,6 @@ static void seq_figures_of(const struct tcp_seq_half *h, const struct seq_counts
 	}
 }
 
-/* What the sequence analysis found, in words: a stalled receiver, loss, capture gaps. */
-static void seq_diagnoses(struct conn_record *r)
-{
-	static const char *const side[2] = {"client", "server"};
-	const struct seq_figures *f[2] = {&r->c2s_seq, &r->s2c_seq};
-
-	for (int i = 0; i < 2; i++) {
-		const uint32_t *n = f[i]->counts;
-		if (n[SEQ_ZERO_WINDOWS] > 0)
-			lifecycle_record_say(&r->lc, "receiver stalled: the %s advertised a zero window for %.1f s",
-				      side[i], f[i]->zero_window_ms / 1000.0);
-		if (n[SEQ_RETRANSMISSIONS] > 0) {
-			static const struct { int counter; const char *name; } kinds[] = {
-				{SEQ_FAST_RETRANSMISSIONS, "fast"}, {SEQ_TIMEOUT_RETRANSMISSIONS, "timeout"},
-				{SEQ_TLP_RETRANSMISSIONS, "tail-loss probe"}, {SEQ_SPURIOUS_RETRANSMISSIONS, "spurious"},
-			};
-			char detail[64] = "";
-			size_t used = 0;
-			for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]) && used < sizeof(detail); k++)
-				if (n[kinds[k].counter] > 0)
-					used += (size_t)snprintf(detail + used, sizeof(detail) - used, "%s%u %s",
-								 used ? ", " : " (", n[kinds[k].counter], kinds[k].name);
-			lifecycle_record_say(&r->lc, "loss: %u retransmission%s by the %s%s%s", n[SEQ_RETRANSMISSIONS],
-				      n[SEQ_RETRANSMISSIONS] == 1 ? "" : "s", side[i], detail, used ? ")" : "");
-		}
-		if (n[SEQ_NOT_CAPTURED] > 0)
-			lifecycle_record_say(&r->lc, "capture gap: %u times data from the %s came after segments not captured",
-				      n[SEQ_NOT_CAPTURED], side[i]);
-	}
-}
-
 void conn_to_record(const struct conn *c, enum end_reason why, struct conn_record *r)
 {
 	const struct dir_stats *d = c->dir;
@@ -126,7 +96,7 @@ void conn_to_record(const struct conn *c, enum end_reason why, struct conn_recor
 	seq_figures_of(&c->seq.half[ROLE_SERVER], c->seq_counts, ROLE_SERVER, c->ts_last_ns, &r->s2c_seq);
 	lifecycle_to_record(&c->lc, d[ROLE_CLIENT].payload_bytes, d[ROLE_SERVER].payload_bytes,
 			    c->direction_inferred, why == END_TIMEOUT, &r->lc);
-	seq_diagnoses(r);
+	diagnose_sequence(r);
 }
 
 /* Events come before their connection's record: none once it is written. */
@@ -178,10 +148,8 @@ static void write_record(struct analyzer *a, struct conn *c, enum end_reason why
 			     c->key.ip_version, c->key.addr[c->client_side]);
 	why = final_end_reason(c, why);
 	conn_to_record(c, why, &r);
-	uint64_t dropped = a->drops ? drop_log_since(a->drops, c->ts_first_ns) : 0;
-	if (dropped > 0)
-			lifecycle_record_say(&r.lc, "capture incomplete: the kernel dropped %llu packet%s while it was open",
-				     (unsigned long long)dropped, dropped == 1 ? "" : "s");
+	if (a->drops)
+		diagnose_capture_drops(&r, drop_log_since(a->drops, c->ts_first_ns));
 	r.app = app_finish(c->app, &a->app);
 	a->connections++;
 	a->end_reasons[why]++;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diagnose.h"
 #include "pair.h"
 #include "seq.h"
 
@@ -541,8 +542,6 @@ void lifecycle_record_say(struct lifecycle_record *r, const char *fmt, ...)
 	va_end(ap);
 }
 
-static double seconds(uint32_t us) { return us / 1e6; }
-
 /* RST answered the client's SYN before any SYN-ACK. */
 static bool refused(const struct lifecycle *lc, const struct lc_diag_input *in)
 {
@@ -555,11 +554,15 @@ static void diagnose_open(const struct lifecycle *lc, const struct lc_diag_input
 	bool server_answered = s->synacks > 0 || s->sent_seq || s->rsts > 0;
 
 	if (c->syns > 0 && !server_answered) {
-		if (c->syns == 1)
+		char span[DIAGNOSE_WORDS_LEN];
+		/* A client that acknowledges after its SYN had a SYN-ACK: the capture missed the server. */
+		if (c->sent_ack)
+			lifecycle_record_say(out, "only one direction captured: nothing from the server");
+		else if (c->syns == 1)
 			lifecycle_record_say(out, "unanswered: 1 SYN");
 		else
-			lifecycle_record_say(out, "unanswered: %u SYNs over %.1f s", (unsigned)c->syns,
-			    seconds(c->last_syn_us - c->first_syn_us));
+			lifecycle_record_say(out, "unanswered: %u SYNs over %s", (unsigned)c->syns,
+			    diagnose_duration(span, sizeof(span), c->last_syn_us - c->first_syn_us));
 		return;
 	}
 	if (refused(lc, in)) {
@@ -597,15 +600,16 @@ static void diagnose_close(const struct lifecycle *lc, struct lifecycle_record *
 		if (lc->side[s].data_after_peer_fin)
 			lifecycle_record_say(out, "half-close: the %s kept sending after the %s's FIN", side_names[s], side_names[!s]);
 	if (reset_by >= 0) {
-		const char *who = reset_by == 2 ? "both sides" : side_names[reset_by];
+		static const char *const by[3] = {"the client", "the server", "both sides"};
+		const char *who = by[reset_by];
 		if (lc->rst_after_fin && lc->first_fin == reset_by)
-			lifecycle_record_say(out, "reset by the %s after its FIN", who);
+			lifecycle_record_say(out, "reset by %s after its FIN", who);
 		else if (lc->rst_after_fin)
-			lifecycle_record_say(out, "reset by the %s after the %s's FIN", who, side_names[lc->first_fin]);
+			lifecycle_record_say(out, "reset by %s after the %s's FIN", who, side_names[lc->first_fin]);
 		else if (lc->rst_during_transfer)
-			lifecycle_record_say(out, "reset by the %s during transfer (data unacknowledged)", who);
+			lifecycle_record_say(out, "reset by %s during transfer (data unacknowledged)", who);
 		else
-			lifecycle_record_say(out, "reset by the %s: RST instead of FIN (abort)", who);
+			lifecycle_record_say(out, "reset by %s: RST instead of FIN (abort)", who);
 	}
 }
 
@@ -614,7 +618,8 @@ static void diagnose_rst_checks(const struct lifecycle *lc, struct lifecycle_rec
 	for (int s = 0; s < 2; s++) {
 		const struct lc_side *d = &lc->side[s];
 		if (d->rsts_ignored > 0)
-			lifecycle_record_say(out, "out-of-window RST ignored (%u from the %s)", (unsigned)d->rsts_ignored, side_names[s]);
+			lifecycle_record_say(out, "out-of-window %s ignored (%u from the %s)", d->rsts_ignored == 1 ? "RST" : "RSTs",
+			    (unsigned)d->rsts_ignored, side_names[s]);
 		if (d->rsts_suspect_ttl > 0)
 			lifecycle_record_say(out, "RST possibly injected: TTL %u unlike the %s's %u", (unsigned)d->rst_ttl,
 			    side_names[s], (unsigned)d->ttl);

@@ -52,7 +52,14 @@ static const char help_text[] =
 	"                           happen (text and json formats)\n"
 	"  -h, --help               this help\n"
 	"  -V, --version            version\n"
-	"  expression               pcap-filter(7) expression, as in tcpdump\n";
+	"  expression               pcap-filter(7) expression, as in tcpdump\n"
+	"\n"
+	"Examples:\n"
+	"  tcpscope -r trace.pcapng                                # one row per connection\n"
+	"  tcpscope -r trace.pcap -F json | jq -c 'select(.end_reason == \"reset\")'\n"
+	"  tcpscope -r trace.pcap -F csv -o conns.csv\n"
+	"  tcpdump -U -w - -i eth0 tcp | tcpscope -r -             # as it is captured\n"
+	"  tcpscope -i eth0 -F json -o live.jsonl 'tcp port 443'   # until Ctrl-C\n";
 
 struct options {
 	const char *read_path;
@@ -233,22 +240,33 @@ struct output {
 	struct writer *writer;
 };
 
+/* A write failed (the reader of a pipe left, the disk is full): reading stops at once. */
+static void stop_if_output_failed(const struct output *out)
+{
+	if (report_failed(out->rep))
+		stop_requested = 1;
+}
+
 static void emit_record(void *ctx, const struct conn_record *r)
 {
 	struct output *out = ctx;
-	if (out->writer)
+	if (out->writer) {
 		writer_conn(out->writer, r);
-	else
+	} else {
 		report_conn(out->rep, r);
+		stop_if_output_failed(out);
+	}
 }
 
 static void emit_event(void *ctx, const struct conn_event *ev)
 {
 	struct output *out = ctx;
-	if (out->writer)
+	if (out->writer) {
 		writer_event(out->writer, ev);
-	else
+	} else {
 		report_event(out->rep, ev);
+		stop_if_output_failed(out);
+	}
 }
 
 static void install_stop_handlers(void)
@@ -259,7 +277,6 @@ static void install_stop_handlers(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN); /* a closed output shows as a write error instead */
 }
 
 /* Analyse the frames the batch holds and empty it. */
@@ -321,6 +338,8 @@ static bool live_tick(struct live_watch *w)
 	if (!w)
 		return true;
 	report_flush(w->rep);
+	if (report_failed(w->rep))
+		return false; /* the reader of a pipe left, or the disk is full */
 	uint64_t now = clock_ns(CLOCK_MONOTONIC);
 	if (now >= w->next_stats_ns) {
 		live_check_drops(w, now);
@@ -434,8 +453,23 @@ static struct capture *open_input(const struct options *o, const char **name)
 	return cap;
 }
 
+/* Close the report and the stream: 0, or the errno of the first write that failed (the writer threads' first). */
+static int finish_output(struct report *rep, FILE *out, int writer_errno)
+{
+	int err = writer_errno;
+	if (report_close(rep) < 0 && !err)
+		err = errno;
+	errno = 0;
+	if ((out != stdout ? fclose(out) : fflush(out)) != 0 && !err)
+		err = errno ? errno : EIO;
+	return err;
+}
+
 int main(int argc, char **argv)
 {
+	/* Before anything is written: a closed pipe shows as EPIPE, not a signal. */
+	signal(SIGPIPE, SIG_IGN);
+
 	struct options o;
 	int rc = parse_options(argc, argv, &o);
 	if (rc >= 0)
@@ -467,6 +501,8 @@ int main(int argc, char **argv)
 	if (rep && o.read_path) {
 		report_flush(rep);
 		sink.writer = writer_start(out, o.format);
+		if (sink.writer)
+			writer_stop_on_failure(sink.writer, &stop_requested);
 	}
 	struct analyzer *a = rep ? analyzer_new(&o.flow, emit_record, &sink) : NULL;
 	if (!a) {
@@ -476,6 +512,8 @@ int main(int argc, char **argv)
 	if (o.events)
 		analyzer_set_event_sink(a, emit_event, &sink);
 	install_stop_handlers();
+	if (rep)
+		stop_if_output_failed(&sink); /* the header could not be written */
 
 	struct live_watch live = {.iface = o.iface, .cap = cap, .a = a, .rep = rep};
 	if (o.iface) {
@@ -492,8 +530,16 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tcpscope: %s: warning: %s; the frames before it are reported\n", in_name,
 			capture_error(cap));
 	}
-	analyzer_finish(a);
-	bool write_failed = sink.writer && writer_end(sink.writer) < 0;
+	/* After a failed write nothing more can reach the output: the connections
+	 * still open are freed without records, and there is no summary. */
+	bool output_failed = report_failed(rep) || (sink.writer && writer_failed(sink.writer));
+	if (!output_failed)
+		analyzer_finish(a);
+	int writer_errno = 0;
+	if (sink.writer && writer_end(sink.writer) < 0) {
+		writer_errno = errno;
+		output_failed = true;
+	}
 
 	struct summary_record sum;
 	memset(&sum, 0, sizeof(sum));
@@ -511,11 +557,14 @@ int main(int argc, char **argv)
 				in_name, cs.dropped, cs.received, percent(cs.dropped, cs.received), drop_advice);
 	}
 	sum.input_warning = warning[0] ? warning : NULL;
-	report_summary(rep, &sum);
+	if (!output_failed)
+		report_summary(rep, &sum);
 
 	rc = EXIT_SUCCESS;
-	if (report_close(rep) < 0 || write_failed || (out != stdout ? fclose(out) : fflush(out)) != 0) {
-		fprintf(stderr, "tcpscope: %s: write error\n", o.out_path ? o.out_path : "stdout");
+	int err = finish_output(rep, out, writer_errno);
+	/* The reader of a pipe left (head, less): stop quietly, as grep does. */
+	if (err && err != EPIPE) {
+		fprintf(stderr, "tcpscope: %s: %s\n", out != stdout ? o.out_path : "stdout", strerror(err));
 		rc = EXIT_RUNTIME;
 	}
 	analyzer_free(a);

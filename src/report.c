@@ -1,6 +1,7 @@
 /* report.c - the report writer: connection records and the summary as text, CSV or JSON Lines. */
 #include "report.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,8 +15,8 @@
  * one fixed buffer with hand-rolled integer formatting and leaves with one
  * fwrite per REPORT_BUF_SIZE bytes. Times are integer nanoseconds throughout
  * and are printed from integers, never through a double. A failed or short
- * fwrite (and ferror on the stream) is remembered and surfaces as -1 from
- * report_close.
+ * fwrite (and ferror on the stream) is remembered, with its errno, and
+ * surfaces as -1 from report_close.
  */
 #define REPORT_BUF_SIZE 65536
 
@@ -38,6 +39,7 @@ struct report {
 	size_t mem_len, mem_cap;
 	enum report_format fmt;
 	bool write_failed;
+	int write_errno;        /* errno of the first failure */
 	size_t len;
 	char seq_key[SEQ__COUNT][SEQ_KEY_MAX];
 	uint8_t seq_key_len[SEQ__COUNT];
@@ -46,12 +48,21 @@ struct report {
 
 /* ---- the output buffer ---- */
 
+/* Remember the first failure and its errno (EIO when the call left none). */
+static void note_failure(struct report *r, int err)
+{
+	if (!r->write_failed)
+		r->write_errno = err ? err : EIO;
+	r->write_failed = true;
+}
+
 /* Send n bytes on: to the stream, or to the end of a memory report's text. */
 static void emit(struct report *r, const char *s, size_t n)
 {
 	if (r->out) {
+		errno = 0;
 		if (fwrite(s, 1, n, r->out) != n)
-			r->write_failed = true;
+			note_failure(r, errno);
 		return;
 	}
 	if (n > r->mem_cap - r->mem_len) {
@@ -60,7 +71,7 @@ static void emit(struct report *r, const char *s, size_t n)
 			cap *= 2;
 		char *m = realloc(r->mem, cap);
 		if (!m) {
-			r->write_failed = true;
+			note_failure(r, ENOMEM);
 			return;
 		}
 		r->mem = m;
@@ -1721,8 +1732,9 @@ bool report_failed(const struct report *r)
 void report_flush(struct report *r)
 {
 	flush_buf(r);
+	errno = 0;
 	if (r->out && fflush(r->out) != 0)
-		r->write_failed = true;
+		note_failure(r, errno);
 }
 
 void report_conn(struct report *r, const struct conn_record *c)
@@ -1770,10 +1782,14 @@ int report_close(struct report *r)
 	if (r == NULL)
 		return 0;
 	flush_buf(r);
+	errno = 0;
 	if (r->out && (fflush(r->out) != 0 || ferror(r->out)))
-		r->write_failed = true;
+		note_failure(r, errno);
 	rc = r->write_failed ? -1 : 0;
+	int err = r->write_errno;
 	free(r->mem);
 	free(r);
+	if (rc < 0)
+		errno = err;
 	return rc;
 }

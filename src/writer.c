@@ -1,7 +1,9 @@
 /* writer.c - threads that format queued records and events and write them out in order. */
 #include "writer.h"
 
+#include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,7 +46,9 @@ struct writer {
 	int nthreads;
 	pthread_t threads[WRITER_THREADS];
 	struct handoff handoff;
-	bool failed;                /* a write or a memory report failed (set in turn) */
+	atomic_bool failed;         /* a write or a memory report failed (set in turn, read by any) */
+	int failed_errno;           /* ...the errno of the first failure */
+	volatile sig_atomic_t *stop; /* set when a write fails, NULL when none was given */
 	struct writer_batch *filling; /* the producer's current slot, NULL when none is held */
 	struct writer_batch ring[HANDOFF_SLOTS];
 };
@@ -60,6 +64,15 @@ static void format_batch(struct report *rep, const struct writer_batch *b)
 	}
 }
 
+/* Called in turn (handoff_wait_turn), so one thread at a time. */
+static void fail(struct writer *w, int err)
+{
+	w->failed_errno = err ? err : EIO;
+	w->failed = true;
+	if (w->stop)
+		*w->stop = 1;
+}
+
 static void *format_batches(void *arg)
 {
 	struct writer *w = arg;
@@ -69,13 +82,20 @@ static void *format_batches(void *arg)
 	while ((k = handoff_take(&w->handoff)) >= 0) {
 		size_t len = 0;
 		const char *text = NULL;
-		if (rep) {
+		/* Once the output has failed, batches are only passed through: nothing
+		 * more can reach it, and the producer must not wait for a slot. */
+		if (rep && !w->failed) {
 			format_batch(rep, &w->ring[k % HANDOFF_SLOTS]);
 			text = report_memory_take(rep, &len);
 		}
 		handoff_wait_turn(&w->handoff, k);
-		if (!rep || report_failed(rep) || (len > 0 && fwrite(text, 1, len, w->out) != len))
-			w->failed = true;
+		if (!w->failed) {
+			errno = 0;
+			if (!rep || report_failed(rep))
+				fail(w, ENOMEM);
+			else if (len > 0 && fwrite(text, 1, len, w->out) != len)
+				fail(w, errno);
+		}
 		handoff_release(&w->handoff, k);
 	}
 	report_close(rep);
@@ -99,6 +119,16 @@ struct writer *writer_start(FILE *out, enum report_format fmt)
 		return NULL;
 	}
 	return w;
+}
+
+void writer_stop_on_failure(struct writer *w, volatile sig_atomic_t *stop)
+{
+	w->stop = stop;
+}
+
+bool writer_failed(const struct writer *w)
+{
+	return w->failed;
 }
 
 static void publish(struct writer *w)
@@ -172,7 +202,10 @@ int writer_end(struct writer *w)
 	for (int i = 0; i < w->nthreads; i++)
 		pthread_join(w->threads[i], NULL);
 	int rc = w->failed ? -1 : 0;
+	int err = w->failed_errno;
 	handoff_destroy(&w->handoff);
 	free(w);
+	if (rc < 0)
+		errno = err;
 	return rc;
 }

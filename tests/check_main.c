@@ -14,6 +14,7 @@ int main(void)
 	srunner_add_suite(sr, tls_suite());
 	srunner_add_suite(sr, tcp_state_suite());
 	srunner_add_suite(sr, lifecycle_suite());
+	srunner_add_suite(sr, diagnose_suite());
 	srunner_add_suite(sr, tcp_seq_suite());
 	srunner_add_suite(sr, pipeline_suite());
 	srunner_add_suite(sr, slab_suite());

@@ -1,5 +1,6 @@
 /* check_pipeline.c - the threads around the analysis: the read-ahead feed and the report writer hand over everything once, in order. */
 #include <check.h>
+#include <errno.h>
 #include <pcap/pcap.h>
 #include <signal.h>
 #include <stdio.h>
@@ -243,6 +244,57 @@ START_TEST(writer_with_nothing_to_write)
 }
 END_TEST
 
+/* The records of render_all, through a writer onto out; what writer_end returned and its errno. */
+static int write_through_writer(FILE *out, volatile sig_atomic_t *stop, int *err)
+{
+	struct writer *w = writer_start(out, REPORT_JSON);
+	ck_assert_ptr_nonnull(w);
+	writer_stop_on_failure(w, stop);
+	for (uint64_t i = 0; i < RECORDS; i++) {
+		struct conn_record r;
+		struct app_info ai;
+		char sni[64];
+		make_record(i, &r, &ai, sni);
+		writer_conn(w, &r);
+	}
+	errno = 0;
+	int rc = writer_end(w);
+	*err = errno;
+	return rc;
+}
+
+START_TEST(writer_full_device)
+{
+	/* /dev/full takes nothing: ENOSPC, the input's stop flag set */
+	FILE *out = fopen("/dev/full", "w");
+	ck_assert_ptr_nonnull(out);
+	volatile sig_atomic_t stop = 0;
+	int err;
+	ck_assert_int_eq(write_through_writer(out, &stop, &err), -1);
+	ck_assert_int_eq(err, ENOSPC);
+	ck_assert_int_eq(stop, 1);
+	fclose(out);
+}
+END_TEST
+
+START_TEST(writer_reader_gone)
+{
+	/* a pipe whose reader has closed: EPIPE (SIGPIPE ignored, as main does) */
+	signal(SIGPIPE, SIG_IGN);
+	int fds[2];
+	ck_assert_int_eq(pipe(fds), 0);
+	close(fds[0]);
+	FILE *out = fdopen(fds[1], "w");
+	ck_assert_ptr_nonnull(out);
+	volatile sig_atomic_t stop = 0;
+	int err;
+	ck_assert_int_eq(write_through_writer(out, &stop, &err), -1);
+	ck_assert_int_eq(err, EPIPE);
+	ck_assert_int_eq(stop, 1);
+	fclose(out);
+}
+END_TEST
+
 static void remove_capture(void)
 {
 	unlink(path);
@@ -254,6 +306,8 @@ Suite *pipeline_suite(void)
 	TCase *writer = tcase_create("writer");
 	tcase_add_test(writer, writer_writes_what_the_report_writes);
 	tcase_add_test(writer, writer_with_nothing_to_write);
+	tcase_add_test(writer, writer_full_device);
+	tcase_add_test(writer, writer_reader_gone);
 	suite_add_tcase(s, writer);
 	/* every feed test reads a fresh copy of the same capture */
 	TCase *tc = tcase_create("feed");

@@ -1,4 +1,5 @@
 /* check_report.c - the report writer (text, CSV, JSON Lines) and record.c's names and addresses. */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -773,7 +774,26 @@ START_TEST(write_error_read_only_stream)
 	r = report_open(f, REPORT_JSON);
 	report_conn(r, &c);
 	report_summary(r, &s);
+	errno = 0;
 	ck_assert_int_eq(report_close(r), -1);
+	ck_assert_int_eq(errno, EBADF); /* the first failure's errno */
+	fclose(f);
+}
+END_TEST
+
+START_TEST(write_error_full_device)
+{
+	/* a report small enough to fail only at the final flush keeps that errno */
+	FILE *f = fopen("/dev/full", "w");
+	struct conn_record c = conn_v4();
+	struct report *r;
+
+	ck_assert_ptr_nonnull(f);
+	r = report_open(f, REPORT_CSV);
+	report_conn(r, &c);
+	errno = 0;
+	ck_assert_int_eq(report_close(r), -1);
+	ck_assert_int_eq(errno, ENOSPC);
 	fclose(f);
 }
 END_TEST
@@ -1044,6 +1064,7 @@ Suite *report_suite(void)
 	suite_add_tcase(s, json);
 
 	tcase_add_test(errors, write_error_read_only_stream);
+	tcase_add_test(errors, write_error_full_device);
 	tcase_add_test(errors, write_error_full_buffer_small);
 	tcase_add_test(errors, write_error_full_buffer_large);
 	tcase_add_test(errors, no_write_error_exact_fit);

@@ -13,6 +13,7 @@ Suite *app_suite(void);
 Suite *tls_suite(void);
 Suite *tcp_state_suite(void);
 Suite *lifecycle_suite(void);
+Suite *diagnose_suite(void);
 Suite *tcp_seq_suite(void);
 Suite *pipeline_suite(void);
 Suite *slab_suite(void);
