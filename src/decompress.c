@@ -83,8 +83,11 @@ static enum fill_status fill_input(struct decompress *d)
 		d->in_len -= d->in_pos;
 		d->in_pos = 0;
 	}
-	if (d->in_len == sizeof(d->in))
-		return FILL_OK; /* a decoder that takes nothing from a full buffer fails on its own */
+	if (d->in_len == sizeof(d->in)) {
+		/* no decoder leaves a full buffer untouched while it has room to write; never loop on one */
+		set_error(d, "%s decoder stalled", d->format ? d->format : "input");
+		return FILL_OK;
+	}
 	ssize_t n = read(d->fd, d->in + d->in_len, sizeof(d->in) - d->in_len);
 	if (n > 0)
 		d->in_len += (size_t)n;
