@@ -18,7 +18,7 @@
  * still fits the L2 cache the copy goes through.
  *
  * Several files are merged behind capture_next: each input holds one
- * look-ahead frame, and the earliest (merge_pick) is handed on. A frame's
+ * look-ahead frame, and the earliest (merge_pop) is handed on. A frame's
  * bytes live in its own handle's buffer, which libpcap reuses on that
  * handle's next read; the handle a frame came from is read again only at
  * the next capture_next, so the frame stays valid until then, and the other
@@ -31,14 +31,17 @@ struct capture_input {
 	bool nano;      /* timestamps are in nanoseconds (else microseconds) */
 	bool ended;     /* end of file, or stopped by damage (error set) */
 	int linktype;
-	struct frame next; /* the look-ahead frame when the head is ready */
+	struct frame next; /* the look-ahead frame while the input is in the merge */
 	char *error;    /* why it stopped early; NULL if it did not */
 };
 
 struct capture {
 	struct capture_input *inputs;
-	struct merge_head *heads; /* heads[i]: does inputs[i] hold a look-ahead frame, and its time */
 	size_t n;
+	struct merge merge;  /* the inputs holding a look-ahead frame, by its time */
+	bool merge_started;  /* every input has been read once */
+	size_t handed_on;    /* the input whose frame capture_next returned last: read it next time */
+	bool damaged;        /* an input stopped at damage */
 	bool live;
 	char err[PCAP_ERRBUF_SIZE + 300];
 };
@@ -62,14 +65,13 @@ static struct capture *capture_alloc(size_t n)
 	if (!c)
 		return NULL;
 	c->inputs = calloc(n, sizeof(*c->inputs));
-	c->heads = calloc(n, sizeof(*c->heads));
-	if (!c->inputs || !c->heads) {
+	if (!c->inputs || !merge_init(&c->merge, n)) {
 		free(c->inputs);
-		free(c->heads);
 		free(c);
 		return NULL;
 	}
 	c->n = n;
+	c->handed_on = MERGE_NONE;
 	return c;
 }
 
@@ -304,24 +306,35 @@ static enum capture_status read_input(struct capture *c, struct capture_input *i
 	return CAPTURE_ERROR;
 }
 
-/* Several files: refill the look-ahead of whichever input handed on the last frame, then the earliest. */
+/* Read input i's next frame into its look-ahead and put it in the merge. */
+static void refill(struct capture *c, size_t i)
+{
+	struct capture_input *in = &c->inputs[i];
+	/* files have a frame, an end or an error: never CAPTURE_NONE */
+	if (read_input(c, in, &in->next) == CAPTURE_FRAME)
+		merge_push(&c->merge, i, in->next.ts_ns);
+	else if (in->error)
+		c->damaged = true;
+}
+
+/*
+ * Several files: the earliest look-ahead frame. Only the input whose frame
+ * was handed on at the last call is read now (its buffer may be reused from
+ * this point); the others' frames stay where libpcap put them.
+ */
 static enum capture_status merge_next(struct capture *c, struct frame *f)
 {
-	bool damaged = false;
-	for (size_t i = 0; i < c->n; i++) {
-		struct capture_input *in = &c->inputs[i];
-		/* only the input whose frame was handed on last (or none yet) is read: the others' frames stay valid */
-		if (!c->heads[i].ready && !in->ended && read_input(c, in, &in->next) == CAPTURE_FRAME) {
-			c->heads[i].ready = true;
-			c->heads[i].ts_ns = in->next.ts_ns;
-		}
-		damaged |= in->error != NULL;
+	if (!c->merge_started) {
+		c->merge_started = true;
+		for (size_t i = 0; i < c->n; i++)
+			refill(c, i);
+	} else if (c->handed_on != MERGE_NONE) {
+		refill(c, c->handed_on);
 	}
-	size_t i = merge_pick(c->heads, c->n);
-	if (i == MERGE_NONE)
-		return damaged ? CAPTURE_ERROR : CAPTURE_EOF;
-	*f = c->inputs[i].next;
-	c->heads[i].ready = false;
+	c->handed_on = merge_pop(&c->merge);
+	if (c->handed_on == MERGE_NONE)
+		return c->damaged ? CAPTURE_ERROR : CAPTURE_EOF;
+	*f = c->inputs[c->handed_on].next;
 	return CAPTURE_FRAME;
 }
 
@@ -366,6 +379,6 @@ void capture_close(struct capture *c)
 		free(in->error);
 	}
 	free(c->inputs);
-	free(c->heads);
+	merge_free(&c->merge);
 	free(c);
 }

@@ -15,33 +15,99 @@
 #include "merge.h"
 #include "suites.h"
 
-/* ---- merge_pick: a pure function over the inputs' look-ahead heads ---- */
+/* ---- merge: a heap of the inputs' look-ahead frames by (time, input number) ---- */
+
+/* Pop everything; the input numbers in order, as a string of digits. */
+static void pop_all(struct merge *m, char *out, size_t cap)
+{
+	size_t k = 0, i;
+	while ((i = merge_pop(m)) != MERGE_NONE && k + 1 < cap)
+		out[k++] = (char)('0' + i);
+	out[k] = '\0';
+}
 
 START_TEST(merge_smallest_time_first)
 {
-	struct merge_head h[3] = {{true, 300}, {true, 100}, {true, 200}};
-	ck_assert_uint_eq(merge_pick(h, 3), 1);
+	struct merge m;
+	char order[16];
+	ck_assert(merge_init(&m, 3));
+	merge_push(&m, 0, 300);
+	merge_push(&m, 1, 100);
+	merge_push(&m, 2, 200);
+	pop_all(&m, order, sizeof(order));
+	ck_assert_str_eq(order, "120");
+	merge_free(&m);
 }
 END_TEST
 
 START_TEST(merge_tie_goes_to_earlier_input)
 {
-	/* as mergecap: equal timestamps, the file given first comes first */
-	struct merge_head h[3] = {{true, 500}, {true, 100}, {true, 100}};
-	ck_assert_uint_eq(merge_pick(h, 3), 1);
-	h[0].ts_ns = 100;
-	ck_assert_uint_eq(merge_pick(h, 3), 0);
+	/* as mergecap: equal timestamps, the file given first comes first, whatever the push order */
+	struct merge m;
+	char order[16];
+	ck_assert(merge_init(&m, 5));
+	merge_push(&m, 4, 100);
+	merge_push(&m, 2, 100);
+	merge_push(&m, 3, 50);
+	merge_push(&m, 0, 100);
+	merge_push(&m, 1, 100);
+	pop_all(&m, order, sizeof(order));
+	ck_assert_str_eq(order, "30124");
+	merge_free(&m);
 }
 END_TEST
 
-START_TEST(merge_skips_inputs_without_frame)
+START_TEST(merge_empty_and_refilled)
 {
-	/* an empty (or finished) input holds no frame, whatever its stale time says */
-	struct merge_head h[3] = {{false, 0}, {true, 900}, {false, 1}};
-	ck_assert_uint_eq(merge_pick(h, 3), 1);
-	h[1].ready = false;
-	ck_assert_uint_eq(merge_pick(h, 3), MERGE_NONE);
-	ck_assert_uint_eq(merge_pick(h, 0), MERGE_NONE);
+	/* an input that never holds a frame (an empty file) is simply never pushed */
+	struct merge m;
+	ck_assert(merge_init(&m, 3));
+	ck_assert_uint_eq(merge_pop(&m), MERGE_NONE);
+	merge_push(&m, 1, 900);
+	ck_assert_uint_eq(merge_pop(&m), 1);
+	ck_assert_uint_eq(merge_pop(&m), MERGE_NONE);
+	/* popped, read again, pushed again: a later frame of input 1 after input 2's earlier one */
+	merge_push(&m, 1, 1000);
+	merge_push(&m, 2, 950);
+	ck_assert_uint_eq(merge_pop(&m), 2);
+	ck_assert_uint_eq(merge_pop(&m), 1);
+	merge_free(&m);
+}
+END_TEST
+
+START_TEST(merge_many_inputs_against_a_sort)
+{
+	/* 200 inputs of 50 pseudo-random times each (many ties), merged as a stable sort by time would */
+	enum { INPUTS = 200, PER = 50 };
+	static uint64_t times[INPUTS][PER];
+	uint32_t x = 12345;
+	for (size_t i = 0; i < INPUTS; i++) {
+		uint64_t t = 0;
+		for (size_t k = 0; k < PER; k++) {
+			x = x * 1103515245u + 12345u;
+			t += (x >> 16) % 4; /* non-decreasing, steps 0..3: ties everywhere */
+			times[i][k] = t;
+		}
+	}
+	struct merge m;
+	size_t next[INPUTS] = {0};
+	ck_assert(merge_init(&m, INPUTS));
+	for (size_t i = 0; i < INPUTS; i++)
+		merge_push(&m, i, times[i][0]);
+	uint64_t last_t = 0;
+	size_t last_i = 0, popped = 0, i;
+	while ((i = merge_pop(&m)) != MERGE_NONE) {
+		uint64_t t = times[i][next[i]];
+		/* never earlier than the previous one; on the same time, a later input number */
+		ck_assert(popped == 0 || t > last_t || (t == last_t && i > last_i) || i == last_i);
+		last_t = t;
+		last_i = i;
+		popped++;
+		if (++next[i] < PER)
+			merge_push(&m, i, times[i][next[i]]);
+	}
+	ck_assert_uint_eq(popped, INPUTS * PER);
+	merge_free(&m);
 }
 END_TEST
 
@@ -341,7 +407,8 @@ Suite *inputs_suite(void)
 	TCase *merge = tcase_create("merge");
 	tcase_add_test(merge, merge_smallest_time_first);
 	tcase_add_test(merge, merge_tie_goes_to_earlier_input);
-	tcase_add_test(merge, merge_skips_inputs_without_frame);
+	tcase_add_test(merge, merge_empty_and_refilled);
+	tcase_add_test(merge, merge_many_inputs_against_a_sort);
 	tcase_add_test(merge, merged_in_time_order_ties_by_command_line);
 	tcase_add_test(merge, merged_frames_keep_their_link_type);
 	tcase_add_test(merge, damaged_file_ends_alone);
