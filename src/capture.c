@@ -217,14 +217,17 @@ bool capture_set_filter(struct capture *c, const char *expr, char *err, size_t e
 	for (size_t i = 0; i < c->n; i++) {
 		pcap_t *p = c->inputs[i].pcap;
 		struct bpf_program prog;
-		if (pcap_compile(p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) < 0) {
-			set_err(err, errlen, pcap_geterr(p));
-			return false;
+		int rc = pcap_compile(p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN);
+		if (rc == 0) {
+			rc = pcap_setfilter(p, &prog);
+			pcap_freecode(&prog);
 		}
-		int rc = pcap_setfilter(p, &prog);
-		pcap_freecode(&prog);
 		if (rc < 0) {
-			set_err(err, errlen, pcap_geterr(p));
+			/* with several inputs, say which one it does not fit (its link type may be why) */
+			if (c->n > 1 && errlen)
+				snprintf(err, errlen, "%s: %s", c->inputs[i].name, pcap_geterr(p));
+			else
+				set_err(err, errlen, pcap_geterr(p));
 			return false;
 		}
 	}

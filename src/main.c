@@ -335,7 +335,6 @@ static struct capture *open_input(const struct options *o, const char **name)
 {
 	char err[PCAP_ERRBUF_SIZE + 128];
 	struct capture *cap;
-
 	size_t failed = 0;
 
 	*name = o->read_path ? o->read_path : o->iface;

@@ -162,6 +162,9 @@ want=$(tshark -r "$T/merged.pcapng" -q -z conv,tcp 2>/dev/null | grep -c '<->')
 	fail "mixed link types: $conns connections, tshark counts $want"
 decode_errors=$(sed -n 's/.*"unknown_linktype":\([0-9]*\).*"trunc_link":\([0-9]*\).*/\1\2/p' "$T/out")
 [ "$decode_errors" = "00" ] && ok "mixed link types: no link-layer decode error" || fail "mixed link types: decode errors $decode_errors"
+"$TCPSCOPE" -r "$good" -r "$CRAFTED/raw_ipv4.pcap" 'ether host 02:00:00:00:00:01' >"$T/out" 2>"$T/err"
+check "a filter one link type cannot take exits 1" 1 $?
+expect_grep "a filter one link type cannot take names that file" "invalid filter expression: $CRAFTED/raw_ipv4.pcap: " "$T/err"
 
 # ---- command lines ----
 "$TCPSCOPE" -r "$good" -r "$T/missing.pcap" >"$T/out" 2>"$T/err"
