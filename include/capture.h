@@ -24,10 +24,22 @@ struct capture_stats {
 };
 
 /*
- * Open a capture file ("-" for stdin) with nanosecond timestamps. On failure
- * returns NULL and writes the reason into err.
+ * Open a capture file ("-" for stdin) with nanosecond timestamps: pcap or
+ * pcapng, plain or compressed (gzip, zstd, lz4, xz; see decompress.h). On
+ * failure returns NULL and writes the reason into err.
  */
 struct capture *capture_open_offline(const char *path, char *err, size_t errlen);
+
+/*
+ * Open n capture files (n >= 1) read as one capture: frames come out merged
+ * in timestamp order, on equal timestamps the earlier path first, each
+ * file's own order kept (as mergecap). Files may differ in link type: each
+ * frame carries its own. The same file (same device and inode, or "-" twice)
+ * may not be given twice. On failure returns NULL, writes the reason into
+ * err and the index of the path it concerns into *failed.
+ */
+struct capture *capture_open_files(const char *const *paths, size_t n, size_t *failed, char *err,
+				   size_t errlen);
 
 /*
  * Open a live, non-blocking capture on iface (promiscuous, snaplen bytes and
@@ -36,19 +48,35 @@ struct capture *capture_open_offline(const char *path, char *err, size_t errlen)
  */
 struct capture *capture_open_live(const char *iface, int snaplen, int buffer_kib, char *err, size_t errlen);
 
-/* Compile and apply a BPF filter. Returns false and writes the reason on failure. */
+/* Compile and apply a BPF filter (to every input). Returns false and writes the reason on failure. */
 bool capture_set_filter(struct capture *c, const char *expr, char *err, size_t errlen);
 
-/* The link type (LINKTYPE_* value) of the capture. */
+/* The link type (LINKTYPE_* value) of the capture (of its first input). */
 int capture_linktype(const struct capture *c);
+
+/* How many inputs the capture reads (1 but for capture_open_files). */
+size_t capture_input_count(const struct capture *c);
+
+/* Input i's path ("-" for stdin) or interface name; i < capture_input_count. */
+const char *capture_input_name(const struct capture *c, size_t i);
+
+/* Input i's link type (LINKTYPE_* value). */
+int capture_input_linktype(const struct capture *c, size_t i);
+
+/*
+ * Why input i stopped before its end (a damaged or cut file; NULL when it
+ * read cleanly so far). With several inputs a damaged one ends there and the
+ * others go on; capture_next returns CAPTURE_ERROR only once all have ended.
+ */
+const char *capture_input_error(const struct capture *c, size_t i);
 
 /* Name of a link type for messages, e.g. "EN10MB". */
 const char *capture_linktype_name(int linktype);
 
-/* The next frame; its data stays valid until the next call. */
+/* The next frame (with its link type); its data stays valid until the next call. */
 enum capture_status capture_next(struct capture *c, struct frame *f);
 
-/* Why the last CAPTURE_ERROR happened. */
+/* Why the last CAPTURE_ERROR happened (with several inputs: the first damaged one's reason). */
 const char *capture_error(const struct capture *c);
 
 /* Live: descriptor to poll() for readability; -1 for files. */

@@ -9,6 +9,7 @@ struct frame {
 	uint32_t caplen;
 	uint32_t wire_len;
 	const uint8_t *data; /* caplen bytes, owned by whoever produced the frame */
+	int linktype;        /* LINKTYPE_* of the input it came from (several files may differ) */
 };
 
 #endif

@@ -1,26 +1,49 @@
-/* capture.c - the only module that talks to libpcap: offline files and live interfaces. */
+/* capture.c - the only module that talks to libpcap: offline files (one, or several merged in time order) and live interfaces. */
 #include "capture.h"
 
-#include <errno.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "decompress.h"
+#include "merge.h"
 
 /*
- * Files are read through a stdio buffer of this size. libpcap's own fopen
- * gets one of the file system's block size (4 KiB): a read() per 4 KiB
- * costs a quarter of the bare read loop's time; 64 KiB still fits the L2
- * cache the copy goes through.
+ * Files are read through a stdio buffer of 64 KiB (decompress.c keeps it):
+ * libpcap's own fopen gets one of the file system's block size (4 KiB): a
+ * read() per 4 KiB costs a quarter of the bare read loop's time; 64 KiB
+ * still fits the L2 cache the copy goes through.
+ *
+ * Several files are merged behind capture_next: each input holds one
+ * look-ahead frame, and the earliest (merge_pop) is handed on. A frame's
+ * bytes live in its own handle's buffer, which libpcap reuses on that
+ * handle's next read; the handle a frame came from is read again only at
+ * the next capture_next, so the frame stays valid until then, and the other
+ * inputs' look-ahead frames are not touched meanwhile.
  */
-#define CAPTURE_FILE_BUF 65536
+struct capture_input {
+	pcap_t *pcap;
+	struct decompress *dz; /* files: the stream's state, freed after pcap_close; NULL live */
+	char *name;
+	bool nano;      /* timestamps are in nanoseconds (else microseconds) */
+	bool ended;     /* end of file, or stopped by damage (error set) */
+	int linktype;
+	struct frame next; /* the look-ahead frame while the input is in the merge */
+	char *error;    /* why it stopped early; NULL if it did not */
+};
 
 struct capture {
-	pcap_t *pcap;
+	struct capture_input *inputs;
+	size_t n;
+	struct merge merge;  /* the inputs holding a look-ahead frame, by its time */
+	bool merge_started;  /* every input has been read once */
+	size_t handed_on;    /* the input whose frame capture_next returned last: read it next time */
+	bool damaged;        /* an input stopped at damage */
 	bool live;
-	bool nano;     /* timestamps are in nanoseconds (else microseconds) */
-	char *file_buf; /* the file's stdio buffer (NULL for stdin); freed after pcap_close */
-	char err[PCAP_ERRBUF_SIZE + 64];
+	char err[PCAP_ERRBUF_SIZE + 300];
 };
 
 static void set_err(char *err, size_t errlen, const char *msg)
@@ -29,43 +52,111 @@ static void set_err(char *err, size_t errlen, const char *msg)
 		snprintf(err, errlen, "%s", msg);
 }
 
-struct capture *capture_open_offline(const char *path, char *err, size_t errlen)
+/* pcap_datalink returns a DLT_ value; decode speaks LINKTYPE_ values. */
+static int linktype_of(pcap_t *p)
 {
-	/* stdin outlives the capture: its buffer must too */
-	static char stdin_buf[CAPTURE_FILE_BUF];
-	char pcap_err[PCAP_ERRBUF_SIZE] = "";
-	/* "-" reads stdin, as in tcpdump. */
-	bool is_stdin = strcmp(path, "-") == 0;
-	struct capture *c = calloc(1, sizeof(*c));
-	char *buf = is_stdin ? stdin_buf : malloc(CAPTURE_FILE_BUF);
-	FILE *f = NULL;
+	int dlt = pcap_datalink(p);
+	return dlt == DLT_RAW ? 101 : dlt;
+}
 
-	if (!c || !buf) {
-		set_err(err, errlen, "out of memory");
-		goto fail;
+static struct capture *capture_alloc(size_t n)
+{
+	struct capture *c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	c->inputs = calloc(n, sizeof(*c->inputs));
+	if (!c->inputs || !merge_init(&c->merge, n)) {
+		free(c->inputs);
+		free(c);
+		return NULL;
 	}
-	f = is_stdin ? stdin : fopen(path, "rb");
-	if (!f) {
-		set_err(err, errlen, strerror(errno));
-		goto fail;
-	}
-	setvbuf(f, buf, _IOFBF, CAPTURE_FILE_BUF);
+	c->n = n;
+	c->handed_on = MERGE_NONE;
+	return c;
+}
+
+/* Open one file into in (name already set). */
+static bool open_file(struct capture_input *in, char *err, size_t errlen)
+{
+	char pcap_err[PCAP_ERRBUF_SIZE] = "";
+	FILE *f;
+	in->dz = decompress_open(in->name, &f, err, errlen);
+	if (!in->dz)
+		return false;
 	/* Ask libpcap for nanoseconds whatever the file holds. */
-	c->pcap = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO, pcap_err);
-	if (!c->pcap) {
-		set_err(err, errlen, pcap_err[0] ? pcap_err : "cannot open capture");
-		goto fail;
+	in->pcap = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO, pcap_err);
+	if (!in->pcap) {
+		const char *why = decompress_error(in->dz);
+		const char *format = decompress_format(in->dz);
+		if (why)
+			snprintf(err, errlen, "%s", why);
+		else if (format)
+			snprintf(err, errlen, "%s (in the %s data)", pcap_err[0] ? pcap_err : "cannot open capture", format);
+		else
+			set_err(err, errlen, pcap_err[0] ? pcap_err : "cannot open capture");
+		fclose(f);
+		decompress_free(in->dz);
+		in->dz = NULL;
+		return false;
 	}
-	c->file_buf = is_stdin ? NULL : buf;
-	c->nano = pcap_get_tstamp_precision(c->pcap) == PCAP_TSTAMP_PRECISION_NANO;
+	in->nano = pcap_get_tstamp_precision(in->pcap) == PCAP_TSTAMP_PRECISION_NANO;
+	in->linktype = linktype_of(in->pcap);
+	return true;
+}
+
+/* Device and inode of a path ("-": stdin), to refuse the same file twice. */
+static bool file_identity(const char *path, struct stat *st)
+{
+	return strcmp(path, "-") == 0 ? fstat(STDIN_FILENO, st) == 0 : stat(path, st) == 0;
+}
+
+/* Is paths[i] the same file as an earlier one? Then says which in err. */
+static bool given_before(const char *const *paths, size_t i, char *err, size_t errlen)
+{
+	struct stat si, sj;
+	if (!file_identity(paths[i], &si))
+		return false; /* opening it names the problem */
+	for (size_t j = 0; j < i; j++) {
+		if (file_identity(paths[j], &sj) && si.st_dev == sj.st_dev && si.st_ino == sj.st_ino) {
+			snprintf(err, errlen, "the same file as the input %s given before; each file is read once",
+				 paths[j]);
+			return true;
+		}
+	}
+	return false;
+}
+
+struct capture *capture_open_files(const char *const *paths, size_t n, size_t *failed, char *err,
+				   size_t errlen)
+{
+	size_t dummy;
+	if (!failed)
+		failed = &dummy;
+	*failed = 0;
+	struct capture *c = n ? capture_alloc(n) : NULL;
+	if (!c) {
+		set_err(err, errlen, n ? "out of memory" : "no input");
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		*failed = i;
+		c->inputs[i].name = strdup(paths[i]);
+		if (!c->inputs[i].name) {
+			set_err(err, errlen, "out of memory");
+			goto fail;
+		}
+		if (given_before(paths, i, err, errlen) || !open_file(&c->inputs[i], err, errlen))
+			goto fail;
+	}
 	return c;
 fail:
-	if (f && !is_stdin)
-		fclose(f);
-	if (!is_stdin)
-		free(buf);
-	free(c);
+	capture_close(c);
 	return NULL;
+}
+
+struct capture *capture_open_offline(const char *path, char *err, size_t errlen)
+{
+	return capture_open_files(&path, 1, NULL, err, errlen);
 }
 
 /* A pcap_activate warning or error as one line. */
@@ -82,66 +173,92 @@ static void activate_message(pcap_t *p, int rc, char *err, size_t errlen)
 struct capture *capture_open_live(const char *iface, int snaplen, int buffer_kib, char *err, size_t errlen)
 {
 	char pcap_err[PCAP_ERRBUF_SIZE] = "";
-	struct capture *c = calloc(1, sizeof(*c));
-	if (!c) {
+	struct capture *c = capture_alloc(1);
+	struct capture_input *in = c ? &c->inputs[0] : NULL;
+	if (!c || !(in->name = strdup(iface))) {
 		set_err(err, errlen, "out of memory");
+		capture_close(c);
 		return NULL;
 	}
 	c->live = true;
-	c->pcap = pcap_create(iface, pcap_err);
-	if (!c->pcap) {
+	in->pcap = pcap_create(iface, pcap_err);
+	if (!in->pcap) {
 		set_err(err, errlen, pcap_err);
-		free(c);
+		capture_close(c);
 		return NULL;
 	}
 	if (snaplen > 0)
-		pcap_set_snaplen(c->pcap, snaplen);
+		pcap_set_snaplen(in->pcap, snaplen);
 	if (buffer_kib > 0)
-		pcap_set_buffer_size(c->pcap, buffer_kib * 1024);
-	pcap_set_promisc(c->pcap, 1);
-	pcap_set_timeout(c->pcap, 100);
+		pcap_set_buffer_size(in->pcap, buffer_kib * 1024);
+	pcap_set_promisc(in->pcap, 1);
+	pcap_set_timeout(in->pcap, 100);
 	/* Deliver packets as they arrive: the report and live view should not lag a buffer behind. */
-	pcap_set_immediate_mode(c->pcap, 1);
+	pcap_set_immediate_mode(in->pcap, 1);
 	/* Nanoseconds where the platform offers them; microseconds otherwise. */
-	pcap_set_tstamp_precision(c->pcap, PCAP_TSTAMP_PRECISION_NANO);
-	int rc = pcap_activate(c->pcap);
+	pcap_set_tstamp_precision(in->pcap, PCAP_TSTAMP_PRECISION_NANO);
+	int rc = pcap_activate(in->pcap);
 	if (rc < 0) {
-		activate_message(c->pcap, rc, err, errlen);
-		pcap_close(c->pcap);
-		free(c);
+		activate_message(in->pcap, rc, err, errlen);
+		capture_close(c);
 		return NULL;
 	}
-	if (pcap_setnonblock(c->pcap, 1, pcap_err) < 0) {
+	if (pcap_setnonblock(in->pcap, 1, pcap_err) < 0) {
 		set_err(err, errlen, pcap_err);
-		pcap_close(c->pcap);
-		free(c);
+		capture_close(c);
 		return NULL;
 	}
-	c->nano = pcap_get_tstamp_precision(c->pcap) == PCAP_TSTAMP_PRECISION_NANO;
+	in->nano = pcap_get_tstamp_precision(in->pcap) == PCAP_TSTAMP_PRECISION_NANO;
+	in->linktype = linktype_of(in->pcap);
 	return c;
 }
 
 bool capture_set_filter(struct capture *c, const char *expr, char *err, size_t errlen)
 {
-	struct bpf_program prog;
-	if (pcap_compile(c->pcap, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) < 0) {
-		set_err(err, errlen, pcap_geterr(c->pcap));
-		return false;
-	}
-	int rc = pcap_setfilter(c->pcap, &prog);
-	pcap_freecode(&prog);
-	if (rc < 0) {
-		set_err(err, errlen, pcap_geterr(c->pcap));
-		return false;
+	/* Compiled per input: inputs of different link types need different programs. */
+	for (size_t i = 0; i < c->n; i++) {
+		pcap_t *p = c->inputs[i].pcap;
+		struct bpf_program prog;
+		int rc = pcap_compile(p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN);
+		if (rc == 0) {
+			rc = pcap_setfilter(p, &prog);
+			pcap_freecode(&prog);
+		}
+		if (rc < 0) {
+			/* with several inputs, say which one it does not fit (its link type may be why) */
+			if (c->n > 1 && errlen)
+				snprintf(err, errlen, "%s: %s", c->inputs[i].name, pcap_geterr(p));
+			else
+				set_err(err, errlen, pcap_geterr(p));
+			return false;
+		}
 	}
 	return true;
 }
 
 int capture_linktype(const struct capture *c)
 {
-	/* pcap_datalink returns a DLT_ value; decode speaks LINKTYPE_ values. */
-	int dlt = pcap_datalink(c->pcap);
-	return dlt == DLT_RAW ? 101 : dlt;
+	return c->inputs[0].linktype;
+}
+
+size_t capture_input_count(const struct capture *c)
+{
+	return c->n;
+}
+
+const char *capture_input_name(const struct capture *c, size_t i)
+{
+	return i < c->n ? c->inputs[i].name : "";
+}
+
+int capture_input_linktype(const struct capture *c, size_t i)
+{
+	return i < c->n ? c->inputs[i].linktype : -1;
+}
+
+const char *capture_input_error(const struct capture *c, size_t i)
+{
+	return i < c->n ? c->inputs[i].error : NULL;
 }
 
 const char *capture_linktype_name(int linktype)
@@ -150,26 +267,87 @@ const char *capture_linktype_name(int linktype)
 	return name ? name : "unknown";
 }
 
-enum capture_status capture_next(struct capture *c, struct frame *f)
+/* Note why input in stopped early; the capture's error is the first one. */
+static void input_failed(struct capture *c, struct capture_input *in)
+{
+	/* A decompressor's reason says more than libpcap's "error reading dump file". */
+	const char *why = in->dz ? decompress_error(in->dz) : NULL;
+	in->ended = true;
+	if (in->error)
+		return;
+	in->error = strdup(why ? why : pcap_geterr(in->pcap));
+	if (!in->error)
+		in->error = strdup("out of memory");
+	if (!c->err[0] || c->n == 1)
+		snprintf(c->err, sizeof(c->err), "%s", in->error ? in->error : "out of memory");
+}
+
+/* The next frame of one input. */
+static enum capture_status read_input(struct capture *c, struct capture_input *in, struct frame *f)
 {
 	struct pcap_pkthdr *hdr;
 	const u_char *data;
-	int rc = pcap_next_ex(c->pcap, &hdr, &data);
+	if (in->ended)
+		return in->error ? CAPTURE_ERROR : CAPTURE_EOF;
+	int rc = pcap_next_ex(in->pcap, &hdr, &data);
 
 	if (rc == 1) {
 		uint64_t frac = (uint64_t)hdr->ts.tv_usec;
-		f->ts_ns = (uint64_t)hdr->ts.tv_sec * 1000000000ull + (c->nano ? frac : frac * 1000ull);
+		f->ts_ns = (uint64_t)hdr->ts.tv_sec * 1000000000ull + (in->nano ? frac : frac * 1000ull);
 		f->caplen = hdr->caplen;
 		f->wire_len = hdr->len;
 		f->data = data;
+		f->linktype = in->linktype;
 		return CAPTURE_FRAME;
 	}
 	if (rc == 0)
 		return CAPTURE_NONE;
-	if (rc == PCAP_ERROR_BREAK)
+	/* A clean end for libpcap may still be a compressed stream cut at a record boundary. */
+	if (rc == PCAP_ERROR_BREAK && !(in->dz && decompress_error(in->dz))) {
+		in->ended = true;
 		return CAPTURE_EOF;
-	snprintf(c->err, sizeof(c->err), "%s", pcap_geterr(c->pcap));
+	}
+	input_failed(c, in);
 	return CAPTURE_ERROR;
+}
+
+/* Read input i's next frame into its look-ahead and put it in the merge. */
+static void refill(struct capture *c, size_t i)
+{
+	struct capture_input *in = &c->inputs[i];
+	/* files have a frame, an end or an error: never CAPTURE_NONE */
+	if (read_input(c, in, &in->next) == CAPTURE_FRAME)
+		merge_push(&c->merge, i, in->next.ts_ns);
+	else if (in->error)
+		c->damaged = true;
+}
+
+/*
+ * Several files: the earliest look-ahead frame. Only the input whose frame
+ * was handed on at the last call is read now (its buffer may be reused from
+ * this point); the others' frames stay where libpcap put them.
+ */
+static enum capture_status merge_next(struct capture *c, struct frame *f)
+{
+	if (!c->merge_started) {
+		c->merge_started = true;
+		for (size_t i = 0; i < c->n; i++)
+			refill(c, i);
+	} else if (c->handed_on != MERGE_NONE) {
+		refill(c, c->handed_on);
+	}
+	c->handed_on = merge_pop(&c->merge);
+	if (c->handed_on == MERGE_NONE)
+		return c->damaged ? CAPTURE_ERROR : CAPTURE_EOF;
+	*f = c->inputs[c->handed_on].next;
+	return CAPTURE_FRAME;
+}
+
+enum capture_status capture_next(struct capture *c, struct frame *f)
+{
+	if (c->n == 1)
+		return read_input(c, &c->inputs[0], f);
+	return merge_next(c, f);
 }
 
 const char *capture_error(const struct capture *c)
@@ -179,13 +357,13 @@ const char *capture_error(const struct capture *c)
 
 int capture_fd(const struct capture *c)
 {
-	return c->live ? pcap_get_selectable_fd(c->pcap) : -1;
+	return c->live ? pcap_get_selectable_fd(c->inputs[0].pcap) : -1;
 }
 
 bool capture_stats(struct capture *c, struct capture_stats *out)
 {
 	struct pcap_stat ps;
-	if (!c->live || pcap_stats(c->pcap, &ps) < 0)
+	if (!c->live || pcap_stats(c->inputs[0].pcap, &ps) < 0)
 		return false;
 	out->received = ps.ps_recv;
 	out->dropped = ps.ps_drop;
@@ -197,7 +375,15 @@ void capture_close(struct capture *c)
 {
 	if (!c)
 		return;
-	pcap_close(c->pcap); /* closes the file (not stdin) */
-	free(c->file_buf);
+	for (size_t i = 0; i < c->n; i++) {
+		struct capture_input *in = &c->inputs[i];
+		if (in->pcap)
+			pcap_close(in->pcap); /* closes the file's stream */
+		decompress_free(in->dz);  /* after the stream it feeds */
+		free(in->name);
+		free(in->error);
+	}
+	free(c->inputs);
+	merge_free(&c->merge);
 	free(c);
 }

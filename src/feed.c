@@ -45,7 +45,6 @@ struct feed {
 	struct capture *cap;
 	uint64_t count;
 	volatile sig_atomic_t *stop;
-	int linktype;
 	pthread_t thread;
 	sigset_t caller_mask;
 	struct handoff handoff;
@@ -95,8 +94,9 @@ static void *reader(void *arg)
 		struct feed_batch *b = &f->ring[slot];
 		frame_batch_clear(&b->frames);
 		st = fill(f, &b->frames, &read_so_far);
+		/* each frame's own link type: merged files may differ */
 		for (size_t i = 0; i < b->frames.n; i++)
-			analyzer_decode(f->linktype, &b->frames.frames[i], &b->decoded[i]);
+			analyzer_decode(b->frames.frames[i].linktype, &b->frames.frames[i], &b->decoded[i]);
 		if (b->frames.n > 0)
 			handoff_publish(&f->handoff);
 	}
@@ -113,7 +113,6 @@ struct feed *feed_start(struct capture *cap, uint64_t count, volatile sig_atomic
 	f->cap = cap;
 	f->count = count;
 	f->stop = stop;
-	f->linktype = capture_linktype(cap);
 	f->held = -1;
 	handoff_init(&f->handoff);
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "analyzer.h"
@@ -24,7 +25,7 @@
 #define EXIT_USAGE 2
 
 static const char usage_line[] =
-	"usage: tcpscope [-r FILE | -i IFACE] [-c COUNT] [-F text|csv|json] [-o FILE] [-s SNAPLEN]\n"
+	"usage: tcpscope [-r FILE [-r FILE]... | -i IFACE] [-c COUNT] [-F text|csv|json] [-o FILE] [-s SNAPLEN]\n"
 	"                [-B KIB] [--duration SECONDS]\n"
 	"                [--max-flows N] [--idle-timeout SECONDS] [--time-wait SECONDS]\n"
 	"                [--events] [-h] [-V] [expression]\n";
@@ -32,7 +33,9 @@ static const char usage_line[] =
 static const char help_text[] =
 	"Follow every TCP connection in a capture and explain it.\n"
 	"\n"
-	"  -r, --read FILE          read a pcap or pcapng file (- for stdin)\n"
+	"  -r, --read FILE          read a pcap or pcapng file (- for stdin), plain or\n"
+	"                           gzip, zstd, lz4 or xz compressed; repeat -r to read\n"
+	"                           several files as one capture merged in time order\n"
 	"  -i, --interface IFACE    capture live on IFACE until SIGINT/SIGTERM\n"
 	"  -c, --count COUNT        stop after COUNT frames (counted after the filter)\n"
 	"  -F, --format FORMAT      text (default), csv or json (JSON Lines)\n"
@@ -59,10 +62,14 @@ static const char help_text[] =
 	"  tcpscope -r trace.pcap -F json | jq -c 'select(.end_reason == \"reset\")'\n"
 	"  tcpscope -r trace.pcap -F csv -o conns.csv\n"
 	"  tcpdump -U -w - -i eth0 tcp | tcpscope -r -             # as it is captured\n"
-	"  tcpscope -i eth0 -F json -o live.jsonl 'tcp port 443'   # until Ctrl-C\n";
+	"  tcpscope -i eth0 -F json -o live.jsonl 'tcp port 443'   # until Ctrl-C\n"
+	"  tcpscope -r ring.pcap0 -r ring.pcap1.zst -r ring.pcap2.gz  # rotated files as one capture\n";
 
 struct options {
-	const char *read_path;
+	const char *read_path;      /* the first -r */
+	const char **read_paths;    /* every -r, in command-line order */
+	size_t read_count;
+	char **filter_args;         /* the trailing arguments the filter is joined from */
 	const char *iface;
 	const char *out_path;
 	enum report_format format;
@@ -155,7 +162,13 @@ static int parse_options(int argc, char **argv, struct options *o)
 	while ((ch = getopt_long(argc, argv, "+r:i:c:F:o:s:B:hV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'r':
-			o->read_path = optarg;
+			/* repeatable: every file is read, merged in time order */
+			if (!o->read_paths && !(o->read_paths = calloc((size_t)argc, sizeof(*o->read_paths)))) {
+				fprintf(stderr, "tcpscope: out of memory\n");
+				return EXIT_RUNTIME;
+			}
+			o->read_paths[o->read_count++] = optarg;
+			o->read_path = o->read_paths[0];
 			break;
 		case 'i':
 			o->iface = optarg;
@@ -225,6 +238,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	if (o->events && o->format == REPORT_CSV)
 		return usage_error("--events needs -F text or -F json (CSV holds connections only)");
 	if (optind < argc) {
+		o->filter_args = argv + optind;
 		o->filter = join_args(argc, argv, optind);
 		if (!o->filter) {
 			fprintf(stderr, "tcpscope: out of memory\n");
@@ -375,6 +389,10 @@ static enum capture_status run_live(struct capture *cap, struct analyzer *a, uin
 	while (!stop_requested) {
 		st = capture_next(cap, &f);
 		if (st == CAPTURE_FRAME) {
+			if (f.linktype != linktype) { /* merged files of different link types */
+				analyze_batch(a, linktype, &b);
+				linktype = f.linktype;
+			}
 			if (!frame_batch_add(&b, &f)) {
 				analyze_batch(a, linktype, &b);
 				frame_batch_add(&b, &f);
@@ -419,17 +437,34 @@ static enum capture_status run_capture(struct capture *cap, struct analyzer *a, 
 	return feed_end(feed);
 }
 
+/*
+ * When the filter did not compile: the first trailing argument that names an
+ * existing regular file, as in "-r a.pcap b.pcap" (trailing arguments are the
+ * filter, as in tcpdump); NULL if none.
+ */
+static const char *filter_names_a_file(const struct options *o)
+{
+	struct stat st;
+	for (char **arg = o->filter_args; arg && *arg; arg++)
+		if (stat(*arg, &st) == 0 && S_ISREG(st.st_mode))
+			return *arg;
+	return NULL;
+}
+
 static struct capture *open_input(const struct options *o, const char **name)
 {
 	char err[PCAP_ERRBUF_SIZE + 128];
 	struct capture *cap;
+	size_t failed = 0;
 
 	*name = o->read_path ? o->read_path : o->iface;
 	if (o->read_path)
-		cap = capture_open_offline(o->read_path, err, sizeof(err));
+		cap = capture_open_files(o->read_paths, o->read_count, &failed, err, sizeof(err));
 	else
 		cap = capture_open_live(o->iface, o->snaplen, o->buffer_kib, err, sizeof(err));
 	if (!cap) {
+		if (o->read_path)
+			*name = o->read_paths[failed];
 		/* libpcap often starts its message with the file name: say it once. */
 		const char *reason = err;
 		size_t n = strlen(*name);
@@ -438,15 +473,22 @@ static struct capture *open_input(const struct options *o, const char **name)
 		fprintf(stderr, "tcpscope: %s: %s\n", *name, reason);
 		return NULL;
 	}
-	int lt = capture_linktype(cap);
-	if (!decode_linktype_supported(lt)) {
-		fprintf(stderr, "tcpscope: %s: unsupported link type %s (%d)\n", *name,
-			capture_linktype_name(lt), lt);
-		capture_close(cap);
-		return NULL;
+	for (size_t i = 0; i < capture_input_count(cap); i++) {
+		int lt = capture_input_linktype(cap, i);
+		if (!decode_linktype_supported(lt)) {
+			fprintf(stderr, "tcpscope: %s: unsupported link type %s (%d)\n",
+				capture_input_name(cap, i), capture_linktype_name(lt), lt);
+			capture_close(cap);
+			return NULL;
+		}
 	}
 	if (o->filter && !capture_set_filter(cap, o->filter, err, sizeof(err))) {
-		fprintf(stderr, "tcpscope: invalid filter expression: %s\n", err);
+		const char *file = filter_names_a_file(o);
+		if (file)
+			fprintf(stderr, "tcpscope: %s: a file is not a filter expression; to read several files, "
+					"repeat -r (-r FILE -r FILE ...)\n", file);
+		else
+			fprintf(stderr, "tcpscope: invalid filter expression: %s\n", err);
 		capture_close(cap);
 		return NULL;
 	}
@@ -472,13 +514,16 @@ int main(int argc, char **argv)
 
 	struct options o;
 	int rc = parse_options(argc, argv, &o);
-	if (rc >= 0)
+	if (rc >= 0) {
+		free(o.read_paths);
 		return rc;
+	}
 
 	const char *in_name;
 	struct capture *cap = open_input(&o, &in_name);
 	if (!cap) {
 		free(o.filter);
+		free(o.read_paths);
 		return EXIT_RUNTIME;
 	}
 
@@ -489,6 +534,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "tcpscope: %s: %s\n", o.out_path, strerror(errno));
 			capture_close(cap);
 			free(o.filter);
+		free(o.read_paths);
 			return EXIT_RUNTIME;
 		}
 	}
@@ -523,12 +569,22 @@ int main(int argc, char **argv)
 		if (o.duration_ns)
 			live.deadline_ns = clock_ns(CLOCK_MONOTONIC) + o.duration_ns;
 	}
-	char warning[PCAP_ERRBUF_SIZE + 256] = "";
-	if (run_capture(cap, a, o.count, o.iface ? &live : NULL) == CAPTURE_ERROR) {
+	char warning[PCAP_ERRBUF_SIZE + 512] = "";
+	if (run_capture(cap, a, o.count, o.iface ? &live : NULL) == CAPTURE_ERROR &&
+	    capture_input_count(cap) == 1) {
 		/* Keep what was read before the damage: report it, and say where it stopped. */
 		snprintf(warning, sizeof(warning), "input ended early: %s", capture_error(cap));
 		fprintf(stderr, "tcpscope: %s: warning: %s; the frames before it are reported\n", in_name,
 			capture_error(cap));
+	}
+	/* Several files: a damaged one ended there while the others were read on. */
+	for (size_t i = 0; capture_input_count(cap) > 1 && i < capture_input_count(cap); i++) {
+		const char *why = capture_input_error(cap, i), *file = capture_input_name(cap, i);
+		if (!why)
+			continue;
+		if (!warning[0])
+			snprintf(warning, sizeof(warning), "input ended early: %s: %s", file, why);
+		fprintf(stderr, "tcpscope: %s: warning: %s; the frames before it are reported\n", file, why);
 	}
 	/* After a failed write nothing more can reach the output: the connections
 	 * still open are freed without records, and there is no summary. */
@@ -570,5 +626,6 @@ int main(int argc, char **argv)
 	analyzer_free(a);
 	capture_close(cap);
 	free(o.filter);
+	free(o.read_paths);
 	return rc;
 }

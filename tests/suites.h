@@ -19,5 +19,6 @@ Suite *pipeline_suite(void);
 Suite *slab_suite(void);
 Suite *drops_suite(void);
 Suite *filter_suite(void);
+Suite *inputs_suite(void);
 
 #endif
