@@ -49,6 +49,19 @@ static uint32_t elapsed_us(uint32_t now, uint32_t then)
 	return now - then;
 }
 
+/*
+ * An RTT sample from then to now; false when now is before then (the
+ * capture put the answer first: packets merged from two interfaces or
+ * stamped by two sockets), which gives no sample rather than a wrapped one.
+ */
+static bool rtt_gap_us(uint32_t now, uint32_t then, uint32_t *gap)
+{
+	if ((int32_t)(now - then) < 0)
+		return false;
+	*gap = now - then;
+	return true;
+}
+
 static bool has(uint16_t flags, uint16_t which)
 {
 	return (flags & which) != 0;
@@ -351,9 +364,10 @@ static bool rtt_on_ack(struct tcp_seq_half *h, uint32_t ack, bool advanced, uint
 		if (seq_gt(sl->end_seq, ack))
 			break;
 		at_boundary = sl->end_seq == ack;
+		uint32_t gap;
 		if (sl->end_seq == ack && !(h->rtt_ambiguous & (1u << h->rtt_head)) &&
-		    !resent_since(h, ack, sl->sent_us)) {
-			rtt_add_sample(&h->rtt, elapsed_us(now, sl->sent_us));
+		    !resent_since(h, ack, sl->sent_us) && rtt_gap_us(now, sl->sent_us, &gap)) {
+			rtt_add_sample(&h->rtt, gap);
 			sampled = true;
 		}
 		h->rtt_head = (uint8_t)((h->rtt_head + 1) % TCP_SEQ_RTT_SLOTS);
@@ -552,9 +566,12 @@ static uint32_t track_ts_rtt(struct tcp_seq_half *h, struct tcp_seq_half *peer, 
 	if (!(p->opt.present & TCP_OPT_HAS_TIMESTAMPS))
 		return 0;
 	if ((peer->pending & TCP_SEQ_PENDING_TS_ECHO) && has(p->flags, TCP_FLAG_ACK)) {
+		uint32_t gap;
 		if (p->opt.ts_ecr == peer->ts_rtt.pending_val) {
-			ts_rtt_add(peer, elapsed_us(now, peer->ts_rtt.pending_us));
-			bits = TCP_SEQ_TS_RTT_SAMPLE;
+			if (rtt_gap_us(now, peer->ts_rtt.pending_us, &gap)) {
+				ts_rtt_add(peer, gap);
+				bits = TCP_SEQ_TS_RTT_SAMPLE;
+			}
 			peer->pending &= (uint8_t)~TCP_SEQ_PENDING_TS_ECHO;
 		} else if (seq_gt(p->opt.ts_ecr, peer->ts_rtt.pending_val)) {
 			peer->pending &= (uint8_t)~TCP_SEQ_PENDING_TS_ECHO;

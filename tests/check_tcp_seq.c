@@ -322,6 +322,30 @@ START_TEST(timestamp_rtt)
 }
 END_TEST
 
+/*
+ * The capture put an ACK 20 us before the data it acknowledges (two
+ * interfaces merged, two sockets' stamps): no sample, neither from the
+ * data/ACK pair nor from the timestamp echo, instead of a gap wrapped to
+ * 71 minutes. A later segment is timed as usual.
+ */
+START_TEST(rtt_negative_gap_no_sample)
+{
+	struct tcp_seq_conn s;
+	uint64_t t = handshake(&s);
+	ts_send(&s, S, t + 1 * MS, F_PA, 5001, 1101, 1000, 500, 7);
+	ck_assert_uint_eq(ts_send(&s, C, t + 980 * US, F_ACK, 1101, 6001, 0, 9, 500) &
+			  (RTT | TCP_SEQ_TS_RTT_SAMPLE), 0);
+	ck_assert_uint_eq(s.half[S].rtt.samples, 1); /* the handshake's only */
+	ck_assert_uint_eq(s.half[S].rtt.max_us, 60);
+	ck_assert_uint_eq(s.half[S].ts_rtt.samples, 0);
+	ts_send(&s, S, t + 2 * MS, F_PA, 6001, 1101, 1000, 600, 9);
+	ck_assert_uint_eq(ts_send(&s, C, t + 2500 * US, F_ACK, 1101, 7001, 0, 10, 600) & (RTT | TCP_SEQ_TS_RTT_SAMPLE),
+			  RTT | TCP_SEQ_TS_RTT_SAMPLE);
+	ck_assert_uint_eq(s.half[S].rtt.max_us, 500);
+	ck_assert_uint_eq(s.half[S].ts_rtt.max_us, 500);
+}
+END_TEST
+
 /* RFC 2883 section 4: D-SACK when the first block is below the ACK or inside the second. */
 START_TEST(dsack_rules)
 {
@@ -591,6 +615,7 @@ Suite *tcp_seq_suite(void)
 	tcase_add_test(core, spurious_and_dsack);
 	tcase_add_test(core, eifel_spurious);
 	tcase_add_test(core, timestamp_rtt);
+	tcase_add_test(core, rtt_negative_gap_no_sample);
 	tcase_add_test(core, dsack_rules);
 	tcase_add_test(core, zero_window_probes_keepalive);
 	tcase_add_test(core, window_full_needs_scale);
