@@ -855,7 +855,7 @@ static void csv_seq_header(struct report *r, const char *dir)
 		put_str(r, seq_counter_name((enum seq_counter)k));
 		put_char(r, ',');
 	}
-	static const char *const more[] = {"zero_window_time", "win_min", "win_max", "max_in_flight",
+	static const char *const more[] = {"retransmitted_bytes", "zero_window_time", "win_min", "win_max", "max_in_flight",
 					   "timeout_backoff_ms", "rtt_samples"};
 	for (size_t k = 0; k < sizeof(more) / sizeof(more[0]); k++) {
 		put_str(r, dir);
@@ -918,6 +918,8 @@ static void csv_seq(struct report *r, const struct seq_figures *f)
 		put_char(r, ',');
 		put_u64(r, f->counts[k]);
 	}
+	put_char(r, ',');
+	put_u64(r, f->retransmitted_bytes);
 	put_char(r, ',');
 	put_ms(r, f->zero_window_ms); /* ms -> seconds, three decimals */
 	put_char(r, ',');
@@ -1277,6 +1279,7 @@ static void json_dir(struct report *r, const struct dir_stats *d, const struct s
 		n += fmt_u64(dst + n, f->counts[k]);
 	}
 	r->len += n;
+	json_num(r, "retransmitted_bytes", f->retransmitted_bytes);
 	PUT_LIT(r, ",\"zero_window_time\":");
 	put_ms(r, f->zero_window_ms); /* ms -> seconds, three decimals */
 	json_num_or_null(r, "win_min", f->win_known, f->win_min);
