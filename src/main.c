@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "analyzer.h"
 #include "capture.h"
@@ -25,7 +27,7 @@
 static const char usage_line[] =
 	"usage: tcpscope [-r FILE | -i IFACE] [-c COUNT] [-F text|csv|json] [-o FILE] [-s SNAPLEN]\n"
 	"                [--max-flows N] [--idle-timeout SECONDS] [--time-wait SECONDS]\n"
-	"                [--events] [-h] [-V] [expression]\n";
+	"                [--events] [--summary FILE] [--sort FIELD] [--top N] [-h] [-V] [expression]\n";
 
 static const char help_text[] =
 	"Follow every TCP connection in a capture and explain it.\n"
@@ -45,6 +47,12 @@ static const char help_text[] =
 	"      --events             also write events (state changes, RSTs, flagged\n"
 	"                           segments such as retransmissions) as they\n"
 	"                           happen (text and json formats)\n"
+	"      --summary FILE       write the summary to FILE as one JSON object\n"
+	"                           (any format) instead of into the report\n"
+	"      --sort FIELD         hold the records and write them sorted: id, start,\n"
+	"                           duration, bytes, packets, retx, rtt, state (sizes\n"
+	"                           largest first); text is in id order without it\n"
+	"      --top N              only the first N records after sorting\n"
 	"  -h, --help               this help\n"
 	"  -V, --version            version\n"
 	"  expression               pcap-filter(7) expression, as in tcpdump\n";
@@ -58,6 +66,10 @@ struct options {
 	int snaplen;
 	struct flow_config flow;
 	bool events;
+	const char *summary_path; /* --summary FILE, or NULL */
+	bool sorted;              /* --sort or --top given */
+	enum table_sort sort;
+	uint64_t top;             /* 0 = all */
 	char *filter;        /* joined trailing arguments, or NULL */
 };
 
@@ -109,7 +121,7 @@ static char *join_args(int argc, char **argv, int first)
 	return s;
 }
 
-enum { OPT_MAX_FLOWS = 256, OPT_IDLE_TIMEOUT, OPT_TIME_WAIT, OPT_EVENTS };
+enum { OPT_MAX_FLOWS = 256, OPT_IDLE_TIMEOUT, OPT_TIME_WAIT, OPT_EVENTS, OPT_SUMMARY, OPT_SORT, OPT_TOP };
 
 /* Returns -1 to go on, or an exit status. */
 static int parse_options(int argc, char **argv, struct options *o)
@@ -125,6 +137,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT},
 		{"time-wait", required_argument, NULL, OPT_TIME_WAIT},
 		{"events", no_argument, NULL, OPT_EVENTS},
+		{"summary", required_argument, NULL, OPT_SUMMARY},
+		{"sort", required_argument, NULL, OPT_SORT},
+		{"top", required_argument, NULL, OPT_TOP},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -179,6 +194,21 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_EVENTS:
 			o->events = true;
 			break;
+		case OPT_SUMMARY:
+			o->summary_path = optarg;
+			break;
+		case OPT_SORT:
+			if (!table_sort_parse(optarg, &o->sort)) {
+				fprintf(stderr, "tcpscope: invalid --sort: expected one of %s\n", table_sort_names());
+				return usage_error(NULL);
+			}
+			o->sorted = true;
+			break;
+		case OPT_TOP:
+			if (!parse_u64(optarg, 1, UINT64_MAX, &o->top))
+				return usage_error("invalid --top: expected a positive integer");
+			o->sorted = true;
+			break;
 		case 'h':
 			fputs(usage_line, stdout);
 			fputs(help_text, stdout);
@@ -202,6 +232,47 @@ static int parse_options(int argc, char **argv, struct options *o)
 		}
 	}
 	return -1;
+}
+
+/*
+ * The text table's width: $COLUMNS when it is set, else the terminal's when
+ * out is one, else REPORT_DEFAULT_WIDTH (a file or a pipe).
+ */
+static unsigned table_width(FILE *out)
+{
+	const char *columns = getenv("COLUMNS");
+	struct winsize ws;
+	uint64_t v;
+
+	if (columns && parse_u64(columns, 1, 100000, &v))
+		return (unsigned)v;
+	if (isatty(fileno(out)) && ioctl(fileno(out), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	return REPORT_DEFAULT_WIDTH;
+}
+
+/*
+ * The summary goes to --summary FILE as one JSON object when given (FILE
+ * opened as summary_out), else into the report after the records; CSV is a
+ * table alone, so without FILE its summary goes to stderr in words.
+ * Returns -1 when it could not be written (said on stderr).
+ */
+static int put_summary(const struct options *o, struct report *rep, FILE *summary_out,
+		       const struct summary_record *sum)
+{
+	if (!summary_out && o->format != REPORT_CSV) {
+		report_summary(rep, sum);
+		return 0;
+	}
+	struct report *side = report_open_bare(summary_out ? summary_out : stderr,
+					       summary_out ? REPORT_JSON : REPORT_TEXT);
+	if (side)
+		report_summary(side, sum);
+	if (!side || report_close(side) < 0 || (summary_out && fclose(summary_out) != 0)) {
+		fprintf(stderr, "tcpscope: %s: write error\n", summary_out ? o->summary_path : "stderr");
+		return -1;
+	}
+	return 0;
 }
 
 /* Where records and events go: the writer thread, or the report directly when there is none. */
@@ -359,12 +430,26 @@ int main(int argc, char **argv)
 		}
 	}
 
-	struct report *rep = report_open(out, o.format);
+	FILE *summary_out = NULL;
+	if (o.summary_path && !(summary_out = fopen(o.summary_path, "w"))) {
+		fprintf(stderr, "tcpscope: %s: %s\n", o.summary_path, strerror(errno));
+		if (out != stdout)
+			fclose(out);
+		capture_close(cap);
+		free(o.filter);
+		return EXIT_RUNTIME;
+	}
+
+	/* Text is in id order (for a file; live rows as connections end) unless sorted. */
+	struct report_options ropts = {.width = table_width(out), .id_order = o.read_path != NULL,
+				       .sorted = o.sorted, .sort = o.sort, .top = o.top};
+	struct report *rep = report_open_with(out, o.format, &ropts);
 	/* A file's records are formatted on threads of their own, after the
-	 * header. Live capture writes in line: records are few, and a batch of
-	 * them would wait for its 64th. Without threads, in line too. */
+	 * header, unless the report holds them back to order them. Live
+	 * capture writes in line: records are few, and a batch of them would
+	 * wait for its 64th. Without threads, in line too. */
 	struct output sink = {.rep = rep};
-	if (rep && o.read_path) {
+	if (rep && o.read_path && !report_holds_records(rep)) {
 		report_flush(rep);
 		sink.writer = writer_start(out, o.format);
 	}
@@ -399,9 +484,9 @@ int main(int argc, char **argv)
 		sum.pcap_if_dropped = cs.if_dropped;
 	}
 	sum.input_warning = warning[0] ? warning : NULL;
-	report_summary(rep, &sum);
+	bool summary_failed = put_summary(&o, rep, summary_out, &sum) < 0;
 
-	rc = EXIT_SUCCESS;
+	rc = summary_failed ? EXIT_RUNTIME : EXIT_SUCCESS;
 	if (report_close(rep) < 0 || write_failed || (out != stdout ? fclose(out) : fflush(out)) != 0) {
 		fprintf(stderr, "tcpscope: %s: write error\n", o.out_path ? o.out_path : "stdout");
 		rc = EXIT_RUNTIME;

@@ -17,6 +17,7 @@ int main(void)
 	srunner_add_suite(sr, tcp_seq_suite());
 	srunner_add_suite(sr, pipeline_suite());
 	srunner_add_suite(sr, slab_suite());
+	srunner_add_suite(sr, table_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -249,27 +249,40 @@ static void assert_render(enum report_format fmt, const struct conn_record *conn
 
 /* ---- text ---- */
 
-/* Columns: ID 6 right, START 12, DUR 8 right, CLIENT 22, SERVER 21, NAME 20,
- * counters 8/10 right, STATE 6, END 12, DIAGNOSES (END unpadded when there are none). */
+/*
+ * The table at the default width (160, REPORT_DEFAULT_WIDTH): ID 6 right,
+ * DUR 7 right, CLIENT 22, SERVER 21, NAME 20, C>S and S>C 7 right, RETX 5
+ * right, RTT 7 right, STATE 6, one space between: 118 columns, and
+ * DIAGNOSES takes the other 42. START, PKTS and END do not fit (table.c's
+ * ranks; tests/check_table.c checks the fitting at other widths).
+ */
 #define TEXT_HEADER                                                                             \
-	"    ID" " " "START       " " " "     DUR" " " "CLIENT                " " "              \
-	"SERVER               " " " "NAME                " " "                                 \
-	"C>S PKTS" " " " C>S BYTES" " " "S>C PKTS" " " " S>C BYTES" " " " RETX" " " "STATE " " " \
-	"END         " " " "DIAGNOSES\n"
+	"    ID" " " "    DUR" " " "CLIENT                " " " "SERVER               " " "       \
+	"NAME                " " " "    C>S" " " "    S>C" " " " RETX" " " "    RTT" " " "STATE " " " \
+	"DIAGNOSES\n"
 
 /* No TLS or HTTP: the NAME cell is "-" padded to 20. */
 #define NO_NAME "-                   " " "
 
+/*
+ * 250 ms in human units; 400 and 300 bytes; no payload resent out of 100
+ * bytes: 0%; handshake 1500 + 250 us = 1.75 ms; the 44-character diagnosis
+ * cut to 41 characters and the ellipsis.
+ */
 #define TEXT_ROW_V4                                                                             \
-	"     1" " " "22:13:20.000" " " "   0.250" " " "10.0.0.1:40000        " " "              \
-	"10.0.0.2:80          " " " NO_NAME "       5" " " "       400" " " "       4" " " "       300" \
-	" " "    0" " " "SF    " " " "closed      " " " "client closed first; TIME_WAIT on the client\n"
+	"     1" " " " 250 ms" " " "10.0.0.1:40000        " " " "10.0.0.2:80          " " "       \
+	NO_NAME "  400 B" " " "  300 B" " " "   0%" " " "1.75 ms" " " "SF    " " "                   \
+	"client closed first; TIME_WAIT on the cli\xe2\x80\xa6\n"
 
-/* The IPv6 client is wider than its column: written whole, the row widens. */
+/*
+ * 1.000000002 s is "1.00 s". The IPv6 client (26 characters) is wider than
+ * its column (22): cut in the middle, 11 characters before the ellipsis and
+ * 10 after, so the port stays. No payload: RETX "-"; no handshake: RTT "-";
+ * no diagnosis: the line ends after the state (no trailing spaces).
+ */
 #define TEXT_ROW_V6                                                                             \
-	"     2" " " "22:14:19.999" " " "   1.000" " " "[2001:db8::1:0:0:1]:51234?" " "        \
-	"[2001:db8::80]:443   " " " NO_NAME "       3" " " "       180" " " "       0" " " "         0" \
-	" " "    0" " " "OTH   " " " "end_of_input\n"
+	"     2" " " " 1.00 s" " " "[2001:db8::\xe2\x80\xa6:1]:51234?" " " "[2001:db8::80]:443   " " " \
+	NO_NAME "  180 B" " " "    0 B" " " "    -" " " "      -" " " "OTH\n"
 
 /* The observer lines when no parse ended. */
 #define NO_OBSERVERS                                                                      \
@@ -285,43 +298,55 @@ START_TEST(text_conns)
 {
 	struct conn_record c[2] = { conn_v4(), conn_v6() };
 
-	/* an ordinary IPv4 row: 135 columns before RETX, the RETX, STATE and END cells, a 44-byte diagnosis */
-	ck_assert_uint_eq(strlen(TEXT_ROW_V4), 135 + 6 + 7 + 13 + 44 + 1);
 	assert_render(REPORT_TEXT, c, 2, NULL, TEXT_HEADER TEXT_ROW_V4 TEXT_ROW_V6);
 }
 END_TEST
 
 START_TEST(text_limits)
 {
-	/* 18446744073.709551615 s rounds to 18446744073.710; ts 0 is 00:00:00.000 */
+	/*
+	 * UINT64_MAX ns is 213503 days and 84873 s (23 h); UINT64_MAX bytes
+	 * 18.4 EB. The 20-digit id pushes its row right: each later cell starts
+	 * one space after the one before until the columns catch up (C>S at 81).
+	 */
 	struct conn_record c = conn_max();
 
 	assert_render(REPORT_TEXT, &c, 1, NULL,
-		      TEXT_HEADER "18446744073709551615 00:00:00.000 18446744073.710 "
-				  "255.255.255.255:65535  0.0.0.0:0             " NO_NAME
-				  "18446744073709551615 18446744073709551615 "
-				  "18446744073709551615 18446744073709551615 8589934590 OTH    reused\n");
+		      TEXT_HEADER "18446744073709551615 213503d23h 255.255.255.255:65535 0.0.0.0:0 -"
+				  "                18.4 EB 18.4 EB  100%       - OTH\n");
 }
 END_TEST
 
-START_TEST(text_duration_rounding)
+START_TEST(text_width_and_order)
 {
-	/* DUR starts at column 20: 0.000499999 s -> 0.000, 0.0005 s -> 0.001 (half up),
-	 * backwards clock -> 0.000 */
-	struct conn_record c[3] = { conn_v4(), conn_v4(), conn_v4() };
-	char *got, *row;
+	/* at 80 columns: ID, CLIENT, SERVER, NAME, S>C, RETX, STATE, DIAGNOSES; id order held back */
+	struct conn_record c[3] = { conn_v4(), conn_v6(), conn_v4() };
+	struct report_options o = { .width = 80, .id_order = true };
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
 
-	c[0].ts_last_ns = c[0].ts_first_ns + 499999;
-	c[1].ts_last_ns = c[1].ts_first_ns + 500000;
-	c[2].ts_last_ns = c[2].ts_first_ns - 1;
-	got = render(REPORT_TEXT, c, 3, NULL);
-	row = got + strlen(TEXT_HEADER);
-	ck_assert_int_eq(strncmp(row + 20, "   0.000 ", 9), 0);
-	row = strchr(row, '\n') + 1;
-	ck_assert_int_eq(strncmp(row + 20, "   0.001 ", 9), 0);
-	row = strchr(row, '\n') + 1;
-	ck_assert_int_eq(strncmp(row + 20, "   0.000 ", 9), 0);
-	free(got);
+	c[0].id = 3;
+	c[1].id = 1;
+	c[2].id = 2;
+	struct report *r = report_open_with(f, REPORT_TEXT, &o);
+	ck_assert(report_holds_records(r));
+	for (int i = 0; i < 3; i++)
+		report_conn(r, &c[i]);
+	ck_assert_int_eq(report_close(r), 0);
+	fclose(f);
+	/*
+	 * Widths at 80: the eight columns at their minimum take 76; ID grows to
+	 * 6 and CLIENT to 16 (rank 8, display order), DIAGNOSES keeps 10. The
+	 * IPv6 client: 8 characters, the ellipsis, the last 7; the server: 7,
+	 * the ellipsis, 7.
+	 */
+	ck_assert_str_eq(text,
+			 "    ID CLIENT           SERVER          NAME         S>C  RETX STATE  DIAGNOSES\n"
+			 "     1 [2001:db\xe2\x80\xa6:51234? [2001:d\xe2\x80\xa6" "80]:443 -            0 B     - OTH\n"
+			 "     2 10.0.0.1:40000   10.0.0.2:80     -          300 B    0% SF     client cl\xe2\x80\xa6\n"
+			 "     3 10.0.0.1:40000   10.0.0.2:80     -          300 B    0% SF     client cl\xe2\x80\xa6\n");
+	free(text);
 }
 END_TEST
 
@@ -447,18 +472,6 @@ END_TEST
 /* Every observer outcome, all zero (names: tls.h and http.h, need_more shown as incomplete). */
 #define CSV_NO_OBSERVERS "observer.tls_client_hello.ok=0 observer.tls_client_hello.incomplete=0 observer.tls_client_hello.not_tls=0 observer.tls_client_hello.alert=0 observer.tls_client_hello.bad_record=0 observer.tls_client_hello.bad_handshake=0 observer.tls_client_hello.too_long=0 observer.tls_client_hello.bad_extension=0 observer.tls_client_hello.dup_extension=0 observer.tls_client_hello.bad_server_name=0 observer.tls_client_hello.bad_alpn=0 observer.tls_client_hello.bad_supported_versions=0 observer.tls_server_hello.ok=0 observer.tls_server_hello.incomplete=0 observer.tls_server_hello.not_tls=0 observer.tls_server_hello.alert=0 observer.tls_server_hello.bad_record=0 observer.tls_server_hello.bad_handshake=0 observer.tls_server_hello.too_long=0 observer.tls_server_hello.bad_extension=0 observer.tls_server_hello.dup_extension=0 observer.tls_server_hello.bad_server_name=0 observer.tls_server_hello.bad_alpn=0 observer.tls_server_hello.bad_supported_versions=0 observer.http_request.ok=0 observer.http_request.incomplete=0 observer.http_request.not_http=0 observer.http_request.bad_request_line=0 observer.http_request.bad_version=0 observer.http_request.bad_status_line=0 observer.http_request.line_too_long=0 observer.http_request.headers_too_long=0 observer.http_response.ok=0 observer.http_response.incomplete=0 observer.http_response.not_http=0 observer.http_response.bad_request_line=0 observer.http_response.bad_version=0 observer.http_response.bad_status_line=0 observer.http_response.line_too_long=0 observer.http_response.headers_too_long=0 observer.out_of_memory=0 "
 
-#define CSV_SUMMARY_HEAD                                                                     \
-	"# summary ts_first=1700000000.000000001 ts_last=1700000000.250000001 "               \
-	"duration=0.250000000 frames=12 frame_bytes=1500 tcp_packets=9 not_ip=1 not_tcp=1 "   \
-	"ip_fragments=0 decode_error.unknown_linktype=0 decode_error.trunc_link=0 "          \
-	"decode_error.too_many_vlans=0 decode_error.trunc_ip=0 decode_error.bad_ip_version=0 " \
-	"decode_error.bad_ip_header_len=0 decode_error.bad_ip_total_len=0 decode_error.bad_ip_option=0 "                   \
-	"decode_error.trunc_ipv6_ext=0 decode_error.bad_ipv6_ext=0 decode_error.trunc_tcp=1 " \
-	"decode_error.bad_tcp_header_len=0 decode_error.bad_tcp_option=2 decode_error.trunc_tcp_options=0 " \
-	CSV_NO_OBSERVERS "connections=2 "                                                          \
-	"end_reason.closed=1 end_reason.reset=0 end_reason.timeout=0 end_reason.evicted=0 "  \
-	"end_reason.end_of_input=1 end_reason.reused=0 "
-
 START_TEST(csv_header_only)
 {
 	assert_render(REPORT_CSV, NULL, 0, NULL, CSV_HEADER);
@@ -487,46 +500,13 @@ START_TEST(csv_limits)
 }
 END_TEST
 
-START_TEST(csv_summary_file)
+START_TEST(csv_summary_writes_nothing)
 {
-	struct summary_record s = summary_file();
+	/* a CSV report is the table alone: its summary goes elsewhere (main.c) */
+	struct summary_record s = summary_live();
 	struct conn_record c = conn_v4();
 
-	assert_render(REPORT_CSV, &c, 1, &s,
-		      CSV_HEADER CSV_ROW_V4 CSV_SUMMARY_HEAD
-		      "time_wait_reuses=0 rst_ignored=0 rst_suspect_ttl=0 peak_flows=2 max_flows=1000000 "
-		      "live=false\n");
-}
-END_TEST
-
-START_TEST(csv_summary_live_quoted_warning)
-{
-	/* the warning holds a comma and quotes: an RFC 4180 field, quotes doubled */
-	struct summary_record s = summary_live();
-
-	assert_render(REPORT_CSV, NULL, 0, &s,
-		      CSV_HEADER CSV_SUMMARY_HEAD
-		      "time_wait_reuses=3 rst_ignored=4 rst_suspect_ttl=5 peak_flows=2 max_flows=1000000 "
-		      "live=true pcap.received=100 pcap.dropped=3 pcap.if_dropped=0\n"
-		      "# half_open server_ip=10.0.0.2 server_port=80 half_open=50 sources=50 "
-		      "sources_capped=false flood=true\n"
-		      "# half_open server_ip=2001:db8::80 server_port=443 half_open=1 sources=1 "
-		      "sources_capped=true flood=false\n"
-		      "# warning=\"capture stopped, \"\"eth0\"\" went down\"\n");
-}
-END_TEST
-
-START_TEST(csv_warning_one_line)
-{
-	/* CR/LF would end the comment line: escaped; no comma or quote, so no quoting */
-	struct summary_record s = summary_file();
-	char *got;
-
-	s.input_warning = "cut\r\nshort\\";
-	got = render(REPORT_CSV, NULL, 0, &s);
-	ck_assert_ptr_nonnull(strstr(got, "live=false\n# warning=cut\\r\\nshort\\\\\n"));
-	ck_assert_str_eq(strstr(got, "# warning="), "# warning=cut\\r\\nshort\\\\\n");
-	free(got);
+	assert_render(REPORT_CSV, &c, 1, &s, CSV_HEADER CSV_ROW_V4);
 }
 END_TEST
 
@@ -914,10 +894,9 @@ START_TEST(app_text)
 	c[0].app = &t;
 	c[1].app = &h;
 	char *got = render(REPORT_TEXT, c, 2, NULL);
-	/* NAME beside the server: the escaped SNI (padded by its 10 raw bytes), the Host */
-	ck_assert_ptr_nonnull(strstr(got, "10.0.0.2:80           a\"b,c\\n\\x1b\\x00d.           "
-					  "       5 "));
-	ck_assert_ptr_nonnull(strstr(got, "10.0.0.2:80           example.com                 5 "));
+	/* NAME beside the server: the escaped SNI (17 characters, padded to 20), the Host; then C>S */
+	ck_assert_ptr_nonnull(strstr(got, "10.0.0.2:80           a\"b,c\\n\\x1b\\x00d.   " "   400 B "));
+	ck_assert_ptr_nonnull(strstr(got, "10.0.0.2:80           example.com         " "   400 B "));
 	free(got);
 }
 END_TEST
@@ -1016,7 +995,7 @@ Suite *report_suite(void)
 	tcase_add_test(text, text_header_only);
 	tcase_add_test(text, text_conns);
 	tcase_add_test(text, text_limits);
-	tcase_add_test(text, text_duration_rounding);
+	tcase_add_test(text, text_width_and_order);
 	tcase_add_test(text, text_summary_file);
 	tcase_add_test(text, text_summary_live);
 	tcase_add_test(text, text_summary_empty);
@@ -1027,9 +1006,7 @@ Suite *report_suite(void)
 	tcase_add_test(csv, csv_header_only);
 	tcase_add_test(csv, csv_conns);
 	tcase_add_test(csv, csv_limits);
-	tcase_add_test(csv, csv_summary_file);
-	tcase_add_test(csv, csv_summary_live_quoted_warning);
-	tcase_add_test(csv, csv_warning_one_line);
+	tcase_add_test(csv, csv_summary_writes_nothing);
 	suite_add_tcase(s, csv);
 
 	tcase_add_test(json, json_nothing_before_records);

@@ -130,6 +130,20 @@ expect_grep "truncated capture reports frames before" '"frames":2,' "$T/out"
 expect_grep "truncated capture keeps the connection" '"c2s":{"packets":1,"bytes":54' "$T/out"
 expect_grep "truncated capture summary warning" '"warning":"' "$T/out"
 
+# --summary FILE, --sort, --top: the summary object goes to FILE; bad values are usage errors
+"$TCPSCOPE" -r "$T/three.pcap" -F csv --summary "$T/sum.json" >"$T/out" 2>"$T/err"; check "--summary exits 0" 0 $?
+expect_grep "--summary FILE holds the summary object" '^{"type":"summary",.*"frames":3,' "$T/sum.json"
+n=$(wc -l <"$T/out"); check "--summary: CSV is the header and one row" 2 "$n"
+"$TCPSCOPE" -r "$T/three.pcap" -F csv >"$T/out" 2>"$T/err"
+expect_grep "CSV without --summary: the summary in words on stderr" '^frames: 3 ' "$T/err"
+"$TCPSCOPE" -r "$T/three.pcap" --summary "$T/no/such/dir/s.json" >/dev/null 2>"$T/err"; check "--summary into a missing directory exits 1" 1 $?
+expect_grep "--summary names the file" "^tcpscope: $T/no/such/dir/s.json: " "$T/err"
+"$TCPSCOPE" -r "$T/three.pcap" --sort size >/dev/null 2>"$T/err"; check "--sort size exits 2" 2 $?
+expect_grep "--sort lists the fields" 'id, start, duration, bytes, packets, retx, rtt, state' "$T/err"
+"$TCPSCOPE" -r "$T/three.pcap" --top 0 >/dev/null 2>&1; check "--top 0 exits 2" 2 $?
+"$TCPSCOPE" -r "$T/three.pcap" -F json --sort duration --top 1 >"$T/out" 2>&1; check "--sort --top with json exits 0" 0 $?
+n=$(grep -c '"type":"conn"' "$T/out"); check "--top 1: one record" 1 "$n"
+
 # a closed stdout is a write error, not a crash
 "$TCPSCOPE" -r "$T/three.pcap" -F json >&- 2>"$T/err"; check "closed stdout exits 1" 1 $?
 

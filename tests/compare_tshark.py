@@ -266,6 +266,24 @@ def start_tshark_l7(path):
     return subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL), out
 
 
+def tshark_unescape(v):
+    """Undo the escapes tshark -T fields puts in a value (backslash, newline,
+    CR and tab written as two characters), so that a name holding a newline
+    compares with tcpscope's JSON string."""
+    if v is None or "\\" not in v:
+        return v
+    out, i = [], 0
+    named = {"\\": "\\", "n": "\n", "r": "\r", "t": "\t"}
+    while i < len(v):
+        if v[i] == "\\" and i + 1 < len(v) and v[i + 1] in named:
+            out.append(named[v[i + 1]])
+            i += 2
+        else:
+            out.append(v[i])
+            i += 1
+    return "".join(out)
+
+
 def finish_tshark_l7(started, streams):
     """Waits for the second tshark pass and fills Stream.hello and
     Stream.request of the streams of the first pass (frames that pass set
@@ -285,9 +303,9 @@ def finish_tshark_l7(started, streams):
         if stream is None or int(fnum) not in stream.frames:
             continue
         if stream.hello is None and "1" in htype.split(AGG):
-            stream.hello = (int(fnum), first(sni))
+            stream.hello = (int(fnum), tshark_unescape(first(sni)))
         if stream.request is None and method != "":
-            stream.request = (int(fnum), first(method), first(host))
+            stream.request = (int(fnum), first(method), tshark_unescape(first(host)))
     return rc
 
 

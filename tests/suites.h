@@ -16,5 +16,6 @@ Suite *lifecycle_suite(void);
 Suite *tcp_seq_suite(void);
 Suite *pipeline_suite(void);
 Suite *slab_suite(void);
+Suite *table_suite(void);
 
 #endif
