@@ -103,7 +103,8 @@ unsigned table_display_width(const char *s, size_t n);
  * Copy s (n bytes of UTF-8) into dst, at most `width` display columns: when
  * it is wider, cut at a character boundary and mark the cut with "…" (U+2026,
  * one column), at the end or, for TABLE_CUT_MIDDLE, in the middle (the start
- * and the end kept). dst holds 4 * width + 4 bytes; NUL-terminated. Returns
+ * and the end kept). TABLE_CUT_NEVER copies s whole. dst holds
+ * 4 * width + 4 bytes (n + 1 for TABLE_CUT_NEVER); NUL-terminated. Returns
  * the bytes written.
  */
 size_t table_cut(char *dst, const char *s, size_t n, unsigned width, enum table_cut how);

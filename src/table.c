@@ -153,7 +153,7 @@ size_t table_cut(char *dst, const char *str, size_t n, unsigned width, enum tabl
 	size_t out = 0;
 
 	if (table_display_width(str, n) <= width || how == TABLE_CUT_NEVER) {
-		/* whole; a number never cut (dst has room for it: callers cut strings only) */
+		/* whole: it fits, or it is a number, never cut */
 		size_t k = prefix_fitting(s, n, how == TABLE_CUT_NEVER ? UINT32_MAX : width, &used);
 		memcpy(dst, s, k);
 		dst[k] = '\0';
@@ -473,17 +473,17 @@ static size_t fmt_diagnoses(const struct conn_record *c, char *buf, size_t cap)
  * its grow_rank, on the same scale. So the id, the server, the state and the
  * diagnoses come first, then bytes from the server, RETX, the client and the
  * name (at 80 columns: these eight); then the addresses and the name grow
- * to full width, the diagnoses to 40 (120 columns), and the duration, bytes
- * from the client, the handshake RTT, the end reason, the packet count and
- * the start time get a place as the width allows. The diagnoses, last, take
- * what is left.
+ * to full width, the duration gets a place and the diagnoses grow to 40
+ * (120 columns: the diagnoses get 18); then bytes from the client, the
+ * handshake RTT, the end reason, the packet count and the start time as the
+ * width allows. The diagnoses, last, take what is left.
  */
 const struct table_column table_columns[TABLE_COL__COUNT] = {
 	[TABLE_ID] = {.title = "ID", .min_width = 5, .want_width = 6, .rank = 0, .grow_rank = 8,
 		      .right = true, .cut = TABLE_CUT_NEVER, .format = fmt_id},
 	[TABLE_START] = {.title = "START", .min_width = 12, .want_width = 12, .rank = 15, .grow_rank = 15,
 			 .cut = TABLE_CUT_END, .format = fmt_start},
-	[TABLE_DURATION] = {.title = "DUR", .min_width = 7, .want_width = 7, .rank = 10, .grow_rank = 10,
+	[TABLE_DURATION] = {.title = "DUR", .min_width = 7, .want_width = 7, .rank = 9, .grow_rank = 9,
 			    .right = true, .cut = TABLE_CUT_NEVER, .format = fmt_duration},
 	[TABLE_CLIENT] = {.title = "CLIENT", .min_width = 13, .want_width = 22, .rank = 6, .grow_rank = 8,
 			  .cut = TABLE_CUT_MIDDLE, .format = fmt_client},
@@ -506,7 +506,7 @@ const struct table_column table_columns[TABLE_COL__COUNT] = {
 	[TABLE_END] = {.title = "END", .min_width = 12, .want_width = 12, .rank = 13, .grow_rank = 13,
 		       .cut = TABLE_CUT_END, .format = fmt_end},
 	[TABLE_DIAGNOSES] = {.title = "DIAGNOSES", .min_width = 10, .want_width = 40, .rank = 3,
-			     .grow_rank = 9, .cut = TABLE_CUT_END, .format = fmt_diagnoses},
+			     .grow_rank = 10, .cut = TABLE_CUT_END, .format = fmt_diagnoses},
 };
 
 /* ---- fitting ---- */
