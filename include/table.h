@@ -54,7 +54,7 @@ struct table_column {
 
 extern const struct table_column table_columns[TABLE_COL__COUNT];
 
-/* Room for any value a column's format writes (names are escaped: up to 4 bytes per byte). */
+/* Room for any value a column's format writes (names are escaped: up to TEXT_ESCAPE_MAX bytes per byte). */
 #define TABLE_VALUE_MAX 2048
 
 /* The widths tables are fitted to: narrower is taken as TABLE_WIDTH_MIN, wider as TABLE_WIDTH_MAX. */
@@ -108,14 +108,6 @@ unsigned table_display_width(const char *s, size_t n);
  * the bytes written.
  */
 size_t table_cut(char *dst, const char *s, size_t n, unsigned width, enum table_cut how);
-
-/*
- * Escape bytes from the wire for a terminal: '\' as "\\", newline, CR and
- * tab as \n \r \t, other control bytes (C0, DEL, UTF-8 C1) and bytes that
- * are not well-formed UTF-8 as \xNN. Writes at most cap - 1 bytes (stopping
- * before an escape that would not fit) and a NUL; returns the length.
- */
-size_t table_escape(char *dst, size_t cap, const char *s, size_t n);
 
 /* Bytes in SI units with 3 significant digits: "0 B", "999 B", "1.20 kB", "35.4 MB", "812 GB". */
 size_t table_human_bytes(char *buf, size_t cap, uint64_t bytes);

@@ -9,6 +9,7 @@
 #include "record.h"
 #include "rowhold.h"
 #include "table.h"
+#include "textesc.h"
 
 /*
  * The report is on the output hot path (one line per connection, 100k+ per
@@ -212,55 +213,7 @@ static uint64_t span_ns(uint64_t first, uint64_t last)
 
 /* ---- strings from outside (warnings): UTF-8 check and escaping ---- */
 
-/*
- * Length of the well-formed UTF-8 sequence starting at s (RFC 3629 section 4:
- * no overlong forms, no surrogates, nothing above U+10FFFF), or 0 if s does
- * not start one. avail counts the bytes left in the string.
- */
-static size_t utf8_seq_len(const unsigned char *s, size_t avail)
-{
-	unsigned char c = s[0];
-	unsigned char lo = 0x80, hi = 0xBF; /* allowed range of the second byte */
-	size_t n;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF) {
-		n = 2;
-	} else if (c == 0xE0) {
-		n = 3;
-		lo = 0xA0;
-	} else if (c == 0xED) {
-		n = 3;
-		hi = 0x9F;
-	} else if (c >= 0xE1 && c <= 0xEF) {
-		n = 3;
-	} else if (c == 0xF0) {
-		n = 4;
-		lo = 0x90;
-	} else if (c == 0xF4) {
-		n = 4;
-		hi = 0x8F;
-	} else if (c >= 0xF1 && c <= 0xF3) {
-		n = 4;
-	} else {
-		return 0;
-	}
-	if (avail < n || s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < n; i++)
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-	return n;
-}
-
 static const char hex_digits[16] = "0123456789abcdef";
-
-/* A C1 control (U+0080..U+009F) in UTF-8 is 0xC2 0x80..0x9F: a terminal may act on it. */
-static bool is_c1_control(const unsigned char *s, size_t seq_len)
-{
-	return seq_len == 2 && s[0] == 0xC2 && s[1] <= 0x9F;
-}
 
 static void put_json_u00(struct report *r, unsigned char b)
 {
@@ -295,12 +248,13 @@ static void put_json_bytes(struct report *r, const char *str, size_t left)
 			continue;
 		}
 		unsigned char c = *s;
-		size_t n = utf8_seq_len(s, left);
+		uint32_t cp;
+		size_t n = utf8_char_len(s, left, &cp);
 
 		if (n == 0) {
 			put_json_u00(r, c);
 			n = 1;
-		} else if (is_c1_control(s, n)) {
+		} else if (unicode_is_c1(cp)) {
 			put_json_u00(r, s[1]);
 		} else if (c == '"' || c == '\\') {
 			char esc[2] = { '\\', (char)c };
@@ -332,44 +286,23 @@ static void put_json_string(struct report *r, const char *str)
 	put_json_bytes(r, str, strlen(str));
 }
 
+/* The escapes of a string from the wire, written a chunk at a time (textesc.h). */
+#define ESCAPE_CHUNK 256
+
 /*
- * Write s for a human (text report, CSV comment line) on one line: '\' as
- * "\\", newline, CR and tab as \n \r \t, other control bytes (C0, DEL, the
- * two bytes of a UTF-8 C1 control) and bytes that are not well-formed UTF-8
- * as \xNN. With double_quotes, '"' is doubled as inside an RFC 4180 field.
+ * Write s for a human (text report, a CSV field) on one line, escaped as
+ * text_escape does; with double_quotes, '"' is doubled as inside an RFC 4180
+ * field.
  */
 static void put_text_bytes(struct report *r, const char *str, size_t left, bool double_quotes)
 {
-	const unsigned char *s = (const unsigned char *)str;
-
 	while (left > 0) {
-		unsigned char c = *s;
-		size_t n = utf8_seq_len(s, left);
+		size_t used;
+		char *dst = reserve(r, ESCAPE_CHUNK);
 
-		if (n == 0 || is_c1_control(s, n) || (c < 0x20 && c != '\n' && c != '\r' && c != '\t') ||
-		    c == 0x7F) {
-			if (n == 0)
-				n = 1;
-			for (size_t i = 0; i < n; i++) {
-				char esc[4] = { '\\', 'x', hex_digits[s[i] >> 4], hex_digits[s[i] & 15] };
-
-				put_bytes(r, esc, sizeof(esc));
-			}
-		} else if (c == '\\') {
-			PUT_LIT(r, "\\\\");
-		} else if (c == '\n') {
-			PUT_LIT(r, "\\n");
-		} else if (c == '\r') {
-			PUT_LIT(r, "\\r");
-		} else if (c == '\t') {
-			PUT_LIT(r, "\\t");
-		} else if (c == '"' && double_quotes) {
-			PUT_LIT(r, "\"\"");
-		} else {
-			put_bytes(r, (const char *)s, n);
-		}
-		s += n;
-		left -= n;
+		r->len += text_escape(dst, ESCAPE_CHUNK, str, left, double_quotes, &used);
+		str += used;
+		left -= used;
 	}
 }
 

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "textesc.h"
+
 #define NS_PER_US 1000ull
 #define NS_PER_MS 1000000ull
 #define NS_PER_SEC 1000000000ull
@@ -11,47 +13,6 @@
 static const char ellipsis[] = "\xe2\x80\xa6"; /* U+2026, one display column */
 
 /* ---- UTF-8 and display width ---- */
-
-/*
- * Length of the well-formed UTF-8 sequence at s (RFC 3629 section 4: no
- * overlong forms, no surrogates, nothing above U+10FFFF), 0 if s does not
- * start one; avail bytes are left. Its code point goes to *cp.
- */
-static size_t utf8_decode(const unsigned char *s, size_t avail, uint32_t *cp)
-{
-	unsigned char c = s[0], lo = 0x80, hi = 0xBF;
-	size_t n;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xC2 && c <= 0xDF)
-		n = 2;
-	else if (c == 0xE0)
-		n = 3, lo = 0xA0;
-	else if (c == 0xED)
-		n = 3, hi = 0x9F;
-	else if (c >= 0xE1 && c <= 0xEF)
-		n = 3;
-	else if (c == 0xF0)
-		n = 4, lo = 0x90;
-	else if (c == 0xF4)
-		n = 4, hi = 0x8F;
-	else if (c >= 0xF1 && c <= 0xF3)
-		n = 4;
-	else
-		return 0;
-	if (avail < n || s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < n; i++)
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-	*cp = c & (0xFF >> (n + 1));
-	for (size_t i = 1; i < n; i++)
-		*cp = (*cp << 6) | (s[i] & 0x3F);
-	return n;
-}
 
 struct cp_range {
 	uint32_t first, last;
@@ -84,7 +45,7 @@ static bool in_ranges(uint32_t cp, const struct cp_range *r, size_t n)
 static unsigned char_width(const unsigned char *s, size_t avail, size_t *len)
 {
 	uint32_t cp;
-	size_t n = utf8_decode(s, avail, &cp);
+	size_t n = utf8_char_len(s, avail, &cp);
 
 	if (n == 0) {
 		*len = 1;
@@ -184,54 +145,13 @@ size_t table_cut(char *dst, const char *str, size_t n, unsigned width, enum tabl
 	return out;
 }
 
-/* ---- escaping names from the wire ---- */
-
-static const char hex_digits[16] = "0123456789abcdef";
-
-size_t table_escape(char *dst, size_t cap, const char *str, size_t n)
+/* The escaped text of a string from the wire (textesc.h), NUL-terminated in buf. */
+static size_t put_escaped(char *buf, size_t cap, const char *s, size_t n)
 {
-	const unsigned char *s = (const unsigned char *)str;
-	size_t out = 0;
+	size_t used, len = text_escape(buf, cap - 1, s, n, false, &used);
 
-	if (cap == 0)
-		return 0;
-	while (n > 0) {
-		uint32_t cp;
-		size_t len = utf8_decode(s, n, &cp);
-		char esc[16];
-		size_t elen = 0;
-
-		if (len == 0 || cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F)) {
-			size_t k = len ? len : 1;
-			const char *named = len != 1 ? NULL : cp == '\n' ? "\\n" : cp == '\r' ? "\\r" : cp == '\t' ? "\\t" : NULL;
-			if (named) {
-				memcpy(esc, named, 2);
-				elen = 2;
-			} else {
-				for (size_t i = 0; i < k; i++) {
-					esc[elen++] = '\\';
-					esc[elen++] = 'x';
-					esc[elen++] = hex_digits[s[i] >> 4];
-					esc[elen++] = hex_digits[s[i] & 15];
-				}
-			}
-			len = k;
-		} else if (cp == '\\') {
-			memcpy(esc, "\\\\", 2);
-			elen = 2;
-		} else {
-			memcpy(esc, s, len);
-			elen = len;
-		}
-		if (out + elen > cap - 1)
-			break;
-		memcpy(dst + out, esc, elen);
-		out += elen;
-		s += len;
-		n -= len;
-	}
-	dst[out] = '\0';
-	return out;
+	buf[len] = '\0';
+	return len;
 }
 
 /* ---- human units ---- */
@@ -412,7 +332,7 @@ static size_t fmt_name(const struct conn_record *c, char *buf, size_t cap)
 	enum app_string k = ai->proto == APP_TLS ? APP_SNI : APP_HTTP_HOST;
 	if (!ai->str[k])
 		return put_string(buf, cap, "-");
-	return table_escape(buf, cap, ai->str[k], ai->len[k]);
+	return put_escaped(buf, cap, ai->str[k], ai->len[k]);
 }
 
 static size_t fmt_packets(const struct conn_record *c, char *buf, size_t cap)
@@ -462,7 +382,7 @@ static size_t fmt_diagnoses(const struct conn_record *c, char *buf, size_t cap)
 			memcpy(buf + n, "; ", 2);
 			n += 2;
 		}
-		n += table_escape(buf + n, cap - n, c->lc.diag[i], strnlen(c->lc.diag[i], LC_DIAG_LEN));
+		n += put_escaped(buf + n, cap - n, c->lc.diag[i], strnlen(c->lc.diag[i], LC_DIAG_LEN));
 	}
 	return n;
 }

@@ -7,6 +7,7 @@
 #include "rowhold.h"
 #include "suites.h"
 #include "table.h"
+#include "textesc.h"
 
 #define ELLIPSIS "\xe2\x80\xa6"
 
@@ -173,13 +174,23 @@ END_TEST
 START_TEST(escape_for_terminals)
 {
 	char out[64];
+	size_t used, n;
 	/* newline, ESC, NUL, backslash, a C1 control (U+009B, CSI), a stray byte; é stays */
 	static const char in[] = "a\nb\x1b\x00\\\xc2\x9b\xff\xc3\xa9";
-	table_escape(out, sizeof(out), in, sizeof(in) - 1);
+	n = text_escape(out, sizeof(out), in, sizeof(in) - 1, false, &used);
+	out[n] = '\0';
 	ck_assert_str_eq(out, "a\\nb\\x1b\\x00\\\\\\xc2\\x9b\\xff\xc3\xa9");
-	/* stops before an escape that would not fit */
-	ck_assert_uint_eq(table_escape(out, 5, "ab\x01", 3), 2);
-	ck_assert_str_eq(out, "ab");
+	ck_assert_uint_eq(used, sizeof(in) - 1);
+	/* quotes doubled for a CSV field */
+	n = text_escape(out, sizeof(out), "a\"b", 3, true, &used);
+	out[n] = '\0';
+	ck_assert_str_eq(out, "a\"\"b");
+	/* stops before an escape that would not fit, and says what it consumed */
+	ck_assert_uint_eq(text_escape(out, 5, "ab\x01", 3, false, &used), 2);
+	ck_assert_uint_eq(used, 2);
+	/* a UTF-8 character is never split: é (2 bytes) does not fit in 1 */
+	ck_assert_uint_eq(text_escape(out, 2, "a\xc3\xa9", 3, false, &used), 1);
+	ck_assert_uint_eq(used, 1);
 }
 END_TEST
 
