@@ -20,8 +20,9 @@ For each capture: runs tcpscope -F json and -F csv (with and without
     object as the JSON report's summary line, and stderr has no summary;
   - JSON keeps its "type":"summary" line last without --summary, and has none
     with --summary FILE (the object goes to FILE);
-  - pandas.read_csv (when pandas is installed) and DuckDB (python module or
-    duckdb CLI, when installed) read the same number of rows and ids.
+  - pandas.read_csv (when pandas is installed) and DuckDB's read_csv (under
+    Node.js, when $TCPSCOPE_NPM_DIR holds @duckdb/node-api) read every cell as
+    the csv module does.
 For test-captures/crafted/csv_hostile_names.pcap the values are also
 checked against the bytes gen_crafted.py put on the wire.
 
@@ -95,7 +96,7 @@ def expected_row(rec):
     return e
 
 
-def check_capture(tcpscope, path, problems, readers):
+def check_capture(tcpscope, path, problems, csv_dir, tables):
     name = os.path.relpath(path)
     js = run([tcpscope, "-r", path, "-F", "json"])
     if js.returncode != 0:
@@ -115,7 +116,7 @@ def check_capture(tcpscope, path, problems, readers):
         summary = json.loads(open(sum_path).read())
         summary2 = json.loads(open(sum_path + ".2").read())
         raw = cs.stdout
-        csv_path = os.path.join(tmp, "conns.csv")
+        csv_path = os.path.join(csv_dir, "%d.csv" % len(tables))
         with open(csv_path, "wb") as f:
             f.write(raw)
         if cs.returncode or cs_file.returncode or js_file.returncode:
@@ -160,24 +161,24 @@ def check_capture(tcpscope, path, problems, readers):
                     if byid.get(i, {}).get(k) != v:
                         problems.append("%s id %d: %s CSV %r, on the wire %r"
                                         % (name, i, k, byid.get(i, {}).get(k), v))
-        ids = [int(r["id"]) for r in dict_rows]
-        for reader, got in other_readers(csv_path, readers):
-            if got != ids:
-                problems.append("%s: %s reads ids %s, csv module %s" % (name, reader, got[:10], ids[:10]))
+        tables[csv_path] = (name, rows)
     return len(recs)
 
 
-# Each reader as a small program printing the ids it reads, run by whichever
-# Python has the module (the Debian packages install for /usr/bin/python3,
-# which need not be the python3 first on PATH).
+# Each reader as a small program printing the table it reads as JSON (a list
+# of rows, the header first, every cell as text), run by whichever Python has
+# the module (the Debian packages install for /usr/bin/python3, which need not
+# be the python3 first on PATH). DuckDB runs under Node.js from the npm
+# package @duckdb/node-api, installed by .ci/run into $TCPSCOPE_NPM_DIR.
 READERS = {
-    "pandas": "import pandas, sys\n"
-              "df = pandas.read_csv(sys.argv[1], dtype=str, keep_default_na=False)\n"
-              "print(' '.join(df['id']))",
-    "duckdb": "import duckdb, sys\n"
-              "q = \"SELECT id FROM read_csv('%s', header=true, all_varchar=true)\" % sys.argv[1]\n"
-              "print(' '.join(r[0] for r in duckdb.connect().execute(q).fetchall()))",
+    "pandas": "import json, pandas, sys\n"
+              "out = []\n"
+              "for path in sys.argv[1:]:\n"
+              "    df = pandas.read_csv(path, dtype=str, keep_default_na=False)\n"
+              "    out.append([list(df.columns)] + df.values.tolist())\n"
+              "print(json.dumps(out))",
 }
+DUCKDB_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "csv_duckdb.mjs")
 
 
 def find_readers():
@@ -189,37 +190,45 @@ def find_readers():
             if run([py, "-c", "import " + name]).returncode == 0:
                 found[name] = [py, "-c", prog]
                 break
-    if "duckdb" not in found and shutil.which("duckdb"):
-        found["duckdb CLI"] = None
-    for name, pkg in (("pandas", "Debian python3-pandas"), ("duckdb", "pip duckdb or the duckdb CLI")):
-        if name not in found and not (name == "duckdb" and "duckdb CLI" in found):
-            print("skip: %s not installed (%s)" % (name, pkg))
+    npm_dir = os.environ.get("TCPSCOPE_NPM_DIR", "")
+    if (shutil.which("node") and npm_dir and
+            os.path.isdir(os.path.join(npm_dir, "node_modules", "@duckdb", "node-api"))):
+        script = os.path.join(npm_dir, "csv_duckdb.mjs")
+        shutil.copyfile(DUCKDB_SCRIPT, script)  # imports resolve from the script's folder
+        found["duckdb"] = ["node", script]
+    for name, how in (("pandas", "Debian python3-pandas"),
+                      ("duckdb", "npm @duckdb/node-api in $TCPSCOPE_NPM_DIR, as .ci/run installs it")):
+        if name not in found:
+            print("skip: %s not installed (%s)" % (name, how))
     return found
 
 
-def other_readers(csv_path, readers):
-    """(name, ids) from pandas and DuckDB where they are installed."""
-    out = []
-    for name, argv in readers.items():
-        if argv is None:  # the duckdb CLI
-            q = ("COPY (SELECT id FROM read_csv('%s', header=true, all_varchar=true)) "
-                 "TO '/dev/stdout' (HEADER false)" % csv_path)
-            p = run([shutil.which("duckdb"), "-c", q])
-        else:
-            p = run(argv + [csv_path])
+def compare_readers(readers, tables, problems):
+    """Each reader reads every CSV file in one run: every cell as the csv module read it."""
+    paths = list(tables)
+    for reader, argv in readers.items():
+        p = run(argv + paths)
         if p.returncode != 0:
-            out.append((name, ["failed: " + p.stderr.decode(errors="replace")[-200:]]))
+            problems.append("%s failed: %s" % (reader, p.stderr.decode(errors="replace")[-300:]))
             continue
-        out.append((name, [int(x) for x in p.stdout.decode().split()]))
-    return out
+        for path, got in zip(paths, json.loads(p.stdout.decode())):
+            name, rows = tables[path]
+            if got == rows:
+                continue
+            bad = [(i, j, a, b) for i, (ra, rb) in enumerate(zip(got, rows))
+                   for j, (a, b) in enumerate(zip(ra, rb)) if a != b][:3]
+            problems.append("%s: %s reads %d rows (csv module %d); first cells that differ (row, column, "
+                            "%s, csv): %s" % (name, reader, len(got), len(rows), reader, bad))
 
 
 def main():
     tcpscope, paths = sys.argv[1], sys.argv[2:]
     readers = find_readers()
-    problems, conns = [], 0
-    for p in paths:
-        conns += check_capture(tcpscope, p, problems, readers)
+    problems, conns, tables = [], 0, {}
+    with tempfile.TemporaryDirectory() as csv_dir:
+        for p in paths:
+            conns += check_capture(tcpscope, p, problems, csv_dir, tables)
+        compare_readers(readers, tables, problems)
     for p in problems[:50]:
         print("FAIL " + p)
     print("%d captures, %d connections: CSV rows equal to the JSON records (csv module%s)%s"
