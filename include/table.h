@@ -64,12 +64,16 @@ extern const struct table_column table_columns[TABLE_COL__COUNT];
 /* Room for one rendered line (header or row) with its newline and NUL: a display column is at most 4 bytes. */
 #define TABLE_LINE_MAX (4 * TABLE_WIDTH_MAX + 2 * TABLE_VALUE_MAX)
 
+/* Columns any table of these descriptors may have (the report's, the live view's). */
+#define TABLE_COLS_MAX 24
+
 /* The columns chosen for a width, in display order, and the width of each. */
 struct table_layout {
 	unsigned width;                    /* the width fitted to */
+	const struct table_column *cols;   /* the descriptors col[] indexes */
 	int ncols;
-	enum table_col col[TABLE_COL__COUNT];
-	unsigned col_width[TABLE_COL__COUNT]; /* indexed like col[] */
+	int col[TABLE_COLS_MAX];           /* index into cols, e.g. an enum table_col */
+	unsigned col_width[TABLE_COLS_MAX]; /* indexed like col[] */
 };
 
 /*
@@ -83,6 +87,16 @@ struct table_layout {
  * columns by more than the last column can give up.
  */
 void table_fit(unsigned width, struct table_layout *out);
+
+/* The same over any n (at most TABLE_COLS_MAX) descriptors: the live view's columns. */
+void table_fit_columns(const struct table_column *cols, int n, unsigned width, struct table_layout *out);
+
+/*
+ * One line of cells for the layout, value[k] (len[k] bytes) in its k-th
+ * column, cut and aligned as the column says, with '\n'; returns its length
+ * in bytes. buf holds TABLE_LINE_MAX.
+ */
+size_t table_render_cells(const struct table_layout *t, const char *const value[], const size_t len[], char *buf);
 
 /* The header line (titles) for the layout, with '\n'; returns its length in bytes. buf holds TABLE_LINE_MAX. */
 size_t table_render_header(const struct table_layout *t, char *buf);

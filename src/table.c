@@ -431,26 +431,28 @@ const struct table_column table_columns[TABLE_COL__COUNT] = {
 
 /* ---- fitting ---- */
 
-void table_fit(unsigned width, struct table_layout *t)
+void table_fit_columns(const struct table_column *cols, int n, unsigned width, struct table_layout *t)
 {
-	bool keep[TABLE_COL__COUNT] = {false};
-	unsigned w[TABLE_COL__COUNT] = {0};
+	bool keep[TABLE_COLS_MAX] = {false};
+	unsigned w[TABLE_COLS_MAX] = {0};
 	unsigned total = 0, max_rank = 0;
 
+	if (n > TABLE_COLS_MAX)
+		n = TABLE_COLS_MAX;
 	if (width < TABLE_WIDTH_MIN)
 		width = TABLE_WIDTH_MIN;
 	if (width > TABLE_WIDTH_MAX)
 		width = TABLE_WIDTH_MAX;
-	for (int i = 0; i < TABLE_COL__COUNT; i++) {
-		if (table_columns[i].rank > max_rank)
-			max_rank = table_columns[i].rank;
-		if (table_columns[i].grow_rank > max_rank)
-			max_rank = table_columns[i].grow_rank;
+	for (int i = 0; i < n; i++) {
+		if (cols[i].rank > max_rank)
+			max_rank = cols[i].rank;
+		if (cols[i].grow_rank > max_rank)
+			max_rank = cols[i].grow_rank;
 	}
 	for (unsigned rank = 0; rank <= max_rank; rank++) {
 		/* columns of this rank that fit at their minimum, with a space before */
-		for (int i = 0; i < TABLE_COL__COUNT; i++) {
-			const struct table_column *c = &table_columns[i];
+		for (int i = 0; i < n; i++) {
+			const struct table_column *c = &cols[i];
 			unsigned need = c->min_width + (total > 0);
 			if (c->rank != rank || need > width - total)
 				continue;
@@ -459,8 +461,8 @@ void table_fit(unsigned width, struct table_layout *t)
 			total += need;
 		}
 		/* columns growing at this rank, as far as the width lets them */
-		for (int i = 0; i < TABLE_COL__COUNT; i++) {
-			const struct table_column *c = &table_columns[i];
+		for (int i = 0; i < n; i++) {
+			const struct table_column *c = &cols[i];
 			if (!keep[i] || c->grow_rank != rank || w[i] >= c->want_width)
 				continue;
 			unsigned grow = c->want_width - w[i];
@@ -472,16 +474,22 @@ void table_fit(unsigned width, struct table_layout *t)
 	}
 	memset(t, 0, sizeof(*t));
 	t->width = width;
-	for (int i = 0; i < TABLE_COL__COUNT; i++) {
+	t->cols = cols;
+	for (int i = 0; i < n; i++) {
 		if (!keep[i])
 			continue;
-		t->col[t->ncols] = (enum table_col)i;
+		t->col[t->ncols] = i;
 		t->col_width[t->ncols] = w[i];
 		t->ncols++;
 	}
 	/* the last column takes the rest */
 	if (t->ncols > 0)
 		t->col_width[t->ncols - 1] += width - total;
+}
+
+void table_fit(unsigned width, struct table_layout *t)
+{
+	table_fit_columns(table_columns, TABLE_COL__COUNT, width, t);
 }
 
 /* ---- rendering ---- */
@@ -507,7 +515,7 @@ static void line_spaces(struct line *l, unsigned n)
 static void line_cell(struct line *l, const struct table_layout *t, int k, unsigned start, const char *value,
 		      size_t n)
 {
-	const struct table_column *col = &table_columns[t->col[k]];
+	const struct table_column *col = &t->cols[t->col[k]];
 	bool last = k == t->ncols - 1;
 	unsigned width = t->col_width[k];
 	char cut[4 * TABLE_WIDTH_MAX + 8];
@@ -534,31 +542,39 @@ static size_t line_end(struct line *l)
 	return l->len;
 }
 
-size_t table_render_header(const struct table_layout *t, char *buf)
+size_t table_render_cells(const struct table_layout *t, const char *const value[], const size_t len[], char *buf)
 {
 	struct line l = {buf, 0, 0};
 	unsigned start = 0;
 
 	for (int k = 0; k < t->ncols; k++) {
-		const char *title = table_columns[t->col[k]].title;
-		line_cell(&l, t, k, start, title, strlen(title));
+		line_cell(&l, t, k, start, value[k], len[k]);
 		start += t->col_width[k] + 1;
 	}
 	return line_end(&l);
 }
 
+size_t table_render_header(const struct table_layout *t, char *buf)
+{
+	const char *value[TABLE_COLS_MAX];
+	size_t len[TABLE_COLS_MAX];
+	for (int k = 0; k < t->ncols; k++) {
+		value[k] = t->cols[t->col[k]].title;
+		len[k] = strlen(value[k]);
+	}
+	return table_render_cells(t, value, len, buf);
+}
+
 size_t table_render_row(const struct table_layout *t, const struct conn_record *c, char *buf)
 {
-	struct line l = {buf, 0, 0};
-	unsigned start = 0;
-	char value[TABLE_VALUE_MAX];
-
+	static _Thread_local char values[TABLE_COLS_MAX][TABLE_VALUE_MAX];
+	const char *value[TABLE_COLS_MAX];
+	size_t len[TABLE_COLS_MAX];
 	for (int k = 0; k < t->ncols; k++) {
-		size_t n = table_columns[t->col[k]].format(c, value, sizeof(value));
-		line_cell(&l, t, k, start, value, n);
-		start += t->col_width[k] + 1;
+		len[k] = t->cols[t->col[k]].format(c, values[k], TABLE_VALUE_MAX);
+		value[k] = values[k];
 	}
-	return line_end(&l);
+	return table_render_cells(t, value, len, buf);
 }
 
 /* ---- sort orders ---- */
