@@ -587,6 +587,12 @@ static int finish_output(struct report *rep, FILE *out, int writer_errno)
 	return err;
 }
 
+static void options_free(struct options *o)
+{
+	free(o->filter);
+	free(o->read_paths);
+}
+
 int main(int argc, char **argv)
 {
 	/* Before anything is written: a closed pipe shows as EPIPE, not a signal. */
@@ -595,15 +601,14 @@ int main(int argc, char **argv)
 	struct options o;
 	int rc = parse_options(argc, argv, &o);
 	if (rc >= 0) {
-		free(o.read_paths);
+		options_free(&o);
 		return rc;
 	}
 
 	const char *in_name;
 	struct capture *cap = open_input(&o, &in_name);
 	if (!cap) {
-		free(o.filter);
-		free(o.read_paths);
+		options_free(&o);
 		return EXIT_RUNTIME;
 	}
 
@@ -613,8 +618,7 @@ int main(int argc, char **argv)
 		if (!out) {
 			fprintf(stderr, "tcpscope: %s: %s\n", o.out_path, strerror(errno));
 			capture_close(cap);
-			free(o.filter);
-		free(o.read_paths);
+			options_free(&o);
 			return EXIT_RUNTIME;
 		}
 	}
@@ -625,7 +629,7 @@ int main(int argc, char **argv)
 		if (out != stdout)
 			fclose(out);
 		capture_close(cap);
-		free(o.filter);
+		options_free(&o);
 		return EXIT_RUNTIME;
 	}
 
@@ -722,7 +726,6 @@ int main(int argc, char **argv)
 	}
 	analyzer_free(a);
 	capture_close(cap);
-	free(o.filter);
-	free(o.read_paths);
+	options_free(&o);
 	return rc;
 }

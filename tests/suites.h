@@ -19,6 +19,7 @@ Suite *pipeline_suite(void);
 Suite *slab_suite(void);
 Suite *drops_suite(void);
 Suite *filter_suite(void);
+Suite *view_suite(void);
 Suite *inputs_suite(void);
 Suite *table_suite(void);
 
