@@ -104,7 +104,8 @@ struct view {
 	size_t nprev, prev_cap;
 	/* figures */
 	bool have_snapshot;
-	uint64_t first_ns, now_ns, prev_ns;
+	uint64_t first_ns;          /* elapsed time counts from here: the first snapshot, or the capture's first frame when set before */
+	uint64_t now_ns, prev_ns;
 	struct analyzer_totals totals, prev_totals;
 	struct view_header header;
 	/* the selected connection's throughput, one sample per snapshot */

@@ -21,6 +21,9 @@
 #include "decode.h"
 #include "feed.h"
 #include "report.h"
+#include "tui.h"
+#include "view.h"
+#include "viewloop.h"
 #include "writer.h"
 
 #define EXIT_RUNTIME 1
@@ -93,6 +96,12 @@ struct options {
 	enum table_sort sort;
 	uint64_t top;             /* 0 = all */
 	char *filter;        /* joined trailing arguments, or NULL */
+	bool format_given;
+	int tui;                  /* --tui 1, --no-tui 0, -1: the view for -i on a terminal without -F/-o */
+	bool replay;              /* --replay: play a file in packet time in the view */
+	double replay_speed;      /* its speed; 0 = as fast as possible */
+	uint64_t refresh_ns;      /* -d: the view's refresh interval */
+	uint64_t linger_ns;       /* --linger: how long ended connections stay in the view */
 };
 
 static volatile sig_atomic_t stop_requested;
@@ -143,7 +152,40 @@ static char *join_args(int argc, char **argv, int first)
 	return s;
 }
 
-enum { OPT_MAX_FLOWS = 256, OPT_IDLE_TIMEOUT, OPT_TIME_WAIT, OPT_EVENTS, OPT_DURATION, OPT_SUMMARY, OPT_SORT, OPT_TOP };
+enum {
+	OPT_MAX_FLOWS = 256, OPT_IDLE_TIMEOUT, OPT_TIME_WAIT, OPT_EVENTS, OPT_DURATION, OPT_SUMMARY, OPT_SORT, OPT_TOP,
+	OPT_TUI, OPT_NO_TUI, OPT_REPLAY, OPT_LINGER,
+};
+
+/* Seconds with an optional fraction ("0.5", "2"), at least min_s; false otherwise. */
+static bool parse_seconds(const char *s, double min_s, uint64_t *ns)
+{
+	if (!s || !*s)
+		return false;
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (errno || *end || !(v >= min_s) || v > 1e9)
+		return false;
+	*ns = (uint64_t)(v * 1e9 + 0.5);
+	return true;
+}
+
+/* A replay speed: a factor ("1" real time, "10", "0.5") or "max". */
+static bool parse_speed(const char *s, double *speed)
+{
+	if (s && strcmp(s, "max") == 0) {
+		*speed = 0;
+		return true;
+	}
+	char *end;
+	errno = 0;
+	double v = s ? strtod(s, &end) : 0;
+	if (!s || errno || *end || !(v > 0) || v > 1e6)
+		return false;
+	*speed = v;
+	return true;
+}
 
 /* Returns -1 to go on, or an exit status. */
 static int parse_options(int argc, char **argv, struct options *o)
@@ -164,6 +206,11 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"summary", required_argument, NULL, OPT_SUMMARY},
 		{"sort", required_argument, NULL, OPT_SORT},
 		{"top", required_argument, NULL, OPT_TOP},
+		{"tui", no_argument, NULL, OPT_TUI},
+		{"no-tui", no_argument, NULL, OPT_NO_TUI},
+		{"replay", optional_argument, NULL, OPT_REPLAY},
+		{"linger", required_argument, NULL, OPT_LINGER},
+		{"delay", required_argument, NULL, 'd'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -173,9 +220,12 @@ static int parse_options(int argc, char **argv, struct options *o)
 
 	memset(o, 0, sizeof(*o));
 	o->format = REPORT_TEXT;
+	o->tui = -1;
+	o->refresh_ns = 1000000000ull;
+	o->linger_ns = 5000000000ull;
 	flow_config_defaults(&o->flow);
 	/* '+': stop at the first non-option, which begins the filter expression. */
-	while ((ch = getopt_long(argc, argv, "+r:i:c:F:o:s:B:hV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+r:i:c:F:o:s:B:d:hV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'r':
 			/* repeatable: every file is read, merged in time order */
@@ -196,6 +246,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'F':
 			if (!report_format_parse(optarg, &o->format))
 				return usage_error("invalid format: expected text, csv or json");
+			o->format_given = true;
 			break;
 		case 'o':
 			o->out_path = optarg;
@@ -250,6 +301,28 @@ static int parse_options(int argc, char **argv, struct options *o)
 				return usage_error("invalid --top: expected a positive integer");
 			o->sorted = true;
 			break;
+		case OPT_TUI:
+		case OPT_NO_TUI:
+			o->tui = ch == OPT_TUI;
+			break;
+		case OPT_REPLAY:
+			/* "--replay 10" as well as "--replay=10": a speed may follow */
+			if (!optarg && optind < argc && parse_speed(argv[optind], &o->replay_speed))
+				optind++;
+			else if (!optarg)
+				o->replay_speed = 1;
+			else if (!parse_speed(optarg, &o->replay_speed))
+				return usage_error("invalid --replay speed: expected a factor > 0 (1 = real time) or max");
+			o->replay = true;
+			break;
+		case OPT_LINGER:
+			if (!parse_seconds(optarg, 0, &o->linger_ns))
+				return usage_error("invalid --linger: expected seconds >= 0");
+			break;
+		case 'd':
+			if (!parse_seconds(optarg, 0.05, &o->refresh_ns))
+				return usage_error("invalid -d: expected seconds >= 0.05");
+			break;
 		case 'h':
 			fputs(usage_line, stdout);
 			fputs(help_text, stdout);
@@ -266,6 +339,10 @@ static int parse_options(int argc, char **argv, struct options *o)
 	if (o->read_path && (o->buffer_kib || o->duration_ns))
 		return usage_error(o->buffer_kib ? "-B applies to live capture (-i)"
 						 : "--duration applies to live capture (-i); -c limits a file");
+	if (o->replay && !o->read_path)
+		return usage_error("--replay plays a file: it needs -r FILE");
+	if (o->tui == 0 && o->replay)
+		return usage_error("--replay shows the view: it cannot go with --no-tui");
 	if (o->events && o->format == REPORT_CSV)
 		return usage_error("--events needs -F text or -F json (CSV holds connections only)");
 	if (optind < argc) {
@@ -328,25 +405,37 @@ static int put_summary(const struct options *o, struct report *rep, FILE *summar
 	return 0;
 }
 
-/* Where records and events go: the writer thread, or the report directly when there is none. */
+static uint64_t clock_ns(clockid_t id)
+{
+	struct timespec t;
+	clock_gettime(id, &t);
+	return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
+}
+
+/* Where records and events go: the writer thread, or the report directly when there is none; and the view. */
 struct output {
-	struct report *rep;
+	struct report *rep;       /* NULL: the view alone, no report */
 	struct writer *writer;
+	bool report_events;       /* --events */
+	struct view *view;        /* the live view, or NULL */
+	bool view_live_clock;     /* the view runs on the wall clock (live capture) */
 };
 
 /* A write failed (the reader of a pipe left, the disk is full): reading stops at once. */
 static void stop_if_output_failed(const struct output *out)
 {
-	if (report_failed(out->rep))
+	if (out->rep && report_failed(out->rep))
 		stop_requested = 1;
 }
 
 static void emit_record(void *ctx, const struct conn_record *r)
 {
 	struct output *out = ctx;
+	if (out->view) /* live: it ended now; a file: at its last packet */
+		view_add_record(out->view, r, out->view_live_clock ? clock_ns(CLOCK_REALTIME) : r->ts_last_ns);
 	if (out->writer) {
 		writer_conn(out->writer, r);
-	} else {
+	} else if (out->rep) {
 		report_conn(out->rep, r);
 		stop_if_output_failed(out);
 	}
@@ -355,9 +444,13 @@ static void emit_record(void *ctx, const struct conn_record *r)
 static void emit_event(void *ctx, const struct conn_event *ev)
 {
 	struct output *out = ctx;
+	if (out->view)
+		view_add_event(out->view, ev);
+	if (!out->report_events)
+		return;
 	if (out->writer) {
 		writer_event(out->writer, ev);
-	} else {
+	} else if (out->rep) {
 		report_event(out->rep, ev);
 		stop_if_output_failed(out);
 	}
@@ -380,12 +473,6 @@ static void analyze_batch(struct analyzer *a, int linktype, struct frame_batch *
 	frame_batch_clear(b);
 }
 
-static uint64_t clock_ns(clockid_t id)
-{
-	struct timespec t;
-	clock_gettime(id, &t);
-	return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
-}
 
 /* What a live capture does besides reading: records out as they come, a deadline, loud drops. */
 struct live_watch {
@@ -397,6 +484,7 @@ struct live_watch {
 	uint64_t next_stats_ns;    /* when to read the drop counters next */
 	uint64_t warned_at_ns;     /* the last drop warning, 0: none yet */
 	uint64_t warned_dropped;   /* the count it gave */
+	bool quiet;                /* the view owns the terminal: drops show in its header */
 };
 
 #define LIVE_STATS_EVERY_NS 250000000ull  /* read pcap_stats four times a second */
@@ -416,7 +504,7 @@ static void live_check_drops(struct live_watch *w, uint64_t now_ns)
 	if (!capture_stats(w->cap, &cs) ||
 	    !analyzer_note_drops(w->a, clock_ns(CLOCK_REALTIME), cs.dropped))
 		return;
-	if (w->warned_at_ns && now_ns - w->warned_at_ns < LIVE_WARN_EVERY_NS)
+	if (w->quiet || (w->warned_at_ns && now_ns - w->warned_at_ns < LIVE_WARN_EVERY_NS))
 		return;
 	fprintf(stderr, "tcpscope: %s: warning: the kernel dropped %" PRIu64 " packets%s (%" PRIu64
 		" of %" PRIu64 " so far, %.1f%%); %s\n",
@@ -431,15 +519,23 @@ static bool live_tick(struct live_watch *w)
 {
 	if (!w)
 		return true;
-	report_flush(w->rep);
-	if (report_failed(w->rep))
-		return false; /* the reader of a pipe left, or the disk is full */
+	if (w->rep) {
+		report_flush(w->rep);
+		if (report_failed(w->rep))
+			return false; /* the reader of a pipe left, or the disk is full */
+	}
 	uint64_t now = clock_ns(CLOCK_MONOTONIC);
 	if (now >= w->next_stats_ns) {
 		live_check_drops(w, now);
 		w->next_stats_ns = now + LIVE_STATS_EVERY_NS;
 	}
 	return !w->deadline_ns || now < w->deadline_ns;
+}
+
+/* live_tick for the view's loop. */
+static bool live_tick_cb(void *ctx)
+{
+	return live_tick(ctx);
 }
 
 /* How long to wait for packets: 100 ms (idle connections expire meanwhile), less near the deadline. */
@@ -579,12 +675,35 @@ static struct capture *open_input(const struct options *o, const char **name)
 static int finish_output(struct report *rep, FILE *out, int writer_errno)
 {
 	int err = writer_errno;
+	if (!rep)
+		return err; /* the view alone */
 	if (report_close(rep) < 0 && !err)
 		err = errno;
 	errno = 0;
 	if ((out != stdout ? fclose(out) : fflush(out)) != 0 && !err)
 		err = errno ? errno : EIO;
 	return err;
+}
+
+/*
+ * The view owns the terminal until the user quits or a stop signal: live,
+ * a replay in packet time, or a file read whole and browsed. The terminal
+ * is given back on every way out; warnings wait until then.
+ */
+static enum capture_status run_view(const struct options *o, struct capture *cap, struct analyzer *a,
+				    struct view *v, struct tui *t, struct live_watch *live)
+{
+	char source[256];
+	size_t n = 0;
+	for (size_t i = 0; i < capture_input_count(cap) && n < sizeof(source); i++)
+		n += (size_t)snprintf(source + n, sizeof(source) - n, "%s%s", i ? " + " : "", capture_input_name(cap, i));
+	struct viewloop_config cfg = {
+		.mode = v->mode, .speed = o->replay_speed, .refresh_ns = o->refresh_ns, .count = o->count,
+		.deadline_ns = live->deadline_ns, .source = source, .bpf = o->filter, .stop = &stop_requested,
+		.between_batches = o->iface ? live_tick_cb : NULL, .ctx = live,
+	};
+	bool finished;
+	return viewloop_run(cap, a, v, t, &cfg, &finished);
 }
 
 static void options_free(struct options *o)
@@ -612,7 +731,18 @@ int main(int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 
-	FILE *out = stdout;
+	/* The view: asked for, or live on a terminal when no report was asked for (as top). */
+	bool use_view = o.replay || o.tui == 1 ||
+			(o.tui == -1 && o.iface && !o.format_given && !o.out_path && isatty(STDOUT_FILENO));
+	if (use_view && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
+		fprintf(stderr, "tcpscope: the view needs a terminal (stdin and stdout); --no-tui streams the report\n");
+		capture_close(cap);
+		options_free(&o);
+		return EXIT_USAGE;
+	}
+
+	/* With the view, a report is written only to -o FILE. */
+	FILE *out = use_view && !o.out_path ? NULL : stdout;
 	if (o.out_path && strcmp(o.out_path, "-") != 0) {
 		out = fopen(o.out_path, "w");
 		if (!out) {
@@ -626,7 +756,7 @@ int main(int argc, char **argv)
 	FILE *summary_out = NULL;
 	if (o.summary_path && !(summary_out = fopen(o.summary_path, "w"))) {
 		fprintf(stderr, "tcpscope: %s: %s\n", o.summary_path, strerror(errno));
-		if (out != stdout)
+		if (out && out != stdout)
 			fclose(out);
 		capture_close(cap);
 		options_free(&o);
@@ -634,32 +764,51 @@ int main(int argc, char **argv)
 	}
 
 	/* Text is in id order (for a file; live rows as connections end) unless sorted. */
-	struct report_options ropts = {.width = table_width(out), .id_order = o.read_path != NULL,
+	struct report_options ropts = {.width = out ? table_width(out) : 0, .id_order = o.read_path != NULL,
 				       .sorted = o.sorted, .sort = o.sort, .top = o.top};
-	struct report *rep = report_open_with(out, o.format, &ropts);
+	struct report *rep = out ? report_open_with(out, o.format, &ropts) : NULL;
 	/* A file's records are formatted on threads of their own, after the
 	 * header, unless the report holds them back to order them. Live
 	 * capture writes in line: records are few, and a batch of them would
 	 * wait for its 64th. Without threads, in line too. */
-	struct output sink = {.rep = rep};
+	static struct view view;
+	struct output sink = {.rep = rep, .report_events = o.events};
+	if (use_view) {
+		enum view_mode mode = o.iface ? VIEW_LIVE : o.replay && o.replay_speed > 0 ? VIEW_REPLAY : VIEW_BROWSE;
+		view_init(&view, mode, o.linger_ns);
+		sink.view = &view;
+		sink.view_live_clock = o.iface != NULL;
+	}
 	if (rep && o.read_path && !report_holds_records(rep)) {
 		report_flush(rep);
 		sink.writer = writer_start(out, o.format);
 		if (sink.writer)
 			writer_stop_on_failure(sink.writer, &stop_requested);
 	}
-	struct analyzer *a = rep ? analyzer_new(&o.flow, emit_record, &sink) : NULL;
+	struct analyzer *a = rep || !out ? analyzer_new(&o.flow, emit_record, &sink) : NULL;
 	if (!a) {
 		fprintf(stderr, "tcpscope: out of memory\n");
 		return EXIT_RUNTIME;
 	}
-	if (o.events)
+	if (o.events || use_view)
 		analyzer_set_event_sink(a, emit_event, &sink);
+	struct tui *tui = NULL;
+	if (use_view && !(tui = tui_open())) {
+		fprintf(stderr, "tcpscope: the terminal cannot show the view (is TERM set?); --no-tui streams the report\n");
+		analyzer_free(a);
+		finish_output(rep, out, 0);
+		if (summary_out)
+			fclose(summary_out);
+		view_free(&view);
+		capture_close(cap);
+		options_free(&o);
+		return EXIT_RUNTIME;
+	}
 	install_stop_handlers();
 	if (rep)
 		stop_if_output_failed(&sink); /* the header could not be written */
 
-	struct live_watch live = {.iface = o.iface, .cap = cap, .a = a, .rep = rep};
+	struct live_watch live = {.iface = o.iface, .cap = cap, .a = a, .rep = rep, .quiet = use_view};
 	if (o.iface) {
 		/* A record as its connection closes, not after TIME_WAIT: half a
 		 * second lets a RST's answers and a last ACK in. */
@@ -668,8 +817,10 @@ int main(int argc, char **argv)
 			live.deadline_ns = clock_ns(CLOCK_MONOTONIC) + o.duration_ns;
 	}
 	char warning[PCAP_ERRBUF_SIZE + 512] = "";
-	if (run_capture(cap, a, o.count, o.iface ? &live : NULL) == CAPTURE_ERROR &&
-	    capture_input_count(cap) == 1) {
+	enum capture_status how = use_view ? run_view(&o, cap, a, &view, tui, &live)
+					   : run_capture(cap, a, o.count, o.iface ? &live : NULL);
+	tui_close(tui); /* the terminal is given back before any warning */
+	if (how == CAPTURE_ERROR && capture_input_count(cap) == 1) {
 		/* Keep what was read before the damage: report it, and say where it stopped. */
 		snprintf(warning, sizeof(warning), "input ended early: %s", capture_error(cap));
 		fprintf(stderr, "tcpscope: %s: warning: %s; the frames before it are reported\n", in_name,
@@ -712,7 +863,7 @@ int main(int argc, char **argv)
 	}
 	sum.input_warning = warning[0] ? warning : NULL;
 	bool summary_failed = false;
-	if (!output_failed)
+	if (!output_failed && rep)
 		summary_failed = put_summary(&o, rep, summary_out, &sum) < 0;
 	else if (summary_out)
 		fclose(summary_out);
@@ -725,6 +876,8 @@ int main(int argc, char **argv)
 		rc = EXIT_RUNTIME;
 	}
 	analyzer_free(a);
+	if (use_view)
+		view_free(&view);
 	capture_close(cap);
 	options_free(&o);
 	return rc;

@@ -370,7 +370,9 @@ void view_snapshot(struct view *v, uint64_t now_ns, const struct analyzer_totals
 {
 	if (!v->have_snapshot) {
 		v->have_snapshot = true;
-		v->first_ns = v->prev_ns = now_ns;
+		v->prev_ns = now_ns;
+		if (!v->first_ns || v->first_ns > now_ns)
+			v->first_ns = now_ns;
 		v->prev_totals = *t;
 	} else {
 		v->prev_ns = v->now_ns;
