@@ -837,7 +837,7 @@ int main(int argc, char **argv)
 	}
 	/* After a failed write nothing more can reach the output: the connections
 	 * still open are freed without records, and there is no summary. */
-	bool output_failed = report_failed(rep) || (sink.writer && writer_failed(sink.writer));
+	bool output_failed = (rep && report_failed(rep)) || (sink.writer && writer_failed(sink.writer));
 	if (!output_failed)
 		analyzer_finish(a);
 	int writer_errno = 0;
