@@ -31,7 +31,8 @@
 
 static const char usage_line[] =
 	"usage: tcpscope [-r FILE [-r FILE]... | -i IFACE] [-c COUNT] [-F text|csv|json] [-o FILE] [-s SNAPLEN]\n"
-	"                [-B KIB] [--duration SECONDS]\n"
+	"                [-B KIB] [--duration SECONDS] [--tui | --no-tui] [--replay [SPEED]]\n"
+	"                [-d SECONDS] [--linger SECONDS]\n"
 	"                [--max-flows N] [--idle-timeout SECONDS] [--time-wait SECONDS]\n"
 	"                [--events] [--summary FILE] [--sort FIELD] [--top N] [-h] [-V] [expression]\n";
 
@@ -64,6 +65,14 @@ static const char help_text[] =
 	"                           duration, bytes, packets, retx, rtt, state (sizes\n"
 	"                           largest first); text is in id order without it\n"
 	"      --top N              only the first N records after sorting\n"
+	"      --tui                the live view (ncurses, as top): the default for -i\n"
+	"                           on a terminal without -F or -o; with -r, browse the\n"
+	"                           file's connections\n"
+	"      --no-tui             stream the report even on a terminal\n"
+	"      --replay [SPEED]     play a file in the view in packet time (1 = real\n"
+	"                           time, max = as fast as it can), then browse it\n"
+	"  -d, --delay SECS         the view's refresh interval (default 1)\n"
+	"      --linger SECS        ended connections stay in the view (default 5)\n"
 	"  -h, --help               this help\n"
 	"  -V, --version            version\n"
 	"  expression               pcap-filter(7) expression, as in tcpdump\n"

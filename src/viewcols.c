@@ -141,44 +141,46 @@ size_t viewcols_cell(enum viewcol c, const struct view_row *vr, uint64_t now_ns,
 }
 
 /*
- * The columns. On a narrow terminal they are taken in rank order while they
- * fit: the id, the server, both states, the diagnosis, then the name, the
- * rate from the server, retransmissions, the client, SRTT, idle; then the
- * rest as the width allows. 80 columns keep what tcptrack shows and more.
+ * The columns (shown in enum order). On a narrow terminal they are taken in
+ * rank order while they fit: the id, the server, both states, the
+ * diagnosis, the client, the name, the rate from the server (80 columns:
+ * these, more than tcptrack shows), then retransmissions, SRTT; the
+ * diagnosis grows to 30, the name to 24; then idle, the addresses grow,
+ * Zeek's state, bytes, the rate from the client, age, the markers.
  */
 const struct table_column viewcols[VIEWCOL__COUNT] = {
 	[VIEWCOL_ID] = {.title = "ID", .min_width = 5, .want_width = 6, .rank = 0, .grow_rank = 12, .right = true,
 			.cut = TABLE_CUT_NEVER},
-	[VIEWCOL_CLIENT] = {.title = "CLIENT", .min_width = 15, .want_width = 22, .rank = 7, .grow_rank = 10,
-			    .cut = TABLE_CUT_MIDDLE},
 	[VIEWCOL_SERVER] = {.title = "SERVER", .min_width = 15, .want_width = 22, .rank = 1, .grow_rank = 10,
 			    .cut = TABLE_CUT_MIDDLE},
-	[VIEWCOL_NAME] = {.title = "NAME", .min_width = 10, .want_width = 24, .rank = 4, .grow_rank = 7,
-			  .cut = TABLE_CUT_END},
 	[VIEWCOL_STATES] = {.title = "STATES", .min_width = 7, .want_width = 7, .rank = 2, .grow_rank = 2,
 			    .cut = TABLE_CUT_END},
-	[VIEWCOL_ZEEK] = {.title = "ZEEK", .min_width = 6, .want_width = 6, .rank = 11, .grow_rank = 11,
+	[VIEWCOL_DIAG] = {.title = "DIAGNOSIS", .min_width = 10, .want_width = 30, .rank = 3, .grow_rank = 8,
 			  .cut = TABLE_CUT_END},
-	[VIEWCOL_AGE] = {.title = "AGE", .min_width = 6, .want_width = 6, .rank = 13, .grow_rank = 13, .right = true,
-			 .cut = TABLE_CUT_NEVER},
-	[VIEWCOL_IDLE] = {.title = "IDLE", .min_width = 6, .want_width = 6, .rank = 9, .grow_rank = 9, .right = true,
-			  .cut = TABLE_CUT_NEVER},
-	[VIEWCOL_RATE_C2S] = {.title = "C>S/s", .min_width = 7, .want_width = 7, .rank = 12, .grow_rank = 12,
+	[VIEWCOL_CLIENT] = {.title = "CLIENT", .min_width = 15, .want_width = 22, .rank = 4, .grow_rank = 10,
+			    .cut = TABLE_CUT_MIDDLE},
+	[VIEWCOL_NAME] = {.title = "NAME", .min_width = 10, .want_width = 24, .rank = 5, .grow_rank = 9,
+			  .cut = TABLE_CUT_END},
+	[VIEWCOL_RATE_S2C] = {.title = "S>C/s", .min_width = 7, .want_width = 7, .rank = 6, .grow_rank = 6,
 			      .right = true, .cut = TABLE_CUT_NEVER},
-	[VIEWCOL_RATE_S2C] = {.title = "S>C/s", .min_width = 7, .want_width = 7, .rank = 5, .grow_rank = 5,
-			      .right = true, .cut = TABLE_CUT_NEVER},
-	[VIEWCOL_BYTES] = {.title = "BYTES", .min_width = 8, .want_width = 8, .rank = 10, .grow_rank = 10,
-			   .right = true, .cut = TABLE_CUT_NEVER},
+	[VIEWCOL_RETX] = {.title = "RETX", .min_width = 8, .want_width = 9, .rank = 7, .grow_rank = 12,
+			  .right = true, .cut = TABLE_CUT_NEVER},
 	[VIEWCOL_SRTT] = {.title = "SRTT", .min_width = 7, .want_width = 7, .rank = 8, .grow_rank = 8,
 			  .right = true, .cut = TABLE_CUT_NEVER},
-	[VIEWCOL_RETX] = {.title = "RETX", .min_width = 8, .want_width = 9, .rank = 6, .grow_rank = 12,
-			  .right = true, .cut = TABLE_CUT_NEVER},
-	[VIEWCOL_ZW] = {.title = "ZW", .min_width = 2, .want_width = 2, .rank = 14, .grow_rank = 14,
-			.cut = TABLE_CUT_END},
-	[VIEWCOL_FLAGS] = {.title = "FLAGS", .min_width = 5, .want_width = 5, .rank = 14, .grow_rank = 14,
-			   .cut = TABLE_CUT_END},
-	[VIEWCOL_DIAG] = {.title = "DIAGNOSIS", .min_width = 10, .want_width = 40, .rank = 3, .grow_rank = 9,
+	[VIEWCOL_IDLE] = {.title = "IDLE", .min_width = 6, .want_width = 6, .rank = 10, .grow_rank = 10, .right = true,
+			  .cut = TABLE_CUT_NEVER},
+	[VIEWCOL_ZEEK] = {.title = "ZEEK", .min_width = 6, .want_width = 6, .rank = 11, .grow_rank = 11,
 			  .cut = TABLE_CUT_END},
+	[VIEWCOL_BYTES] = {.title = "BYTES", .min_width = 8, .want_width = 8, .rank = 12, .grow_rank = 12,
+			   .right = true, .cut = TABLE_CUT_NEVER},
+	[VIEWCOL_RATE_C2S] = {.title = "C>S/s", .min_width = 7, .want_width = 7, .rank = 13, .grow_rank = 13,
+			      .right = true, .cut = TABLE_CUT_NEVER},
+	[VIEWCOL_AGE] = {.title = "AGE", .min_width = 6, .want_width = 6, .rank = 14, .grow_rank = 14, .right = true,
+			 .cut = TABLE_CUT_NEVER},
+	[VIEWCOL_ZW] = {.title = "ZW", .min_width = 2, .want_width = 2, .rank = 15, .grow_rank = 15,
+			.cut = TABLE_CUT_END},
+	[VIEWCOL_FLAGS] = {.title = "FLAGS", .min_width = 5, .want_width = 5, .rank = 15, .grow_rank = 15,
+			   .cut = TABLE_CUT_END},
 };
 
 void viewcols_fit(unsigned width, struct table_layout *out)

@@ -7,6 +7,7 @@
 
 #include "suites.h"
 #include "view.h"
+#include "viewcols.h"
 
 #define SEC 1000000000ull
 #define T0 (1700000000ull * SEC)
@@ -300,6 +301,68 @@ START_TEST(test_details)
 }
 END_TEST
 
+/* The columns chosen at a width, as "ID CLIENT ...". */
+static const char *columns_at(unsigned width)
+{
+	static char buf[256];
+	struct table_layout t;
+	viewcols_fit(width, &t);
+	size_t n = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < t.ncols; i++)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s", i ? " " : "", viewcols[t.col[i]].title);
+	return buf;
+}
+
+/*
+ * Columns fit the terminal: the least useful go first. Rows of a long IPv6
+ * connection with a long name never pass the width, and are cut with the
+ * ellipsis (addresses in the middle: the port stays).
+ */
+START_TEST(test_columns_fit)
+{
+	ck_assert_str_eq(columns_at(80), "ID CLIENT SERVER NAME STATES S>C/s DIAGNOSIS");
+	ck_assert_str_eq(columns_at(120), "ID CLIENT SERVER NAME STATES S>C/s SRTT RETX DIAGNOSIS");
+	ck_assert_str_eq(columns_at(250), "ID CLIENT SERVER NAME STATES ZEEK AGE IDLE C>S/s S>C/s BYTES SRTT RETX ZW "
+					  "FLAGS DIAGNOSIS");
+	struct view_row vr;
+	memset(&vr, 0, sizeof(vr));
+	vr.row.id = 123456;
+	vr.row.ip_version = 6;
+	ck_assert_int_eq(inet_pton(AF_INET6, "2001:db8:1234:5678:9abc:def0:1234:5678", vr.row.client.addr), 1);
+	ck_assert_int_eq(inet_pton(AF_INET6, "2001:db8:ffff:eeee:dddd:cccc:bbbb:aaaa", vr.row.server.addr), 1);
+	vr.row.client.port = 50123, vr.row.server.port = 443;
+	strcpy(vr.row.name, "a-very-long-server-name.with.many.labels.example.com");
+	strcpy(vr.diag, "reset by the server during transfer (data unacknowledged)");
+	vr.row.state[0] = TCP_ST_ESTABLISHED, vr.row.state[1] = TCP_ST_CLOSE_WAIT;
+	vr.row.retx[1] = 7, vr.row.packets[1] = 100;
+	vr.row.ts_first_ns = vr.row.ts_last_ns = T0;
+	static const unsigned widths[] = {80, 120, 250};
+	for (size_t k = 0; k < sizeof(widths) / sizeof(widths[0]); k++) {
+		struct table_layout t;
+		static char line[TABLE_LINE_MAX];
+		viewcols_fit(widths[k], &t);
+		size_t n = viewcols_render(&t, &vr, T0, line);
+		ck_assert_uint_le(table_display_width(line, n - 1), widths[k]);
+		const char *cut = strstr(line, "[2001:d");
+		ck_assert_msg(cut && strstr(cut, "\xe2\x80\xa6") && strstr(cut, "]:50123"),
+			      "%u: client cut in the middle, port kept: %s", widths[k], line);
+		ck_assert_msg(strstr(line, "EST/CW") != NULL, "%u: %s", widths[k], line);
+	}
+	char b[32];
+	viewcols_human_bits(b, sizeof(b), 0);
+	ck_assert_str_eq(b, "0 b");
+	viewcols_human_bits(b, sizeof(b), 12345678);
+	ck_assert_str_eq(b, "12 Mb");
+	viewcols_human_bits(b, sizeof(b), 4500);
+	ck_assert_str_eq(b, "4.5 kb");
+	viewcols_human_age(b, sizeof(b), 123 * SEC);
+	ck_assert_str_eq(b, "2m03s");
+	viewcols_human_age(b, sizeof(b), 2 * 86400 * SEC + 4 * 3600 * SEC);
+	ck_assert_str_eq(b, "2d04h");
+}
+END_TEST
+
 Suite *view_suite(void)
 {
 	Suite *s = suite_create("view");
@@ -311,6 +374,7 @@ Suite *view_suite(void)
 	tcase_add_test(tc, test_pause);
 	tcase_add_test(tc, test_filter_and_selection);
 	tcase_add_test(tc, test_details);
+	tcase_add_test(tc, test_columns_fit);
 	suite_add_tcase(s, tc);
 	return s;
 }
