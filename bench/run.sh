@@ -9,6 +9,9 @@
 #   ROUNDS=n      timed rounds of each program (default 5)
 #   TCPSCOPE=path binary to measure (default BUILDDIR/tcpscope)
 #
+# The last lines: the live view's refresh cost with every connection of the
+# capture held (bench/view_bench; target under 50 ms at 100k connections).
+#
 # Method: warm the page cache, then run the floor (bench/pcap_floor: open with
 # nanosecond precision, pcap_next_ex until the end, nothing else) and
 # `tcpscope -r FILE -F json > /dev/null` back to back, alternating, ROUNDS
@@ -253,4 +256,11 @@ awk -v tf="$t_floor" -v tt="$t_tcpscope" -v pk="$packets" \
 	if (hidden)
 		printf "          (baseline hidden under the %d KiB of python3 itself: install GNU time for an exact figure)\n", harness
 }'
+
+# The live view: one refresh (snapshot, model, sort, a screen's rows) with
+# every connection of the capture held, as bench/view_bench measures it.
+viewbench=$builddir/bench/view_bench
+if [ -x "$viewbench" ]; then
+	"$viewbench" "$file" 10 || echo "bench: view_bench failed"
+fi
 exit 0

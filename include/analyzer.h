@@ -110,9 +110,10 @@ struct conn_row;
  * The live view's picture: a row (row.h) for each connection held whose
  * record is not written yet, at most max of them into rows, in no
  * particular order. Returns how many there are (more than max: call again
- * with room for them). Cheap: no diagnoses are made.
+ * with room for them). Cheap: no diagnoses are made, and the names (SNI,
+ * Host) only with_names.
  */
-size_t analyzer_rows(struct analyzer *a, struct conn_row *rows, size_t max);
+size_t analyzer_rows(struct analyzer *a, struct conn_row *rows, size_t max, bool with_names);
 
 /*
  * The record a connection still held would have if it ended now (its

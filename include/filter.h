@@ -53,4 +53,7 @@ bool filter_parse(const char *expr, struct filter *f, char *err, size_t errlen);
 /* Whether row satisfies every term; now_ns is the time age and idle are measured at. */
 bool filter_match(const struct filter *f, const struct conn_row *row, uint64_t now_ns);
 
+/* Some term reads the name (SNI or Host): rows must carry it. */
+bool filter_needs_names(const struct filter *f);
+
 #endif

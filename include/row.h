@@ -48,6 +48,9 @@ void conn_row_from_record(const struct conn_record *r, struct conn_row *row);
 /* Its name from what the observers found (ai may be NULL): the SNI, else the HTTP Host, cut to fit. */
 void conn_row_set_name(struct conn_row *row, const struct app_info *ai);
 
+/* Its Zeek conn_state ("SF", "RSTO", ...; NULL: none), cut to fit. */
+void conn_row_set_zeek_state(struct conn_row *row, const char *state);
+
 /* The row's RTT for filters and sorting: the handshake's, else the smoothed data RTT; 0 unknown. */
 uint32_t conn_row_rtt_us(const struct conn_row *row);
 

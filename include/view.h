@@ -77,6 +77,7 @@ enum view_mode {
 
 struct view_prev_bytes;
 struct view_events;
+struct sort_key;
 
 struct view {
 	/* settings */
@@ -92,11 +93,15 @@ struct view {
 	/* rows: the live ones of the last snapshot [0, nlive), then the ended ones */
 	struct view_row *rows;
 	size_t nlive, nrows, cap;
+	struct view_row *spare;     /* the previous snapshot's array, reused by the next */
+	size_t spare_cap;
 	struct view_row *incoming;  /* ended rows since the last snapshot, merged at the next */
 	size_t nincoming, incoming_cap;
 	/* what the screen shows: indices into rows, filtered and sorted */
 	size_t *order;
 	size_t nshown, order_cap;
+	struct sort_key *keys;      /* view_arrange's sort keys, kept between calls */
+	size_t keys_cap;
 	uint64_t selected_id;       /* 0: none yet (the first row) */
 	size_t top;                 /* first shown row on the screen */
 	/* rates: the previous snapshot's bytes by id */
@@ -167,8 +172,12 @@ const struct view_row *view_selected(const struct view *v);
 void view_detail_of(const struct view *v, const struct view_row *vr, const struct conn_record *live,
 		    struct view_detail *d);
 
-/* Set a shown live row's latest diagnosis from a record made of it now (the rows on screen get one each refresh). */
-void view_set_diagnosis(struct view *v, size_t shown_index, const struct conn_record *r);
+/*
+ * Set a shown live row's latest diagnosis, and its name when the snapshot
+ * left it out, from a record made of it now: the rows on screen get them at
+ * each refresh (analyzer_rows leaves both out for the others).
+ */
+void view_set_live_details(struct view *v, size_t shown_index, const struct conn_record *r);
 
 /* Copy r into d (its strings into d's room, app pointing there). */
 void view_keep_record(struct view_detail *d, const struct conn_record *r);

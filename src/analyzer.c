@@ -671,7 +671,7 @@ void analyzer_totals(const struct analyzer *a, struct analyzer_totals *t)
 }
 
 /* A connection still open as a row: cheap (no diagnoses), for every connection at every refresh. */
-static void conn_to_row(const struct conn *c, struct conn_row *row)
+static void conn_to_row(const struct conn *c, bool with_name, struct conn_row *row)
 {
 	int cs = c->client_side;
 	memset(row, 0, sizeof(*row));
@@ -685,7 +685,7 @@ static void conn_to_row(const struct conn *c, struct conn_row *row)
 	row->server.port = c->key.port[!cs];
 	const char *zeek = lifecycle_zeek_state(&c->lc, c->dir[ROLE_CLIENT].payload_bytes,
 						c->dir[ROLE_SERVER].payload_bytes);
-	snprintf(row->zeek_state, sizeof(row->zeek_state), "%s", zeek);
+	conn_row_set_zeek_state(row, zeek);
 	if (tcp_is_reset(&c->tcp))
 		row->flags |= ROW_RESET;
 	if (strcmp(zeek, "REJ") == 0)
@@ -715,17 +715,18 @@ static void conn_to_row(const struct conn *c, struct conn_row *row)
 	}
 	if (c->lc.have_syn_synack && c->lc.have_synack_ack)
 		row->handshake_rtt_us = c->lc.syn_synack_us + c->lc.synack_ack_us;
-	conn_row_set_name(row, app_result(c->app));
+	if (with_name) /* its observer state is another cache miss: only when asked */
+		conn_row_set_name(row, app_result(c->app));
 }
 
-size_t analyzer_rows(struct analyzer *a, struct conn_row *rows, size_t max)
+size_t analyzer_rows(struct analyzer *a, struct conn_row *rows, size_t max, bool with_names)
 {
 	size_t n = 0;
 	for (struct conn *c = a->flows.by_key; c; c = c->hh.next) {
 		if (c->reported)
 			continue;
 		if (n < max)
-			conn_to_row(c, &rows[n]);
+			conn_to_row(c, with_names, &rows[n]);
 		n++;
 	}
 	return n;

@@ -380,3 +380,15 @@ bool filter_match(const struct filter *f, const struct conn_row *row, uint64_t n
 			return false;
 	return true;
 }
+
+bool filter_needs_names(const struct filter *f)
+{
+	for (int i = 0; i < f->n; i++)
+		switch (f->terms[i].field) {
+		case F_TEXT: case F_NAME: case F_SNI: case F_HOST:
+			return true;
+		default:
+			break;
+		}
+	return false;
+}

@@ -48,7 +48,7 @@ void conn_row_from_record(const struct conn_record *r, struct conn_row *row)
 	row->state[1] = state_of(r->lc.server_state);
 	row->end_reason = (uint8_t)r->end_reason;
 	row->flags = ROW_ENDED;
-	snprintf(row->zeek_state, sizeof(row->zeek_state), "%s", r->lc.state ? r->lc.state : "");
+	conn_row_set_zeek_state(row, r->lc.state);
 	for (int i = 0; i < 2; i++) {
 		row->packets[i] = d[i]->packets;
 		row->bytes[i] = d[i]->bytes;
@@ -74,6 +74,13 @@ void conn_row_from_record(const struct conn_record *r, struct conn_row *row)
 	if (r->direction_inferred)
 		row->flags |= ROW_INFERRED;
 	conn_row_set_name(row, r->app);
+}
+
+void conn_row_set_zeek_state(struct conn_row *row, const char *state)
+{
+	size_t n = state ? strnlen(state, sizeof(row->zeek_state) - 1) : 0;
+	memcpy(row->zeek_state, state ? state : "", n);
+	row->zeek_state[n] = '\0';
 }
 
 uint32_t conn_row_rtt_us(const struct conn_row *row)

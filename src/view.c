@@ -68,8 +68,10 @@ void view_free(struct view *v)
 		free(e);
 	}
 	free(v->rows);
+	free(v->spare);
 	free(v->incoming);
 	free(v->order);
+	free(v->keys);
 	free(v->prev);
 	memset(v, 0, sizeof(*v));
 }
@@ -201,10 +203,14 @@ void view_detail_of(const struct view *v, const struct view_row *vr, const struc
 	copy_events(events_of(v, vr->row.id), d);
 }
 
-void view_set_diagnosis(struct view *v, size_t i, const struct conn_record *r)
+void view_set_live_details(struct view *v, size_t i, const struct conn_record *r)
 {
-	if (i < v->nshown)
-		snprintf(v->rows[v->order[i]].diag, sizeof(v->rows[0].diag), "%s", last_diagnosis(r));
+	if (i >= v->nshown)
+		return;
+	struct view_row *vr = &v->rows[v->order[i]];
+	snprintf(vr->diag, sizeof(vr->diag), "%s", last_diagnosis(r));
+	if (!vr->row.name[0])
+		conn_row_set_name(&vr->row, r->app);
 }
 
 /* ---- rates ---- */
@@ -385,17 +391,21 @@ void view_snapshot(struct view *v, uint64_t now_ns, const struct analyzer_totals
 	/* the new rows: live ones first, then the ended ones that still linger, then those that ended since */
 	size_t kept_ended = v->paused ? 0 : v->nrows - v->nlive;
 	size_t total = nlive + kept_ended + (v->paused ? 0 : v->nincoming);
-	struct view_row *fresh = calloc(total ? total : 1, sizeof(*fresh));
-	if (!fresh)
+	/* two arrays in turn: no fresh pages to fault in at every refresh */
+	if (!reserve((void **)&v->spare, &v->spare_cap, total ? total : 1, sizeof(*v->spare)))
 		return;
-	for (size_t i = 0; i < nlive; i++)
+	struct view_row *fresh = v->spare;
+	for (size_t i = 0; i < nlive; i++) {
 		fresh[i].row = live[i];
+		fresh[i].ended_ns = 0;
+		fresh[i].diag[0] = '\0';
+		fresh[i].kept = NULL;
+	}
 	update_rates(v, fresh, nlive, dt);
 	compute_header(v, fresh, nlive, pcap);
 
 	if (v->paused) {
 		v->paused_changes = count_changes(v, fresh, nlive);
-		free(fresh);
 	} else {
 		size_t n = nlive;
 		for (size_t i = v->nlive; i < v->nrows; i++) {
@@ -411,11 +421,13 @@ void view_snapshot(struct view *v, uint64_t now_ns, const struct analyzer_totals
 				free_row_detail(v, &v->incoming[i]);
 		}
 		v->nincoming = 0;
-		free(v->rows);
+		v->spare = v->rows;
 		v->rows = fresh;
+		size_t cap = v->cap;
+		v->cap = v->spare_cap;
+		v->spare_cap = cap;
 		v->nlive = nlive;
 		v->nrows = n;
-		v->cap = total;
 		v->paused_changes = 0;
 	}
 
@@ -442,58 +454,97 @@ void view_snapshot(struct view *v, uint64_t now_ns, const struct analyzer_totals
 
 /* ---- order and filter ---- */
 
-static int cmp_u64_desc(uint64_t a, uint64_t b)
-{
-	return a > b ? -1 : a < b;
-}
+/*
+ * Sorting 100k rows must stay within the refresh budget: each shown row gets
+ * its keys computed once into a small contiguous array, ascending in the
+ * order wanted (largest-first orders store the complement), then sorted;
+ * the comparator never follows a pointer to a row.
+ */
+struct sort_key {
+	uint64_t k1, k2, id;
+	size_t idx;
+};
 
-/* The rows compared in the sort order (before reversing); ties are broken by id by the caller. */
-static int compare_rows(const struct view_row *a, const struct view_row *b, enum view_sort s)
+static void sort_keys_of(const struct view_row *r, enum view_sort s, struct sort_key *k)
 {
-	const struct conn_row *x = &a->row, *y = &b->row;
+	const struct conn_row *x = &r->row;
+	k->k1 = k->k2 = 0;
+	k->id = x->id;
 	switch (s) {
 	case VIEW_SORT_ACTIVITY:
-		return cmp_u64_desc(x->ts_last_ns, y->ts_last_ns);
+		k->k1 = ~x->ts_last_ns;
+		break;
 	case VIEW_SORT_RATE:
-		return cmp_u64_desc(a->rate_bps[0] + a->rate_bps[1], b->rate_bps[0] + b->rate_bps[1]);
+		k->k1 = ~(r->rate_bps[0] + r->rate_bps[1]);
+		break;
 	case VIEW_SORT_BYTES:
-		return cmp_u64_desc(x->bytes[0] + x->bytes[1], y->bytes[0] + y->bytes[1]);
+		k->k1 = ~(x->bytes[0] + x->bytes[1]);
+		break;
 	case VIEW_SORT_RTT: {
-		uint32_t rx = conn_row_rtt_us(x), ry = conn_row_rtt_us(y);
-		if (!rx != !ry)
-			return rx ? -1 : 1; /* unknown last */
-		return cmp_u64_desc(rx, ry);
+		uint32_t rtt = conn_row_rtt_us(x);
+		k->k1 = rtt ? ~(uint64_t)rtt : UINT64_MAX; /* unknown last */
+		break;
 	}
 	case VIEW_SORT_RETX:
-		return cmp_u64_desc((uint64_t)x->retx[0] + x->retx[1], (uint64_t)y->retx[0] + y->retx[1]);
+		k->k1 = ~((uint64_t)x->retx[0] + x->retx[1]);
+		break;
 	case VIEW_SORT_AGE:
-		return -cmp_u64_desc(x->ts_first_ns, y->ts_first_ns);
-	case VIEW_SORT_STATE: {
-		for (int i = 0; i < 2; i++)
-			if (x->state[i] != y->state[i])
-				return x->state[i] < y->state[i] ? -1 : 1;
-		return strcmp(x->zeek_state, y->zeek_state);
-	}
+		k->k1 = x->ts_first_ns;
+		break;
+	case VIEW_SORT_STATE:
+		k->k1 = (uint64_t)x->state[0] << 8 | x->state[1];
+		for (size_t i = 0; i < 8 && x->zeek_state[i]; i++) /* strcmp's order */
+			k->k2 |= (uint64_t)(unsigned char)x->zeek_state[i] << (56 - 8 * i);
+		break;
 	case VIEW_SORT_ID:
 	case VIEW_SORT__COUNT:
 		break;
 	}
-	return 0;
 }
 
-static int compare_shown(const void *pa, const void *pb, void *ctx)
+/*
+ * Sort keys ascending by (k1, k2, id): a least-significant-digit radix sort
+ * in 16-bit digits, id's first, passing over the digits every key shares
+ * (the high bits of times and counters): a few linear passes where a
+ * comparison sort of 100k rows took most of a refresh. tmp has room for n.
+ */
+static void radix_sort_keys(struct sort_key *keys, struct sort_key *tmp, size_t n)
 {
-	const struct view *v = ctx;
-	const struct view_row *a = &v->rows[*(const size_t *)pa], *b = &v->rows[*(const size_t *)pb];
-	int c = compare_rows(a, b, v->sort);
-	if (c == 0)
-		c = a->row.id < b->row.id ? -1 : a->row.id > b->row.id;
-	return v->reverse ? -c : c;
+	static uint32_t count[1u << 16];
+	struct sort_key *src = keys, *dst = tmp;
+	for (int field = 2; field >= 0; field--) {
+		for (int shift = 0; shift < 64; shift += 16) {
+			memset(count, 0, sizeof(count));
+			for (size_t i = 0; i < n; i++) {
+				const uint64_t *f = field == 0 ? &src[i].k1 : field == 1 ? &src[i].k2 : &src[i].id;
+				count[(*f >> shift) & 0xffff]++;
+			}
+			const uint64_t *f0 = field == 0 ? &src[0].k1 : field == 1 ? &src[0].k2 : &src[0].id;
+			if (n == 0 || count[(*f0 >> shift) & 0xffff] == n)
+				continue; /* every key has this digit */
+			uint32_t sum = 0;
+			for (size_t d = 0; d < (1u << 16); d++) {
+				uint32_t c = count[d];
+				count[d] = sum;
+				sum += c;
+			}
+			for (size_t i = 0; i < n; i++) {
+				const uint64_t *f = field == 0 ? &src[i].k1 : field == 1 ? &src[i].k2 : &src[i].id;
+				dst[count[(*f >> shift) & 0xffff]++] = src[i];
+			}
+			struct sort_key *t = src;
+			src = dst;
+			dst = t;
+		}
+	}
+	if (src != keys)
+		memcpy(keys, src, n * sizeof(*keys));
 }
 
 void view_arrange(struct view *v)
 {
-	if (!reserve((void **)&v->order, &v->order_cap, v->nrows, sizeof(*v->order))) {
+	if (!reserve((void **)&v->order, &v->order_cap, v->nrows, sizeof(*v->order)) ||
+	    !reserve((void **)&v->keys, &v->keys_cap, 2 * v->nrows, sizeof(*v->keys))) {
 		v->nshown = 0;
 		return;
 	}
@@ -502,11 +553,15 @@ void view_arrange(struct view *v)
 		const struct view_row *r = &v->rows[i];
 		if (v->hide_ended && (r->row.flags & ROW_ENDED))
 			continue;
-		if (filter_match(&v->filter, &r->row, v->now_ns))
-			v->order[n++] = i;
+		if (v->filter.n && !filter_match(&v->filter, &r->row, v->now_ns))
+			continue;
+		sort_keys_of(r, v->sort, &v->keys[n]);
+		v->keys[n++].idx = i;
 	}
+	radix_sort_keys(v->keys, v->keys + v->nrows, n);
+	for (size_t i = 0; i < n; i++)
+		v->order[v->reverse ? n - 1 - i : i] = v->keys[i].idx;
 	v->nshown = n;
-	qsort_r(v->order, n, sizeof(*v->order), compare_shown, v);
 }
 
 bool view_set_filter(struct view *v, const char *text, char *err, size_t errlen)

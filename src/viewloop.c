@@ -157,7 +157,7 @@ static void describe_mode(struct loop *l)
 
 static void refresh_view(struct loop *l)
 {
-	size_t n = analyzer_rows(l->a, l->rows, l->rows_cap);
+	size_t n = analyzer_rows(l->a, l->rows, l->rows_cap, filter_needs_names(&l->v->filter));
 	if (n > l->rows_cap) {
 		size_t cap = n + n / 2 + 64;
 		struct conn_row *r = realloc(l->rows, cap * sizeof(*r));
@@ -165,7 +165,7 @@ static void refresh_view(struct loop *l)
 			l->rows = r;
 			l->rows_cap = cap;
 		}
-		n = analyzer_rows(l->a, l->rows, l->rows_cap);
+		n = analyzer_rows(l->a, l->rows, l->rows_cap, filter_needs_names(&l->v->filter));
 		if (n > l->rows_cap)
 			n = l->rows_cap;
 	}
@@ -180,7 +180,7 @@ static void refresh_view(struct loop *l)
 	for (size_t i = l->v->top; i < l->v->top + page && i < l->v->nshown; i++) {
 		const struct view_row *r = view_shown(l->v, i);
 		if (!(r->row.flags & ROW_ENDED) && analyzer_peek_record(l->a, &r->row, &rec))
-			view_set_diagnosis(l->v, i, &rec);
+			view_set_live_details(l->v, i, &rec);
 	}
 }
 

@@ -692,8 +692,8 @@ START_TEST(test_live_rows_and_totals)
 	feed(a, T0 + 3000, seg(C, 40000, S, 80, 1001, 5001, F_ACK, 0));
 	feed(a, T0 + 4000, seg(C, 40000, S, 80, 1001, 5001, F_ACK | F_PSH, 100));
 	struct conn_row rows[2];
-	ck_assert_uint_eq(analyzer_rows(a, rows, 2), 1);
-	ck_assert_uint_eq(analyzer_rows(a, rows, 0), 1); /* counts without room */
+	ck_assert_uint_eq(analyzer_rows(a, rows, 2, true), 1);
+	ck_assert_uint_eq(analyzer_rows(a, rows, 0, true), 1); /* counts without room */
 	const struct conn_row *r = &rows[0];
 	ck_assert_uint_eq(r->id, 1);
 	assert_endpoint(&r->client, 4, C, 40000);
@@ -723,7 +723,7 @@ START_TEST(test_live_rows_and_totals)
 	feed(a, T0 + 6000, seg(S, 80, C, 40000, 5001, 1102, F_FIN | F_ACK, 0));
 	feed(a, T0 + 7000, seg(C, 40000, S, 80, 1102, 5002, F_ACK, 0));
 	ck_assert_int_eq(nrecs, 1);
-	ck_assert_uint_eq(analyzer_rows(a, rows, 2), 0);
+	ck_assert_uint_eq(analyzer_rows(a, rows, 2, true), 0);
 	ck_assert(!analyzer_peek_record(a, r, &rec));
 	analyzer_totals(a, &t);
 	ck_assert_uint_eq(t.ended, 1);
