@@ -192,9 +192,15 @@ struct capture *capture_open_live(const char *iface, int snaplen, int buffer_kib
 	if (buffer_kib > 0)
 		pcap_set_buffer_size(in->pcap, buffer_kib * 1024);
 	pcap_set_promisc(in->pcap, 1);
-	pcap_set_timeout(in->pcap, 100);
-	/* Deliver packets as they arrive: the report and live view should not lag a buffer behind. */
-	pcap_set_immediate_mode(in->pcap, 1);
+	/*
+	 * Packets come in blocks the kernel hands over when full or after this
+	 * many milliseconds: soon enough for records and the view (a second at
+	 * most), and cheap. Immediate mode would deliver each packet at once,
+	 * but on Linux it takes TPACKET_V2's ring of fixed slots of the snaplen
+	 * (256 KiB by default): 8 slots in the 2 MiB buffer, and a capture at
+	 * 40k packets/s lost a fifth of them where tcpdump lost none.
+	 */
+	pcap_set_timeout(in->pcap, 50);
 	/* Nanoseconds where the platform offers them; microseconds otherwise. */
 	pcap_set_tstamp_precision(in->pcap, PCAP_TSTAMP_PRECISION_NANO);
 	int rc = pcap_activate(in->pcap);
