@@ -60,7 +60,7 @@ struct view_header {
 	double rst_ps;
 	uint64_t zero_window;             /* active connections advertising a zero window now */
 	uint64_t unanswered;              /* active connections with SYNs and no answer */
-	uint64_t half_open_max;           /* most half-open connections to one server now */
+	uint64_t half_open_max;           /* most half-open connections to one server now (SYN-ACK unanswered for 1 s) */
 	uint64_t half_open_sources;       /* ...from this many client addresses */
 	struct conn_row half_open_server; /* a row of that server's (its server endpoint) */
 	bool syn_flood;                   /* 20 or more from 10 or more addresses, as the summary's rule */

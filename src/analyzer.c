@@ -702,8 +702,9 @@ static void conn_to_row(const struct conn *c, bool with_name, struct conn_row *r
 		row->payload[i] = c->dir[i].payload_bytes;
 		if (h->rtt.samples > 0 && h->rtt.srtt_us > row->srtt_us)
 			row->srtt_us = h->rtt.srtt_us;
-		if (tcp_seq_win_seen(h) && h->raw_win == 0)
-			row->flags |= ROW_ZERO_WINDOW; /* advertising a zero window now */
+		/* advertising a zero window now (a RST's window field means nothing) */
+		if (tcp_seq_win_seen(h) && h->raw_win == 0 && !tcp_is_reset(&c->tcp))
+			row->flags |= ROW_ZERO_WINDOW;
 		if (c->seq_counts) {
 			const uint32_t *n = c->seq_counts->n[i];
 			row->retx[i] = n[SEQ_RETRANSMISSIONS];

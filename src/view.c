@@ -273,12 +273,24 @@ static int by_server_then_client(const void *a, const void *b)
 	return c;
 }
 
-/* The server with the most half-open connections now (server SYN_RCVD), and from how many addresses. */
-static void half_open_now(const struct view_row *rows, size_t n, struct view_header *h)
+/*
+ * Half-open now: the server answered (SYN_RCVD) and nothing came for a
+ * second, longer than a handshake takes (a busy server has hundreds of
+ * handshakes in flight at any moment; they are not a flood).
+ */
+#define HALF_OPEN_AFTER_NS 1000000000ull
+
+static bool is_half_open(const struct conn_row *r, uint64_t now_ns)
+{
+	return r->state[1] == TCP_ST_SYN_RCVD && now_ns > r->ts_last_ns && now_ns - r->ts_last_ns >= HALF_OPEN_AFTER_NS;
+}
+
+/* The server with the most half-open connections now, and from how many addresses. */
+static void half_open_now(const struct view_row *rows, size_t n, uint64_t now_ns, struct view_header *h)
 {
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++)
-		k += rows[i].row.state[1] == TCP_ST_SYN_RCVD;
+		k += is_half_open(&rows[i].row, now_ns);
 	if (k == 0)
 		return;
 	const struct conn_row **half = malloc(k * sizeof(*half));
@@ -286,7 +298,7 @@ static void half_open_now(const struct view_row *rows, size_t n, struct view_hea
 		return;
 	k = 0;
 	for (size_t i = 0; i < n; i++)
-		if (rows[i].row.state[1] == TCP_ST_SYN_RCVD)
+		if (is_half_open(&rows[i].row, now_ns))
 			half[k++] = &rows[i].row;
 	qsort(half, k, sizeof(*half), by_server_then_client);
 	for (size_t i = 0; i < k;) {
@@ -332,7 +344,7 @@ static void compute_header(struct view *v, const struct view_row *live, size_t n
 		h->zero_window += (r->flags & ROW_ZERO_WINDOW) != 0;
 		h->unanswered += r->state[0] == TCP_ST_SYN_SENT && r->state[1] == TCP_ST_NONE;
 	}
-	half_open_now(live, n, h);
+	half_open_now(live, n, v->now_ns, h);
 	h->decode_errors = t->decode_errors;
 	h->frames = t->frames;
 	if (pcap) {

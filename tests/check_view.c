@@ -127,7 +127,8 @@ START_TEST(test_header)
 	b.bytes[0] += 1000000, b.bytes[1] += 2000;
 	b.data_segments += 200, b.retransmissions += 10, b.rsts += 3, b.opened += 4, b.ended += 2;
 	b.decode_errors = 7;
-	/* 25 half-open connections to 10.0.0.2:443 from 25 addresses, one unanswered SYN, one zero window */
+	/* 25 half-open connections to 10.0.0.2:443 from 25 addresses (their SYN-ACK unanswered for 1 s), one
+	 * unanswered SYN, one zero window */
 	struct conn_row r[27];
 	for (int i = 0; i < 25; i++) {
 		r[i] = row((uint64_t)i + 1, 40000, 0, 0, T0, T0, 0, 0);
@@ -158,6 +159,14 @@ START_TEST(test_header)
 	ck_assert(h->syn_flood);
 	ck_assert_uint_eq(h->decode_errors, 7);
 	ck_assert(h->have_pcap && h->pcap.dropped == 12);
+	/* handshakes in flight (answered less than a second ago) are not half-open */
+	for (int i = 0; i < 25; i++)
+		r[i].ts_last_ns = T0 + SEC + 1;
+	view_snapshot(&v, T0 + 2 * SEC, &b, r, 27, NULL);
+	ck_assert_uint_eq(v.header.half_open_max, 0);
+	ck_assert(!v.header.syn_flood);
+	for (int i = 0; i < 25; i++)
+		r[i].ts_last_ns = T0;
 	/* the same 25 from one address: one client retrying is no flood */
 	for (int i = 0; i < 25; i++)
 		r[i].client.addr[15] = 1;
