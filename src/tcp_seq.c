@@ -466,6 +466,15 @@ static bool rtt_on_ack(struct tcp_seq_half *h, uint32_t ack, bool advanced, uint
 		}
 		rtt_pop(h);
 	}
+	/* All ACKed: the ring goes back to the allocator (a burst's ring is
+	 * reused by the next connection's, so memory follows the bursts in
+	 * flight at once, not the connections held). */
+	if (h->rtt_spill && h->rtt_spill->count == 0) {
+		free(h->rtt_spill);
+		h->rtt_spill = NULL;
+		h->rtt_head = h->rtt_count = 0;
+		h->rtt_ambiguous = 0;
+	}
 	/* An ACK into the middle of a segment (a GSO super-segment ACKed per
 	 * MSS) counts it as ACKed for tcptrace: its final ACK then only
 	 * repeats, no sample. An ACK ending exactly at the slot it popped is
