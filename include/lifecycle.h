@@ -54,8 +54,9 @@ enum lc_seq_letter {
 
 /* What one endpoint did. */
 struct lc_side {
-	uint32_t first_syn_us;     /* its first send of SYN (or of SYN-ACK, see times_are_synacks), microseconds after the connection's first packet */
-	uint32_t last_syn_us;      /* its latest send of that kind, same clock */
+	int32_t first_syn_us;      /* its first send of SYN (or of SYN-ACK, see times_are_synacks), microseconds after the
+				    * connection's first packet (negative: stamped before it) */
+	int32_t last_syn_us;       /* its latest send of that kind, same clock */
 	uint32_t snd_nxt;          /* highest sequence number it has used + 1 (valid if sent_seq) */
 	uint32_t rcv_ack;          /* highest ACK it has sent (valid if sent_ack) */
 	uint32_t hist_last_rst;    /* Zeek adds 'R' again only for a new sequence number */
@@ -69,6 +70,8 @@ struct lc_side {
 	uint16_t window;           /* its last advertised window, raw */
 	uint16_t mss;
 	uint16_t hist_flags;       /* Zeek history letters already recorded for this side */
+	uint16_t zeek_rxmt;        /* Zeek's rxmt_cnt: payload segments ending at or below its highest sequence ('T') */
+	uint8_t rsts_stale;        /* RSTs it sent in SYN-SENT answering a stale ACK (RFC 9293 3.10.7.3): not this connection's end */
 	uint8_t wscale;            /* from its SYN, LC_NO_WSCALE if none */
 	uint8_t ttl;               /* IP TTL / hop limit of its latest non-RST packet (0 = none yet) */
 	uint8_t rst_ttl;           /* TTL of its latest suspect RST */
@@ -83,7 +86,7 @@ struct lc_side {
 
 /* The 2nd to 7th send times of each side, kept out of line: only a retried handshake needs them. */
 struct lc_retry_times {
-	uint32_t at_us[2][LC_SYN_TIMES - 1];
+	int32_t at_us[2][LC_SYN_TIMES - 1];
 };
 
 struct lifecycle {
@@ -92,14 +95,18 @@ struct lifecycle {
 	struct lc_retry_times *retries; /* NULL until some side sends its second SYN (SYN-ACK) */
 	uint32_t syn_synack_us;    /* last SYN before the first SYN-ACK -> that SYN-ACK */
 	uint32_t synack_ack_us;    /* last SYN-ACK -> the handshake ACK */
+	int32_t reset_us;          /* when a RST was taken (connection clock), once reset_known */
 	char history[LC_HISTORY_MAX];
 	uint8_t history_len;
 	int8_t first_fin;          /* side that sent the first FIN, -1 none */
-	bool have_syn_synack, have_synack_ack;
-	bool simultaneous_open;
-	bool rst_after_fin;        /* a taken RST came after a FIN (first_fin says whose) */
-	bool rst_during_transfer;  /* a taken RST came with payload still unacknowledged */
-	bool time_wait_reuse;      /* this connection's SYN came while the previous one on its 4-tuple was in TIME_WAIT */
+	bool have_syn_synack : 1, have_synack_ack : 1;
+	bool synack_ack_dropped : 1; /* the handshake ACK was stamped well before the SYN-ACK: no synack_ack_us */
+	bool simultaneous_open : 1;
+	bool rst_after_fin : 1;      /* a taken RST came after a FIN (first_fin says whose) */
+	bool rst_during_transfer : 1; /* a taken RST came with payload still unacknowledged */
+	bool time_wait_reuse : 1;    /* this connection's SYN came while the previous one on its 4-tuple was in TIME_WAIT */
+	bool reset_known : 1;        /* reset_us holds a value */
+	uint8_t refusals;            /* RSTs of the server that refused the SYN before it was retried (same ISN) */
 };
 
 /* What lifecycle_packet() saw in one segment, for events and the flow table. */
@@ -109,6 +116,8 @@ struct lc_result {
 	bool rst;                  /* the segment carried RST... */
 	bool rst_in_window;        /* ...inside the receiver's window (taken) */
 	bool rst_suspect_ttl;      /* ...with a TTL unlike the sender's others */
+	bool rst_stale;            /* ...sent in SYN-SENT to answer a stale ACK: for an older incarnation, not taken here */
+	bool negative_gap;         /* a time gap it would have measured was negative (summary negative_gaps) */
 };
 
 /*
@@ -120,11 +129,12 @@ void lifecycle_init(struct lifecycle *lc, int first_sender);
 
 /*
  * Update with segment p sent by side `from` at p->ts_ns, `us` microseconds
- * after the connection's first packet; two_msl_ns ends TIME_WAIT before the
+ * after the connection's first packet (negative for a packet stamped before
+ * it); two_msl_ns ends TIME_WAIT before the
  * segment is applied. A RST outside the receiver's window (RFC 9293
  * 3.10.7.4, RFC 5961 3.2) is counted and changes no state.
  */
-void lifecycle_packet(struct lifecycle *lc, const struct pkt *p, int from, uint32_t us,
+void lifecycle_packet(struct lifecycle *lc, const struct pkt *p, int from, int32_t us,
 		      uint64_t two_msl_ns, struct lc_result *res);
 
 /*
@@ -136,6 +146,17 @@ void lifecycle_note_seq(struct lifecycle *lc, int from, enum lc_seq_letter what,
 
 /* Free what the connection's life cycle holds out of line (its retry times). */
 void lifecycle_release(struct lifecycle *lc);
+
+/*
+ * How long after a RST it took the packets of the 4-tuple still belong to
+ * the reset connection (in flight when it came, and the RSTs answering
+ * them): Zeek's tcp_close_delay / tcp_reset_delay, 5 s. A later packet
+ * starts a new connection record.
+ */
+#define LC_RESET_LINGER_US 5000000
+
+/* The connection was reset (a RST taken) more than LC_RESET_LINGER_US before `us` (connection clock). */
+bool lifecycle_reset_over(const struct lifecycle *lc, int32_t us);
 
 /* Let packet time pass to now_ns (TIME_WAIT may end); changes as tcp_state_advance(). */
 bool lifecycle_advance(struct lifecycle *lc, uint64_t now_ns, uint64_t two_msl_ns,
@@ -174,10 +195,13 @@ struct lifecycle_record {
 	uint32_t syn_interval_us[LC_SYN_TIMES - 1];    /* gaps between the client's SYN sends */
 	uint32_t synack_interval_us[LC_SYN_TIMES - 1]; /* gaps between the server's SYN-ACK sends */
 	bool have_syn_synack, have_synack_ack;
+	bool completed;            /* the client's handshake ACK was seen (its gap may have been dropped) */
 	uint32_t syn_synack_us, synack_ack_us;
 	bool simultaneous_open;
 	struct lc_syn_options options[2];
 	uint16_t fin[2], rst[2], rst_ignored[2], rst_suspect_ttl[2];
+	uint8_t rst_stale[2];      /* RSTs answering a stale ACK in SYN-SENT */
+	uint8_t refusals;          /* RSTs that refused the SYN before a retry of it */
 	int8_t first_fin, active_closer, reset_by; /* 0 client, 1 server, 2 both, -1 none */
 	bool half_close;
 	bool time_wait_reuse;

@@ -94,6 +94,7 @@ struct seq_backoff {
 struct seq_counts {
 	uint32_t n[2][SEQ__COUNT];
 	uint64_t retransmitted_bytes[2]; /* TCP payload bytes of the segments counted in SEQ_RETRANSMISSIONS */
+	uint32_t content_gaps[2]; /* Zeek's gap_cnt: stretches of this side's data ACKed but never captured ('G') */
 	struct seq_backoff *backoff; /* [2], allocated with the first timeout retransmission */
 };
 
@@ -101,6 +102,7 @@ struct seq_counts {
 struct seq_figures {
 	uint32_t counts[SEQ__COUNT]; /* indexed by enum seq_counter */
 	uint64_t retransmitted_bytes; /* payload bytes of the segments counted in retransmissions */
+	uint32_t content_gaps;   /* stretches of this side's data the peer ACKed but the capture never showed */
 	bool win_known;          /* window scale known: win_min/win_max are bytes */
 	uint32_t win_min, win_max;
 	uint32_t max_in_flight;  /* bytes sent and not yet acknowledged, at most */
@@ -149,6 +151,7 @@ struct summary_record {
 	uint64_t time_wait_reuses; /* connections whose SYN came during the previous one's TIME_WAIT */
 	uint64_t rst_ignored;   /* RSTs outside the receiver's window */
 	uint64_t rst_suspect_ttl; /* RSTs with a TTL unlike their sender's other packets */
+	uint64_t negative_gaps; /* time gaps (RTT, handshake, zero window, SYN retry) found negative: dropped, or 0 within the handshake skew */
 	uint64_t late_packets;  /* live: packets of connections whose record was already written */
 	const struct halfopen_server *half_open; /* servers with half-open connections, most first (halfopen.h) */
 	size_t half_open_servers;

@@ -1,4 +1,4 @@
-/* tcp_seq.h - sequence, window and RTT analysis of one connection, packet by packet (pure: no I/O, no allocation). */
+/* tcp_seq.h - sequence, window and RTT analysis of one connection, packet by packet (no I/O; allocates only the RTT ring of a side with many segments in flight). */
 #ifndef TCPSCOPE_TCP_SEQ_H
 #define TCPSCOPE_TCP_SEQ_H
 
@@ -35,10 +35,12 @@ enum tcp_seq_flag {
 	TCP_SEQ_DSACK_SPURIOUS = 1u << 16,     /* tcpscope: this packet's D-SACK, or its timestamp echo (Eifel), shows the peer's last retransmission was not needed */
 	TCP_SEQ_RTT_SAMPLE = 1u << 17,         /* this ACK gave an RTT sample of the peer's data */
 	TCP_SEQ_TS_RTT_SAMPLE = 1u << 18,      /* this segment's TSecr gave a timestamp RTT sample of the peer */
+	TCP_SEQ_NEGATIVE_GAP = 1u << 19,       /* a sample (RTT, handshake RTT, zero-window period) was dropped:
+						* this packet is stamped before the one it would be timed from */
 };
 
-/* The bits that report RTT samples, not something the segment was. */
-#define TCP_SEQ_SAMPLE_BITS (TCP_SEQ_RTT_SAMPLE | TCP_SEQ_TS_RTT_SAMPLE)
+/* The bits that report on samples, not something the segment was. */
+#define TCP_SEQ_SAMPLE_BITS (TCP_SEQ_RTT_SAMPLE | TCP_SEQ_TS_RTT_SAMPLE | TCP_SEQ_NEGATIVE_GAP)
 
 /*
  * RTT of one side's data: time from sending a segment to the peer's ACK that
@@ -80,22 +82,33 @@ enum {
 	TCP_SEQ_PENDING_TS_SUM_FULL = 1u << 3, /* not awaited: ts_rtt.sum_us stopped before overflowing */
 };
 
-/* Segments of one side whose ACK is awaited for an RTT sample (a FIFO). */
-#define TCP_SEQ_RTT_SLOTS 4
+/*
+ * Segments of one side whose ACK is awaited for an RTT sample: a FIFO in
+ * order of sequence number. The first TCP_SEQ_RTT_SLOTS live inline; a side
+ * with more in flight moves them to a ring on the heap (tcp_rtt_spill, up
+ * to TCP_SEQ_RTT_SPILL_MAX entries), so every segment of a burst is timed
+ * as tcptrace times it, and a clean short connection allocates nothing.
+ */
+#define TCP_SEQ_RTT_SLOTS 3
+#define TCP_SEQ_RTT_SPILL_MAX 8192u
 
 struct tcp_rtt_slot {
 	uint32_t end_seq;  /* seq + len of the segment */
 	uint32_t sent_us;  /* low 32 bits of its capture time in microseconds */
 };
 
+/* The heap ring (tcp_seq.c): its slots, then one "resent" byte per slot. */
+struct tcp_rtt_spill;
+
 /* Window scale states (Wireshark's): not seen yet, or the handshake said no scaling. */
 enum { TCP_WSCALE_UNKNOWN = -1, TCP_WSCALE_NONE = -2 };
 
 /*
  * What one side has sent, as the sequence analysis needs it. Times are the
- * low 32 bits of the capture time in microseconds, compared by unsigned
- * difference (correct for gaps under 71 minutes; time going backwards gives
- * a huge gap, as in Wireshark). 144 bytes.
+ * low 32 bits of the capture time in microseconds, compared by signed
+ * difference (correct for gaps under 35 minutes either way; time going
+ * backwards gives a negative gap: no time for a threshold, no sample).
+ * 168 bytes.
  */
 struct tcp_seq_half {
 	uint32_t next_seq;        /* highest seq + len (+1 for SYN/FIN) sent: snd_max */
@@ -115,12 +128,13 @@ struct tcp_seq_half {
 	int16_t dup_acks;         /* Wireshark's dupacknum: -1 after an ACK of unseen data */
 	int8_t wscale;            /* shift, or TCP_WSCALE_UNKNOWN / TCP_WSCALE_NONE */
 	uint8_t flags;            /* HALF_* (tcp_seq.c) */
-	uint8_t rtt_head, rtt_count; /* FIFO of rtt_slot */
+	uint8_t rtt_head, rtt_count; /* FIFO of rtt_slot, while rtt_spill is NULL */
 	uint16_t last_seg_flags;  /* KEEPALIVE / ZERO_WINDOW_PROBE of its last segment */
-	uint8_t rtt_ambiguous;    /* bit i: rtt_slot[i] was resent (Karn: no sample) */
+	uint8_t rtt_ambiguous;    /* bit i: rtt_slot[i] gives no sample (resent, or data below it resent since) */
 	uint8_t pending;          /* TCP_SEQ_PENDING_* */
 	uint32_t resent_tsval;    /* that retransmission's TSval (Eifel, RFC 3522) */
 	struct tcp_rtt_slot rtt_slot[TCP_SEQ_RTT_SLOTS];
+	struct tcp_rtt_spill *rtt_spill; /* the FIFO once more than TCP_SEQ_RTT_SLOTS wait, else NULL */
 	struct tcp_rtt_stats rtt;
 	struct tcp_ts_rtt ts_rtt;
 };
@@ -142,9 +156,13 @@ const char *tcp_seq_flag_name(uint32_t bit);
 /* Zero-initialised memory is not a valid start: call this on a new connection. */
 void tcp_seq_init(struct tcp_seq_conn *s);
 
+/* Free what the analysis allocated (the RTT rings of busy sides); s stays valid, as after init. */
+void tcp_seq_release(struct tcp_seq_conn *s);
+
 /*
  * Analyse one packet sent by `from` (after the caller knows the roles) and
- * return its TCP_SEQ_* bits. Updates both halves. Never fails.
+ * return its TCP_SEQ_* bits. Updates both halves. Never fails (out of
+ * memory, a busy side times fewer segments).
  */
 uint32_t tcp_seq_packet(struct tcp_seq_conn *s, const struct pkt *p, enum conn_role from);
 

@@ -28,6 +28,7 @@ struct tcp_conn {
 	struct tcp_half half[2]; /* indexed by enum conn_role */
 	bool synack_seen;
 	bool data_seen;
+	uint8_t acked_by;        /* bit r: role r sent a segment with the ACK flag */
 };
 
 /* Update the connection with one packet sent by `from`. */
@@ -37,7 +38,7 @@ void tcp_track_packet(struct tcp_conn *t, const struct pkt *p, enum conn_role fr
 bool tcp_is_closed(const struct tcp_conn *t);
 /* The connection ended by RST. */
 bool tcp_is_reset(const struct tcp_conn *t);
-/* A SYN-ACK or data was seen: past the opening handshake. */
+/* A SYN-ACK, data, or ACKs both ways (a connection caught mid-stream) were seen: past the opening handshake. */
 bool tcp_is_established(const struct tcp_conn *t);
 
 /*

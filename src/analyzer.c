@@ -34,6 +34,7 @@ struct analyzer {
 	uint64_t time_wait_reuses;
 	uint64_t rst_ignored;
 	uint64_t rst_suspect_ttl;
+	uint64_t negative_gaps;   /* time gaps dropped (or, within the handshake skew, read as 0) for being negative */
 	struct halfopen_table *half_open;
 	/* Live capture: records written at close (analyzer_report_at_close). */
 	uint64_t close_grace_ns;  /* 0: records leave with their table entry */
@@ -58,6 +59,7 @@ static void seq_figures_of(const struct tcp_seq_half *h, const struct seq_counts
 	if (n) {
 		memcpy(f->counts, n->n[role], sizeof(f->counts));
 		f->retransmitted_bytes = n->retransmitted_bytes[role];
+		f->content_gaps = n->content_gaps[role];
 	}
 	f->win_known = tcp_seq_wscale_known(h) && tcp_seq_win_seen(h);
 	f->win_min = h->win_min;
@@ -169,6 +171,7 @@ static void on_conn_end(void *ctx, struct conn *c, enum end_reason why)
 	if (!c->reported)
 		write_record(a, c, why);
 	lifecycle_release(&c->lc);
+	tcp_seq_release(&c->seq);
 	if (c->seq_counts)
 		free(c->seq_counts->backoff);
 	free(c->seq_counts);
@@ -248,6 +251,7 @@ static void reorient_on_handshake(struct conn *c, const struct pkt *p, int sende
 	if (c->seq_counts) {
 		SWAP_PAIR(c->seq_counts->n);
 		SWAP_PAIR(c->seq_counts->retransmitted_bytes);
+		SWAP_PAIR(c->seq_counts->content_gaps);
 		if (c->seq_counts->backoff) /* two entries behind a pointer */
 			swap_pair(c->seq_counts->backoff, sizeof(*c->seq_counts->backoff));
 	}
@@ -335,14 +339,20 @@ static void seq_found(struct analyzer *a, struct conn *c, const struct pkt *p, u
 {
 	if (c->seq_counts) {
 		const uint32_t *n = c->seq_counts->n[from];
-		/* Zeek writes 'T' for resent payload only (a SYN retry is none); the
-		 * count it is scaled by includes them here. */
-		if ((bits & RETRANSMISSION_BITS) && p->payload_len > 0)
-			lifecycle_note_seq(&c->lc, from, LC_SEQ_RETRANSMISSION, n[SEQ_RETRANSMISSIONS]);
+		/* 'T' is the life cycle's (Zeek's own rule). */
 		if (bits & TCP_SEQ_ZERO_WINDOW)
 			lifecycle_note_seq(&c->lc, from, LC_SEQ_ZERO_WINDOW, n[SEQ_ZERO_WINDOWS]);
-		if (bits & TCP_SEQ_NOT_CAPTURED)
-			lifecycle_note_seq(&c->lc, from, LC_SEQ_GAP, n[SEQ_NOT_CAPTURED]);
+		/* Zeek's content gap 'G' belongs to the side whose data was ACKed
+		 * but never seen, once the capture has seen some of its data (an
+		 * ACK of what came before the capture started, a keep-alive's byte
+		 * for one, is no gap in it); not from an ACK on a FIN or RST, whose
+		 * gaps Zeek leaves out of the history as unreliable. */
+		if ((bits & TCP_SEQ_ACKED_UNSEEN) && !(p->flags & (TCP_FLAG_FIN | TCP_FLAG_RST)) &&
+		    c->dir[!from].payload_bytes > 0) {
+			uint32_t *gaps = &c->seq_counts->content_gaps[!from];
+			*gaps += *gaps < UINT32_MAX;
+			lifecycle_note_seq(&c->lc, !from, LC_SEQ_GAP, *gaps);
+		}
 	}
 	struct conn_event ev = {
 		.ts_ns = p->ts_ns,
@@ -356,13 +366,12 @@ static void seq_found(struct analyzer *a, struct conn *c, const struct pkt *p, u
 	emit_event(a, c, &ev);
 }
 
-/* Microseconds since the connection's first packet (0 for a reordered earlier one). */
-static uint32_t conn_clock_us(const struct conn *c, uint64_t ts_ns)
+/* Microseconds since the connection's first packet: negative for one stamped before it, clamped to 35 minutes either way. */
+static int32_t conn_clock_us(const struct conn *c, uint64_t ts_ns)
 {
-	if (ts_ns <= c->ts_first_ns)
-		return 0;
-	uint64_t us = (ts_ns - c->ts_first_ns) / 1000u;
-	return us > UINT32_MAX ? UINT32_MAX : (uint32_t)us;
+	int64_t us = ts_ns >= c->ts_first_ns ? (int64_t)((ts_ns - c->ts_first_ns) / 1000u)
+					      : -(int64_t)((c->ts_first_ns - ts_ns) / 1000u);
+	return us > INT32_MAX ? INT32_MAX : us < -INT32_MAX ? -INT32_MAX : (int32_t)us;
 }
 
 /* The life-cycle tracker's view of p: state changes and RSTs become events. */
@@ -370,10 +379,11 @@ static void track_lifecycle(struct analyzer *a, struct conn *c, const struct pkt
 			    struct lc_result *res)
 {
 	lifecycle_packet(&c->lc, p, from, conn_clock_us(c, p->ts_ns), a->two_msl_ns, res);
+	a->negative_gaps += res->negative_gap;
 	emit_state_changes(a, c, res->changes, res->nchanges);
 	if (!res->rst)
 		return;
-	a->rst_ignored += !res->rst_in_window;
+	a->rst_ignored += !res->rst_in_window && !res->rst_stale;
 	a->rst_suspect_ttl += res->rst_suspect_ttl;
 	struct conn_event ev = {
 		.ts_ns = p->ts_ns,
@@ -462,6 +472,12 @@ static void track_tcp(struct analyzer *a, const struct decoded_frame *d)
 			time_wait_reuse = lifecycle_in_time_wait(&c->lc, p->ts_ns, a->two_msl_ns);
 			flow_end(&a->flows, c, END_REUSED);
 			c = NULL;
+		} else if (tcp_is_reset(&c->tcp) && lifecycle_reset_over(&c->lc, conn_clock_us(c, p->ts_ns))) {
+			/* After an accepted RST the 4-tuple is free (RFC 9293
+			 * 3.10.7.4: the TCB is deleted); once what was in flight has
+			 * passed (Zeek's 5 s), a packet is a new connection's. */
+			flow_end(&a->flows, c, END_RESET);
+			c = NULL;
 		} else if (c->direction_inferred) {
 			reorient_on_handshake(c, p, d->sender);
 		}
@@ -502,6 +518,7 @@ static void track_tcp(struct analyzer *a, const struct decoded_frame *d)
 	uint32_t silence_us = tcp_seq_send_silence_us(&c->seq.half[from], p->ts_ns);
 	uint32_t bits = tcp_seq_packet(&c->seq, p, from);
 	a->totals.retransmissions += (bits & RETRANSMISSION_BITS) != 0;
+	a->negative_gaps += (bits & TCP_SEQ_NEGATIVE_GAP) != 0;
 	count_seq(c, p, bits, from);
 	if ((bits & TCP_SEQ_TIMEOUT_RETRANSMISSION) && c->seq_counts &&
 	    (c->seq_counts->backoff || (c->seq_counts->backoff = calloc(2, sizeof(struct seq_backoff)))))
@@ -648,6 +665,7 @@ void analyzer_summary(struct analyzer *a, struct summary_record *s)
 	s->time_wait_reuses = a->time_wait_reuses;
 	s->rst_ignored = a->rst_ignored;
 	s->rst_suspect_ttl = a->rst_suspect_ttl;
+	s->negative_gaps = a->negative_gaps;
 	s->late_packets = a->late_packets;
 	s->half_open = halfopen_list(a->half_open, &s->half_open_servers);
 	s->peak_flows = a->flows.peak;

@@ -23,6 +23,19 @@
  */
 #define APP_STARTTLS_WINDOW 8192
 
+/*
+ * An HTTP CONNECT answered 2xx opens a tunnel (RFC 9110 9.3.6): from the
+ * next byte on, each side relays the other's. To an HTTPS proxy the client
+ * then sends a ClientHello for the target, so the tunnel is watched as
+ * after STARTTLS; its hello replaces the CONNECT request in the record
+ * (tshark shows both; our record has one application block). No TLS in
+ * the window: the CONNECT request and status stay.
+ */
+static bool connect_tunnel_opened(const struct app_info *ai)
+{
+	return ai->proto == APP_HTTP && ai->method == HTTP_METHOD_CONNECT && ai->status >= 200 && ai->status < 300;
+}
+
 /* What is only needed while looking: freed once both directions have decided. */
 struct app_streams {
 	struct reasm stream[2];   /* by enum conn_role */
@@ -286,8 +299,11 @@ void app_observe(struct app_state **state, bool *done, const struct tcp_conn *t,
 	if (*done || p->payload_caplen == 0)
 		return;
 	if (s && s->phase == PHASE_WATCH && !starttls_begins(s, p, from)) {
-		if (s->out_of_memory || s->client_bytes > APP_STARTTLS_WINDOW)
-			goto forget;
+		if (s->out_of_memory || s->client_bytes > APP_STARTTLS_WINDOW) {
+			if (s->info.proto == APP_UNDECIDED)
+				goto forget;
+			*done = true; /* a tunnel that carried no TLS: the CONNECT stays */
+		}
 		return;
 	}
 	if (s && s->decided[from])
@@ -332,6 +348,11 @@ void app_observe(struct app_state **state, bool *done, const struct tcp_conn *t,
 		s->phase = PHASE_WATCH;
 	} else if (s->decided[ROLE_CLIENT] && s->decided[ROLE_SERVER]) {
 		free_streams(s); /* only the result is left: the connection need not look here again */
+		if (s->phase == PHASE_START && connect_tunnel_opened(&s->info)) {
+			s->phase = PHASE_WATCH;
+			s->client_bytes = 0;
+			return;
+		}
 		*done = true;
 	}
 	return;

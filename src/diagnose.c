@@ -90,9 +90,13 @@ void diagnose_sequence(struct conn_record *r)
 					     diagnose_duration(words, sizeof(words), (uint64_t)f[i]->zero_window_ms * 1000u));
 		if (n[SEQ_RETRANSMISSIONS] > 0)
 			say_retransmissions(r, n, i);
-		if (n[SEQ_NOT_CAPTURED] > 0)
-			lifecycle_record_say(&r->lc, "capture gap: %s in the %s's data (segments not captured)",
-					     diagnose_count(words, sizeof(words), n[SEQ_NOT_CAPTURED], "hole", "holes"),
+		/* A capture gap is data the receiver ACKed that the capture never
+		 * showed (Zeek's content gap). A hole later filled by a resend
+		 * (not_captured, then a retransmission) was loss in the network,
+		 * told by the retransmission sentence. */
+		if (f[i]->content_gaps > 0)
+			lifecycle_record_say(&r->lc, "capture gap: %s of the %s's data ACKed but never captured",
+					     diagnose_count(words, sizeof(words), f[i]->content_gaps, "stretch", "stretches"),
 					     side_names[i]);
 	}
 }

@@ -104,6 +104,27 @@ void lifecycle_note_seq(struct lifecycle *lc, int from, enum lc_seq_letter what,
 			hist_append(lc, from, letters[what]);
 }
 
+/*
+ * Zeek's 'T' (update_last_seq in its TCP analyzer, then DidRxmit): a segment
+ * with payload whose end (sequence + payload + SYN + FIN) does not pass the
+ * highest end the side has sent is a retransmission, counted per side and
+ * written at the 1st, 10th, 100th, ... (ScaledHistoryEntry). Nothing once
+ * the side is RESET ("don't trust any subsequent sequence numbers").
+ * Called before side_update() moves snd_nxt.
+ */
+static void zeek_note_rxmt(struct lifecycle *lc, const struct pkt *p, int from)
+{
+	struct lc_side *me = &lc->side[from];
+	if (p->payload_len == 0 || !me->sent_seq || me->zeek == ZK_RESET)
+		return;
+	uint32_t end = p->seq + p->payload_len + has(p, TCP_FLAG_SYN) + has(p, TCP_FLAG_FIN);
+	if (seq_gt(end, me->snd_nxt))
+		return;
+	if (me->zeek_rxmt < UINT16_MAX)
+		me->zeek_rxmt++;
+	lifecycle_note_seq(lc, from, LC_SEQ_RETRANSMISSION, me->zeek_rxmt);
+}
+
 /* ---- Zeek endpoint states ---- */
 
 static void zk_set(struct lc_side *s, enum zeek_state st)
@@ -245,7 +266,7 @@ static void note_syn_options(struct lc_side *s, const struct pkt *p)
 }
 
 /* The n-th send (0 = the first) of a side's SYN kind, for the retry intervals. */
-static void note_retry_time(struct lifecycle *lc, int side, unsigned n, uint32_t us)
+static void note_retry_time(struct lifecycle *lc, int side, unsigned n, int32_t us)
 {
 	if (n == 0 || n >= LC_SYN_TIMES)
 		return;
@@ -261,7 +282,30 @@ void lifecycle_release(struct lifecycle *lc)
 	lc->retries = NULL;
 }
 
-static void handshake_update(struct lifecycle *lc, const struct pkt *p, int from, uint32_t us)
+/*
+ * Two stamping points (two sockets, two interfaces of a merged capture) can
+ * put a packet a few microseconds before the one it answers. Within this
+ * much, the handshake gap reads as 0 (the packets were simultaneous to the
+ * precision of the capture); beyond, it is dropped. Either way it is
+ * counted (lc_result.negative_gap).
+ */
+#define HANDSHAKE_SKEW_US 1000
+
+/* The handshake gap from `then` to `now` into *out; false when dropped. */
+static bool handshake_gap(int32_t now, int32_t then, uint32_t *out, struct lc_result *res)
+{
+	int64_t d = (int64_t)now - then;
+	if (d < 0) {
+		res->negative_gap = true;
+		if (d < -HANDSHAKE_SKEW_US)
+			return false;
+		d = 0;
+	}
+	*out = (uint32_t)d;
+	return true;
+}
+
+static void handshake_update(struct lifecycle *lc, const struct pkt *p, int from, int32_t us, struct lc_result *res)
 {
 	struct lc_side *me = &lc->side[from], *peer = &lc->side[!from];
 
@@ -278,6 +322,8 @@ static void handshake_update(struct lifecycle *lc, const struct pkt *p, int from
 		}
 		if (synack == me->times_are_synacks) {
 			unsigned n = synack ? me->synacks : me->syns;
+			if (n > 0 && us < me->last_syn_us)
+				res->negative_gap = true; /* a retry stamped before the try: its interval is dropped */
 			note_retry_time(lc, from, n, us);
 			me->last_syn_us = us;
 		}
@@ -294,16 +340,15 @@ static void handshake_update(struct lifecycle *lc, const struct pkt *p, int from
 			me->synacks++;
 		/* The handshake RTT is the client's SYN to the server's answer (in a
 		 * simultaneous open the client's own SYN-ACK answers the other SYN). */
-		if (from == 1 && !lc->have_syn_synack && peer->syns > 0) {
-			lc->syn_synack_us = us - peer->last_syn_us;
-			lc->have_syn_synack = true;
-		}
+		if (from == 1 && !lc->have_syn_synack && peer->syns > 0)
+			lc->have_syn_synack = handshake_gap(us, peer->last_syn_us, &lc->syn_synack_us, res);
 		return;
 	}
 	/* The client's first plain ACK after the server's SYN-ACK completes the handshake. */
-	if (from == 0 && has(p, TCP_FLAG_ACK) && !lc->have_synack_ack && peer->synacks > 0) {
-		lc->synack_ack_us = us - peer->last_syn_us;
-		lc->have_synack_ack = true;
+	if (from == 0 && has(p, TCP_FLAG_ACK) && !lc->have_synack_ack && !lc->synack_ack_dropped &&
+	    peer->synacks > 0) {
+		lc->have_synack_ack = handshake_gap(us, peer->last_syn_us, &lc->synack_ack_us, res);
+		lc->synack_ack_dropped = !lc->have_synack_ack;
 	}
 }
 
@@ -358,11 +403,32 @@ static bool unacked(const struct lc_side *sender, const struct lc_side *receiver
 	return !receiver->sent_ack || seq_gt(sender->snd_nxt, receiver->rcv_ack);
 }
 
-static void rst_check(struct lifecycle *lc, const struct pkt *p, int from, struct lc_result *res)
+/*
+ * RFC 9293 3.10.7.3: in SYN-SENT an ACK that does not acknowledge the SYN
+ * (a stale one from an earlier incarnation of the 4-tuple) is answered by
+ * <SEQ=SEG.ACK><CTL=RST>, and the sender stays in SYN-SENT. Such a RST
+ * ends the peer's old connection, not this attempt.
+ */
+static bool rst_answers_stale_ack(const struct lifecycle *lc, const struct pkt *p, int from)
+{
+	const struct lc_side *peer = &lc->side[!from];
+	return lc->ep.state[from] == TCP_ST_SYN_SENT && !has(p, TCP_FLAG_ACK) && peer->sent_ack &&
+	       p->seq == peer->rcv_ack && peer->rcv_ack != (uint32_t)(lc->ep.syn_seq[from] + 1u);
+}
+
+static void rst_check(struct lifecycle *lc, const struct pkt *p, int from, int32_t us, struct lc_result *res)
 {
 	struct lc_side *me = &lc->side[from];
 
 	res->rst = true;
+	if (rst_answers_stale_ack(lc, p, from)) {
+		res->rst_stale = true;
+		if (me->rsts < UINT16_MAX)
+			me->rsts++;
+		if (me->rsts_stale < UINT8_MAX)
+			me->rsts_stale++;
+		return;
+	}
 	res->rst_in_window = rst_in_window(lc, p, from);
 	res->rst_suspect_ttl = me->ttl != 0 && p->ttl != me->ttl;
 	if (me->rsts < UINT16_MAX)
@@ -376,6 +442,10 @@ static void rst_check(struct lifecycle *lc, const struct pkt *p, int from, struc
 	}
 	if (!res->rst_in_window)
 		return;
+	if (!lc->reset_known) {
+		lc->reset_us = us;
+		lc->reset_known = true;
+	}
 	/* The RST's own ACK field says what its sender had received (Linux
 	 * acknowledges unread data on the RST it sends when closing). */
 	if (lc->first_fin >= 0)
@@ -396,10 +466,13 @@ static void side_update(struct lifecycle *lc, const struct pkt *p, int from)
 		return; /* a RST's numbers and TTL are what is being judged */
 	uint32_t end = p->seq + p->payload_len + has(p, TCP_FLAG_SYN) + has(p, TCP_FLAG_FIN);
 	bool new_data = p->payload_len > 0 && (!me->sent_seq || seq_gt(end, me->snd_nxt));
-	if (!me->sent_seq || seq_gt(end, me->snd_nxt))
+	/* A SYN states the side's ISN: what it seemed to send before (a stale
+	 * ACK from an earlier incarnation) no longer counts. */
+	bool syn = has(p, TCP_FLAG_SYN);
+	if (!me->sent_seq || seq_gt(end, me->snd_nxt) || syn)
 		me->snd_nxt = end;
 	me->sent_seq = true;
-	if (has(p, TCP_FLAG_ACK) && (!me->sent_ack || seq_gt(p->ack, me->rcv_ack))) {
+	if (has(p, TCP_FLAG_ACK) && (!me->sent_ack || seq_gt(p->ack, me->rcv_ack) || syn)) {
 		me->rcv_ack = p->ack;
 		me->sent_ack = true;
 	}
@@ -434,15 +507,51 @@ bool lifecycle_advance(struct lifecycle *lc, uint64_t now_ns, uint64_t two_msl_n
 	return tcp_state_advance(&lc->ep, now_ns, two_msl_ns, out, nchanges);
 }
 
-void lifecycle_packet(struct lifecycle *lc, const struct pkt *p, int from, uint32_t us,
+/* RSTs of side s that ended this connection (taken, and not a refusal the client retried past). */
+static unsigned rsts_taken(const struct lifecycle *lc, int s)
+{
+	const struct lc_side *d = &lc->side[s];
+	int n = (int)d->rsts - d->rsts_ignored - d->rsts_stale - (s == 1 ? lc->refusals : 0);
+	return n > 0 ? (unsigned)n : 0u;
+}
+
+/*
+ * The client sends its SYN again, same ISN (else the flow table would have
+ * started a new record), after the server refused it with a RST and before
+ * any SYN-ACK: the same connect() tries again (Windows does, KB 175523), so
+ * the attempt is open again. The refusals are kept apart so that a retry
+ * that is then answered is not reported as reset or rejected.
+ */
+static void reopen_after_refusal(struct lifecycle *lc, const struct pkt *p, int from)
+{
+	struct lc_side *c = &lc->side[0], *srv = &lc->side[1];
+	if (from != 0 || !has(p, TCP_FLAG_SYN) || has(p, TCP_FLAG_ACK) || srv->zeek != ZK_RESET ||
+	    srv->synacks > 0 || c->syns == 0)
+		return;
+	unsigned refused = rsts_taken(lc, 1) + lc->refusals;
+	lc->refusals = (uint8_t)(refused > UINT8_MAX ? UINT8_MAX : refused);
+	zk_set(srv, ZK_INACTIVE);
+	zk_set(c, ZK_SYN_SENT);
+	lc->reset_known = false;
+	lc->rst_during_transfer = false;
+}
+
+bool lifecycle_reset_over(const struct lifecycle *lc, int32_t us)
+{
+	return lc->reset_known && (int64_t)us - lc->reset_us > LC_RESET_LINGER_US;
+}
+
+void lifecycle_packet(struct lifecycle *lc, const struct pkt *p, int from, int32_t us,
 		      uint64_t two_msl_ns, struct lc_result *res)
 {
 	memset(res, 0, sizeof(*res));
 	if (from != 0 && from != 1)
 		return;
 	hist_update(lc, p, from);
+	zeek_note_rxmt(lc, p, from);
+	reopen_after_refusal(lc, p, from);
 	if (has(p, TCP_FLAG_RST))
-		rst_check(lc, p, from, res);
+		rst_check(lc, p, from, us, res);
 	/* An out-of-window RST is dropped by the receiver: no state moves. */
 	if (!res->rst || res->rst_in_window) {
 		zeek_update(lc, p, from);
@@ -457,7 +566,7 @@ void lifecycle_packet(struct lifecycle *lc, const struct pkt *p, int from, uint3
 		}
 		note_changes(lc, res->changes, res->nchanges);
 	}
-	handshake_update(lc, p, from, us);
+	handshake_update(lc, p, from, us, res);
 	side_update(lc, p, from);
 }
 
@@ -511,8 +620,7 @@ static int lifecycle_active_closer(const struct lifecycle *lc)
 /* The side whose accepted RST ended the connection: 0, 1, 2 for both, -1 none. */
 static int lifecycle_reset_by(const struct lifecycle *lc)
 {
-	const struct lc_side *c = &lc->side[0], *s = &lc->side[1];
-	return which_sides(c->rsts > c->rsts_ignored, s->rsts > s->rsts_ignored);
+	return which_sides(rsts_taken(lc, 0) > 0, rsts_taken(lc, 1) > 0);
 }
 
 static const char *const side_names[2] = {"client", "server"};
@@ -562,13 +670,23 @@ static void diagnose_open(const struct lifecycle *lc, const struct lc_diag_input
 			lifecycle_record_say(out, "unanswered: 1 SYN");
 		else
 			lifecycle_record_say(out, "unanswered: %u SYNs over %s", (unsigned)c->syns,
-			    diagnose_duration(span, sizeof(span), c->last_syn_us - c->first_syn_us));
+			    diagnose_duration(span, sizeof(span),
+					      c->last_syn_us > c->first_syn_us ? (uint64_t)((int64_t)c->last_syn_us - c->first_syn_us) : 0));
 		return;
 	}
 	if (refused(lc, in)) {
 		lifecycle_record_say(out, "refused: RST answered the SYN");
 		return;
 	}
+	if (lc->refusals > 0) {
+		char n[DIAGNOSE_WORDS_LEN];
+		lifecycle_record_say(out, "SYN retried after %s refusing it",
+				     diagnose_count(n, sizeof(n), lc->refusals, "RST", "RSTs"));
+	}
+	for (int i = 0; i < 2; i++)
+		if (lc->side[i].rsts_stale > 0)
+			lifecycle_record_say(out, "stale ACK in SYN-SENT: the %s answered it with a RST and waited on",
+					     side_names[i]);
 	if (c->syns > 1 && lc->have_syn_synack)
 		lifecycle_record_say(out, "slow open: %u SYNs before the SYN-ACK", (unsigned)c->syns);
 	if (lc->simultaneous_open)
@@ -649,10 +767,11 @@ static uint8_t send_intervals(const struct lifecycle *lc, int i, bool synacks, u
 	if (sent > LC_SYN_TIMES)
 		sent = LC_SYN_TIMES;
 	uint8_t n = 0;
-	uint32_t prev = s->first_syn_us;
+	int32_t prev = s->first_syn_us;
 	for (unsigned k = 1; k < sent; k++) {
-		uint32_t at = lc->retries->at_us[i][k - 1];
-		out[n++] = at - prev;
+		int32_t at = lc->retries->at_us[i][k - 1];
+		if (at >= prev) /* a negative interval was counted when it came, and is left out */
+			out[n++] = (uint32_t)((int64_t)at - prev);
 		prev = at;
 	}
 	return n;
@@ -674,6 +793,7 @@ void lifecycle_to_record(const struct lifecycle *lc, uint64_t c2s_payload, uint6
 	r->syn_synack_us = lc->syn_synack_us;
 	r->have_synack_ack = lc->have_synack_ack;
 	r->synack_ack_us = lc->synack_ack_us;
+	r->completed = lc->have_synack_ack || lc->synack_ack_dropped;
 	r->simultaneous_open = lc->simultaneous_open;
 	for (int i = 0; i < 2; i++) {
 		const struct lc_side *s = &lc->side[i];
@@ -689,6 +809,7 @@ void lifecycle_to_record(const struct lifecycle *lc, uint64_t c2s_payload, uint6
 		r->rst[i] = s->rsts;
 		r->rst_ignored[i] = s->rsts_ignored;
 		r->rst_suspect_ttl[i] = s->rsts_suspect_ttl;
+		r->rst_stale[i] = s->rsts_stale;
 		if (s->data_after_peer_fin)
 			r->half_close = true;
 	}
@@ -696,6 +817,7 @@ void lifecycle_to_record(const struct lifecycle *lc, uint64_t c2s_payload, uint6
 	r->active_closer = (int8_t)lifecycle_active_closer(lc);
 	r->reset_by = (int8_t)lifecycle_reset_by(lc);
 	r->time_wait_reuse = lc->time_wait_reuse;
+	r->refusals = lc->refusals;
 	struct lc_diag_input in = {
 		.zeek_state = r->state,
 		.direction_inferred = direction_inferred,

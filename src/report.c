@@ -573,6 +573,7 @@ static void text_summary(struct report *r, const struct summary_record *s)
 	put_kv(r, "\nTCP: ", "time_wait_reuses", s->time_wait_reuses);
 	put_kv(r, " ", "rst_ignored", s->rst_ignored);
 	put_kv(r, " ", "rst_suspect_ttl", s->rst_suspect_ttl);
+	put_kv(r, " ", "negative_gaps", s->negative_gaps);
 	for (size_t i = 0; i < s->half_open_servers; i++)
 		text_half_open(r, &s->half_open[i]);
 	PUT_LIT(r, "\npeak flows: ");
@@ -1154,7 +1155,7 @@ static void json_handshake(struct report *r, const struct lifecycle_record *lc)
 	json_ms(r, "rtt_ms", lc->have_syn_synack && lc->have_synack_ack,
 		(uint64_t)lc->syn_synack_us + lc->synack_ack_us);
 	PUT_LIT(r, ",\"completed\":");
-	put_bool(r, lc->have_synack_ack);
+	put_bool(r, lc->completed);
 	PUT_LIT(r, ",\"simultaneous_open\":");
 	put_bool(r, lc->simultaneous_open);
 	PUT_LIT(r, ",\"client\":");
@@ -1274,6 +1275,7 @@ static void json_summary(struct report *r, const struct summary_record *s)
 	json_num(r, "time_wait_reuses", s->time_wait_reuses);
 	json_num(r, "rst_ignored", s->rst_ignored);
 	json_num(r, "rst_suspect_ttl", s->rst_suspect_ttl);
+	json_num(r, "negative_gaps", s->negative_gaps);
 	PUT_LIT(r, ",\"syn_flood\":[");
 	for (size_t i = 0; i < s->half_open_servers; i++) {
 		const struct halfopen_server *h = &s->half_open[i];

@@ -1,6 +1,7 @@
 /* tcp_seq.c - sequence, window and RTT analysis: Wireshark's tcp.analysis rules, RFC 6298 RTT, RFC 2883 D-SACK. */
 #include "tcp_seq.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "pair.h"
@@ -22,6 +23,9 @@ enum {
 enum {
 	CONN_SYN_SEEN = 1u << 0,
 	CONN_SYNACK_SEEN = 1u << 1,
+	CONN_IRTT_NEGATIVE = 1u << 2, /* the handshake ACK came stamped before the SYN: irtt_us is the default */
+	CONN_SYN_FROM_CLIENT = 1u << 3, /* half[0] sent a SYN (or SYN-ACK): its sequence space is known */
+	CONN_SYN_FROM_SERVER = 1u << 4,
 };
 
 /* Wireshark's thresholds (packet-tcp.c): a fast retransmission follows the
@@ -43,22 +47,35 @@ static uint32_t time_us(uint64_t ts_ns)
 	return (uint32_t)(ts_ns / 1000u);
 }
 
-/* Time from then to now, both low 32 bits of microseconds. */
-static uint32_t elapsed_us(uint32_t now, uint32_t then)
+/*
+ * Time from then to now, both low 32 bits of microseconds: signed, so a
+ * packet stamped before the one it follows (captures merged from two
+ * interfaces, two sockets' stamps, a clock step) gives a negative gap,
+ * never one wrapped to 71 minutes.
+ */
+static int32_t gap_us(uint32_t now, uint32_t then)
 {
-	return now - then;
+	return (int32_t)(now - then);
+}
+
+/* The same for thresholds (silences, windows of time): a negative gap is no time at all. */
+static uint32_t since_us(uint32_t now, uint32_t then)
+{
+	int32_t gap = gap_us(now, then);
+	return gap > 0 ? (uint32_t)gap : 0u;
 }
 
 /*
- * An RTT sample from then to now; false when now is before then (the
- * capture put the answer first: packets merged from two interfaces or
- * stamped by two sockets), which gives no sample rather than a wrapped one.
+ * A sample (RTT, zero-window period) from then to now; false when now is
+ * before then: the sample is dropped (the caller reports
+ * TCP_SEQ_NEGATIVE_GAP, counted in the summary) rather than wrapped.
  */
-static bool rtt_gap_us(uint32_t now, uint32_t then, uint32_t *gap)
+static bool sample_gap_us(uint32_t now, uint32_t then, uint32_t *gap)
 {
-	if ((int32_t)(now - then) < 0)
+	int32_t d = gap_us(now, then);
+	if (d < 0)
 		return false;
-	*gap = now - then;
+	*gap = (uint32_t)d;
 	return true;
 }
 
@@ -231,7 +248,7 @@ static uint32_t retransmission_cause(const struct tcp_seq_half *h, const struct 
 {
 	if (!(h->flags & HALF_DATA_SENT))
 		return 0;
-	uint32_t silence = elapsed_us(now, h->last_send_us);
+	uint32_t silence = since_us(now, h->last_send_us);
 	if (silence >= rto_estimate_us(h))
 		return TCP_SEQ_TIMEOUT_RETRANSMISSION;
 	if (seg_len(p) > 0 && in_sack_hole(peer, p))
@@ -265,10 +282,10 @@ static uint32_t classify_old_data(const struct tcp_seq_conn *s, const struct tcp
 	if (len > 0 && (peer->flags & HALF_ACK_FLAG) && seq_leq(p->seq + len, peer->last_ack))
 		return TCP_SEQ_SPURIOUS_RETRANSMISSION;
 	if (not_advanced && peer->dup_acks >= 2 && peer->last_ack == p->seq &&
-	    elapsed_us(now, peer->last_us) < FAST_RETX_WINDOW_US)
+	    since_us(now, peer->last_us) < FAST_RETX_WINDOW_US)
 		return TCP_SEQ_FAST_RETRANSMISSION;
 	uint32_t ooo_threshold = s->irtt_us ? s->irtt_us : OOO_DEFAULT_US;
-	if (not_advanced && elapsed_us(now, h->next_seq_us) < ooo_threshold &&
+	if (not_advanced && since_us(now, h->next_seq_us) < ooo_threshold &&
 	    h->next_seq != p->seq + seq_space(p))
 		return TCP_SEQ_OUT_OF_ORDER;
 	if (not_advanced)
@@ -312,74 +329,168 @@ static void rtt_add_sample(struct tcp_rtt_stats *r, uint32_t rtt)
 	r->sum_sq_us += (uint64_t)rtt * rtt;
 }
 
+/* --- The FIFO of timed segments: inline slots, then a ring on the heap. --- */
+
+struct tcp_rtt_spill {
+	uint32_t cap, head, count;
+	struct tcp_rtt_slot *slot;  /* cap entries, in the same allocation */
+	uint8_t *resent;            /* cap flags: the slot gives no sample */
+};
+
+static unsigned rtt_queued(const struct tcp_seq_half *h)
+{
+	return h->rtt_spill ? h->rtt_spill->count : h->rtt_count;
+}
+
+/* The n-th queued slot from the oldest. */
+static struct tcp_rtt_slot *rtt_at(struct tcp_seq_half *h, unsigned n)
+{
+	struct tcp_rtt_spill *q = h->rtt_spill;
+	if (q)
+		return &q->slot[(q->head + n) % q->cap];
+	return &h->rtt_slot[(h->rtt_head + n) % TCP_SEQ_RTT_SLOTS];
+}
+
+static bool rtt_is_ambiguous(const struct tcp_seq_half *h, unsigned n)
+{
+	const struct tcp_rtt_spill *q = h->rtt_spill;
+	if (q)
+		return q->resent[(q->head + n) % q->cap] != 0;
+	return (h->rtt_ambiguous >> ((h->rtt_head + n) % TCP_SEQ_RTT_SLOTS)) & 1u;
+}
+
+static void rtt_set_ambiguous(struct tcp_seq_half *h, unsigned n, bool on)
+{
+	struct tcp_rtt_spill *q = h->rtt_spill;
+	if (q) {
+		q->resent[(q->head + n) % q->cap] = on;
+		return;
+	}
+	uint8_t bit = (uint8_t)(1u << ((h->rtt_head + n) % TCP_SEQ_RTT_SLOTS));
+	h->rtt_ambiguous = on ? (uint8_t)(h->rtt_ambiguous | bit) : (uint8_t)(h->rtt_ambiguous & ~bit);
+}
+
+static void rtt_pop(struct tcp_seq_half *h)
+{
+	struct tcp_rtt_spill *q = h->rtt_spill;
+	if (q) {
+		q->head = (q->head + 1) % q->cap;
+		q->count--;
+		return;
+	}
+	h->rtt_head = (uint8_t)((h->rtt_head + 1) % TCP_SEQ_RTT_SLOTS);
+	h->rtt_count--;
+}
+
+/* Move the queue into a ring of `cap` slots (false: out of memory, nothing changed). */
+static bool rtt_regrow(struct tcp_seq_half *h, uint32_t cap)
+{
+	struct tcp_rtt_spill *q = malloc(sizeof(*q) + cap * (sizeof(struct tcp_rtt_slot) + 1u));
+	if (!q)
+		return false;
+	q->cap = cap;
+	q->head = 0;
+	q->count = rtt_queued(h);
+	q->slot = (struct tcp_rtt_slot *)(q + 1);
+	q->resent = (uint8_t *)(q->slot + cap);
+	for (unsigned n = 0; n < q->count; n++) {
+		q->slot[n] = *rtt_at(h, n);
+		q->resent[n] = rtt_is_ambiguous(h, n);
+	}
+	free(h->rtt_spill);
+	h->rtt_spill = q;
+	return true;
+}
+
 /*
- * New data leaves this side: remember when. When all slots wait, the newest
- * one is replaced: the oldest keep their samples coming, and the last
- * segment of a burst, which the final ACK of the burst ends at, is timed.
- * The segments in between give no sample.
+ * New data leaves this side: remember when. A full queue grows (inline
+ * slots to a ring of 16, doubling up to TCP_SEQ_RTT_SPILL_MAX); at the
+ * bound, or out of memory, the newest entry is replaced: the oldest keep
+ * their samples coming, and the last segment of a burst, which the final
+ * ACK of the burst ends at, is timed.
  */
 static void rtt_track_segment(struct tcp_seq_half *h, uint32_t end_seq, uint32_t now)
 {
-	if (h->rtt_count == TCP_SEQ_RTT_SLOTS)
-		h->rtt_count--;
-	unsigned i = (h->rtt_head + h->rtt_count) % TCP_SEQ_RTT_SLOTS;
-	h->rtt_slot[i].end_seq = end_seq;
-	h->rtt_slot[i].sent_us = now;
-	h->rtt_ambiguous &= (uint8_t)~(1u << i);
-	h->rtt_count++;
-}
-
-/* Karn's rule: segments ending inside a resent range give no sample. */
-static void rtt_forget_range(struct tcp_seq_half *h, uint32_t seq, uint32_t end)
-{
-	for (unsigned n = 0; n < h->rtt_count; n++) {
-		unsigned i = (h->rtt_head + n) % TCP_SEQ_RTT_SLOTS;
-		if (seq_gt(h->rtt_slot[i].end_seq, seq) && seq_leq(h->rtt_slot[i].end_seq, end))
-			h->rtt_ambiguous |= (uint8_t)(1u << i);
-	}
+	unsigned n = rtt_queued(h);
+	unsigned cap = h->rtt_spill ? h->rtt_spill->cap : TCP_SEQ_RTT_SLOTS;
+	if (n == cap && (cap >= TCP_SEQ_RTT_SPILL_MAX || !rtt_regrow(h, cap < 16u ? 16u : 2u * cap)))
+		n--; /* replace the newest */
+	else if (h->rtt_spill)
+		h->rtt_spill->count++;
+	else
+		h->rtt_count++;
+	struct tcp_rtt_slot *sl = rtt_at(h, n);
+	sl->end_seq = end_seq;
+	sl->sent_us = now;
+	rtt_set_ambiguous(h, n, false);
 }
 
 /*
- * A resend (or a segment filling a hole) sent after the segment being ACKed
- * and below the ACK makes the sample include recovery time: tcptrace takes
- * none ("intervening transmissions").
+ * Sequence space [seq, ...) is sent again (a resend, or a segment filling a
+ * hole): every segment waiting with data above seq gives no sample. For
+ * one that ends inside the resent range that is Karn's rule; for one above
+ * it, its ACK would time the recovery too (tcptrace's "intervening
+ * transmissions"). Segments sent later are not concerned.
  */
-static bool resent_since(const struct tcp_seq_half *h, uint32_t ack, uint32_t sent_us)
+static void rtt_forget_above(struct tcp_seq_half *h, uint32_t seq)
 {
-	return (h->flags & HALF_RESENT) && seq_lt(h->resent_seq, ack) &&
-	       (int32_t)(h->resent_us - sent_us) > 0;
+	unsigned n = rtt_queued(h);
+	/* In sequence order: the ones concerned are a tail of the queue. */
+	while (n > 0 && seq_gt(rtt_at(h, n - 1)->end_seq, seq))
+		rtt_set_ambiguous(h, --n, true);
 }
 
 /*
  * The peer ACKs `ack`: slots ending at or below it leave the FIFO; the one
  * ending exactly at it, sent once and with nothing resent below it since,
  * gives a sample (tcptrace counts the others as cumulative ACKs, without a
- * sample).
+ * sample). A sample that would be negative (the ACK stamped before the
+ * data) is dropped: *negative tells.
  */
-static bool rtt_on_ack(struct tcp_seq_half *h, uint32_t ack, bool advanced, uint32_t now)
+static bool rtt_on_ack(struct tcp_seq_half *h, uint32_t ack, bool advanced, uint32_t now, bool *negative)
 {
 	bool sampled = false, at_boundary = false;
-	while (h->rtt_count > 0) {
-		struct tcp_rtt_slot *sl = &h->rtt_slot[h->rtt_head];
+	while (rtt_queued(h) > 0) {
+		const struct tcp_rtt_slot *sl = rtt_at(h, 0);
 		if (seq_gt(sl->end_seq, ack))
 			break;
 		at_boundary = sl->end_seq == ack;
 		uint32_t gap;
-		if (sl->end_seq == ack && !(h->rtt_ambiguous & (1u << h->rtt_head)) &&
-		    !resent_since(h, ack, sl->sent_us) && rtt_gap_us(now, sl->sent_us, &gap)) {
-			rtt_add_sample(&h->rtt, gap);
-			sampled = true;
+		if (sl->end_seq == ack && !rtt_is_ambiguous(h, 0)) {
+			if (sample_gap_us(now, sl->sent_us, &gap)) {
+				rtt_add_sample(&h->rtt, gap);
+				sampled = true;
+			} else {
+				*negative = true;
+			}
 		}
-		h->rtt_head = (uint8_t)((h->rtt_head + 1) % TCP_SEQ_RTT_SLOTS);
-		h->rtt_count--;
+		rtt_pop(h);
+	}
+	/* All ACKed: the ring goes back to the allocator (a burst's ring is
+	 * reused by the next connection's, so memory follows the bursts in
+	 * flight at once, not the connections held). */
+	if (h->rtt_spill && h->rtt_spill->count == 0) {
+		free(h->rtt_spill);
+		h->rtt_spill = NULL;
+		h->rtt_head = h->rtt_count = 0;
+		h->rtt_ambiguous = 0;
 	}
 	/* An ACK into the middle of a segment (a GSO super-segment ACKed per
 	 * MSS) counts it as ACKed for tcptrace: its final ACK then only
 	 * repeats, no sample. An ACK ending exactly at the slot it popped is
 	 * not inside the next one. */
-	if (advanced && !at_boundary && h->rtt_count > 0 && seq_lt(ack, h->rtt_slot[h->rtt_head].end_seq))
-		h->rtt_ambiguous |= (uint8_t)(1u << h->rtt_head);
+	if (advanced && !at_boundary && rtt_queued(h) > 0 && seq_lt(ack, rtt_at(h, 0)->end_seq))
+		rtt_set_ambiguous(h, 0, true);
 	return sampled;
+}
+
+void tcp_seq_release(struct tcp_seq_conn *s)
+{
+	for (int i = 0; i < 2; i++) {
+		free(s->half[i].rtt_spill);
+		s->half[i].rtt_spill = NULL;
+		s->half[i].rtt_head = s->half[i].rtt_count = 0; /* the waiting segments are forgotten */
+	}
 }
 
 /* --- SACK. --- */
@@ -437,10 +548,11 @@ static void track_sack(struct tcp_seq_half *h, const struct pkt *p)
 
 /* --- Window bookkeeping. --- */
 
-static void track_window(struct tcp_seq_half *h, const struct pkt *p, uint32_t now)
+/* Returns TCP_SEQ_NEGATIVE_GAP when a zero-window period ending here would be negative (dropped). */
+static uint32_t track_window(struct tcp_seq_half *h, const struct pkt *p, uint32_t now)
 {
 	if (has(p->flags, TCP_FLAG_RST))
-		return; /* a RST's window means nothing (RFC 9293 3.10.7) */
+		return 0; /* a RST's window means nothing (RFC 9293 3.10.7) */
 	uint32_t win = scaled_window(h, p);
 	if (!(h->flags & HALF_WIN_SEEN)) {
 		h->win_min = h->win_max = win;
@@ -457,8 +569,12 @@ static void track_window(struct tcp_seq_half *h, const struct pkt *p, uint32_t n
 		h->zero_window_us = now;
 	} else if (!zero && (h->flags & HALF_IN_ZERO_WINDOW)) {
 		h->flags &= (uint8_t)~HALF_IN_ZERO_WINDOW;
-		h->zero_window_ms += elapsed_us(now, h->zero_window_us) / 1000u;
+		uint32_t gap;
+		if (!sample_gap_us(now, h->zero_window_us, &gap))
+			return TCP_SEQ_NEGATIVE_GAP;
+		h->zero_window_ms += gap / 1000u;
 	}
+	return 0;
 }
 
 /* Bytes this side has sent that the peer has not acknowledged (SACKed bytes included). */
@@ -471,8 +587,12 @@ static void track_in_flight(struct tcp_seq_half *h, const struct tcp_seq_half *p
 		h->max_in_flight = in_flight;
 }
 
-/* Handshake RTT, Wireshark's ts_first_rtt: last SYN to the first ACK that completes the handshake. */
-static void track_handshake(struct tcp_seq_conn *s, const struct pkt *p, uint32_t now)
+/*
+ * Handshake RTT, Wireshark's ts_first_rtt: last SYN to the first ACK that
+ * completes the handshake. An ACK stamped before the SYN leaves it unknown
+ * (TCP_SEQ_NEGATIVE_GAP).
+ */
+static uint32_t track_handshake(struct tcp_seq_conn *s, const struct pkt *p, uint32_t now)
 {
 	if (has(p->flags, TCP_FLAG_SYN)) {
 		if (has(p->flags, TCP_FLAG_ACK)) {
@@ -481,14 +601,39 @@ static void track_handshake(struct tcp_seq_conn *s, const struct pkt *p, uint32_
 			s->flags |= CONN_SYN_SEEN;
 			s->syn_us = now;
 		}
-		return;
+		return 0;
 	}
 	if (s->irtt_us == 0 && (s->flags & CONN_SYN_SEEN) && (s->flags & CONN_SYNACK_SEEN) &&
 	    has(p->flags, TCP_FLAG_ACK)) {
-		s->irtt_us = elapsed_us(now, s->syn_us);
-		if (s->irtt_us == 0)
-			s->irtt_us = 1;
+		uint32_t gap;
+		if (!sample_gap_us(now, s->syn_us, &gap)) {
+			s->flags |= CONN_IRTT_NEGATIVE; /* reported once, then given up */
+			s->irtt_us = OOO_DEFAULT_US;
+			return TCP_SEQ_NEGATIVE_GAP;
+		}
+		s->irtt_us = gap ? gap : 1;
 	}
+	return 0;
+}
+
+/*
+ * A side's first SYN (or SYN-ACK) states its ISN: what it seemed to send
+ * before (a stale ACK of an earlier incarnation of the 4-tuple) was not this
+ * connection's sequence space, so that side's analysis restarts there.
+ * Later SYNs change nothing: a SYN-ACK retried with another ISN is a
+ * retransmission to tshark 4.0 (the shared corpus's rawip_tfo_tls.pcap).
+ */
+static void syn_starts_sequence(struct tcp_seq_conn *s, enum conn_role from)
+{
+	uint32_t bit = from == ROLE_CLIENT ? CONN_SYN_FROM_CLIENT : CONN_SYN_FROM_SERVER;
+	struct tcp_seq_half *h = &s->half[from];
+	if (s->flags & bit)
+		return;
+	s->flags |= bit;
+	h->flags &= (uint8_t)~(HALF_NEXT_SEQ_KNOWN | HALF_RESENT);
+	if (h->rtt_spill)
+		h->rtt_spill->count = 0;
+	h->rtt_count = 0;
 }
 
 /* --- The packet. --- */
@@ -568,9 +713,11 @@ static uint32_t track_ts_rtt(struct tcp_seq_half *h, struct tcp_seq_half *peer, 
 	if ((peer->pending & TCP_SEQ_PENDING_TS_ECHO) && has(p->flags, TCP_FLAG_ACK)) {
 		uint32_t gap;
 		if (p->opt.ts_ecr == peer->ts_rtt.pending_val) {
-			if (rtt_gap_us(now, peer->ts_rtt.pending_us, &gap)) {
+			if (sample_gap_us(now, peer->ts_rtt.pending_us, &gap)) {
 				ts_rtt_add(peer, gap);
 				bits = TCP_SEQ_TS_RTT_SAMPLE;
+			} else {
+				bits = TCP_SEQ_NEGATIVE_GAP;
 			}
 			peer->pending &= (uint8_t)~TCP_SEQ_PENDING_TS_ECHO;
 		} else if (seq_gt(p->opt.ts_ecr, peer->ts_rtt.pending_val)) {
@@ -591,11 +738,12 @@ static void advance_sent(struct tcp_seq_half *h, const struct pkt *p, uint32_t b
 	uint32_t end = p->seq + seq_space(p);
 	bool probe = (bits & TCP_SEQ_ZERO_WINDOW_PROBE) != 0;
 
+
 	/* Anything sent again below the highest sequence, whatever Wireshark
 	 * calls it (a 1-byte keep-alive-shaped resend included), is a resend
 	 * for the RTT (Karn's rule, tcptrace's intervening transmissions). */
 	if ((h->flags & HALF_NEXT_SEQ_KNOWN) && seq_lt(p->seq, h->next_seq) && seq_space(p) > 0) {
-		rtt_forget_range(h, p->seq, p->seq + seq_space(p));
+		rtt_forget_above(h, p->seq);
 		h->resent_seq = p->seq;
 		h->resent_us = now;
 		h->flags |= HALF_RESENT;
@@ -623,9 +771,11 @@ uint32_t tcp_seq_packet(struct tcp_seq_conn *s, const struct pkt *p, enum conn_r
 	struct tcp_seq_half *peer = &s->half[!from];
 	uint32_t now = time_us(p->ts_ns);
 
-	if (has(p->flags, TCP_FLAG_SYN))
+	if (has(p->flags, TCP_FLAG_SYN)) {
 		learn_wscale(h, peer, p);
-	track_handshake(s, p, now);
+		syn_starts_sequence(s, from);
+	}
+	uint32_t dropped = track_handshake(s, p, now);
 
 	uint32_t bits = classify_control(h, peer, p);
 	/* Wireshark's tests that follow every packet, probes and their ACKs included. */
@@ -646,16 +796,25 @@ uint32_t tcp_seq_packet(struct tcp_seq_conn *s, const struct pkt *p, enum conn_r
 			}
 		}
 	}
-	advance_sent(h, p, bits, now);
+	/* A RST before the handshake completed carries a number that was never
+	 * this connection's sequence space (RFC 9293 3.10.7.3: SEG.ACK of a
+	 * stale ACK, answered in SYN-SENT; 0 when refusing a SYN): it does not
+	 * enter its sender's state. */
+	if (!(has(p->flags, TCP_FLAG_RST) && !(s->flags & CONN_SYNACK_SEEN) && seq_space(p) == 0))
+		advance_sent(h, p, bits, now);
 
 	if (has(p->flags, TCP_FLAG_ACK)) {
 		bits |= check_spurious(peer, p);
 		bool advanced = !(h->flags & HALF_ACK_FLAG) || seq_gt(p->ack, h->last_ack);
-		if (rtt_on_ack(peer, p->ack, advanced, now))
+		bool negative = false;
+		if (rtt_on_ack(peer, p->ack, advanced, now, &negative))
 			bits |= TCP_SEQ_RTT_SAMPLE;
+		if (negative)
+			dropped = TCP_SEQ_NEGATIVE_GAP;
 	}
 	bits |= track_ts_rtt(h, peer, p, now);
-	track_window(h, p, now);
+	dropped |= track_window(h, p, now);
+	bits |= dropped;
 	track_sack(h, p);
 	h->raw_win = p->window;
 	h->last_ack = p->ack;
@@ -679,7 +838,7 @@ uint32_t tcp_seq_zero_window_ms(const struct tcp_seq_half *h, uint64_t now_ns)
 {
 	uint32_t ms = h->zero_window_ms;
 	if (h->flags & HALF_IN_ZERO_WINDOW)
-		ms += elapsed_us(time_us(now_ns), h->zero_window_us) / 1000u;
+		ms += since_us(time_us(now_ns), h->zero_window_us) / 1000u;
 	return ms;
 }
 
@@ -690,7 +849,7 @@ bool tcp_seq_win_seen(const struct tcp_seq_half *h)
 
 uint32_t tcp_seq_send_silence_us(const struct tcp_seq_half *h, uint64_t now_ns)
 {
-	return (h->flags & HALF_DATA_SENT) ? elapsed_us(time_us(now_ns), h->last_send_us) : 0;
+	return (h->flags & HALF_DATA_SENT) ? since_us(time_us(now_ns), h->last_send_us) : 0;
 }
 
 const char *tcp_seq_flag_name(uint32_t bit)
@@ -700,7 +859,7 @@ const char *tcp_seq_flag_name(uint32_t bit)
 		"timeout_retransmission", "tlp_retransmission", "out_of_order", "not_captured",
 		"acked_unseen", "dup_ack", "zero_window", "zero_window_probe", "zero_window_probe_ack",
 		"keepalive", "keepalive_ack", "window_full", "window_update", "dsack_spurious",
-		"rtt_sample", "ts_rtt_sample",
+		"rtt_sample", "ts_rtt_sample", "negative_gap",
 	};
 	if (bit == 0 || (bit & (bit - 1)) != 0)
 		return NULL;

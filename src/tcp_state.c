@@ -178,6 +178,12 @@ static enum tcp_state st_none(struct tcp_endpoints *e, int me, const struct seg 
 		e->syn_seq[me] = s->ack - 1u;
 		return TCP_ST_SYN_SENT;
 	}
+	/* An ACK to a peer in SYN-SENT that does not acknowledge its SYN comes
+	 * from an earlier incarnation of the 4-tuple (RFC 9293 3.10.7.3: the
+	 * peer answers it with a RST and waits on): nothing of this one. */
+	if (sent_by(s, me) && e->state[peer_of(me)] == TCP_ST_SYN_SENT &&
+	    s->ack != (uint32_t)(e->syn_seq[peer_of(me)] + 1u))
+		return TCP_ST_NONE;
 	/* ACK without SYN (the caller's filter let through nothing else): only
 	 * synchronized connections send those (RFC 9293 3.10.7.4). Mid-stream. */
 	e->inferred = true;

@@ -6,6 +6,13 @@ void tcp_track_packet(struct tcp_conn *t, const struct pkt *p, enum conn_role fr
 {
 	struct tcp_half *h = &t->half[from];
 
+	/* A SYN repeating the ISN after a RST refused it (the flow table kept
+	 * it here: tcp_syn_starts_new_connection) is the same connect()
+	 * trying again: the attempt is open again until answered. */
+	if ((p->flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == TCP_FLAG_SYN && tcp_is_reset(t) && !t->synack_seen)
+		t->half[ROLE_CLIENT].rst_seen = t->half[ROLE_SERVER].rst_seen = false;
+	if ((p->flags & TCP_FLAG_ACK) && !(p->flags & TCP_FLAG_RST))
+		t->acked_by |= (uint8_t)(1u << from);
 	if (p->flags & TCP_FLAG_SYN) {
 		h->syn_seen = true;
 		if (!h->isn_known) {
@@ -43,7 +50,9 @@ bool tcp_is_closed(const struct tcp_conn *t)
 
 bool tcp_is_established(const struct tcp_conn *t)
 {
-	return t->synack_seen || t->data_seen;
+	/* Both sides acknowledging is a synchronized connection (RFC 9293
+	 * 3.10.7.4: only those send ACKs), e.g. keep-alives caught mid-stream. */
+	return t->synack_seen || t->data_seen || t->acked_by == 3u;
 }
 
 bool tcp_syn_starts_new_connection(const struct tcp_conn *t, const struct pkt *p, enum conn_role from)

@@ -117,8 +117,9 @@ class Tcp:
         self.send(at, frm, RST | ACK if with_ack else RST, seq=seq, ttl=ttl)
 
 
-def pcap(items):
-    items = sorted(items, key=lambda x: x[0])
+def pcap(items, keep_order=False):
+    if not keep_order:
+        items = sorted(items, key=lambda x: x[0])
     frames = [g.Frame(ts, g.link_ether(pkt, from_client=fc, pad=True)) for ts, fc, pkt in items]
     return g.pcap_bytes(frames, g.LINKTYPE_ETHERNET)
 
@@ -577,6 +578,190 @@ SCENARIOS = [
 ]
 
 
+# ---- issue 12: accuracy ----------------------------------------------------
+
+def lc_rst_stale_ack():
+    """RST before the handshake, form (a): the client's SYN (ISN 3000000) at
+    0 draws a stale ACK from an earlier incarnation of the 4-tuple at 0.2 ms
+    (seq 7777777, ack 123456: not ISN+1); the client, in SYN-SENT, answers
+    with <SEQ=123456><CTL=RST> (RFC 9293 3.10.7.3) at 0.25 and retries its
+    SYN (same ISN) at 1000; SYN-ACK 1020, ACK 1020.1, request, response,
+    client-first close."""
+    o = []
+    t = Tcp(o, CLI4, 40120, SRV4, 80, 3_000_000, 8_000_000)
+    t.syn(0)
+    t.send(0.2, S, ACK, seq=7_777_777, ack=123_456)
+    t.send(0.25, C, RST, seq=123_456)
+    t.syn(1000.0)
+    t.synack(1020.0)
+    t.ack(1020.1, C)
+    t.data(1020.2, C, 100)
+    t.ack(1040.2, S)
+    t.data(1040.3, S, 300)
+    t.ack(1040.4, C)
+    t.fin(1050.0, C)
+    t.fin(1060.0, S)
+    t.ack(1060.1, C)
+    return "lc_rst_stale_ack.pcap", o
+
+
+def lc_refused_retry_answered():
+    """RST before the handshake, form (b): SYN (ISN 4000000) at 0, RST/ACK
+    seq 0 ack ISN+1 at 0.15 (refused), the same SYN again at 500 (Windows
+    retries a refused connect() with the same ISN), answered this time:
+    SYN-ACK 500.2, ACK 500.3, request, response, client-first close."""
+    o = []
+    t = Tcp(o, CLI4, 40121, SRV4, 80, 4_000_000, 9_000_000)
+    t.syn(0)
+    t.send(0.15, S, RST | ACK, seq=0)
+    t.syn(500.0)
+    t.synack(500.2)
+    t.ack(500.3, C)
+    t.data(500.4, C, 100)
+    t.ack(520.4, S)
+    t.data(520.5, S, 300)
+    t.ack(520.6, C)
+    t.fin(530.0, C)
+    t.fin(540.0, S)
+    t.ack(540.1, C)
+    return "lc_refused_retry_answered.pcap", o
+
+
+def lc_negative_gaps():
+    """Two connections whose packets are stamped out of causal order, as in
+    captures merged from two interfaces or stamped by two sockets; the file
+    order is the causal one (written unsorted).  40122: SYN 0, SYN-ACK 10.0,
+    the handshake ACK stamped 9.95 (50 us early: within the 1 ms skew),
+    data, close.  40123: SYN 100, SYN-ACK 110, ACK stamped 105 (5 ms early),
+    client data 110.2, server ACK 120.2, server data 120.3 ACKed by a client
+    ACK stamped 115.0, close at 130 / 140 / 140.1."""
+    o = []
+    t = Tcp(o, CLI4, 40122, SRV4, 80, 5_000_000, 6_000_000)
+    t.syn(0)
+    t.synack(10.0)
+    t.ack(9.95, C)
+    t.data(10.2, C, 100)
+    t.ack(30.2, S)
+    t.data(30.3, S, 200)
+    t.ack(30.4, C)
+    t.fin(40.0, C)
+    t.fin(50.0, S)
+    t.ack(50.1, C)
+    t = Tcp(o, CLI4, 40123, SRV4, 80, 7_000_000, 8_000_000)
+    t.syn(100.0)
+    t.synack(110.0)
+    t.ack(105.0, C)
+    t.data(110.2, C, 100)
+    t.ack(120.2, S)
+    t.data(120.3, S, 200)
+    t.ack(115.0, C)
+    t.fin(130.0, C)
+    t.fin(140.0, S)
+    t.ack(140.1, C)
+    return "lc_negative_gaps.pcap", o
+
+
+UNSORTED = {"lc_negative_gaps.pcap"}
+
+
+def lc_midstream_keepalive():
+    """A connection caught mid-stream that only exchanges keep-alives: the
+    client (51001) sends a keep-alive (seq = next - 1, no data) at 0, 150,
+    300 and 450 s, each ACKed by the server 0.2 ms later.  More than the
+    120 s opening timeout apart, less than the established one."""
+    o = []
+    t = Tcp(o, CLI4, 51001, SRV4, 80, 50_000_000, 51_000_000)
+    for k in range(4):
+        t.send(k * 150_000.0, C, ACK, seq=t.nxt[C] - 1)
+        t.ack(k * 150_000.0 + 0.2, S)
+    return "lc_midstream_keepalive.pcap", o
+
+
+def lc_after_rst():
+    """Packets after an accepted RST.  40124: handshake 0 / 20 / 20.1,
+    request 20.2, server ACK 40.2; the client aborts with RST/ACK (seq =
+    its SND.NXT) at 50; the server's response, in flight, arrives at
+    50.02 and the client's stack answers it with a RST (seq = the data's
+    ACK) at 50.04.  10 s later (10050) the server sends a keep-alive-like
+    ACK, answered by a RST from the client at 10050.1."""
+    o = []
+    t = Tcp(o, CLI4, 40124, SRV4, 80, 10_000_000, 11_000_000)
+    t.syn(0)
+    t.synack(20.0)
+    t.ack(20.1, C)
+    t.data(20.2, C, 100)
+    t.ack(40.2, S)
+    t.rst(50.0, C)
+    t.data(50.02, S, 300)
+    t.rst(50.04, C, with_ack=False)
+    t.send(10050.0, S, ACK)
+    t.rst(10050.1, C, with_ack=False)
+    return "lc_after_rst.pcap", o
+
+
+def lc_zeek_t():
+    """Zeek's T/t: the client's SYN is retried once (1000), then its second
+    data segment is resent (1300); the server resends its first data
+    segment (1600).  SYN 0 and 1000, SYN-ACK 1020, ACK 1020.1, client data
+    100 B at 1020.2 and 1020.3, resent at 1300; server ACK 1320, data
+    300 B at 1320.1 and 1320.2, the first resent at 1600; client ACK 1620;
+    close 1700 / 1720 / 1720.1."""
+    o = []
+    t = Tcp(o, CLI4, 40125, SRV4, 80, 12_000_000, 13_000_000)
+    t.syn(0)
+    t.syn(1000.0)
+    t.synack(1020.0)
+    t.ack(1020.1, C)
+    t.data(1020.2, C, 100)
+    t.data(1020.3, C, 100)
+    t.send(1300.0, C, PSH | ACK, payload=bytes(100), seq=t.nxt[C] - 100)
+    t.ack(1320.0, S)
+    first = t.nxt[S]
+    t.data(1320.1, S, 300)
+    t.data(1320.2, S, 300)
+    t.send(1600.0, S, PSH | ACK, payload=bytes(300), seq=first)
+    t.ack(1620.0, C)
+    t.fin(1700.0, C)
+    t.fin(1720.0, S)
+    t.ack(1720.1, C)
+    return "lc_zeek_t.pcap", o
+
+
+def lc_gap_vs_loss():
+    """Content gap against loss.  40126: the client's second data segment
+    (20.3) is missing from the capture and never resent, and the server
+    ACKs all three (40.4): data ACKed but never captured, Zeek's G.  40127:
+    the client's second segment (20.3) is lost before the capture point,
+    the server sends a duplicate ACK (40.4), the client resends it (60.0)
+    and the server ACKs all (80.0): a hole filled by a retransmission is
+    loss, not a capture gap.  Both close client-first."""
+    o = []
+    for port, cisn, sisn, resend in ((40126, 14_000_000, 15_000_000, False),
+                                     (40127, 16_000_000, 17_000_000, True)):
+        t = Tcp(o, CLI4, port, SRV4, 80, cisn, sisn)
+        t.syn(0)
+        t.synack(20.0)
+        t.ack(20.1, C)
+        t.data(20.2, C, 100)
+        hole = t.nxt[C]
+        t.nxt[C] += 100  # the segment [hole, hole + 100) at 20.3 is not in the capture
+        t.data(20.4, C, 100)
+        if resend:
+            t.send(40.4, S, ACK, ack=hole)
+            t.send(60.0, C, PSH | ACK, payload=bytes(100), seq=hole)
+            t.ack(80.0, S)
+        else:
+            t.ack(40.4, S)
+        t.fin(100.0, C)
+        t.fin(120.0, S)
+        t.ack(120.1, C)
+    return "lc_gap_vs_loss.pcap", o
+
+
+SCENARIOS += [lc_rst_stale_ack, lc_refused_retry_answered, lc_negative_gaps, lc_midstream_keepalive,
+              lc_after_rst, lc_zeek_t, lc_gap_vs_loss]
+
+
 def main():
     outdir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
         os.path.dirname(os.path.abspath(__file__)), "crafted")
@@ -584,7 +769,7 @@ def main():
     for sc in SCENARIOS:
         name, items = sc()
         with open(os.path.join(outdir, name), "wb") as f:
-            f.write(pcap(items))
+            f.write(pcap(items, keep_order=name in UNSORTED))
         print("wrote", name, len(items), "frames")
 
 

@@ -18,6 +18,8 @@ checked).  Values:
   - ANY means "present, any value" (used where the contract leaves the value
     open, e.g. the handshake RTT split of a simultaneous open);
   - None means JSON null (the key must be present).
+An entry may hold "tshark_split": how many packets of tshark's one stream
+each record has, where tcpscope splits it on purpose (lc_after_rst.pcap).
 Two extra keys are not JSON fields:
   - "diagnoses": list of regular expressions (case-insensitive, re.search);
     each must match at least one sentence of the record's "diagnoses".
@@ -457,6 +459,133 @@ EXPECTED = {
         "summary": {"syn_flood": [{"server": ep(SRV4, 80), "half_open": 50, "sources": 50,
                                   "sources_capped": False, "flood": True}]},
     },
+    # ---- issue 12 ----------------------------------------------------------
+    "lc_rst_stale_ack.pcap": {
+        "why": "RFC 9293 3.10.7.3 (SYN-SENT): the ACK at 0.2 does not acknowledge the SYN "
+               "(ack 123456, ISS+1 = 3000001), so the client sends <SEQ=SEG.ACK><CTL=RST> "
+               "and stays in SYN-SENT; that RST is for the earlier incarnation the ACK came "
+               "from, not this connection: no state moves, reset_by null, not counted as "
+               "ignored (it was not out of any window).  The stale ACK leaves the server "
+               "NONE (tcp_state.h: an ACK to a SYN-SENT peer that does not acknowledge its "
+               "SYN).  The retried SYN (same ISN, 1000) is answered: syn_synack 1000 -> "
+               "1020 = 20.0, synack_ack 0.1, syn_retry 1000.0; client-first close.  The "
+               "first data is new data (tshark flags no retransmission on it: its SYN "
+               "restarts the side's sequence analysis); c2s retransmissions 1 = the SYN "
+               "retry (tshark: 'suspected retransmission').  Zeek letters: S, a (stale "
+               "ACK), R, then h A D d F f (a second S adds nothing: same ISN).  State SF: "
+               "deliberately not Zeek's (Zeek would take the RST and say RSTO-like).",
+        "conns": [conn(ep(CLI4, 40120), ep(SRV4, 80), "SF", "SaRhADdFf", "TIME_WAIT", "CLOSED",
+                       hs(syn=2, syn_iv=(1000.0,), syn_synack=20.0, synack_ack=0.1),
+                       dict(d(fin=1, rst=1), retransmissions=1), dict(d(fin=1), retransmissions=0),
+                       td(first_fin="client", active_closer="client"),
+                       diagnoses=[r"stale ACK in SYN-SENT", r"client closed first"],
+                       absent=NOT_RESET + [r"out-of-window"], end_reason="closed")],
+    },
+    "lc_refused_retry_answered.pcap": {
+        "why": "A refused SYN (RST/ACK seq 0, ack ISN+1: taken in SYN-SENT) retried with the "
+               "same ISN at 500 (one record, as tshark's one stream and Zeek's IsReuse: "
+               "same ISN, no reuse) and answered: the attempt reopens, so the connection "
+               "that then carries data and closes with FINs is SF/closed, not REJ/reset; "
+               "the refusal is told (\"SYN retried after 1 RST refusing it\"), reset_by "
+               "null.  syn_synack = 500.0 -> 500.2 = 0.2 (last SYN before the first "
+               "SYN-ACK), synack_ack 0.1, syn_retry 500.0.  The server's RST sequence 0 "
+               "does not enter its sequence analysis (its SYN-ACK restarts it): no s2c "
+               "retransmission (tshark: none).  History S r h A D a d F f.",
+        "conns": [conn(ep(CLI4, 40121), ep(SRV4, 80), "SF", "SrhADadFf", "TIME_WAIT", "CLOSED",
+                       hs(syn=2, syn_iv=(500.0,), syn_synack=0.2, synack_ack=0.1),
+                       dict(d(fin=1), retransmissions=1), dict(d(fin=1, rst=1), retransmissions=0),
+                       td(first_fin="client", active_closer="client"),
+                       diagnoses=[r"SYN retried after 1 RST refusing it", r"client closed first"],
+                       absent=[r"reset by", r"^refused"], end_reason="closed")],
+    },
+    "lc_negative_gaps.pcap": {
+        "why": "Packets stamped out of causal order (file order causal).  40122: the "
+               "handshake ACK is stamped 50 us before the SYN-ACK: within the 1 ms skew "
+               "of two stamping points, synack_ack_ms 0 (never 4294967 ms), rtt 10.0.  "
+               "40123: the ACK is stamped 5 ms before the SYN-ACK: dropped, synack_ack_ms "
+               "and rtt_ms null; the client's ACK of the server's data (sent 120.3) is "
+               "stamped 115.0: no RTT sample, so the server's data gives only its FIN's "
+               "sample (140.0 -> 140.1) and the SYN-ACK's none.  negative_gaps in the "
+               "summary: 5 (checked by tests/ms_sanity.sh): 40122 its handshake gap and "
+               "the SYN-ACK's RTT sample; 40123 the same two and the data's RTT sample.",
+        "conns": [conn(ep(CLI4, 40122), ep(SRV4, 80), "SF", "ShADadFf", "TIME_WAIT", "CLOSED",
+                       hs(syn_synack=10.0, synack_ack=0.0), d(fin=1), d(fin=1),
+                       td(first_fin="client", active_closer="client"), absent=NOT_RESET,
+                       end_reason="closed"),
+                  conn(ep(CLI4, 40123), ep(SRV4, 80), "SF", "ShADadFf", "TIME_WAIT", "CLOSED",
+                       hs(syn_synack=10.0, synack_ack=None), d(fin=1),
+                       dict(d(fin=1), rtt={"samples": 1, "min_ms": 0.1, "max_ms": 0.1}),
+                       td(first_fin="client", active_closer="client"), absent=NOT_RESET,
+                       end_reason="closed")],
+    },
+    "lc_midstream_keepalive.pcap": {
+        "why": "No handshake, only keep-alives 150 s apart, each ACKed: ACKs both ways "
+               "make the connection established for the table (RFC 9293 3.10.7.4: only "
+               "synchronized connections send them), so the 120 s opening timeout does "
+               "not split it: one record to the end of input (before issue 12: four, "
+               "each 'timeout').  Inferred direction (51001 -> 80), both ESTABLISHED "
+               "(inferred), Zeek both PARTIAL -> OTH, history A a.  The server ACKs the "
+               "keep-alive's byte, sent before the capture began: Wireshark's ACKed "
+               "unseen, but no content gap ('G') in data the capture never covered.",
+        "conns": [conn(ep(CLI4, 51001), ep(SRV4, 80), "OTH", "Aa", "ESTABLISHED", "ESTABLISHED",
+                       hs(syn=0, synack=0, completed=False, client=NO_OPTS, server=NO_OPTS),
+                       d(), d(), td(), inferred=True, absent=NOT_RESET + [r"capture gap"],
+                       end_reason="end_of_input")],
+    },
+    "lc_after_rst.pcap": {
+        "why": "The client's RST/ACK at 50 (seq = RCV.NXT exactly: acceptable, RFC 9293 "
+               "3.10.7.4) resets the connection.  The server's data in flight (50.02) and "
+               "the client's RST answering it (50.04, same sequence number: no second R) "
+               "still belong to it (within Zeek's 5 s tcp_close_delay): RSTO, reset_by "
+               "client, history S h A D a R d.  The server's ACK 10 s later finds the "
+               "4-tuple free (the TCB was deleted): a new record, as Zeek starts a new "
+               "connection; first packet from port 80, so inferred with '^'; the client's "
+               "stack answers with a RST (taken: seq = the ACK's ack): history ^ a R, Zeek "
+               "originator RESET with a PARTIAL responder and no S -> OTH.  tshark keeps "
+               "one stream (tests/tshark_golden.sh lists the difference).",
+        "tshark_split": [8, 2],
+        "conns": [conn(ep(CLI4, 40124), ep(SRV4, 80), "RSTO", "ShADaRd", "CLOSED", "CLOSED",
+                       hs(syn_synack=20.0, synack_ack=0.1), d(rst=2), d(),
+                       td(reset_by="client"), diagnoses=[r"reset by the client"], end_reason="reset"),
+                  conn(ep(CLI4, 40124), ep(SRV4, 80), "OTH", "^aR", "CLOSED", "CLOSED",
+                       hs(syn=0, synack=0, completed=False, client=NO_OPTS, server=NO_OPTS),
+                       d(rst=1), d(), td(reset_by="client"), inferred=True, end_reason="reset")],
+    },
+    "lc_zeek_t.pcap": {
+        "why": "Zeek's T (update_last_seq then DidRxmit): payload ending at or below the "
+               "side's highest sequence, counted per side and written at the 1st, 10th, "
+               "... (ScaledHistoryEntry).  The SYN retry (no payload) is no T, so the "
+               "client's data resend at 1300 is its 1st: T; the server's resend at 1600 "
+               "its 1st: t.  History S h A D T a d t F f (before issue 12 the SYN retry "
+               "used up the client's 1st count and no T was written).  c2s "
+               "retransmissions 2 (SYN retry + data, tshark's count), s2c 1.",
+        "conns": [conn(ep(CLI4, 40125), ep(SRV4, 80), "SF", "ShADTadtFf", "TIME_WAIT", "CLOSED",
+                       hs(syn=2, syn_iv=(1000.0,), syn_synack=20.0, synack_ack=0.1),
+                       dict(d(fin=1), retransmissions=2), dict(d(fin=1), retransmissions=1),
+                       td(first_fin="client", active_closer="client"), absent=NOT_RESET,
+                       end_reason="closed")],
+    },
+    "lc_gap_vs_loss.pcap": {
+        "why": "40126: the client's segment [+100, +200) never appears and the server "
+               "ACKs past it: data ACKed but never captured, Zeek's content gap, G for "
+               "the client after the server's a; diagnosis 'capture gap: 1 stretch of "
+               "the client's data ACKed but never captured'; no retransmission.  40127: "
+               "the same hole (tshark: previous segment not captured) is filled by a "
+               "resend at 60.0 (tshark: retransmission; Zeek: T) after a duplicate ACK: "
+               "loss in the network, no G and no capture-gap sentence; 'loss: 1 "
+               "retransmission by the client'.",
+        "conns": [conn(ep(CLI4, 40126), ep(SRV4, 80), "SF", "ShADaGFf", "TIME_WAIT", "CLOSED",
+                       hs(syn_synack=20.0, synack_ack=0.1), dict(d(fin=1), retransmissions=0),
+                       d(fin=1), td(first_fin="client", active_closer="client"),
+                       diagnoses=[r"capture gap: 1 stretch of the client's data ACKed but never captured"],
+                       absent=NOT_RESET + [r"loss"], end_reason="closed"),
+                  conn(ep(CLI4, 40127), ep(SRV4, 80), "SF", "ShADaTFf", "TIME_WAIT", "CLOSED",
+                       hs(syn_synack=20.0, synack_ack=0.1), dict(d(fin=1), retransmissions=1),
+                       d(fin=1), td(first_fin="client", active_closer="client"),
+                       diagnoses=[r"loss: 1 retransmission by the client"],
+                       absent=NOT_RESET + [r"capture gap"], end_reason="closed")],
+    },
+
 }
 
 

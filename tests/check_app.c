@@ -195,6 +195,49 @@ START_TEST(test_starttls)
 }
 END_TEST
 
+/* A proxy's CONNECT answered 200 opens a tunnel: the hello inside it gives the SNI (tshark's too). */
+START_TEST(test_connect_tunnel)
+{
+	struct seen s;
+	struct analyzer *a = handshake(&s);
+	const char *rq = "CONNECT www.example.com:443 HTTP/1.1\r\nHost: www.example.com:443\r\n\r\n",
+		   *ok = "HTTP/1.1 200 Connection established\r\n\r\n";
+	uint32_t cs = ISN_C + 1, ss = ISN_S + 1;
+	send_seg(a, 0, cs, ss, TCP_FLAG_ACK, rq, strlen(rq));
+	cs += (uint32_t)strlen(rq);
+	send_seg(a, 1, ss, cs, TCP_FLAG_ACK, ok, strlen(ok));
+	ss += (uint32_t)strlen(ok);
+	send_seg(a, 0, cs, ss, TCP_FLAG_ACK, hello, sizeof(hello));
+	assert_hello_seen(a, &s, 0, 0);
+}
+END_TEST
+
+/* A CONNECT refused (407) opens no tunnel; one whose tunnel carries no TLS keeps the CONNECT. */
+START_TEST(test_connect_no_tls)
+{
+	for (int refused = 0; refused <= 1; refused++) {
+		struct seen s;
+		struct analyzer *a = handshake(&s);
+		const char *rq = "CONNECT mail.example:25 HTTP/1.1\r\nHost: mail.example:25\r\n\r\n",
+			   *answer = refused ? "HTTP/1.1 407 Proxy Authentication Required\r\n\r\n"
+					     : "HTTP/1.1 200 OK\r\n\r\n",
+			   *smtp = "220 mail ESMTP\r\n";
+		uint32_t cs = ISN_C + 1, ss = ISN_S + 1;
+		send_seg(a, 0, cs, ss, TCP_FLAG_ACK, rq, strlen(rq));
+		cs += (uint32_t)strlen(rq);
+		send_seg(a, 1, ss, cs, TCP_FLAG_ACK, answer, strlen(answer));
+		ss += (uint32_t)strlen(answer);
+		send_seg(a, 1, ss, cs, TCP_FLAG_ACK, smtp, strlen(smtp));
+		analyzer_finish(a);
+		ck_assert_int_eq(s.n, 1);
+		ck_assert_int_eq(s.proto, APP_HTTP);
+		ck_assert_str_eq(s.name, "mail.example:25");
+		ck_assert_uint_eq(s.status, refused ? 407 : 200);
+		analyzer_free(a);
+	}
+}
+END_TEST
+
 /* The server answered retried SYNs with SYN-ACKs of two different ISNs (as
  * in rawip_tfo_tls.pcap of the shared corpus) and its data follows the
  * second, far from the first: the ServerHello is still found. */
@@ -254,6 +297,8 @@ Suite *app_suite(void)
 	tcase_add_test(tc, test_hello_in_syn);
 	tcase_add_test(tc, test_http_request_and_status);
 	tcase_add_test(tc, test_starttls);
+	tcase_add_test(tc, test_connect_tunnel);
+	tcase_add_test(tc, test_connect_no_tls);
 	tcase_add_test(tc, test_other_protocol);
 	tcase_add_test(tc, test_synack_isn_changes);
 	suite_add_tcase(s, tc);

@@ -230,6 +230,28 @@ static void time_wait_reuse(struct lifecycle *lc)
 
 static void idle(struct lifecycle *lc) { opened(lc); }
 
+/* The server refused the SYN with a RST, the client retried it (same ISN) and was answered. */
+static void refused_once_then_answered(struct lifecycle *lc)
+{
+	opened(lc);
+	lc->side[S].rsts = 1;
+	lc->refusals = 1;
+}
+
+static void refused_twice_then_answered(struct lifecycle *lc)
+{
+	opened(lc);
+	lc->side[S].rsts = 2;
+	lc->refusals = 2;
+}
+
+/* In SYN-SENT the client got a stale ACK and answered it with a RST (RFC 9293 3.10.7.3), then went on. */
+static void stale_ack_answered(struct lifecycle *lc)
+{
+	opened(lc);
+	lc->side[C].rsts = lc->side[C].rsts_stale = 1;
+}
+
 /* More than LC_DIAG_MAX to say: the first eight are kept. */
 static void everything(struct lifecycle *lc)
 {
@@ -255,6 +277,12 @@ static const struct lc_case lc_cases[] = {
 	{"unanswered, rounds to 1 s", syns_over_999_6ms, false, false, SAID("unanswered: 3 SYNs over 1.0 s")},
 	{"one direction", client_side_only, false, false, SAID("only one direction captured: nothing from the server")},
 	{"refused", refused, false, false, SAID("refused: RST answered the SYN")},
+	{"refused once, retried, answered", refused_once_then_answered, false, false,
+	 SAID("SYN retried after 1 RST refusing it")},
+	{"refused twice, retried, answered", refused_twice_then_answered, false, false,
+	 SAID("SYN retried after 2 RSTs refusing it")},
+	{"stale ACK answered by RST", stale_ack_answered, false, false,
+	 SAID("stale ACK in SYN-SENT: the client answered it with a RST and waited on")},
 	{"slow open", slow_open, false, false, SAID("slow open: 3 SYNs before the SYN-ACK")},
 	{"simultaneous open", simultaneous_open, false, false, SAID("simultaneous open: both sides sent a SYN")},
 	{"SYN-ACK retried, half-open", synack_retried_half_open, false, false,
@@ -333,6 +361,7 @@ struct seq_case {
 	uint32_t counts[2][SEQ__COUNT]; /* client's, server's */
 	uint32_t zero_window_ms[2];
 	struct said want;
+	uint32_t content_gaps[2];
 };
 
 #define RETX SEQ_RETRANSMISSIONS
@@ -341,39 +370,45 @@ struct seq_case {
 #define TLP SEQ_TLP_RETRANSMISSIONS
 #define SPUR SEQ_SPURIOUS_RETRANSMISSIONS
 #define ZW SEQ_ZERO_WINDOWS
-#define GAP SEQ_NOT_CAPTURED
+#define HOLE SEQ_NOT_CAPTURED
+#define UNSEEN SEQ_ACKED_UNSEEN /* Wireshark's flag, on the ACKing side: not what the diagnosis counts */
 
 static const struct seq_case seq_cases[] = {
 	{"zero window, seconds", {[C] = {[ZW] = 2}}, {4900, 0},
-	 SAID("receiver stalled: the client advertised a zero window for 4.9 s")},
+	 SAID("receiver stalled: the client advertised a zero window for 4.9 s"), {0, 0}},
 	{"zero window, ms", {[S] = {[ZW] = 1}}, {0, 12},
-	 SAID("receiver stalled: the server advertised a zero window for 12 ms")},
+	 SAID("receiver stalled: the server advertised a zero window for 12 ms"), {0, 0}},
 	{"zero window, under 1 ms", {[C] = {[ZW] = 1}}, {0, 0},
-	 SAID("receiver stalled: the client advertised a zero window for less than 1 ms")},
+	 SAID("receiver stalled: the client advertised a zero window for less than 1 ms"), {0, 0}},
 	{"zero window, 999 ms", {[C] = {[ZW] = 1}}, {999, 0},
-	 SAID("receiver stalled: the client advertised a zero window for 999 ms")},
-	{"one retransmission, kind unknown", {[C] = {[RETX] = 1}}, {0, 0}, SAID("loss: 1 retransmission by the client")},
+	 SAID("receiver stalled: the client advertised a zero window for 999 ms"), {0, 0}},
+	{"one retransmission, kind unknown", {[C] = {[RETX] = 1}}, {0, 0}, SAID("loss: 1 retransmission by the client"), {0, 0}},
 	{"one timeout retransmission", {[S] = {[RETX] = 1, [TMO] = 1}}, {0, 0},
-	 SAID("loss: 1 retransmission by the server (1 timeout)")},
+	 SAID("loss: 1 retransmission by the server (1 timeout)"), {0, 0}},
 	{"fast and spurious", {[S] = {[RETX] = 138, [FAST] = 136, [SPUR] = 2}}, {0, 0},
-	 SAID("loss: 138 retransmissions by the server (136 fast, 2 spurious)")},
+	 SAID("loss: 138 retransmissions by the server (136 fast, 2 spurious)"), {0, 0}},
 	{"one tail-loss probe", {[S] = {[RETX] = 1, [TLP] = 1}}, {0, 0},
-	 SAID("loss: 1 retransmission by the server (1 tail-loss probe)")},
+	 SAID("loss: 1 retransmission by the server (1 tail-loss probe)"), {0, 0}},
 	{"every kind", {[C] = {[RETX] = 9, [FAST] = 3, [TMO] = 2, [TLP] = 2, [SPUR] = 1}}, {0, 0},
-	 SAID("loss: 9 retransmissions by the client (3 fast, 2 timeout, 2 tail-loss probes, 1 spurious)")},
+	 SAID("loss: 9 retransmissions by the client (3 fast, 2 timeout, 2 tail-loss probes, 1 spurious)"), {0, 0}},
 	{"every one spurious", {[S] = {[RETX] = 12, [SPUR] = 12}}, {0, 0},
-	 SAID("spurious: 12 retransmissions by the server of data already received")},
+	 SAID("spurious: 12 retransmissions by the server of data already received"), {0, 0}},
 	{"one spurious", {[C] = {[RETX] = 1, [SPUR] = 1}}, {0, 0},
-	 SAID("spurious: 1 retransmission by the client of data already received")},
+	 SAID("spurious: 1 retransmission by the client of data already received"), {0, 0}},
 	{"spurious timeouts", {[C] = {[RETX] = 2, [TMO] = 1, [SPUR] = 2}}, {0, 0},
-	 SAID("spurious: 2 retransmissions by the client of data already received (1 timeout)")},
-	{"one gap", {[S] = {[GAP] = 1}}, {0, 0}, SAID("capture gap: 1 hole in the server's data (segments not captured)")},
-	{"gaps", {[C] = {[GAP] = 55}}, {0, 0}, SAID("capture gap: 55 holes in the client's data (segments not captured)")},
-	{"both sides, in order", {[C] = {[ZW] = 1, [GAP] = 2}, [S] = {[RETX] = 4, [FAST] = 4, [GAP] = 1}}, {1500, 0},
+	 SAID("spurious: 2 retransmissions by the client of data already received (1 timeout)"), {0, 0}},
+	{"one gap", {[C] = {[UNSEEN] = 1}}, {0, 0},
+	 SAID("capture gap: 1 stretch of the server's data ACKed but never captured"), {0, 1}},
+	{"gaps", {[S] = {[UNSEEN] = 55}}, {0, 0},
+	 SAID("capture gap: 55 stretches of the client's data ACKed but never captured"), {55, 0}},
+	{"ACKed unseen before the capture started: no gap", {[S] = {[UNSEEN] = 1}}, {0, 0}, SAID(NULL), {0, 0}},
+	{"holes filled by resends are loss, not gaps", {[S] = {[HOLE] = 238, [RETX] = 238, [FAST] = 238}}, {0, 0},
+	 SAID("loss: 238 retransmissions by the server (238 fast)"), {0, 0}},
+	{"both sides, in order", {[C] = {[ZW] = 1, [UNSEEN] = 1}, [S] = {[RETX] = 4, [FAST] = 4, [UNSEEN] = 2}}, {1500, 0},
 	 SAID("receiver stalled: the client advertised a zero window for 1.5 s",
-	      "capture gap: 2 holes in the client's data (segments not captured)",
+	      "capture gap: 2 stretches of the client's data ACKed but never captured",
 	      "loss: 4 retransmissions by the server (4 fast)",
-	      "capture gap: 1 hole in the server's data (segments not captured)")},
+	      "capture gap: 1 stretch of the server's data ACKed but never captured"), {2, 1}},
 };
 
 START_TEST(sequence_sentences)
@@ -385,6 +420,8 @@ START_TEST(sequence_sentences)
 	memcpy(r.s2c_seq.counts, k->counts[S], sizeof(r.s2c_seq.counts));
 	r.c2s_seq.zero_window_ms = k->zero_window_ms[C];
 	r.s2c_seq.zero_window_ms = k->zero_window_ms[S];
+	r.c2s_seq.content_gaps = k->content_gaps[C];
+	r.s2c_seq.content_gaps = k->content_gaps[S];
 	diagnose_sequence(&r);
 	expect_said(&r.lc, &k->want, k->name);
 }

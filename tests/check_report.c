@@ -64,7 +64,7 @@ static void lc_client_closed(struct lifecycle_record *lc)
 	lc->client_state = "TIME_WAIT";
 	lc->server_state = "CLOSED";
 	lc->syn_count = lc->synack_count = 1;
-	lc->have_syn_synack = lc->have_synack_ack = true;
+	lc->have_syn_synack = lc->have_synack_ack = lc->completed = true;
 	lc->syn_synack_us = 1500;
 	lc->synack_ack_us = 250;
 	lc->options[0] = (struct lc_syn_options){ .seen = true, .has_mss = true, .mss = 1460, .wscale = 7,
@@ -214,6 +214,7 @@ static struct summary_record summary_live(void)
 	s.time_wait_reuses = 3;
 	s.rst_ignored = 4;
 	s.rst_suspect_ttl = 5;
+	s.negative_gaps = 7;
 	s.late_packets = 6;
 	return s;
 }
@@ -365,7 +366,7 @@ START_TEST(text_summary_file)
 		      "decode errors: trunc_tcp=1 bad_tcp_option=2\n"
 		      NO_OBSERVERS
 		      "ended: closed=1 reset=0 timeout=0 evicted=0 end_of_input=1 reused=0\n"
-		      "TCP: time_wait_reuses=0 rst_ignored=0 rst_suspect_ttl=0\n"
+		      "TCP: time_wait_reuses=0 rst_ignored=0 rst_suspect_ttl=0 negative_gaps=0\n"
 		      "peak flows: 2 (cap 1000000)\n");
 }
 END_TEST
@@ -383,7 +384,7 @@ START_TEST(text_summary_live)
 		      "decode errors: trunc_tcp=1 bad_tcp_option=2\n"
 		      NO_OBSERVERS
 		      "ended: closed=1 reset=0 timeout=0 evicted=0 end_of_input=1 reused=0\n"
-		      "TCP: time_wait_reuses=3 rst_ignored=4 rst_suspect_ttl=5\n"
+		      "TCP: time_wait_reuses=3 rst_ignored=4 rst_suspect_ttl=5 negative_gaps=7\n"
 		      "half-open: 10.0.0.2:80 50 connections from 50 sources (looks like a SYN flood)\n"
 		      "half-open: [2001:db8::80]:443 1 connection from at least 1 source\n"
 		      "peak flows: 2 (cap 1000000)\n"
@@ -409,7 +410,7 @@ START_TEST(text_summary_empty)
 		      "decode errors: none\n"
 		      NO_OBSERVERS
 		      "ended: closed=0 reset=0 timeout=0 evicted=0 end_of_input=0 reused=0\n"
-		      "TCP: time_wait_reuses=0 rst_ignored=0 rst_suspect_ttl=0\n"
+		      "TCP: time_wait_reuses=0 rst_ignored=0 rst_suspect_ttl=0 negative_gaps=0\n"
 		      "peak flows: 0 (cap 5)\n");
 }
 END_TEST
@@ -633,7 +634,7 @@ START_TEST(json_summary_file)
 
 	assert_render(REPORT_JSON, &c, 1, &s,
 		      JSON_V4 JSON_SUMMARY_HEAD "\"time_wait_reuses\":0,\"rst_ignored\":0,"
-		      "\"rst_suspect_ttl\":0,\"syn_flood\":[],\"peak_flows\":2,\"max_flows\":1000000,"
+		      "\"rst_suspect_ttl\":0,\"negative_gaps\":0,\"syn_flood\":[],\"peak_flows\":2,\"max_flows\":1000000,"
 		      "\"live\":false}\n");
 }
 END_TEST
@@ -643,7 +644,7 @@ START_TEST(json_summary_live)
 	struct summary_record s = summary_live();
 
 	assert_render(REPORT_JSON, NULL, 0, &s,
-		      JSON_SUMMARY_HEAD "\"time_wait_reuses\":3,\"rst_ignored\":4,\"rst_suspect_ttl\":5,"
+		      JSON_SUMMARY_HEAD "\"time_wait_reuses\":3,\"rst_ignored\":4,\"rst_suspect_ttl\":5,\"negative_gaps\":7,"
 		      "\"syn_flood\":[{\"server\":{\"ip\":\"10.0.0.2\",\"port\":80},\"half_open\":50,"
 		      "\"sources\":50,\"sources_capped\":false,\"flood\":true},{\"server\":{\"ip\":"
 		      "\"2001:db8::80\",\"port\":443},\"half_open\":1,\"sources\":1,\"sources_capped\":true,"

@@ -131,6 +131,7 @@ START_TEST(rtt_rfc6298)
 	/* the window is scaled: 502 << 7 */
 	ck_assert_uint_eq(s.half[C].win_max, 64256);
 	ck_assert_uint_eq(s.half[C].win_min, 64240); /* the SYN's, unscaled */
+	tcp_seq_release(&s);
 }
 END_TEST
 
@@ -166,6 +167,7 @@ START_TEST(dup_ack_fast_retransmission)
 	/* The ACK of everything: S4 was sent before the resends, no sample. */
 	ck_assert_uint_eq(seg_send(&s, C, t + 36 * MS, F_ACK, 1101, 9001, 0, 502), 0);
 	ck_assert_int_eq(s.half[C].dup_acks, 0);
+	tcp_seq_release(&s);
 }
 END_TEST
 
@@ -185,6 +187,7 @@ START_TEST(timeout_retransmission_karn)
 	ck_assert_uint_eq(seg_send(&s, S, t + 600 * MS, F_PA, 5001, 1101, 1000, 509), want);
 	ck_assert_uint_eq(seg_send(&s, C, t + 601 * MS, F_ACK, 1101, 6001, 0, 502), 0);
 	ck_assert_uint_eq(s.half[S].rtt.samples, 1); /* the SYN-ACK's only */
+	tcp_seq_release(&s);
 }
 END_TEST
 
@@ -205,6 +208,7 @@ START_TEST(tail_loss_probe)
 	ck_assert_uint_eq(seg_send(&s, S, t + 200 * US, F_PA, 7001, 1101, 1000, 509), 0);
 	ck_assert_uint_eq(seg_send(&s, S, t + 30200 * US, F_PA, 7001, 1101, 1000, 509),
 			  TCP_SEQ_RETRANSMISSION | TCP_SEQ_TLP_RETRANSMISSION);
+	tcp_seq_release(&s);
 }
 END_TEST
 
@@ -230,6 +234,8 @@ START_TEST(out_of_order_and_gap)
 	seg_send(&s2, S, t + 200 * US, F_PA, 7001, 1101, 1000, 509);
 	ck_assert_uint_eq(seg_send(&s2, S, t + 700 * US, F_PA, 6001, 1101, 1000, 509),
 			  TCP_SEQ_RETRANSMISSION);
+	tcp_seq_release(&s);
+	tcp_seq_release(&s2);
 }
 END_TEST
 
@@ -255,6 +261,7 @@ START_TEST(spurious_and_dsack)
 	ck_assert_uint_eq(tcp_seq_packet(&s, &p, C), TCP_SEQ_DUP_ACK | TCP_SEQ_DSACK_SPURIOUS);
 	ck_assert_uint_eq(seg_send(&s, S, t + 300 * MS, F_PA, 6001, 1101, 1000, 509),
 			  TCP_SEQ_SPURIOUS_RETRANSMISSION);
+	tcp_seq_release(&s);
 }
 END_TEST
 
@@ -288,6 +295,7 @@ START_TEST(eifel_spurious)
 		/* a later ACK echoing the old value changes nothing */
 		bits = ts_send(&s, C, t + 252 * MS, F_ACK, 1101, 6001, 0, 10, 100);
 		ck_assert_uint_eq(bits & TCP_SEQ_DSACK_SPURIOUS, 0);
+		tcp_seq_release(&s);
 	}
 }
 END_TEST
@@ -319,6 +327,7 @@ START_TEST(timestamp_rtt)
 	ck_assert_uint_eq(r->max_us, 1000);
 	ck_assert_uint_eq(r->sum_us, 2000);
 	ck_assert_uint_eq(s.half[C].ts_rtt.samples, 0); /* the client sent no data with timestamps */
+	tcp_seq_release(&s);
 }
 END_TEST
 
@@ -343,6 +352,7 @@ START_TEST(rtt_negative_gap_no_sample)
 			  RTT | TCP_SEQ_TS_RTT_SAMPLE);
 	ck_assert_uint_eq(s.half[S].rtt.max_us, 500);
 	ck_assert_uint_eq(s.half[S].ts_rtt.max_us, 500);
+	tcp_seq_release(&s);
 }
 END_TEST
 
@@ -396,6 +406,7 @@ START_TEST(zero_window_probes_keepalive)
 	/* window open: the same shape is a keep-alive */
 	ck_assert_uint_eq(seg_send(&s, S, t + 9000 * MS, F_ACK, 8000, 1101, 0, 509), TCP_SEQ_KEEPALIVE);
 	ck_assert_uint_eq(seg_send(&s, C, t + 9001 * MS, F_ACK, 1101, 8001, 0, 502), TCP_SEQ_KEEPALIVE_ACK);
+	tcp_seq_release(&s);
 }
 END_TEST
 
@@ -422,6 +433,8 @@ START_TEST(window_full_needs_scale)
 	seg_send(&m, C, T0 + 100 * US, F_ACK, 1101, 6001, 0, 3);
 	ck_assert_uint_eq(seg_send(&m, S, T0 + 200 * US, F_PA, 6001, 1101, 3, 509), 0);
 	ck_assert(!tcp_seq_wscale_known(&m.half[C]));
+	tcp_seq_release(&s);
+	tcp_seq_release(&m);
 }
 END_TEST
 
@@ -438,6 +451,7 @@ START_TEST(acked_unseen_once)
 	ck_assert_uint_eq(seg_send(&s, C, t + 200 * US, F_ACK, 1101, 7001, 0, 502), TCP_SEQ_ACKED_UNSEEN);
 	ck_assert_uint_eq(seg_send(&s, C, t + 300 * US, F_ACK | F_FIN, 1101, 7001, 0, 502) & TCP_SEQ_ACKED_UNSEEN,
 			  0);
+	tcp_seq_release(&s);
 }
 END_TEST
 
@@ -467,6 +481,7 @@ START_TEST(wrap_dup_ack_fast_retransmission)
 	ck_assert_uint_eq(seg_send(&s, S, t + 1 * MS, F_PA, s1 + 1000, 1001, 1000, 509),
 			  TCP_SEQ_FAST_RETRANSMISSION);
 	ck_assert_uint_eq(s.half[S].next_seq, s1 + 4000);
+	tcp_seq_release(&s);
 }
 END_TEST
 
@@ -496,13 +511,16 @@ START_TEST(gso_partial_acks)
 	ck_assert_uint_eq(seg_send(&b, C, t + 1900 * US, F_ACK, 1101, 12241, 0, 502), 0);
 	ck_assert_uint_eq(seg_send(&b, C, t + 2000 * US, F_ACK, 1101, 15001, 0, 502), RTT);
 	ck_assert_uint_eq(b.half[S].rtt.max_us, 1400);
+	tcp_seq_release(&s);
+	tcp_seq_release(&b);
 }
 END_TEST
 
 /*
- * More segments in flight than RTT slots (4): the newest slot follows the
- * newest segment, so the ACK ending a burst of 10 at the tenth (sent at
- * t + 1 ms, ACKed at t + 2 ms) gives a 1000 us sample.
+ * More segments in flight than inline RTT slots (3): they move to a ring
+ * and every one is timed, as tcptrace times them. A burst of 10 sent 100 us
+ * apart from t + 0.1 ms, each ACKed on its own from t + 2 ms, 10 us apart:
+ * sample i = 2000 + 10 i - 100 (i + 1) us, 1900 down to 1090.
  */
 START_TEST(rtt_slots_full_burst)
 {
@@ -510,9 +528,37 @@ START_TEST(rtt_slots_full_burst)
 	uint64_t t = handshake(&s);
 	for (uint32_t i = 0; i < 10; i++)
 		seg_send(&s, S, t + (i + 1) * 100 * US, F_PA, 5001 + i * 1000, 1101, 1000, 509);
-	ck_assert_uint_eq(seg_send(&s, C, t + 2 * MS, F_ACK, 1101, 15001, 0, 502), RTT);
-	ck_assert_uint_eq(s.half[S].rtt.samples, 2);
-	ck_assert_uint_eq(s.half[S].rtt.max_us, 1000);
+	ck_assert_ptr_nonnull(s.half[S].rtt_spill);
+	for (uint32_t i = 0; i < 10; i++)
+		ck_assert_uint_eq(seg_send(&s, C, t + 2 * MS + i * 10 * US, F_ACK, 1101, 6001 + i * 1000, 0, 502) & RTT,
+				  RTT);
+	ck_assert_uint_eq(s.half[S].rtt.samples, 11); /* the SYN-ACK's and the ten */
+	ck_assert_uint_eq(s.half[S].rtt.max_us, 1900);
+	ck_assert_uint_eq(s.half[S].rtt.min_us, 60); /* the SYN-ACK (0.25 ms) ACKed at 0.31 ms */
+	ck_assert_ptr_null(s.half[S].rtt_spill); /* all ACKed: the ring is freed */
+	tcp_seq_release(&s);
+}
+END_TEST
+
+/*
+ * No sample across an earlier retransmission (tcptrace's "intervening
+ * transmissions"): A, B, C leave at t + 0.1, 0.2, 0.3 ms; A is resent at
+ * t + 300 ms, then C at t + 301 ms. The ACK ending at B (t + 302 ms) would
+ * time the recovery of A: no sample, although the latest resend (C) lies
+ * above it.
+ */
+START_TEST(rtt_no_sample_across_earlier_resend)
+{
+	struct tcp_seq_conn s;
+	uint64_t t = handshake(&s);
+	seg_send(&s, S, t + 100 * US, F_PA, 5001, 1101, 1000, 509);
+	seg_send(&s, S, t + 200 * US, F_PA, 6001, 1101, 1000, 509);
+	seg_send(&s, S, t + 300 * US, F_PA, 7001, 1101, 1000, 509);
+	seg_send(&s, S, t + 300 * MS, F_PA, 5001, 1101, 1000, 509);
+	seg_send(&s, S, t + 301 * MS, F_PA, 7001, 1101, 1000, 509);
+	ck_assert_uint_eq(seg_send(&s, C, t + 302 * MS, F_ACK, 1101, 7001, 0, 502) & RTT, 0);
+	ck_assert_uint_eq(s.half[S].rtt.samples, 1); /* the SYN-ACK's only */
+	tcp_seq_release(&s);
 }
 END_TEST
 
@@ -536,6 +582,7 @@ START_TEST(no_scaling_and_swap)
 	tcp_seq_swap(&s);
 	ck_assert_uint_eq(s.half[S].win_min, 502);
 	ck_assert_uint_eq(s.half[C].win_max, 65160);
+	tcp_seq_release(&s);
 }
 END_TEST
 
@@ -626,6 +673,7 @@ Suite *tcp_seq_suite(void)
 	TCase *limits = tcase_create("limits");
 	tcase_add_test(limits, wrap_dup_ack_fast_retransmission);
 	tcase_add_test(limits, rtt_slots_full_burst);
+	tcase_add_test(limits, rtt_no_sample_across_earlier_resend);
 	tcase_add_test(limits, analyzer_reorientation_swaps);
 	suite_add_tcase(s, limits);
 	return s;

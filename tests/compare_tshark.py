@@ -450,6 +450,12 @@ def cmd_golden(a):
         diffs.append("seq: %d/%d connections agree with tshark (%.1f%%), %g%% required"
                      % (seq_ok, len(pairs), seq_pct, a.seq_min_agree))
     rtt_lines = compare_tcptrace(a.file, pairs) if a.tcptrace else []
+    if rtt_lines and summary and summary.get("negative_gaps"):
+        # docs/DESIGN.md: a sample whose ACK is stamped before its data is
+        # dropped; tcptrace averages it in.  Printed, not a difference.
+        rtt_lines = ["  " + x for x in rtt_lines if x.startswith("rtt ")] + [
+            x + " (not required: %d negative time gaps, whose samples tcpscope drops and tcptrace keeps)"
+            % summary["negative_gaps"] for x in rtt_lines if not x.startswith("rtt ")]
     diffs += [x for x in rtt_lines if x.startswith("rtt ")]
     l7_line = "\n".join(l7_known_lines + [
         "  seq %s: %s/%s connections agree with tshark on %s" % (
@@ -463,7 +469,8 @@ def cmd_golden(a):
         # A documented tcpscope/tshark difference: the per-connection figures
         # must differ, tcpscope must report exactly known_diff connections,
         # and nothing else (exit code, summary) may be wrong.
-        hard = [d for d in diffs if not d.startswith(("only in", "stream@"))]
+        # the per-connection figures, sequence analysis included, are excused
+        hard = [d for d in diffs if not d.startswith(("only in", "stream@", "seq"))]
         if hard or len(conns) != a.known_diff or not diffs:
             print("FAIL %s (listed as a known difference, %d tcpscope connections expected)"
                   % (name, a.known_diff))
@@ -510,12 +517,18 @@ def cmd_seq(a):
     cg = group(conns, conn_key, lambda c: c["id"])
     pairs, _, _ = pair_up(tg, cg)
     lines, ok = [], 0
+    per_field = dict.fromkeys(SEQ_FIELDS, 0)
     for s, c in sorted(pairs, key=lambda p: p[0].first_frame):
         d = compare_seq(s, c)
         ok += not d
         lines += d
+        for k in seq_fields_agreeing(s, c):
+            per_field[k] += 1
     print("  seq %s: %d/%d connections agree with tshark on %s"
           % (name, ok, len(pairs), ", ".join(SEQ_FIELDS)))
+    # per metric: "  seq-fields FILE: retransmissions=A dup_acks=B ... of P"
+    print("  seq-fields %s: %s of %d" % (
+        name, " ".join("%s=%d" % (k, per_field[k]) for k in SEQ_FIELDS), len(pairs)))
     for x in lines[:a.max_diffs]:
         print("    " + x)
     if a.tcptrace:
@@ -546,6 +559,17 @@ def compare_pair(s, c):
             out.append("%s: %s (from %s) packets/bytes/payload_bytes tcpscope %s, tshark %s"
                        % (where, dname, sender, "/".join(map(str, got)), "/".join(map(str, want))))
     return out
+
+
+def seq_fields_agreeing(s, c):
+    """The SEQ_FIELDS on which both directions of c agree with stream s."""
+    cc, cs = conn_endpoint(c["client"]), conn_endpoint(c["server"])
+    agree = []
+    for i, k in enumerate(SEQ_FIELDS):
+        if all(s.by_sender.get(sender, [0] * (3 + len(SEQ_FIELDS)))[3 + i] == c[dname].get(k)
+               for sender, dname in ((cc, "c2s"), (cs, "s2c"))):
+            agree.append(k)
+    return agree
 
 
 def compare_seq(s, c):
@@ -618,6 +642,7 @@ def compare_tcptrace(path, pairs):
     are skipped).  Returns lines: "rtt ..." differences, then one tally."""
     tt = tcptrace_conns(path)
     out, ok, n, samples_eq, tt_none, sd_ok = [], 0, 0, 0, 0, 0
+    metric_ok = {"min_ms": 0, "avg_ms": 0, "max_ms": 0}
     by_key = {}
     for s, c in pairs:
         by_key.setdefault(s.key, []).append(c)
@@ -643,6 +668,8 @@ def compare_tcptrace(path, pairs):
                 continue
             bad = [k for k in ("min_ms", "avg_ms", "max_ms")
                    if not rtt_close(mine[k], theirs.get(k, -1))]
+            for k in metric_ok:
+                metric_ok[k] += k not in bad
             # the standard deviation is a figure, not a condition (tcptrace
             # prints 0 below 3 samples; sample sets differ on long transfers)
             if theirs.get("samples", 0) > 2 and rtt_close(mine["stddev_ms"], theirs.get("stddev_ms", -1)):
@@ -655,8 +682,10 @@ def compare_tcptrace(path, pairs):
             else:
                 ok += 1
     out.append("tcptrace %s: RTT min/avg/max within 1%% (or tcptrace's 0.1 ms rounding) "
-               "on %d/%d directions; sample counts equal on %d, stddev on %d%s" % (
+               "on %d/%d directions; sample counts equal on %d, stddev on %d; "
+               "min %d, avg %d, max %d%s" % (
                    os.path.basename(path), ok, n, samples_eq, sd_ok,
+                   metric_ok["min_ms"], metric_ok["avg_ms"], metric_ok["max_ms"],
                    "; %d direction(s) with samples where tcptrace has none" % tt_none
                    if tt_none else ""))
     return out
