@@ -142,14 +142,15 @@ size_t viewcols_cell(enum viewcol c, const struct view_row *vr, uint64_t now_ns,
 
 /*
  * The columns. On a narrow terminal they are taken in rank order while they
- * fit: the id, the server, both states, the diagnosis, then the name, the
- * rate from the server, retransmissions, the client, SRTT, idle; then the
- * rest as the width allows. 80 columns keep what tcptrack shows and more.
+ * fit: the id, the client and the server (rank 1 both: a row names its
+ * connection only with both ends, as tcptrack's does), both states, the
+ * diagnosis, then the name, the rate from the server, retransmissions, SRTT,
+ * idle; then the rest as the width allows.
  */
 const struct table_column viewcols[VIEWCOL__COUNT] = {
 	[VIEWCOL_ID] = {.title = "ID", .min_width = 5, .want_width = 6, .rank = 0, .grow_rank = 12, .right = true,
 			.cut = TABLE_CUT_NEVER},
-	[VIEWCOL_CLIENT] = {.title = "CLIENT", .min_width = 15, .want_width = 22, .rank = 7, .grow_rank = 10,
+	[VIEWCOL_CLIENT] = {.title = "CLIENT", .min_width = 15, .want_width = 22, .rank = 1, .grow_rank = 10,
 			    .cut = TABLE_CUT_MIDDLE},
 	[VIEWCOL_SERVER] = {.title = "SERVER", .min_width = 15, .want_width = 22, .rank = 1, .grow_rank = 10,
 			    .cut = TABLE_CUT_MIDDLE},
