@@ -484,8 +484,8 @@ enum tui_action tui_keys(struct tui *t, struct view *v)
 		if (a == TUI_QUIT)
 			return TUI_QUIT;
 		if (a == TUI_FASTER || a == TUI_SLOWER)
-			out = a;
-		else if (a == TUI_REDRAW && out == TUI_NONE)
+			return a; /* one speed change per call: the keys after it are read on the next */
+		if (a == TUI_REDRAW && out == TUI_NONE)
 			out = TUI_REDRAW;
 	}
 	return out;
