@@ -146,8 +146,8 @@ static void describe_mode(struct loop *l)
 	if (l->mode == VIEW_LIVE)
 		snprintf(l->mode_text, sizeof(l->mode_text), "live");
 	else if (l->finished)
-		snprintf(l->mode_text, sizeof(l->mode_text), "%llu frames, all read",
-			 (unsigned long long)l->frames);
+		snprintf(l->mode_text, sizeof(l->mode_text), "%llu frames, %s", (unsigned long long)l->frames,
+			 l->problem[0] ? "input ended early" : "all read");
 	else if (l->mode == VIEW_REPLAY && l->speed > 0)
 		snprintf(l->mode_text, sizeof(l->mode_text), "replay %gx, %llu frames", l->speed,
 			 (unsigned long long)l->frames);
