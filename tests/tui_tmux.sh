@@ -33,7 +33,8 @@
 #    the view; --no-tui streams text.  Skipped alone (the rest still runs)
 #    without root or the tools.
 # 4. Bad input: a capture cut inside a record shows the frames tshark can
-#    read from it and "input ended early"; q restores the terminal.  --tui
+#    read from it, "input ended early" in the header (not "all read") and on
+#    a line of its own; q restores the terminal.  --tui
 #    with stdout not a terminal exits 2 with one line on stderr.
 # 5. NO_COLOR at 80x24: no colour escapes (capture-pane -e), the selected
 #    row alone in reverse video and the reverse row moves with j; without
@@ -283,8 +284,8 @@ CUT=$TMP/cut.pcap
 head -c 30000 "$DEMO" > "$CUT"
 cframes=$(ts -r "$CUT" | wc -l)
 start cut 160 30 "$TCPSCOPE" -r "$CUT" --tui
-wait_for cut 'input ended early' 10
-screen cut | grep -q "  $cframes frames" || { dump cut; fail "damaged capture: expected the $cframes frames tshark reads"; }
+wait_for cut '^input ended early: ' 10
+screen cut | grep -q "  $cframes frames, input ended early " || { dump cut; fail "damaged capture: expected the $cframes frames tshark reads, and not 'all read'"; }
 [ "$(table cut | grep -c '^ *[0-9]')" -ge 1 ] || { dump cut; fail "damaged capture: no rows"; }
 quit_ok cut
 start notty 100 10 "$TCPSCOPE" -r "$DEMO" --tui ">$TMP/notty.out" "2>$TMP/notty.err"
