@@ -218,6 +218,8 @@ static int by_prev_id(const void *a, const void *b)
 static const struct view_prev_bytes *prev_of(const struct view *v, uint64_t id)
 {
 	struct view_prev_bytes key = {.id = id};
+	if (v->nprev == 0)
+		return NULL; /* v->prev may still be NULL, which bsearch must not be given */
 	return bsearch(&key, v->prev, v->nprev, sizeof(key), by_prev_id);
 }
 
@@ -246,7 +248,8 @@ static void update_rates(struct view *v, struct view_row *rows, size_t n, uint64
 		memcpy(v->prev[i].bytes, rows[i].row.bytes, sizeof(v->prev[i].bytes));
 	}
 	v->nprev = n;
-	qsort(v->prev, n, sizeof(*v->prev), by_prev_id);
+	if (n > 0) /* v->prev may still be NULL, which qsort must not be given */
+		qsort(v->prev, n, sizeof(*v->prev), by_prev_id);
 }
 
 /* ---- the header ---- */
@@ -506,7 +509,8 @@ void view_arrange(struct view *v)
 			v->order[n++] = i;
 	}
 	v->nshown = n;
-	qsort_r(v->order, n, sizeof(*v->order), compare_shown, v);
+	if (n > 0) /* v->order is still NULL before the first row */
+		qsort_r(v->order, n, sizeof(*v->order), compare_shown, v);
 }
 
 bool view_set_filter(struct view *v, const char *text, char *err, size_t errlen)
