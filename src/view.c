@@ -422,6 +422,10 @@ void view_snapshot(struct view *v, uint64_t now_ns, const struct analyzer_totals
 		v->paused_changes = 0;
 	}
 
+	/* the order indexes the rows just replaced: rebuild it before finding the selection in it */
+	if (!v->paused)
+		view_arrange(v);
+
 	/* the selected connection's throughput */
 	const struct view_row *sel = view_selected(v);
 	uint64_t id = sel ? sel->row.id : 0;
@@ -439,8 +443,6 @@ void view_snapshot(struct view *v, uint64_t now_ns, const struct analyzer_totals
 		v->spark_bps[1][v->nspark] = sel->rate_bps[1];
 		v->nspark++;
 	}
-	if (!v->paused)
-		view_arrange(v);
 }
 
 /* ---- order and filter ---- */
