@@ -76,6 +76,14 @@ const char *capture_linktype_name(int linktype);
 /* The next frame (with its link type); its data stays valid until the next call. */
 enum capture_status capture_next(struct capture *c, struct frame *f);
 
+/*
+ * Live: the next frame, waiting up to timeout_ms for one when none is
+ * ready (the kernel hands frames over in blocks, at the latest after the
+ * handle's 50 ms block timeout). For reading what was captured before a
+ * stop: CAPTURE_NONE when nothing more came.
+ */
+enum capture_status capture_next_wait(struct capture *c, struct frame *f, int timeout_ms);
+
 /* Why the last CAPTURE_ERROR happened (with several inputs: the first damaged one's reason). */
 const char *capture_error(const struct capture *c);
 

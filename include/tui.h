@@ -51,7 +51,9 @@ void tui_draw(struct tui *t, const struct view *v, const struct tui_info *info, 
 /*
  * Read and act on every key waiting (none: returns at once). The view's
  * settings change here (sort, filter, pause, selection); the returned
- * action is the strongest one asked (quit over redraw).
+ * action is the strongest one asked (quit over redraw). A speed key
+ * (TUI_FASTER, TUI_SLOWER) returns at once, so that the caller acts on each
+ * one: the keys after it are read by the next call.
  */
 enum tui_action tui_keys(struct tui *t, struct view *v);
 

@@ -2,6 +2,7 @@
 #include "capture.h"
 
 #include <pcap/pcap.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -354,6 +355,18 @@ enum capture_status capture_next(struct capture *c, struct frame *f)
 	if (c->n == 1)
 		return read_input(c, &c->inputs[0], f);
 	return merge_next(c, f);
+}
+
+enum capture_status capture_next_wait(struct capture *c, struct frame *f, int timeout_ms)
+{
+	enum capture_status st = capture_next(c, f);
+	int fd = capture_fd(c);
+	if (st != CAPTURE_NONE || fd < 0)
+		return st;
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+	if (poll(&pfd, 1, timeout_ms) <= 0)
+		return CAPTURE_NONE;
+	return capture_next(c, f);
 }
 
 const char *capture_error(const struct capture *c)

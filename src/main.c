@@ -497,6 +497,7 @@ struct live_watch {
 };
 
 #define LIVE_STATS_EVERY_NS 250000000ull  /* read pcap_stats four times a second */
+#define LIVE_BLOCK_MS 50                  /* the capture's block timeout (capture.c) */
 #define LIVE_WARN_EVERY_NS 5000000000ull  /* at most one drop warning per 5 s */
 
 static const char drop_advice[] = "try a bigger buffer (-B KIB), a shorter snaplen (-s) or a capture filter";
@@ -601,6 +602,20 @@ static enum capture_status run_live(struct capture *cap, struct analyzer *a, uin
 		} else {
 			break;
 		}
+	}
+	/* Stopped by a signal or --duration: what the kernel still holds in a
+	 * block not yet handed over was captured before the stop; read it. */
+	bool counted_out = count && seen >= count;
+	while (w && !counted_out && st != CAPTURE_ERROR && capture_next_wait(cap, &f, 2 * LIVE_BLOCK_MS) == CAPTURE_FRAME) {
+		if (f.linktype != linktype) {
+			analyze_batch(a, linktype, &b);
+			linktype = f.linktype;
+		}
+		if (!frame_batch_add(&b, &f)) {
+			analyze_batch(a, linktype, &b);
+			frame_batch_add(&b, &f);
+		}
+		counted_out = count && ++seen >= count;
 	}
 	analyze_batch(a, linktype, &b);
 	return st == CAPTURE_NONE || st == CAPTURE_FRAME ? CAPTURE_EOF : st;

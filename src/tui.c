@@ -294,10 +294,27 @@ static void draw_help(struct tui *t)
 	for (size_t i = 0; i < NKEYS && y < LINES - 1; i++) {
 		if (!keys[i].name)
 			continue;
-		char line[256];
-		snprintf(line, sizeof(line), " %-8s %s", keys[i].name, keys[i].help);
-		mvhline(y, x, ' ', w);
-		mvaddnstr(y++, x, line, w);
+		/* the description wraps at a space under itself, so a long one is read whole */
+		const char *d = keys[i].help, *name = keys[i].name;
+		int dw = w - 11;
+		do {
+			int n = (int)strlen(d);
+			if (n > dw) {
+				n = dw;
+				while (n > 0 && d[n] != ' ')
+					n--;
+				if (n == 0)
+					n = dw;
+			}
+			char line[256];
+			snprintf(line, sizeof(line), " %-8s %.*s", name, n, d);
+			mvhline(y, x, ' ', w);
+			mvaddnstr(y++, x, line, w);
+			name = "";
+			d += n;
+			while (*d == ' ')
+				d++;
+		} while (*d && y < LINES - 1);
 	}
 	mvhline(y, x, ' ', w);
 	mvaddnstr(y++, x, " flags: R reset  X refused  S slow open  L loss  G capture gap; ZW zero window", w);
@@ -467,8 +484,8 @@ enum tui_action tui_keys(struct tui *t, struct view *v)
 		if (a == TUI_QUIT)
 			return TUI_QUIT;
 		if (a == TUI_FASTER || a == TUI_SLOWER)
-			out = a;
-		else if (a == TUI_REDRAW && out == TUI_NONE)
+			return a; /* one speed change per call: the keys after it are read on the next */
+		if (a == TUI_REDRAW && out == TUI_NONE)
 			out = TUI_REDRAW;
 	}
 	return out;

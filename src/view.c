@@ -224,6 +224,8 @@ static int by_prev_id(const void *a, const void *b)
 static const struct view_prev_bytes *prev_of(const struct view *v, uint64_t id)
 {
 	struct view_prev_bytes key = {.id = id};
+	if (v->nprev == 0)
+		return NULL; /* v->prev may still be NULL, which bsearch must not be given */
 	return bsearch(&key, v->prev, v->nprev, sizeof(key), by_prev_id);
 }
 
@@ -252,7 +254,8 @@ static void update_rates(struct view *v, struct view_row *rows, size_t n, uint64
 		memcpy(v->prev[i].bytes, rows[i].row.bytes, sizeof(v->prev[i].bytes));
 	}
 	v->nprev = n;
-	qsort(v->prev, n, sizeof(*v->prev), by_prev_id);
+	if (n > 0) /* v->prev may still be NULL, which qsort must not be given */
+		qsort(v->prev, n, sizeof(*v->prev), by_prev_id);
 }
 
 /* ---- the header ---- */
@@ -443,6 +446,10 @@ void view_snapshot(struct view *v, uint64_t now_ns, const struct analyzer_totals
 		v->paused_changes = 0;
 	}
 
+	/* the order indexes the rows just replaced: rebuild it before finding the selection in it */
+	if (!v->paused)
+		view_arrange(v);
+
 	/* the selected connection's throughput */
 	const struct view_row *sel = view_selected(v);
 	uint64_t id = sel ? sel->row.id : 0;
@@ -460,8 +467,6 @@ void view_snapshot(struct view *v, uint64_t now_ns, const struct analyzer_totals
 		v->spark_bps[1][v->nspark] = sel->rate_bps[1];
 		v->nspark++;
 	}
-	if (!v->paused)
-		view_arrange(v);
 }
 
 /* ---- order and filter ---- */
@@ -524,6 +529,8 @@ static void radix_sort_keys(struct sort_key *keys, struct sort_key *tmp, size_t 
 {
 	static uint32_t count[1u << 16];
 	struct sort_key *src = keys, *dst = tmp;
+	if (n < 2)
+		return;
 	for (int field = 2; field >= 0; field--) {
 		for (int shift = 0; shift < 64; shift += 16) {
 			memset(count, 0, sizeof(count));
@@ -532,7 +539,7 @@ static void radix_sort_keys(struct sort_key *keys, struct sort_key *tmp, size_t 
 				count[(*f >> shift) & 0xffff]++;
 			}
 			const uint64_t *f0 = field == 0 ? &src[0].k1 : field == 1 ? &src[0].k2 : &src[0].id;
-			if (n == 0 || count[(*f0 >> shift) & 0xffff] == n)
+			if (count[(*f0 >> shift) & 0xffff] == n)
 				continue; /* every key has this digit */
 			uint32_t sum = 0;
 			for (size_t d = 0; d < (1u << 16); d++) {

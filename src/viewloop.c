@@ -146,8 +146,8 @@ static void describe_mode(struct loop *l)
 	if (l->mode == VIEW_LIVE)
 		snprintf(l->mode_text, sizeof(l->mode_text), "live");
 	else if (l->finished)
-		snprintf(l->mode_text, sizeof(l->mode_text), "%llu frames, all read",
-			 (unsigned long long)l->frames);
+		snprintf(l->mode_text, sizeof(l->mode_text), "%llu frames, %s", (unsigned long long)l->frames,
+			 l->problem[0] ? "input ended early" : "all read");
 	else if (l->mode == VIEW_REPLAY && l->speed > 0)
 		snprintf(l->mode_text, sizeof(l->mode_text), "replay %gx, %llu frames", l->speed,
 			 (unsigned long long)l->frames);
@@ -289,8 +289,13 @@ enum capture_status viewloop_run(struct capture *cap, struct analyzer *a, struct
 		int nfd = l.mode == VIEW_LIVE && !l.eof && pfd[1].fd >= 0 ? 2 : 1;
 		poll(pfd, (nfds_t)nfd, wait_ms(&l, next_refresh));
 	}
-	if (!l.finished && l.mode != VIEW_LIVE)
-		analyze_pending(&l);
+	if (l.mode == VIEW_LIVE && !(cfg->count && l.frames >= cfg->count) && l.status != CAPTURE_ERROR) {
+		/* what the kernel still holds in a block not yet handed over was captured before the quit */
+		struct frame f;
+		while (capture_next_wait(cap, &f, 100) == CAPTURE_FRAME && !(cfg->count && l.frames >= cfg->count))
+			take(&l, &f);
+	}
+	analyze_pending(&l);
 	*finished = l.finished;
 	free(l.hold_data);
 	free(l.rows);
