@@ -1,6 +1,4 @@
 /* tui.c - the ncurses front end: header, table, detail pane, help and status line; keys mapped to actions by one table. */
-#include "config.h"
-
 #include "tui.h"
 
 #include <curses.h>

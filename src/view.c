@@ -1,6 +1,4 @@
 /* view.c - the live view's model: rows from snapshots and records, rates, the header's figures, order and filter. */
-#include "config.h"
-
 #include "view.h"
 
 #include <stdio.h>

@@ -1,6 +1,4 @@
 /* viewloop.c - the live view's loop: read (live, replayed, or whole), snapshot at each refresh, keys; one thread. */
-#include "config.h"
-
 #include "viewloop.h"
 
 #include <poll.h>

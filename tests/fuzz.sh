@@ -10,8 +10,8 @@ secs=${1:-30}
 command -v clang >/dev/null || { echo "fuzz: clang not installed"; exit 77; }
 work=$(mktemp -d /tmp/tcpscope-fuzz.XXXXXX)
 echo "fuzz: work directory $work"
-# the analyzer target takes the whole core: every module but main and the capture side
-core=$(ls src/*.c | grep -v -e '/main\.c$' -e '/capture\.c$' -e '/feed\.c$' -e '/decompress\.c$')
+# the analyzer target takes the whole core: every module but main, the capture side and the view's terminal and loop
+core=$(ls src/*.c | grep -v -e '/main\.c$' -e '/capture\.c$' -e '/feed\.c$' -e '/decompress\.c$' -e '/tui\.c$' -e '/viewloop\.c$')
 for target in tls http analyzer; do
 	src=tests/fuzz_$target.c
 	[ -f "$src" ] || continue
