@@ -159,6 +159,10 @@ struct summary_record {
 	uint64_t pcap_dropped;
 	uint64_t pcap_if_dropped;
 	const char *input_warning; /* e.g. why reading stopped early; NULL if none */
+	/* What went wrong or was cut short, written only when not zero, so that
+	 * the report of an ordinary run reads as before. */
+	int interrupted_by;     /* SIGINT or SIGTERM ended the input early; 0 if none */
+	uint64_t clock_faults;  /* frames stamped more than a day ahead of the capture's time (capture.h) */
 };
 
 /* Something notable inside a connection, as it happens (the event log). */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "decompress.h"
@@ -43,6 +44,15 @@ struct capture {
 	size_t handed_on;    /* the input whose frame capture_next returned last: read it next time */
 	bool damaged;        /* an input stopped at damage */
 	bool live;
+	/* clock faults: see capture_next */
+	bool clock_set;
+	uint64_t clock_ns;   /* the latest trusted frame time */
+	uint64_t clock_faults;
+	uint8_t *held;       /* a copy of the frame found too far ahead, while the next one is read */
+	size_t held_size;
+	bool has_pending;    /* the frame read after it, handed on at the next call */
+	enum capture_status pending_status;
+	struct frame pending;
 	char err[PCAP_ERRBUF_SIZE + 300];
 };
 
@@ -282,6 +292,17 @@ static void input_failed(struct capture *c, struct capture_input *in)
 		snprintf(c->err, sizeof(c->err), "%s", in->error ? in->error : "out of memory");
 }
 
+/*
+ * A pcap record's seconds are an unsigned 32-bit field (good until 2106),
+ * but libpcap reads them into a signed 32-bit value: from 2038-01-19 on,
+ * tv_sec comes negative. Read back as unsigned, as tshark does. pcapng's
+ * 64-bit timestamps come whole and positive.
+ */
+static uint64_t frame_seconds(time_t sec)
+{
+	return sec < 0 ? (uint64_t)(uint32_t)sec : (uint64_t)sec;
+}
+
 /* The next frame of one input. */
 static enum capture_status read_input(struct capture *c, struct capture_input *in, struct frame *f)
 {
@@ -293,7 +314,7 @@ static enum capture_status read_input(struct capture *c, struct capture_input *i
 
 	if (rc == 1) {
 		uint64_t frac = (uint64_t)hdr->ts.tv_usec;
-		f->ts_ns = (uint64_t)hdr->ts.tv_sec * 1000000000ull + (in->nano ? frac : frac * 1000ull);
+		f->ts_ns = frame_seconds(hdr->ts.tv_sec) * 1000000000ull + (in->nano ? frac : frac * 1000ull);
 		f->caplen = hdr->caplen;
 		f->wire_len = hdr->len;
 		f->data = data;
@@ -343,11 +364,72 @@ static enum capture_status merge_next(struct capture *c, struct frame *f)
 	return CAPTURE_FRAME;
 }
 
+static enum capture_status next_raw(struct capture *c, struct frame *f)
+{
+	if (c->has_pending) {
+		c->has_pending = false;
+		*f = c->pending;
+		return c->pending_status;
+	}
+	return c->n == 1 ? read_input(c, &c->inputs[0], f) : merge_next(c, f);
+}
+
+static bool far_apart(uint64_t a, uint64_t b)
+{
+	return (a > b ? a - b : b - a) > CAPTURE_CLOCK_JUMP_NS;
+}
+
+/*
+ * A frame stamped more than CAPTURE_CLOCK_JUMP_NS after the latest trusted
+ * time is suspect: a corrupt record or a clock set wrong for a moment, which
+ * taken as time passing would expire every open connection at once. The
+ * frame after it decides: when that one is just as far ahead (within the
+ * bound of it), time did move on (a pause, a gap between merged files) and
+ * the suspect is trusted; otherwise the suspect is a clock fault, counted
+ * and handed on with the latest trusted time. The suspect's bytes are
+ * copied first (reading the next frame may reuse libpcap's buffer); the
+ * next frame is handed on at the following call, before anything is read.
+ * Earlier times (a clock stepped back, reordering) pass as they are. Live
+ * capture is stamped by the kernel's clock and is not checked.
+ */
 enum capture_status capture_next(struct capture *c, struct frame *f)
 {
-	if (c->n == 1)
-		return read_input(c, &c->inputs[0], f);
-	return merge_next(c, f);
+	enum capture_status st = next_raw(c, f);
+	if (st != CAPTURE_FRAME || c->live)
+		return st;
+	if (!c->clock_set || f->ts_ns <= c->clock_ns || !far_apart(f->ts_ns, c->clock_ns)) {
+		c->clock_set = true;
+		if (f->ts_ns > c->clock_ns)
+			c->clock_ns = f->ts_ns;
+		return st;
+	}
+	if (f->caplen > c->held_size) {
+		uint8_t *h = realloc(c->held, f->caplen);
+		if (!h) { /* no room to look ahead: take it as a fault */
+			c->clock_faults++;
+			f->ts_ns = c->clock_ns;
+			return st;
+		}
+		c->held = h;
+		c->held_size = f->caplen;
+	}
+	if (f->caplen)
+		memcpy(c->held, f->data, f->caplen);
+	f->data = c->held;
+	c->pending_status = next_raw(c, &c->pending);
+	c->has_pending = true;
+	if (c->pending_status == CAPTURE_FRAME && !far_apart(c->pending.ts_ns, f->ts_ns)) {
+		c->clock_ns = f->ts_ns; /* confirmed: time moved on */
+	} else {
+		c->clock_faults++;
+		f->ts_ns = c->clock_ns;
+	}
+	return st;
+}
+
+uint64_t capture_clock_faults(const struct capture *c)
+{
+	return c->clock_faults;
 }
 
 const char *capture_error(const struct capture *c)
@@ -385,5 +467,6 @@ void capture_close(struct capture *c)
 	}
 	free(c->inputs);
 	merge_free(&c->merge);
+	free(c->held);
 	free(c);
 }

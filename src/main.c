@@ -19,6 +19,7 @@
 #include "decode.h"
 #include "feed.h"
 #include "report.h"
+#include "stop.h"
 #include "writer.h"
 
 #define EXIT_RUNTIME 1
@@ -82,13 +83,8 @@ struct options {
 	char *filter;        /* joined trailing arguments, or NULL */
 };
 
+/* Set by the first SIGINT/SIGTERM (stop.c's thread) or by a failed write. */
 static volatile sig_atomic_t stop_requested;
-
-static void on_stop_signal(int sig)
-{
-	(void)sig;
-	stop_requested = 1;
-}
 
 static int usage_error(const char *msg)
 {
@@ -283,16 +279,6 @@ static void emit_event(void *ctx, const struct conn_event *ev)
 	}
 }
 
-static void install_stop_handlers(void)
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop_signal; /* no SA_RESTART: poll() must wake up */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-}
-
 /* Analyse the frames the batch holds and empty it. */
 static void analyze_batch(struct analyzer *a, int linktype, struct frame_batch *b)
 {
@@ -411,13 +397,16 @@ static enum capture_status run_live(struct capture *cap, struct analyzer *a, uin
 			analyzer_expire(a, clock_ns(CLOCK_REALTIME));
 			if (!live_tick(w))
 				break;
-			struct pollfd pfd = {.fd = fd, .events = POLLIN};
-			poll(fd >= 0 ? &pfd : NULL, fd >= 0 ? 1 : 0, live_poll_ms(w));
+			/* the stop pipe wakes the wait at once on SIGINT/SIGTERM */
+			struct pollfd pfd[2] = {{.fd = fd, .events = POLLIN}, {.fd = stop_wakeup_fd(), .events = POLLIN}};
+			poll(pfd, 2, live_poll_ms(w));
 		} else {
 			break;
 		}
 	}
 	analyze_batch(a, linktype, &b);
+	if (st == CAPTURE_ERROR && stop_requested)
+		return CAPTURE_EOF; /* a read cut by a stop signal */
 	return st == CAPTURE_NONE || st == CAPTURE_FRAME ? CAPTURE_EOF : st;
 }
 
@@ -463,6 +452,8 @@ static struct capture *open_input(const struct options *o, const char **name)
 	else
 		cap = capture_open_live(o->iface, o->snaplen, o->buffer_kib, err, sizeof(err));
 	if (!cap) {
+		if (o->read_path && stop_signal())
+			return NULL; /* stopped while waiting for the first bytes: no error */
 		if (o->read_path)
 			*name = o->read_paths[failed];
 		/* libpcap often starts its message with the file name: say it once. */
@@ -507,10 +498,34 @@ static int finish_output(struct report *rep, FILE *out, int writer_errno)
 	return err;
 }
 
+/*
+ * The -o file is one of the -r inputs (same device and inode, whatever the
+ * path): opening it for writing would destroy the capture. Says so and
+ * returns true.
+ */
+static bool output_is_an_input(const struct options *o)
+{
+	struct stat out, in;
+	if (!o->out_path || strcmp(o->out_path, "-") == 0 || stat(o->out_path, &out) != 0)
+		return false;
+	for (size_t i = 0; i < o->read_count; i++) {
+		const char *path = o->read_paths[i];
+		bool ok = strcmp(path, "-") == 0 ? fstat(STDIN_FILENO, &in) == 0 : stat(path, &in) == 0;
+		if (ok && in.st_dev == out.st_dev && in.st_ino == out.st_ino) {
+			fprintf(stderr, "tcpscope: %s: refusing to write the report over the input %s "
+					"(the same file)\n", o->out_path, path);
+			return true;
+		}
+	}
+	return false;
+}
+
 int main(int argc, char **argv)
 {
 	/* Before anything is written: a closed pipe shows as EPIPE, not a signal. */
 	signal(SIGPIPE, SIG_IGN);
+	/* Before any other thread: SIGINT and SIGTERM go to stop.c's thread only. */
+	stop_start(&stop_requested);
 
 	struct options o;
 	int rc = parse_options(argc, argv, &o);
@@ -518,10 +533,16 @@ int main(int argc, char **argv)
 		free(o.read_paths);
 		return rc;
 	}
+	if (output_is_an_input(&o)) {
+		free(o.filter);
+		free(o.read_paths);
+		return EXIT_USAGE;
+	}
 
 	const char *in_name;
 	struct capture *cap = open_input(&o, &in_name);
-	if (!cap) {
+	/* Stopped before the input said a word (an idle pipe): an empty report that says so. */
+	if (!cap && !(stop_signal() && o.read_path)) {
 		free(o.filter);
 		free(o.read_paths);
 		return EXIT_RUNTIME;
@@ -557,7 +578,6 @@ int main(int argc, char **argv)
 	}
 	if (o.events)
 		analyzer_set_event_sink(a, emit_event, &sink);
-	install_stop_handlers();
 	if (rep)
 		stop_if_output_failed(&sink); /* the header could not be written */
 
@@ -570,15 +590,17 @@ int main(int argc, char **argv)
 			live.deadline_ns = clock_ns(CLOCK_MONOTONIC) + o.duration_ns;
 	}
 	char warning[PCAP_ERRBUF_SIZE + 512] = "";
-	if (run_capture(cap, a, o.count, o.iface ? &live : NULL) == CAPTURE_ERROR &&
-	    capture_input_count(cap) == 1) {
+	enum capture_status ended = cap ? run_capture(cap, a, o.count, o.iface ? &live : NULL) : CAPTURE_EOF;
+	/* A stop signal cuts a read short: that is no damage to warn of. */
+	size_t inputs = cap && !stop_signal() ? capture_input_count(cap) : 0;
+	if (ended == CAPTURE_ERROR && inputs == 1) {
 		/* Keep what was read before the damage: report it, and say where it stopped. */
 		snprintf(warning, sizeof(warning), "input ended early: %s", capture_error(cap));
 		fprintf(stderr, "tcpscope: %s: warning: %s; the frames before it are reported\n", in_name,
 			capture_error(cap));
 	}
 	/* Several files: a damaged one ended there while the others were read on. */
-	for (size_t i = 0; capture_input_count(cap) > 1 && i < capture_input_count(cap); i++) {
+	for (size_t i = 0; inputs > 1 && i < inputs; i++) {
 		const char *why = capture_input_error(cap, i), *file = capture_input_name(cap, i);
 		if (!why)
 			continue;
@@ -602,7 +624,9 @@ int main(int argc, char **argv)
 	analyzer_summary(a, &sum);
 	struct capture_stats cs;
 	sum.live = o.iface != NULL;
-	if (capture_stats(cap, &cs)) {
+	sum.interrupted_by = stop_signal();
+	sum.clock_faults = cap ? capture_clock_faults(cap) : 0;
+	if (cap && capture_stats(cap, &cs)) {
 		sum.have_pcap_stats = true;
 		sum.pcap_received = cs.received;
 		sum.pcap_dropped = cs.dropped;

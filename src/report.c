@@ -2,6 +2,7 @@
 #include "report.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -717,6 +718,26 @@ static void text_half_open(struct report *r, const struct halfopen_server *h)
 		PUT_LIT(r, " (looks like a SYN flood)");
 }
 
+/* The signal's name, as a shell says it. */
+static const char *stop_signal_name(int sig)
+{
+	return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal";
+}
+
+/* The summary's rare lines (summary_record: written only when not zero). */
+static void text_faults(struct report *r, const struct summary_record *s)
+{
+	if (s->interrupted_by) {
+		PUT_LIT(r, "interrupted: by ");
+		put_str(r, stop_signal_name(s->interrupted_by));
+		PUT_LIT(r, "; the input was not read to its end\n");
+	}
+	if (s->clock_faults) {
+		put_kv(r, "", "clock_faults", s->clock_faults);
+		PUT_LIT(r, " (timestamps more than a day ahead, tracked at the time before them)\n");
+	}
+}
+
 static void text_summary(struct report *r, const struct summary_record *s)
 {
 	bool any = false;
@@ -795,6 +816,7 @@ static void text_summary(struct report *r, const struct summary_record *s)
 		put_kv(r, "", "late_packets", s->late_packets);
 		put_char(r, '\n');
 	}
+	text_faults(r, s);
 	if (s->input_warning != NULL) {
 		PUT_LIT(r, "warning: ");
 		put_text_string(r, s->input_warning, false);
@@ -1152,6 +1174,10 @@ static void csv_summary(struct report *r, const struct summary_record *s)
 		put_kv(r, " ", "pcap.dropped", s->pcap_dropped);
 		put_kv(r, " ", "pcap.if_dropped", s->pcap_if_dropped);
 	}
+	if (s->interrupted_by)
+		PUT_LIT(r, " interrupted=true");
+	if (s->clock_faults)
+		put_kv(r, " ", "clock_faults", s->clock_faults);
 	put_char(r, '\n');
 	for (size_t i = 0; i < s->half_open_servers; i++) {
 		const struct halfopen_server *h = &s->half_open[i];
@@ -1582,6 +1608,10 @@ static void json_summary(struct report *r, const struct summary_record *s)
 		json_num(r, "if_dropped", s->pcap_if_dropped);
 		put_char(r, '}');
 	}
+	if (s->interrupted_by)
+		PUT_LIT(r, ",\"interrupted\":true");
+	if (s->clock_faults)
+		json_num(r, "clock_faults", s->clock_faults);
 	if (s->input_warning != NULL) {
 		PUT_LIT(r, ",\"warning\":");
 		put_json_string(r, s->input_warning);
