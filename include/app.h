@@ -20,7 +20,7 @@ enum app_proto {
 /* Strings kept from the wire, each allocated to its length (NULL when absent). */
 enum app_string {
 	APP_SNI,          /* TLS: first host_name of server_name */
-	APP_ALPN,         /* TLS: offered protocols joined, "h2,http/1.1" */
+	APP_ALPN,         /* TLS: offered protocols, each as a length byte then the name ("\2h2\10http/1.1"): app_alpn_next */
 	APP_ALPN_CHOSEN,  /* TLS <= 1.2: the protocol the server selected */
 	APP_HTTP_HOST,
 	APP_HTTP_PATH,
@@ -78,6 +78,27 @@ const struct app_info *app_finish(struct app_state *state, struct app_counters *
 
 /* What was found so far on a connection still open (the live view), or NULL; valid until the next app_observe. */
 const struct app_info *app_result(const struct app_state *state);
+
+/*
+ * The offered ALPN names one by one: start with *pos = 0; each call sets
+ * *name and *len to the next name (raw bytes from the wire) and returns
+ * true, false after the last. A protocol name may hold any byte, a comma
+ * too: it stays one name.
+ */
+static inline bool app_alpn_next(const struct app_info *ai, size_t *pos, const char **name, size_t *len)
+{
+	const char *list = ai->str[APP_ALPN];
+	size_t end = ai->len[APP_ALPN];
+	if (!list || *pos >= end)
+		return false;
+	size_t n = (uint8_t)list[*pos];
+	if (n > end - *pos - 1)
+		n = end - *pos - 1; /* never past the end, whoever built the list */
+	*name = list + *pos + 1;
+	*len = n;
+	*pos += 1 + n;
+	return true;
+}
 
 /* Free everything (state may be NULL). */
 void app_free(struct app_state *state);

@@ -93,12 +93,14 @@ struct seq_backoff {
 
 struct seq_counts {
 	uint32_t n[2][SEQ__COUNT];
+	uint64_t retransmitted_bytes[2]; /* TCP payload bytes of the segments counted in SEQ_RETRANSMISSIONS */
 	struct seq_backoff *backoff; /* [2], allocated with the first timeout retransmission */
 };
 
 /* Sequence counters, window and RTT figures of one direction, taken from the sequence analysis when the record is made. */
 struct seq_figures {
 	uint32_t counts[SEQ__COUNT]; /* indexed by enum seq_counter */
+	uint64_t retransmitted_bytes; /* payload bytes of the segments counted in retransmissions */
 	bool win_known;          /* window scale known: win_min/win_max are bytes */
 	uint32_t win_min, win_max;
 	uint32_t max_in_flight;  /* bytes sent and not yet acknowledged, at most */

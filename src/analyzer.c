@@ -55,8 +55,10 @@ struct close_wait {
 static void seq_figures_of(const struct tcp_seq_half *h, const struct seq_counts *n, int role,
 			   uint64_t ts_last_ns, struct seq_figures *f)
 {
-	if (n)
+	if (n) {
 		memcpy(f->counts, n->n[role], sizeof(f->counts));
+		f->retransmitted_bytes = n->retransmitted_bytes[role];
+	}
 	f->win_known = tcp_seq_wscale_known(h) && tcp_seq_win_seen(h);
 	f->win_min = h->win_min;
 	f->win_max = h->win_max;
@@ -245,6 +247,7 @@ static void reorient_on_handshake(struct conn *c, const struct pkt *p, int sende
 	tcp_seq_swap(&c->seq);
 	if (c->seq_counts) {
 		SWAP_PAIR(c->seq_counts->n);
+		SWAP_PAIR(c->seq_counts->retransmitted_bytes);
 		if (c->seq_counts->backoff) /* two entries behind a pointer */
 			swap_pair(c->seq_counts->backoff, sizeof(*c->seq_counts->backoff));
 	}
@@ -294,8 +297,10 @@ static void count_seq(struct conn *c, const struct pkt *p, uint32_t bits, enum c
 	if (!c->seq_counts && !(c->seq_counts = calloc(1, sizeof(*c->seq_counts))))
 		return;
 	uint32_t *n = c->seq_counts->n[from];
-	if (bits & RETRANSMISSION_BITS)
+	if (bits & RETRANSMISSION_BITS) {
 		n[SEQ_RETRANSMISSIONS]++;
+		c->seq_counts->retransmitted_bytes[from] += p->payload_len; /* tshark's tcp.len */
+	}
 	for (size_t i = 0; i < sizeof(seq_bit_counters) / sizeof(seq_bit_counters[0]); i++)
 		if (bits & seq_bit_counters[i].bit)
 			n[seq_bit_counters[i].counter]++;

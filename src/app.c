@@ -90,7 +90,7 @@ static void keep_client_hello(struct app_state *s, const struct tls_client_hello
 	if (ch->has_sni)
 		keep_string(s, APP_SNI, ch->sni, ch->sni_len);
 	if (ch->has_alpn)
-		keep_string(s, APP_ALPN, ch->alpn, ch->alpn_len);
+		keep_string(s, APP_ALPN, ch->alpn_list, ch->alpn_list_len);
 	ai->versions_count = ch->versions_count;
 	memcpy(ai->versions, ch->versions, sizeof(ai->versions));
 	if (!ch->has_supported_versions) { /* before TLS 1.3 the offer is one version */

@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/ioctl.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "analyzer.h"
 #include "capture.h"
@@ -29,7 +31,7 @@ static const char usage_line[] =
 	"usage: tcpscope [-r FILE [-r FILE]... | -i IFACE] [-c COUNT] [-F text|csv|json] [-o FILE] [-s SNAPLEN]\n"
 	"                [-B KIB] [--duration SECONDS]\n"
 	"                [--max-flows N] [--idle-timeout SECONDS] [--time-wait SECONDS]\n"
-	"                [--events] [-h] [-V] [expression]\n";
+	"                [--events] [--summary FILE] [--sort FIELD] [--top N] [-h] [-V] [expression]\n";
 
 static const char help_text[] =
 	"Follow every TCP connection in a capture and explain it.\n"
@@ -54,6 +56,12 @@ static const char help_text[] =
 	"      --events             also write events (state changes, RSTs, flagged\n"
 	"                           segments such as retransmissions) as they\n"
 	"                           happen (text and json formats)\n"
+	"      --summary FILE       write the summary to FILE as one JSON object\n"
+	"                           (any format) instead of into the report\n"
+	"      --sort FIELD         hold the records and write them sorted: id, start,\n"
+	"                           duration, bytes, packets, retx, rtt, state (sizes\n"
+	"                           largest first); text is in id order without it\n"
+	"      --top N              only the first N records after sorting\n"
 	"  -h, --help               this help\n"
 	"  -V, --version            version\n"
 	"  expression               pcap-filter(7) expression, as in tcpdump\n"
@@ -62,6 +70,7 @@ static const char help_text[] =
 	"  tcpscope -r trace.pcapng                                # one row per connection\n"
 	"  tcpscope -r trace.pcap -F json | jq -c 'select(.end_reason == \"reset\")'\n"
 	"  tcpscope -r trace.pcap -F csv -o conns.csv\n"
+	"  tcpscope -r trace.pcap --sort bytes --top 10             # the ten biggest\n"
 	"  tcpdump -U -w - -i eth0 tcp | tcpscope -r -             # as it is captured\n"
 	"  tcpscope -i eth0 -F json -o live.jsonl 'tcp port 443'   # until Ctrl-C\n"
 	"  tcpscope -r ring.pcap0 -r ring.pcap1.zst -r ring.pcap2.gz  # rotated files as one capture\n";
@@ -80,6 +89,10 @@ struct options {
 	uint64_t duration_ns; /* live: stop after this long (0 = until a signal) */
 	struct flow_config flow;
 	bool events;
+	const char *summary_path; /* --summary FILE, or NULL */
+	bool sorted;              /* --sort or --top given */
+	enum table_sort sort;
+	uint64_t top;             /* 0 = all */
 	char *filter;        /* joined trailing arguments, or NULL */
 };
 
@@ -126,7 +139,7 @@ static char *join_args(int argc, char **argv, int first)
 	return s;
 }
 
-enum { OPT_MAX_FLOWS = 256, OPT_IDLE_TIMEOUT, OPT_TIME_WAIT, OPT_EVENTS, OPT_DURATION };
+enum { OPT_MAX_FLOWS = 256, OPT_IDLE_TIMEOUT, OPT_TIME_WAIT, OPT_EVENTS, OPT_DURATION, OPT_SUMMARY, OPT_SORT, OPT_TOP };
 
 /* Returns -1 to go on, or an exit status. */
 static int parse_options(int argc, char **argv, struct options *o)
@@ -144,6 +157,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT},
 		{"time-wait", required_argument, NULL, OPT_TIME_WAIT},
 		{"events", no_argument, NULL, OPT_EVENTS},
+		{"summary", required_argument, NULL, OPT_SUMMARY},
+		{"sort", required_argument, NULL, OPT_SORT},
+		{"top", required_argument, NULL, OPT_TOP},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -215,6 +231,21 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_EVENTS:
 			o->events = true;
 			break;
+		case OPT_SUMMARY:
+			o->summary_path = optarg;
+			break;
+		case OPT_SORT:
+			if (!table_sort_parse(optarg, &o->sort)) {
+				fprintf(stderr, "tcpscope: invalid --sort: expected one of %s\n", table_sort_names());
+				return usage_error(NULL);
+			}
+			o->sorted = true;
+			break;
+		case OPT_TOP:
+			if (!parse_u64(optarg, 1, UINT64_MAX, &o->top))
+				return usage_error("invalid --top: expected a positive integer");
+			o->sorted = true;
+			break;
 		case 'h':
 			fputs(usage_line, stdout);
 			fputs(help_text, stdout);
@@ -242,6 +273,55 @@ static int parse_options(int argc, char **argv, struct options *o)
 		}
 	}
 	return -1;
+}
+
+/*
+ * The text table's width: $COLUMNS when it is set, else the terminal's when
+ * out is one, else REPORT_DEFAULT_WIDTH (a file or a pipe).
+ */
+static unsigned table_width(FILE *out)
+{
+	const char *columns = getenv("COLUMNS");
+	struct winsize ws;
+	uint64_t v;
+
+	if (columns && parse_u64(columns, 1, 100000, &v))
+		return (unsigned)v;
+	if (isatty(fileno(out)) && ioctl(fileno(out), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	return REPORT_DEFAULT_WIDTH;
+}
+
+/*
+ * The summary goes to --summary FILE as one JSON object when given (FILE
+ * opened as summary_out), else into the report after the records; CSV is a
+ * table alone, so without FILE its summary goes to stderr in words.
+ * Returns -1 when it could not be written (said on stderr).
+ */
+static int put_summary(const struct options *o, struct report *rep, FILE *summary_out,
+		       const struct summary_record *sum)
+{
+	if (!summary_out && o->format != REPORT_CSV) {
+		report_summary(rep, sum);
+		return 0;
+	}
+	struct report *side = report_open_bare(summary_out ? summary_out : stderr,
+					       summary_out ? REPORT_JSON : REPORT_TEXT);
+	if (side)
+		report_summary(side, sum);
+	errno = 0;
+	bool failed = !side || report_close(side) < 0;
+	int err = errno;
+	if (summary_out && fclose(summary_out) != 0 && !failed) {
+		failed = true;
+		err = errno;
+	}
+	if (failed) {
+		fprintf(stderr, "tcpscope: %s: %s\n", summary_out ? o->summary_path : "stderr",
+			err ? strerror(err) : "write error");
+		return -1;
+	}
+	return 0;
 }
 
 /* Where records and events go: the writer thread, or the report directly when there is none. */
@@ -499,25 +579,31 @@ static int finish_output(struct report *rep, FILE *out, int writer_errno)
 }
 
 /*
- * The -o file is one of the -r inputs (same device and inode, whatever the
+ * out_path is one of the -r inputs (same device and inode, whatever the
  * path): opening it for writing would destroy the capture. Says so and
  * returns true.
  */
-static bool output_is_an_input(const struct options *o)
+static bool overwrites_an_input(const struct options *o, const char *out_path, const char *what)
 {
 	struct stat out, in;
-	if (!o->out_path || strcmp(o->out_path, "-") == 0 || stat(o->out_path, &out) != 0)
+	if (!out_path || strcmp(out_path, "-") == 0 || stat(out_path, &out) != 0)
 		return false;
 	for (size_t i = 0; i < o->read_count; i++) {
 		const char *path = o->read_paths[i];
 		bool ok = strcmp(path, "-") == 0 ? fstat(STDIN_FILENO, &in) == 0 : stat(path, &in) == 0;
 		if (ok && in.st_dev == out.st_dev && in.st_ino == out.st_ino) {
-			fprintf(stderr, "tcpscope: %s: refusing to write the report over the input %s "
-					"(the same file)\n", o->out_path, path);
+			fprintf(stderr, "tcpscope: %s: refusing to write the %s over the input %s "
+					"(the same file)\n", out_path, what, path);
 			return true;
 		}
 	}
 	return false;
+}
+
+/* -o or --summary names one of the -r inputs: refused before anything is opened. */
+static bool output_is_an_input(const struct options *o)
+{
+	return overwrites_an_input(o, o->out_path, "report") || overwrites_an_input(o, o->summary_path, "summary");
 }
 
 int main(int argc, char **argv)
@@ -560,12 +646,26 @@ int main(int argc, char **argv)
 		}
 	}
 
-	struct report *rep = report_open(out, o.format);
+	FILE *summary_out = NULL;
+	if (o.summary_path && !(summary_out = fopen(o.summary_path, "w"))) {
+		fprintf(stderr, "tcpscope: %s: %s\n", o.summary_path, strerror(errno));
+		if (out != stdout)
+			fclose(out);
+		capture_close(cap);
+		free(o.filter);
+		return EXIT_RUNTIME;
+	}
+
+	/* Text is in id order (for a file; live rows as connections end) unless sorted. */
+	struct report_options ropts = {.width = table_width(out), .id_order = o.read_path != NULL,
+				       .sorted = o.sorted, .sort = o.sort, .top = o.top};
+	struct report *rep = report_open_with(out, o.format, &ropts);
 	/* A file's records are formatted on threads of their own, after the
-	 * header. Live capture writes in line: records are few, and a batch of
-	 * them would wait for its 64th. Without threads, in line too. */
+	 * header, unless the report holds them back to order them. Live
+	 * capture writes in line: records are few, and a batch of them would
+	 * wait for its 64th. Without threads, in line too. */
 	struct output sink = {.rep = rep};
-	if (rep && o.read_path) {
+	if (rep && o.read_path && !report_holds_records(rep)) {
 		report_flush(rep);
 		sink.writer = writer_start(out, o.format);
 		if (sink.writer)
@@ -637,10 +737,13 @@ int main(int argc, char **argv)
 				in_name, cs.dropped, cs.received, percent(cs.dropped, cs.received), drop_advice);
 	}
 	sum.input_warning = warning[0] ? warning : NULL;
+	bool summary_failed = false;
 	if (!output_failed)
-		report_summary(rep, &sum);
+		summary_failed = put_summary(&o, rep, summary_out, &sum) < 0;
+	else if (summary_out)
+		fclose(summary_out);
 
-	rc = EXIT_SUCCESS;
+	rc = summary_failed ? EXIT_RUNTIME : EXIT_SUCCESS;
 	int err = finish_output(rep, out, writer_errno);
 	/* The reader of a pipe left (head, less): stop quietly, as grep does. */
 	if (err && err != EPIPE) {

@@ -9,6 +9,9 @@
 #include "decode.h"
 #include "halfopen.h"
 #include "record.h"
+#include "rowhold.h"
+#include "table.h"
+#include "textesc.h"
 
 /*
  * The report is on the output hot path (one line per connection, 100k+ per
@@ -42,6 +45,10 @@ struct report {
 	bool write_failed;
 	int write_errno;        /* errno of the first failure */
 	size_t len;
+	struct table_layout layout; /* text: the columns fitted to the width */
+	struct rowhold *hold;   /* records held back (id order, sorting), NULL when streamed */
+	struct report *scratch; /* a memory report formatting the records to hold */
+	enum table_sort sort;
 	char seq_key[SEQ__COUNT][SEQ_KEY_MAX];
 	uint8_t seq_key_len[SEQ__COUNT];
 	char buf[REPORT_BUF_SIZE];
@@ -140,18 +147,6 @@ INLINE void put_str(struct report *r, const char *s)
 /* Append a string literal without a strlen at run time. */
 #define PUT_LIT(r, lit) put_bytes((r), "" lit, sizeof(lit) - 1)
 
-static void put_spaces(struct report *r, size_t n)
-{
-	static const char spaces[32] = "                                ";
-
-	while (n > 0) {
-		size_t k = n < sizeof(spaces) ? n : sizeof(spaces);
-
-		put_bytes(r, spaces, k);
-		n -= k;
-	}
-}
-
 /* ---- numbers and times, from integers ---- */
 
 /* Write v in decimal at dst (U64_TEXT_MAX bytes, not terminated); returns the length. */
@@ -230,55 +225,7 @@ static uint64_t span_ns(uint64_t first, uint64_t last)
 
 /* ---- strings from outside (warnings): UTF-8 check and escaping ---- */
 
-/*
- * Length of the well-formed UTF-8 sequence starting at s (RFC 3629 section 4:
- * no overlong forms, no surrogates, nothing above U+10FFFF), or 0 if s does
- * not start one. avail counts the bytes left in the string.
- */
-static size_t utf8_seq_len(const unsigned char *s, size_t avail)
-{
-	unsigned char c = s[0];
-	unsigned char lo = 0x80, hi = 0xBF; /* allowed range of the second byte */
-	size_t n;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF) {
-		n = 2;
-	} else if (c == 0xE0) {
-		n = 3;
-		lo = 0xA0;
-	} else if (c == 0xED) {
-		n = 3;
-		hi = 0x9F;
-	} else if (c >= 0xE1 && c <= 0xEF) {
-		n = 3;
-	} else if (c == 0xF0) {
-		n = 4;
-		lo = 0x90;
-	} else if (c == 0xF4) {
-		n = 4;
-		hi = 0x8F;
-	} else if (c >= 0xF1 && c <= 0xF3) {
-		n = 4;
-	} else {
-		return 0;
-	}
-	if (avail < n || s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < n; i++)
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-	return n;
-}
-
 static const char hex_digits[16] = "0123456789abcdef";
-
-/* A C1 control (U+0080..U+009F) in UTF-8 is 0xC2 0x80..0x9F: a terminal may act on it. */
-static bool is_c1_control(const unsigned char *s, size_t seq_len)
-{
-	return seq_len == 2 && s[0] == 0xC2 && s[1] <= 0x9F;
-}
 
 static void put_json_u00(struct report *r, unsigned char b)
 {
@@ -291,7 +238,9 @@ static void put_json_u00(struct report *r, unsigned char b)
  * Write s as a JSON string, quotes included (RFC 8259 section 7). '"' and '\'
  * are escaped, control characters become \b \f \n \r \t or \u00XX, and so do
  * DEL and the C1 controls U+0080..U+009F so that a terminal showing the
- * output never receives a control sequence. Our choice for bytes that are not
+ * output never receives a control sequence; the invisible and bidi
+ * formatting characters (unicode_is_invisible) become \uXXXX, the same code
+ * point to a JSON reader, but no line reordered on a screen. Our choice for bytes that are not
  * well-formed UTF-8: each becomes \u00XX of the byte value (its Latin-1
  * reading), so the byte value survives and the output stays valid JSON; a
  * reader cannot tell such a byte from the code point U+00XX sent as UTF-8.
@@ -313,13 +262,18 @@ static void put_json_bytes(struct report *r, const char *str, size_t left)
 			continue;
 		}
 		unsigned char c = *s;
-		size_t n = utf8_seq_len(s, left);
+		uint32_t cp;
+		size_t n = utf8_char_len(s, left, &cp);
 
 		if (n == 0) {
 			put_json_u00(r, c);
 			n = 1;
-		} else if (is_c1_control(s, n)) {
+		} else if (unicode_is_c1(cp)) {
 			put_json_u00(r, s[1]);
+		} else if (unicode_is_invisible(cp)) { /* bidi and zero-width: visible as \u202e */
+			char esc[6] = { '\\', 'u', hex_digits[cp >> 12], hex_digits[(cp >> 8) & 15],
+					hex_digits[(cp >> 4) & 15], hex_digits[cp & 15] };
+			put_bytes(r, esc, sizeof(esc));
 		} else if (c == '"' || c == '\\') {
 			char esc[2] = { '\\', (char)c };
 
@@ -350,44 +304,23 @@ static void put_json_string(struct report *r, const char *str)
 	put_json_bytes(r, str, strlen(str));
 }
 
+/* The escapes of a string from the wire, written a chunk at a time (textesc.h). */
+#define ESCAPE_CHUNK 256
+
 /*
- * Write s for a human (text report, CSV comment line) on one line: '\' as
- * "\\", newline, CR and tab as \n \r \t, other control bytes (C0, DEL, the
- * two bytes of a UTF-8 C1 control) and bytes that are not well-formed UTF-8
- * as \xNN. With double_quotes, '"' is doubled as inside an RFC 4180 field.
+ * Write s for a human (text report, a CSV field) on one line, escaped as
+ * text_escape does; with double_quotes, '"' is doubled as inside an RFC 4180
+ * field.
  */
 static void put_text_bytes(struct report *r, const char *str, size_t left, bool double_quotes)
 {
-	const unsigned char *s = (const unsigned char *)str;
-
 	while (left > 0) {
-		unsigned char c = *s;
-		size_t n = utf8_seq_len(s, left);
+		size_t used;
+		char *dst = reserve(r, ESCAPE_CHUNK);
 
-		if (n == 0 || is_c1_control(s, n) || (c < 0x20 && c != '\n' && c != '\r' && c != '\t') ||
-		    c == 0x7F) {
-			if (n == 0)
-				n = 1;
-			for (size_t i = 0; i < n; i++) {
-				char esc[4] = { '\\', 'x', hex_digits[s[i] >> 4], hex_digits[s[i] & 15] };
-
-				put_bytes(r, esc, sizeof(esc));
-			}
-		} else if (c == '\\') {
-			PUT_LIT(r, "\\\\");
-		} else if (c == '\n') {
-			PUT_LIT(r, "\\n");
-		} else if (c == '\r') {
-			PUT_LIT(r, "\\r");
-		} else if (c == '\t') {
-			PUT_LIT(r, "\\t");
-		} else if (c == '"' && double_quotes) {
-			PUT_LIT(r, "\"\"");
-		} else {
-			put_bytes(r, (const char *)s, n);
-		}
-		s += n;
-		left -= n;
+		r->len += text_escape(dst, ESCAPE_CHUNK, str, left, double_quotes, &used);
+		str += used;
+		left -= used;
 	}
 }
 
@@ -483,94 +416,6 @@ static const char *side_code_name(int side)
 
 /* ---- text ---- */
 
-struct text_col {
-	const char *title;
-	unsigned width; /* 0: last column, not padded */
-	bool right;
-};
-
-/*
- * Widths: an IPv4 row with ordinary counters fits about 150 columns. A value
- * wider than its column (long IPv6 address, huge counter) is written whole
- * and widens its own row only.
- */
-enum { COL_ID, COL_START, COL_DUR, COL_CLIENT, COL_SERVER, COL_NAME, COL_C2S_PKTS, COL_C2S_BYTES,
-       COL_S2C_PKTS, COL_S2C_BYTES, COL_RETX, COL_STATE, COL_END, COL_NOTES, COL__COUNT };
-
-static const struct text_col text_cols[COL__COUNT] = {
-	[COL_ID] = { "ID", 6, true },
-	[COL_START] = { "START", 12, false },
-	[COL_DUR] = { "DUR", 8, true },
-	[COL_CLIENT] = { "CLIENT", 22, false },   /* 255.255.255.255:65535? */
-	[COL_SERVER] = { "SERVER", 21, false },
-	[COL_NAME] = { "NAME", 20, false },      /* TLS SNI or HTTP Host */
-	[COL_C2S_PKTS] = { "C>S PKTS", 8, true },
-	[COL_C2S_BYTES] = { "C>S BYTES", 10, true },
-	[COL_S2C_PKTS] = { "S>C PKTS", 8, true },
-	[COL_S2C_BYTES] = { "S>C BYTES", 10, true },
-	[COL_RETX] = { "RETX", 5, true },        /* retransmissions, both directions */
-	[COL_STATE] = { "STATE", 6, false },     /* Zeek conn_state */
-	[COL_END] = { "END", 12, false },
-	[COL_NOTES] = { "DIAGNOSES", 0, false },
-};
-
-/* Write one cell of column col, then the separator (or the newline after the last). */
-static void put_cell(struct report *r, int col, const char *s, size_t n)
-{
-	const struct text_col *c = &text_cols[col];
-	size_t pad = n < c->width ? c->width - n : 0;
-
-	if (c->right)
-		put_spaces(r, pad);
-	put_bytes(r, s, n);
-	if (col == COL__COUNT - 1) {
-		put_char(r, '\n');
-		return;
-	}
-	if (!c->right)
-		put_spaces(r, pad);
-	put_char(r, ' ');
-}
-
-static void put_cell_u64(struct report *r, int col, uint64_t v)
-{
-	char tmp[U64_TEXT_MAX];
-
-	put_cell(r, col, tmp, fmt_u64(tmp, v));
-}
-
-static void text_header(struct report *r)
-{
-	for (int col = 0; col < COL__COUNT; col++)
-		put_cell(r, col, text_cols[col].title, strlen(text_cols[col].title));
-}
-
-/* UTC time of day of ns as "HH:MM:SS.mmm" (12 bytes, milliseconds truncated). */
-static size_t fmt_time_of_day(char *dst, uint64_t ns)
-{
-	uint64_t sec = ns / NS_PER_SEC % 86400;
-
-	fmt_fixed(dst, sec / 3600, 2);
-	dst[2] = ':';
-	fmt_fixed(dst + 3, sec / 60 % 60, 2);
-	dst[5] = ':';
-	fmt_fixed(dst + 6, sec % 60, 2);
-	dst[8] = '.';
-	fmt_fixed(dst + 9, ns % NS_PER_SEC / NS_PER_MS, 3);
-	return 12;
-}
-
-/* Seconds with 3 decimals, rounded to the nearest millisecond (half up). */
-static size_t fmt_seconds_ms(char *dst, uint64_t ns)
-{
-	uint64_t ms = ns / NS_PER_MS + (ns % NS_PER_MS >= NS_PER_MS / 2);
-	size_t n = fmt_u64(dst, ms / 1000);
-
-	dst[n++] = '.';
-	fmt_fixed(dst + n, ms % 1000, 3);
-	return n + 3;
-}
-
 /* "ip:port", "[ip6]:port", with a trailing '?' when the direction was guessed. */
 static size_t fmt_endpoint_text(char *dst, const struct endpoint *e, int ip_version, bool guessed)
 {
@@ -592,62 +437,19 @@ static size_t fmt_endpoint_text(char *dst, const struct endpoint *e, int ip_vers
 	return n;
 }
 
-/* The name a connection was for: the TLS SNI or the HTTP Host (NULL if none). */
-static const char *app_name(const struct app_info *ai, size_t *n)
+/* The table's header line for the report's layout (table.c fits and renders it). */
+static void text_header(struct report *r)
 {
-	if (!ai)
-		return NULL;
-	enum app_string k = ai->proto == APP_TLS ? APP_SNI : APP_HTTP_HOST;
-	*n = ai->len[k];
-	return ai->str[k];
-}
+	char line[TABLE_LINE_MAX];
 
-/* The NAME cell: escaped like every string from the wire, "-" when there is none. */
-static void put_name_cell(struct report *r, const struct app_info *ai)
-{
-	size_t n = 0;
-	const char *name = app_name(ai, &n);
-	if (!name) {
-		put_cell(r, COL_NAME, "-", 1);
-		return;
-	}
-	put_text_bytes(r, name, n, false);
-	/* padded by the raw length: only names with escapes come out wider */
-	put_spaces(r, n < text_cols[COL_NAME].width ? text_cols[COL_NAME].width - n : 0);
-	put_char(r, ' ');
+	put_bytes(r, line, table_render_header(&r->layout, line));
 }
 
 static void text_conn(struct report *r, const struct conn_record *c)
 {
-	char tmp[ADDR_TEXT_MAX + U64_TEXT_MAX];
-	const char *end = end_reason_name(c->end_reason);
+	char line[TABLE_LINE_MAX];
 
-	put_cell_u64(r, COL_ID, c->id);
-	put_cell(r, COL_START, tmp, fmt_time_of_day(tmp, c->ts_first_ns));
-	put_cell(r, COL_DUR, tmp, fmt_seconds_ms(tmp, span_ns(c->ts_first_ns, c->ts_last_ns)));
-	put_cell(r, COL_CLIENT, tmp,
-		 fmt_endpoint_text(tmp, &c->client, c->ip_version, c->direction_inferred));
-	put_cell(r, COL_SERVER, tmp, fmt_endpoint_text(tmp, &c->server, c->ip_version, false));
-	put_name_cell(r, c->app);
-	put_cell_u64(r, COL_C2S_PKTS, c->c2s.packets);
-	put_cell_u64(r, COL_C2S_BYTES, c->c2s.bytes);
-	put_cell_u64(r, COL_S2C_PKTS, c->s2c.packets);
-	put_cell_u64(r, COL_S2C_BYTES, c->s2c.bytes);
-	put_cell_u64(r, COL_RETX,
-		     (uint64_t)c->c2s_seq.counts[SEQ_RETRANSMISSIONS] + c->s2c_seq.counts[SEQ_RETRANSMISSIONS]);
-	put_cell(r, COL_STATE, c->lc.state, strlen(c->lc.state));
-	if (c->lc.ndiag == 0) {
-		put_str(r, end); /* nothing after it: no padding */
-		put_char(r, '\n');
-		return;
-	}
-	put_cell(r, COL_END, end, strlen(end));
-	for (int i = 0; i < c->lc.ndiag; i++) {
-		if (i > 0)
-			PUT_LIT(r, "; ");
-		put_str(r, c->lc.diag[i]);
-	}
-	put_char(r, '\n');
+	put_bytes(r, line, table_render_row(&r->layout, c, line));
 }
 
 /* Days since 1970-01-01 to a civil date (proleptic Gregorian; H. Hinnant's days_to_civil). */
@@ -893,7 +695,7 @@ static void csv_seq_header(struct report *r, const char *dir)
 		put_str(r, seq_counter_name((enum seq_counter)k));
 		put_char(r, ',');
 	}
-	static const char *const more[] = {"zero_window_time", "win_min", "win_max", "max_in_flight",
+	static const char *const more[] = {"retransmitted_bytes", "zero_window_time", "win_min", "win_max", "max_in_flight",
 					   "timeout_backoff_ms", "rtt_samples"};
 	for (size_t k = 0; k < sizeof(more) / sizeof(more[0]); k++) {
 		put_str(r, dir);
@@ -957,6 +759,8 @@ static void csv_seq(struct report *r, const struct seq_figures *f)
 		put_u64(r, f->counts[k]);
 	}
 	put_char(r, ',');
+	put_u64(r, f->retransmitted_bytes);
+	put_char(r, ',');
 	put_ms(r, f->zero_window_ms); /* ms -> seconds, three decimals */
 	put_char(r, ',');
 	if (f->win_known)
@@ -1000,6 +804,36 @@ static void csv_app_string(struct report *r, const struct app_info *ai, enum app
 		put_csv_wire(r, ai->str[k], ai->len[k]);
 }
 
+/*
+ * The offered ALPN names joined by ',' as one CSV field. A comma inside a
+ * name (any byte may be one) is written \x2c, as the text escapes write
+ * bytes, so that the list splits back into the names it was.
+ */
+static void csv_alpn(struct report *r, const struct app_info *ai)
+{
+	const char *name;
+	size_t len;
+	bool quote = false;
+	for (size_t pos = 0, k = 0; app_alpn_next(ai, &pos, &name, &len); k++)
+		quote = quote || k > 0 || memchr(name, '"', len) != NULL;
+	if (quote)
+		put_char(r, '"');
+	for (size_t pos = 0, k = 0; app_alpn_next(ai, &pos, &name, &len); k++) {
+		if (k > 0)
+			put_char(r, ',');
+		const char *comma;
+		while ((comma = memchr(name, ',', len)) != NULL) {
+			put_text_bytes(r, name, (size_t)(comma - name), quote);
+			PUT_LIT(r, "\\x2c");
+			len -= (size_t)(comma - name) + 1;
+			name = comma + 1;
+		}
+		put_text_bytes(r, name, len, quote);
+	}
+	if (quote)
+		put_char(r, '"');
+}
+
 /* tls_* then http_* columns, empty where they do not apply; versions joined by ';'. */
 static void csv_app(struct report *r, const struct app_info *ai)
 {
@@ -1011,7 +845,7 @@ static void csv_app(struct report *r, const struct app_info *ai)
 		csv_app_string(r, ai, APP_SNI);
 	put_char(r, ',');
 	if (tls)
-		csv_app_string(r, ai, APP_ALPN);
+		csv_alpn(r, ai);
 	put_char(r, ',');
 	for (int i = 0; tls && i < ai->versions_count; i++) {
 		if (i > 0)
@@ -1117,88 +951,6 @@ static void csv_conn(struct report *r, const struct conn_record *c)
 	csv_app(r, c->app);
 	csv_lifecycle(r, &c->lc);
 	put_char(r, '\n');
-}
-
-/*
- * The summary follows the rows as comment lines ("# ...", skipped by readers
- * such as pandas.read_csv(comment='#')): one "# summary key=value ..." line
- * with the JSON names, then "# warning=..." when there is one. The warning is
- * kept on its line by the text escapes (\n, \xNN) and quoted as an RFC 4180
- * field when it holds a comma or a quote.
- */
-static void csv_summary(struct report *r, const struct summary_record *s)
-{
-	PUT_LIT(r, "# summary ts_first=");
-	put_ts(r, s->ts_first_ns);
-	PUT_LIT(r, " ts_last=");
-	put_ts(r, s->ts_last_ns);
-	PUT_LIT(r, " duration=");
-	put_ts(r, span_ns(s->ts_first_ns, s->ts_last_ns));
-	put_kv(r, " ", "frames", s->frames);
-	put_kv(r, " ", "frame_bytes", s->frame_bytes);
-	put_kv(r, " ", "tcp_packets", s->tcp_packets);
-	put_kv(r, " ", "not_ip", s->status[DECODE_NOT_IP]);
-	put_kv(r, " ", "not_tcp", s->status[DECODE_NOT_TCP]);
-	put_kv(r, " ", "ip_fragments", s->status[DECODE_IP_FRAGMENT]);
-	for (int i = 0; i < DECODE__COUNT; i++) {
-		if (summary_lists_status((enum decode_status)i)) {
-			PUT_LIT(r, " decode_error.");
-			put_kv(r, "", decode_status_name((enum decode_status)i), s->status[i]);
-		}
-	}
-	struct observer_counts obs[OBSERVERS];
-	observer_table(s, obs);
-	for (int k = 0; k < OBSERVERS; k++) {
-		for (int i = 0; i < obs[k].n; i++) {
-			PUT_LIT(r, " observer.");
-			put_str(r, obs[k].name);
-			put_char(r, '.');
-			put_kv(r, "", obs[k].outcome(i), obs[k].counts[i]);
-		}
-	}
-	put_kv(r, " ", "observer.out_of_memory", s->app.out_of_memory);
-	put_kv(r, " ", "connections", s->connections);
-	for (int i = 0; i < END__COUNT; i++) {
-		PUT_LIT(r, " end_reason.");
-		put_kv(r, "", end_reason_name((enum end_reason)i), s->end_reasons[i]);
-	}
-	put_kv(r, " ", "time_wait_reuses", s->time_wait_reuses);
-	put_kv(r, " ", "rst_ignored", s->rst_ignored);
-	put_kv(r, " ", "rst_suspect_ttl", s->rst_suspect_ttl);
-	put_kv(r, " ", "peak_flows", s->peak_flows);
-	put_kv(r, " ", "max_flows", s->max_flows);
-	PUT_LIT(r, " live=");
-	put_bool(r, s->live);
-	if (s->have_pcap_stats) {
-		put_kv(r, " ", "pcap.received", s->pcap_received);
-		put_kv(r, " ", "pcap.dropped", s->pcap_dropped);
-		put_kv(r, " ", "pcap.if_dropped", s->pcap_if_dropped);
-	}
-	if (s->interrupted_by)
-		PUT_LIT(r, " interrupted=true");
-	if (s->clock_faults)
-		put_kv(r, " ", "clock_faults", s->clock_faults);
-	put_char(r, '\n');
-	for (size_t i = 0; i < s->half_open_servers; i++) {
-		const struct halfopen_server *h = &s->half_open[i];
-		char ip[ADDR_TEXT_MAX];
-		endpoint_addr_str(&h->server, h->ip_version, ip, sizeof(ip));
-		PUT_LIT(r, "# half_open server_ip=");
-		put_str(r, ip);
-		put_kv(r, " ", "server_port", h->server.port);
-		put_kv(r, " ", "half_open", h->half_open);
-		put_kv(r, " ", "sources", h->sources);
-		PUT_LIT(r, " sources_capped=");
-		put_bool(r, h->sources_capped);
-		PUT_LIT(r, " flood=");
-		put_bool(r, h->flood);
-		put_char(r, '\n');
-	}
-	if (s->input_warning != NULL) {
-		PUT_LIT(r, "# warning=");
-		put_csv_wire(r, s->input_warning, strlen(s->input_warning));
-		put_char(r, '\n');
-	}
 }
 
 /* ---- JSON Lines ---- */
@@ -1319,6 +1071,7 @@ static void json_dir(struct report *r, const struct dir_stats *d, const struct s
 		n += fmt_u64(dst + n, f->counts[k]);
 	}
 	r->len += n;
+	json_num(r, "retransmitted_bytes", f->retransmitted_bytes);
 	PUT_LIT(r, ",\"zero_window_time\":");
 	put_ms(r, f->zero_window_ms); /* ms -> seconds, three decimals */
 	json_num_or_null(r, "win_min", f->win_known, f->win_min);
@@ -1368,14 +1121,12 @@ static void json_tls(struct report *r, const struct app_info *ai)
 	json_app_string(r, ai, APP_SNI);
 	/* the offered list, split back into names */
 	PUT_LIT(r, ",\"alpn\":[");
-	const char *a = ai->str[APP_ALPN];
-	for (size_t i = 0, start = 0; a && i <= ai->len[APP_ALPN]; i++) {
-		if (i == ai->len[APP_ALPN] || a[i] == ',') {
-			if (start > 0)
-				put_char(r, ',');
-			put_json_bytes(r, a + start, i - start);
-			start = i + 1;
-		}
+	const char *name;
+	size_t len;
+	for (size_t pos = 0, k = 0; app_alpn_next(ai, &pos, &name, &len); k++) {
+		if (k > 0)
+			put_char(r, ',');
+		put_json_bytes(r, name, len);
 	}
 	PUT_LIT(r, "],\"versions\":[");
 	for (int i = 0; i < ai->versions_count; i++) {
@@ -1723,6 +1474,7 @@ static struct report *report_new(FILE *out, enum report_format fmt)
 		return NULL;
 	r->out = out;
 	r->fmt = fmt;
+	table_fit(REPORT_DEFAULT_WIDTH, &r->layout);
 	for (int k = 0; k < SEQ__COUNT; k++) {
 		int n = snprintf(r->seq_key[k], SEQ_KEY_MAX, ",\"%s\":", seq_counter_name((enum seq_counter)k));
 		r->seq_key_len[k] = (uint8_t)(n > 0 && n < SEQ_KEY_MAX ? n : 0);
@@ -1730,20 +1482,67 @@ static struct report *report_new(FILE *out, enum report_format fmt)
 	return r;
 }
 
-struct report *report_open(FILE *out, enum report_format fmt)
+/* A held row's turn has come: into the output buffer. */
+static void put_released_row(void *ctx, const char *text, size_t len)
+{
+	put_bytes(ctx, text, len);
+}
+
+/* Hold records back as opts asks; false when memory runs out. */
+static bool report_hold(struct report *r, const struct report_options *opts)
+{
+	bool reorder = r->fmt == REPORT_TEXT && opts->id_order && !opts->sorted;
+
+	if (!reorder && !opts->sorted)
+		return true;
+	r->sort = opts->sort;
+	r->scratch = report_new(NULL, r->fmt);
+	if (!r->scratch)
+		return false;
+	r->scratch->layout = r->layout;
+	r->hold = reorder ? rowhold_new_reorder(REPORT_REORDER_MAX, put_released_row, r)
+			  : rowhold_new_sorted(opts->top, put_released_row, r);
+	return r->hold != NULL;
+}
+
+struct report *report_open_with(FILE *out, enum report_format fmt, const struct report_options *opts)
 {
 	struct report *r = report_new(out, fmt);
 
-	if (r && fmt == REPORT_TEXT)
+	if (!r)
+		return NULL;
+	table_fit(opts->width ? opts->width : REPORT_DEFAULT_WIDTH, &r->layout);
+	if (!report_hold(r, opts)) {
+		report_close(r);
+		return NULL;
+	}
+	if (fmt == REPORT_TEXT)
 		text_header(r);
-	else if (r && fmt == REPORT_CSV)
+	else if (fmt == REPORT_CSV)
 		csv_header(r);
 	return r;
+}
+
+struct report *report_open(FILE *out, enum report_format fmt)
+{
+	static const struct report_options streamed = {0};
+
+	return report_open_with(out, fmt, &streamed);
+}
+
+struct report *report_open_bare(FILE *out, enum report_format fmt)
+{
+	return report_new(out, fmt);
 }
 
 struct report *report_open_memory(enum report_format fmt)
 {
 	return report_new(NULL, fmt);
+}
+
+bool report_holds_records(const struct report *r)
+{
+	return r->hold != NULL;
 }
 
 const char *report_memory_take(struct report *r, size_t *len)
@@ -1767,7 +1566,40 @@ void report_flush(struct report *r)
 		note_failure(r, errno);
 }
 
+static void format_conn(struct report *r, const struct conn_record *c);
+
+/* Format c aside and give it to the holder, which writes it when its turn comes. */
+static void hold_conn(struct report *r, const struct conn_record *c)
+{
+	struct table_sort_key key;
+	size_t len;
+
+	format_conn(r->scratch, c);
+	const char *text = report_memory_take(r->scratch, &len);
+	if (report_failed(r->scratch)) {
+		r->write_failed = true;
+		return;
+	}
+	table_sort_key(c, r->sort, &key);
+	rowhold_add(r->hold, &key, text, len);
+}
+
+/* Write what is still held back, in order. */
+static void release_held(struct report *r)
+{
+	if (r->hold)
+		rowhold_finish(r->hold);
+}
+
 void report_conn(struct report *r, const struct conn_record *c)
+{
+	if (r->hold)
+		hold_conn(r, c);
+	else
+		format_conn(r, c);
+}
+
+static void format_conn(struct report *r, const struct conn_record *c)
 {
 	switch (r->fmt) {
 	case REPORT_TEXT:
@@ -1792,13 +1624,13 @@ void report_event(struct report *r, const struct conn_event *ev)
 
 void report_summary(struct report *r, const struct summary_record *s)
 {
+	release_held(r);
 	switch (r->fmt) {
 	case REPORT_TEXT:
 		text_summary(r, s);
 		break;
 	case REPORT_CSV:
-		csv_summary(r, s);
-		break;
+		break; /* the table alone: no place for it */
 	case REPORT_JSON:
 		json_summary(r, s);
 		break;
@@ -1811,6 +1643,9 @@ int report_close(struct report *r)
 
 	if (r == NULL)
 		return 0;
+	release_held(r);
+	rowhold_free(r->hold);
+	report_close(r->scratch);
 	flush_buf(r);
 	errno = 0;
 	if (r->out && (fflush(r->out) != 0 || ferror(r->out)))

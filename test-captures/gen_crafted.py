@@ -1126,12 +1126,49 @@ def sc_broken_files():
             "empty.pcap": b""}
 
 
+def sc_csv_hostile_names():
+    """csv_hostile_names.pcap - names from the wire that would break a CSV row
+    or a terminal, for tests/csv_load.sh. Three IPv4 connections, each a full
+    handshake, one request and a client-first FIN close:
+
+    1. 10.0.0.1:41100 -> 10.0.0.2:80, HTTP GET with the request target
+       /a#b,c"d?e=1,2#frag and the Host h#1,"x"<CR>.example (a bare CR inside
+       the value: the parser ends a header line at LF, so the CR is kept).
+    2. 10.0.0.1:41101 -> 10.0.0.2:443, a TLS ClientHello (one record) whose
+       server name is sni#1,"q"<LF>line2.example (a newline inside: TLS
+       keeps any bytes) and whose ALPN offers x"#y; 200 bytes back.
+    3. 10.0.0.1:41102 -> 10.0.0.2:80, an ordinary GET (Host example.test).
+
+    A CSV reader must see exactly three rows with these bytes (after the
+    report's \r \n escapes) in http_host, http_path, tls_sni and tls_alpn.
+    """
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from gen_tls_hellos import client_body, ext_alpn, ext_sni, records
+
+    clock = Clock()
+    c1 = Conn(clock, V4_CLI, 41100, V4_SRV, 80, 1000, 5000)
+    c1.handshake()
+    c1.request_response(b'GET /a#b,c"d?e=1,2#frag HTTP/1.1\r\nHost: h#1,"x"\r.example\r\n'
+                        b"Accept: */*\r\n\r\n", http_response(300))
+    c1.fin_close(client_first=True)
+    clock.tick(10000)
+    c2 = Conn(clock, V4_CLI, 41101, V4_SRV, 443, 2000, 6000)
+    c2.handshake()
+    hello = records(1, client_body([ext_sni(b'sni#1,"q"\nline2.example'), ext_alpn(b'x"#y')]))
+    c2.request_response(hello, b"\x99" * 200)
+    c2.fin_close(client_first=True)
+    clock.tick(10000)
+    c3 = simple_http_conn(clock, V4_CLI, 41102, V4_SRV, 80, 400, cisn=3000, sisn=7000)
+    return {"csv_hostile_names.pcap":
+            pcap_bytes(frames_of(merge(c1.out, c2.out, c3.out)), LINKTYPE_ETHERNET)}
+
+
 SCENARIOS = [
     sc_eth_ipv4_http_fin, sc_eth_ipv6_http_fin, sc_pcap_nanosecond, sc_port_reuse,
     sc_syn_edges, sc_after_close, sc_seq_wrap, sc_tso_totlen0,
     sc_midstream, sc_synack_first, sc_vlan, sc_cooked, sc_null, sc_raw,
     sc_ipv6_ext, sc_ipv4_options, sc_fragments, sc_ipv6_fragments, sc_snaplen, sc_non_tcp,
-    sc_malformed, sc_pcapng, sc_broken_files,
+    sc_malformed, sc_pcapng, sc_broken_files, sc_csv_hostile_names,
 ]
 
 

@@ -127,7 +127,8 @@ FIELDS = ["frame.number", "frame.len", "frame.protocols", "tcp.stream",
           "tcp.analysis.zero_window", "tcp.options.sack.count", "tcp.options.sack.dsack_le"]
 # tcpscope's names of the per-direction fields compared with tshark, in the
 # order Stream keeps them after packets/bytes/payload.
-SEQ_FIELDS = ["retransmissions", "dup_acks", "sack_blocks", "dsack_blocks", "zero_windows"]
+SEQ_FIELDS = ["retransmissions", "retransmitted_bytes", "dup_acks", "sack_blocks", "dsack_blocks",
+              "zero_windows"]
 
 
 def on(v):
@@ -152,7 +153,7 @@ class Stream:
         self.hello = None        # (frame, SNI or None): first ClientHello
         self.request = None      # (frame, method, Host or None): first HTTP request
 
-    def add(self, fnum, src, flen, tlen, seq=(0, 0, 0, 0, 0)):
+    def add(self, fnum, src, flen, tlen, seq=(0,) * len(SEQ_FIELDS)):
         self.frames.add(fnum)
         c = self.by_sender.setdefault(src, [0] * (3 + len(SEQ_FIELDS)))
         c[0] += 1
@@ -235,7 +236,9 @@ def run_tshark(path):
             stream = streams[st] = Stream(frozenset((s, d)), int(fnum), s, d, int(sp), int(dp), st)
         # the DESIGN.md counting rule: a packet counts once in
         # retransmissions if tshark flags any of the three kinds
-        seq = (int(bool(retx or fast or spurious)), int(bool(dup)),
+        # retransmitted_bytes: tcp.len summed over those same frames
+        resent = bool(retx or fast or spurious)
+        seq = (int(resent), int(tlen) if (resent and tlen) else 0, int(bool(dup)),
                int(sack_count) if sack_count else 0, int(bool(dsack)), int(bool(zwin)))
         stream.add(int(fnum), s, int(flen), int(tlen) if tlen else 0, seq)
         if on(syn) and not on(ack) and stream.syn is None:
@@ -263,6 +266,24 @@ def start_tshark_l7(path):
     return subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL), out
 
 
+def tshark_unescape(v):
+    """Undo the escapes tshark -T fields puts in a value (backslash, newline,
+    CR and tab written as two characters), so that a name holding a newline
+    compares with tcpscope's JSON string."""
+    if v is None or "\\" not in v:
+        return v
+    out, i = [], 0
+    named = {"\\": "\\", "n": "\n", "r": "\r", "t": "\t"}
+    while i < len(v):
+        if v[i] == "\\" and i + 1 < len(v) and v[i + 1] in named:
+            out.append(named[v[i + 1]])
+            i += 2
+        else:
+            out.append(v[i])
+            i += 1
+    return "".join(out)
+
+
 def finish_tshark_l7(started, streams):
     """Waits for the second tshark pass and fills Stream.hello and
     Stream.request of the streams of the first pass (frames that pass set
@@ -282,9 +303,9 @@ def finish_tshark_l7(started, streams):
         if stream is None or int(fnum) not in stream.frames:
             continue
         if stream.hello is None and "1" in htype.split(AGG):
-            stream.hello = (int(fnum), first(sni))
+            stream.hello = (int(fnum), tshark_unescape(first(sni)))
         if stream.request is None and method != "":
-            stream.request = (int(fnum), first(method), first(host))
+            stream.request = (int(fnum), first(method), tshark_unescape(first(host)))
     return rc
 
 

@@ -20,5 +20,6 @@ Suite *slab_suite(void);
 Suite *drops_suite(void);
 Suite *filter_suite(void);
 Suite *inputs_suite(void);
+Suite *table_suite(void);
 
 #endif
