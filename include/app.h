@@ -7,6 +7,7 @@
 
 #include "decode.h"
 #include "http.h"
+#include "reasm.h"
 #include "tcp_track.h"
 #include "tls.h"
 
@@ -48,6 +49,14 @@ struct app_info {
 	char *str[APP_STRING__COUNT]; /* NUL-terminated after len bytes */
 };
 
+/*
+ * Default bound of the reassembly buffers of all connections together: a
+ * hello being reassembled takes a few KiB, so 256 MiB holds some 50,000 of
+ * them at once, far more than real traffic has in flight; a flood of
+ * connections that each open a reassembly gap stops there (issue 13).
+ */
+#define APP_REASM_BUDGET_DEFAULT (256ull << 20)
+
 /* How the observers' parses ended, for the summary. */
 struct app_counters {
 	uint64_t tls_client[TLS__COUNT];   /* ClientHello parses by outcome (TLS_NEED_MORE: gave up incomplete) */
@@ -55,6 +64,9 @@ struct app_counters {
 	uint64_t http_request[HTTP__COUNT];
 	uint64_t http_response[HTTP__COUNT];
 	uint64_t out_of_memory;
+	/* Reassembly buffers of all connections (reasm.h); limit 0: none. */
+	struct reasm_budget reasm;
+	uint64_t over_budget;              /* parses given up because the budget was spent */
 };
 
 /* Observer state of one connection: reassembly buffers while needed, then only the result. */

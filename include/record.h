@@ -152,6 +152,8 @@ struct summary_record {
 	uint64_t late_packets;  /* live: packets of connections whose record was already written */
 	const struct halfopen_server *half_open; /* servers with half-open connections, most first (halfopen.h) */
 	size_t half_open_servers;
+	uint64_t half_open_omitted_servers; /* servers left out of the list (halfopen.h: struct halfopen_rest) */
+	uint64_t half_open_omitted;         /* their half-open connections */
 	uint64_t peak_flows;    /* most connections held at once */
 	uint64_t max_flows;     /* the --max-flows cap in force */
 	/* filled in by the capture side, not the analyzer */

@@ -173,7 +173,12 @@ struct capture *capture_open_offline(const char *path, char *err, size_t errlen)
 static void activate_message(pcap_t *p, int rc, char *err, size_t errlen)
 {
 	const char *detail = pcap_geterr(p);
-	if (rc == PCAP_ERROR_NO_SUCH_DEVICE || rc == PCAP_ERROR_PERM_DENIED || rc == PCAP_ERROR ||
+	if (rc == PCAP_ERROR_PERM_DENIED) /* say what would do */
+		snprintf(err, errlen, "%s; live capture needs root or the CAP_NET_RAW capability (and "
+			 "CAP_NET_ADMIN for promiscuous mode): run it as root (it drops to -Z USER once the "
+			 "interface is open), or grant them to the program: setcap cap_net_raw,cap_net_admin=eip tcpscope",
+			 detail && detail[0] ? detail : pcap_statustostr(rc));
+	else if (rc == PCAP_ERROR_NO_SUCH_DEVICE || rc == PCAP_ERROR_PERM_DENIED || rc == PCAP_ERROR ||
 	    rc == PCAP_ERROR_IFACE_NOT_UP)
 		snprintf(err, errlen, "%s", detail && detail[0] ? detail : pcap_statustostr(rc));
 	else

@@ -11,7 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <pwd.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
@@ -29,9 +35,10 @@
 
 static const char usage_line[] =
 	"usage: tcpscope [-r FILE [-r FILE]... | -i IFACE] [-c COUNT] [-F text|csv|json] [-o FILE] [-s SNAPLEN]\n"
-	"                [-B KIB] [--duration SECONDS]\n"
+	"                [-B KIB] [--duration SECONDS] [-Z USER]\n"
 	"                [--max-flows N] [--idle-timeout SECONDS] [--time-wait SECONDS]\n"
-	"                [--events] [--summary FILE] [--sort FIELD] [--top N] [-h] [-V] [expression]\n";
+	"                [--events] [--summary FILE] [--sort FIELD] [--top N]\n"
+	"                [--reassembly-budget MIB] [-h] [-V] [expression]\n";
 
 static const char help_text[] =
 	"Follow every TCP connection in a capture and explain it.\n"
@@ -47,6 +54,8 @@ static const char help_text[] =
 	"  -B, --buffer-size KIB    live capture: the kernel's capture buffer in KiB\n"
 	"                           (default: libpcap's, 2 MiB); raise it when packets drop\n"
 	"      --duration SECS      live capture: stop after SECS seconds and report\n"
+	"  -Z, --user USER          live capture: once the interface is open, run as USER\n"
+	"                           (default nobody; root keeps root) with no capabilities\n"
 	"      --max-flows N        connections held at once; the least recently active\n"
 	"                           is reported and evicted beyond it (default 1000000)\n"
 	"      --idle-timeout SECS  report an established connection idle this long\n"
@@ -62,6 +71,9 @@ static const char help_text[] =
 	"                           duration, bytes, packets, retx, rtt, state (sizes\n"
 	"                           largest first); text is in id order without it\n"
 	"      --top N              only the first N records after sorting\n"
+	"      --reassembly-budget MIB  memory for reassembling TLS and HTTP hellos of\n"
+	"                           all connections together (default 256; 0: no\n"
+	"                           bound); a parse beyond it gives up, counted\n"
 	"  -h, --help               this help\n"
 	"  -V, --version            version\n"
 	"  expression               pcap-filter(7) expression, as in tcpdump\n"
@@ -90,6 +102,8 @@ struct options {
 	struct flow_config flow;
 	bool events;
 	const char *summary_path; /* --summary FILE, or NULL */
+	const char *user;         /* -Z USER: live capture runs as this user once the handle is open */
+	uint64_t reasm_budget;    /* --reassembly-budget, bytes */
 	bool sorted;              /* --sort or --top given */
 	enum table_sort sort;
 	uint64_t top;             /* 0 = all */
@@ -139,7 +153,8 @@ static char *join_args(int argc, char **argv, int first)
 	return s;
 }
 
-enum { OPT_MAX_FLOWS = 256, OPT_IDLE_TIMEOUT, OPT_TIME_WAIT, OPT_EVENTS, OPT_DURATION, OPT_SUMMARY, OPT_SORT, OPT_TOP };
+enum { OPT_MAX_FLOWS = 256, OPT_IDLE_TIMEOUT, OPT_TIME_WAIT, OPT_EVENTS, OPT_DURATION, OPT_SUMMARY, OPT_SORT, OPT_TOP,
+       OPT_REASM_BUDGET };
 
 /* Returns -1 to go on, or an exit status. */
 static int parse_options(int argc, char **argv, struct options *o)
@@ -158,6 +173,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"time-wait", required_argument, NULL, OPT_TIME_WAIT},
 		{"events", no_argument, NULL, OPT_EVENTS},
 		{"summary", required_argument, NULL, OPT_SUMMARY},
+		{"user", required_argument, NULL, 'Z'},
+		{"reassembly-budget", required_argument, NULL, OPT_REASM_BUDGET},
 		{"sort", required_argument, NULL, OPT_SORT},
 		{"top", required_argument, NULL, OPT_TOP},
 		{"help", no_argument, NULL, 'h'},
@@ -169,9 +186,10 @@ static int parse_options(int argc, char **argv, struct options *o)
 
 	memset(o, 0, sizeof(*o));
 	o->format = REPORT_TEXT;
+	o->reasm_budget = APP_REASM_BUDGET_DEFAULT;
 	flow_config_defaults(&o->flow);
 	/* '+': stop at the first non-option, which begins the filter expression. */
-	while ((ch = getopt_long(argc, argv, "+r:i:c:F:o:s:B:hV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+r:i:c:F:o:s:B:Z:hV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'r':
 			/* repeatable: every file is read, merged in time order */
@@ -234,6 +252,14 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_SUMMARY:
 			o->summary_path = optarg;
 			break;
+		case 'Z':
+			o->user = optarg;
+			break;
+		case OPT_REASM_BUDGET:
+			if (!parse_u64(optarg, 0, UINT64_MAX >> 20, &v))
+				return usage_error("invalid --reassembly-budget: expected MiB, 0 for no bound");
+			o->reasm_budget = v << 20;
+			break;
 		case OPT_SORT:
 			if (!table_sort_parse(optarg, &o->sort)) {
 				fprintf(stderr, "tcpscope: invalid --sort: expected one of %s\n", table_sort_names());
@@ -262,6 +288,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 	if (o->read_path && (o->buffer_kib || o->duration_ns))
 		return usage_error(o->buffer_kib ? "-B applies to live capture (-i)"
 						 : "--duration applies to live capture (-i); -c limits a file");
+	if (o->user && !o->iface)
+		return usage_error("-Z applies to live capture (-i)");
 	if (o->events && o->format == REPORT_CSV)
 		return usage_error("--events needs -F text or -F json (CSV holds connections only)");
 	if (optind < argc) {
@@ -578,6 +606,52 @@ static int finish_output(struct report *rep, FILE *out, int writer_errno)
 	return err;
 }
 
+/* Clear every capability set (Linux capset(2), version 3: two 32-bit words each). */
+static bool drop_capabilities(void)
+{
+	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+	struct __user_cap_data_struct data[2];
+	memset(data, 0, sizeof(data));
+	return syscall(SYS_capset, &hdr, data) == 0;
+}
+
+/*
+ * Live capture: once the handle is activated (the only step that needs
+ * CAP_NET_RAW) and the outputs are open, become `user` (its uid, gid and
+ * supplementary groups) with no capabilities left, as tcpdump -Z does, so
+ * that the TLS and HTTP parsers never run with privileges. "root" keeps
+ * root. Nothing to change when not started as root, but capabilities given
+ * to the binary (setcap) are still dropped. Says why and returns false
+ * when the switch fails.
+ */
+static bool drop_privileges(const char *user)
+{
+	if (strcmp(user, "root") == 0)
+		return true;
+	if (geteuid() == 0) {
+		errno = 0;
+		struct passwd *pw = getpwnam(user);
+		if (!pw) {
+			fprintf(stderr, "tcpscope: -Z %s: %s\n", user, errno ? strerror(errno) : "no such user");
+			return false;
+		}
+		if (setgroups(1, &pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0) {
+			fprintf(stderr, "tcpscope: -Z %s: cannot switch to the user: %s\n", user, strerror(errno));
+			return false;
+		}
+		if (pw->pw_uid != 0 && setuid(0) == 0) {
+			fprintf(stderr, "tcpscope: -Z %s: root could be regained; stopping\n", user);
+			return false;
+		}
+	}
+	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	if (!drop_capabilities()) {
+		fprintf(stderr, "tcpscope: cannot drop capabilities: %s\n", strerror(errno));
+		return false;
+	}
+	return true;
+}
+
 /*
  * out_path is one of the -r inputs (same device and inode, whatever the
  * path): opening it for writing would destroy the capture. Says so and
@@ -678,6 +752,7 @@ int main(int argc, char **argv)
 	}
 	if (o.events)
 		analyzer_set_event_sink(a, emit_event, &sink);
+	analyzer_set_reasm_budget(a, o.reasm_budget);
 	if (rep)
 		stop_if_output_failed(&sink); /* the header could not be written */
 
@@ -688,6 +763,11 @@ int main(int argc, char **argv)
 		analyzer_report_at_close(a, 500000000ull);
 		if (o.duration_ns)
 			live.deadline_ns = clock_ns(CLOCK_MONOTONIC) + o.duration_ns;
+	}
+	/* The handle is open and the outputs too: parse what the wire sends unprivileged. */
+	if (o.iface && !drop_privileges(o.user ? o.user : "nobody")) {
+		capture_close(cap);
+		return EXIT_RUNTIME;
 	}
 	char warning[PCAP_ERRBUF_SIZE + 512] = "";
 	enum capture_status ended = cap ? run_capture(cap, a, o.count, o.iface ? &live : NULL) : CAPTURE_EOF;

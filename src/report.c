@@ -510,6 +510,8 @@ static void text_half_open(struct report *r, const struct halfopen_server *h)
 	PUT_LIT(r, "\nhalf-open: ");
 	put_bytes(r, tmp, fmt_endpoint_text(tmp, &h->server, h->ip_version, false));
 	put_char(r, ' ');
+	if (h->half_open_capped)
+		PUT_LIT(r, "at least ");
 	put_u64(r, h->half_open);
 	put_str(r, h->half_open == 1 ? " connection from " : " connections from ");
 	if (h->sources_capped)
@@ -532,11 +534,17 @@ static void text_faults(struct report *r, const struct summary_record *s)
 	if (s->interrupted_by) {
 		PUT_LIT(r, "interrupted: by ");
 		put_str(r, stop_signal_name(s->interrupted_by));
-		PUT_LIT(r, "; the input was not read to its end\n");
+		put_str(r, s->live ? "\n" : "; the input was not read to its end\n");
 	}
 	if (s->clock_faults) {
 		put_kv(r, "", "clock_faults", s->clock_faults);
 		PUT_LIT(r, " (timestamps more than a day ahead, tracked at the time before them)\n");
+	}
+	if (s->app.over_budget) {
+		put_kv(r, "", "reassembly_over_budget", s->app.over_budget);
+		PUT_LIT(r, " (TLS/HTTP parses given up: the reassembly budget of ");
+		put_u64(r, s->app.reasm.limit >> 20);
+		PUT_LIT(r, " MiB was spent; --reassembly-budget)\n");
 	}
 }
 
@@ -602,6 +610,13 @@ static void text_summary(struct report *r, const struct summary_record *s)
 	put_kv(r, " ", "rst_suspect_ttl", s->rst_suspect_ttl);
 	for (size_t i = 0; i < s->half_open_servers; i++)
 		text_half_open(r, &s->half_open[i]);
+	if (s->half_open_omitted_servers) {
+		PUT_LIT(r, "\nhalf-open: ");
+		put_u64(r, s->half_open_omitted_servers);
+		PUT_LIT(r, " more servers not listed, ");
+		put_u64(r, s->half_open_omitted);
+		PUT_LIT(r, " half-open connections among them");
+	}
 	PUT_LIT(r, "\npeak flows: ");
 	put_u64(r, s->peak_flows);
 	PUT_LIT(r, " (cap ");
@@ -1341,11 +1356,19 @@ static void json_summary(struct report *r, const struct summary_record *s)
 		json_num(r, "sources", h->sources);
 		PUT_LIT(r, ",\"sources_capped\":");
 		put_bool(r, h->sources_capped);
+		if (h->half_open_capped) /* only then: the count is a lower bound */
+			PUT_LIT(r, ",\"half_open_capped\":true");
 		PUT_LIT(r, ",\"flood\":");
 		put_bool(r, h->flood);
 		put_char(r, '}');
 	}
 	put_char(r, ']');
+	if (s->half_open_omitted_servers) {
+		PUT_LIT(r, ",\"syn_flood_omitted\":{\"servers\":");
+		put_u64(r, s->half_open_omitted_servers);
+		json_num(r, "half_open", s->half_open_omitted);
+		put_char(r, '}');
+	}
 	json_num(r, "peak_flows", s->peak_flows);
 	json_num(r, "max_flows", s->max_flows);
 	PUT_LIT(r, ",\"live\":");
@@ -1363,6 +1386,8 @@ static void json_summary(struct report *r, const struct summary_record *s)
 		PUT_LIT(r, ",\"interrupted\":true");
 	if (s->clock_faults)
 		json_num(r, "clock_faults", s->clock_faults);
+	if (s->app.over_budget)
+		json_num(r, "reassembly_over_budget", s->app.over_budget);
 	if (s->input_warning != NULL) {
 		PUT_LIT(r, ",\"warning\":");
 		put_json_string(r, s->input_warning);

@@ -5,10 +5,10 @@
 #include <string.h>
 
 /*
- *   gen_flood reasm N      N connections, each four 1-byte segments and no
+ *   gen_flood reasm N [GAP]  N connections, each four 1-byte segments and no
  *                          handshake: a 0x16 byte (the first byte of a TLS
- *                          record) from each side, then one byte 24,000
- *                          bytes further on from each side. A reassembler
+ *                          record) from each side, then one byte GAP
+ *                          (default 24,000) bytes further on from each side. A reassembler
  *                          that makes room up to the far byte keeps ~24 KB
  *                          per direction while waiting for the hole to fill.
  *   gen_flood halfopen N   N SYN + SYN-ACK pairs, each to another server
@@ -75,15 +75,15 @@ static void segment(uint64_t ts_us, uint32_t src, uint32_t dst, uint16_t sport, 
 
 enum { FIN = 1, SYN = 2, RST = 4, PSH = 8, ACK = 16 };
 
-static void reasm_flood(unsigned long n)
+static void reasm_flood(unsigned long n, uint32_t gap)
 {
 	for (unsigned long i = 0; i < n; i++) {
 		uint32_t c = 0x0a000000u + (uint32_t)(i / 50000), s = 0xc0a80001u; /* 10.x -> 192.168.0.1 */
 		uint16_t sp = (uint16_t)(10000 + i % 50000), dp = 443;
 		segment(now_us++, c, s, sp, dp, 1000, 5000, ACK | PSH, 0x16, 1);
 		segment(now_us++, s, c, dp, sp, 5000, 1001, ACK | PSH, 0x16, 1);
-		segment(now_us++, c, s, sp, dp, 1000 + 24000, 5001, ACK | PSH, 0x41, 1);
-		segment(now_us++, s, c, dp, sp, 5000 + 24000, 1001, ACK | PSH, 0x41, 1);
+		segment(now_us++, c, s, sp, dp, 1000 + gap, 5001, ACK | PSH, 0x41, 1);
+		segment(now_us++, s, c, dp, sp, 5000 + gap, 1001, ACK | PSH, 0x41, 1);
 	}
 }
 
@@ -142,13 +142,13 @@ static void y2040(void)
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		fprintf(stderr, "usage: gen_flood reasm N | halfopen N | clockfault | y2040\n");
+		fprintf(stderr, "usage: gen_flood reasm N [GAP] | halfopen N | clockfault | y2040\n");
 		return 2;
 	}
 	unsigned long n = argc > 2 ? strtoul(argv[2], NULL, 10) : 0;
 	pcap_header();
 	if (strcmp(argv[1], "reasm") == 0)
-		reasm_flood(n);
+		reasm_flood(n, argc > 3 ? (uint32_t)strtoul(argv[3], NULL, 10) : 24000);
 	else if (strcmp(argv[1], "halfopen") == 0)
 		halfopen_flood(n);
 	else if (strcmp(argv[1], "clockfault") == 0)

@@ -80,6 +80,52 @@ PY
 expect_grep "a gap a week long is time passing" '"ts_last":2209593600.950000000.*"connections":2,"end_reasons":{"closed":2,' "$T/out"
 grep -q clock_faults "$T/out" && fail "a gap a week long counted as a clock fault" || ok "a gap is no clock fault"
 
+# ---- 1, 2. memory bounds under floods (peak RSS from GNU time; the large figures are bench/floods.sh's) ----
+rss_kb() { # rss_kb FILE: peak RSS in KiB that /usr/bin/time -f %M wrote last in FILE
+	tail -1 "$1"
+}
+if [ -x /usr/bin/time ]; then
+	"$GEN_FLOOD" reasm 50000 > "$T/rf.pcap"
+	/usr/bin/time -f %M -o "$T/rss" "$TCPSCOPE" -r "$T/rf.pcap" --max-flows 10000 -F json > "$T/out" 2>"$T/err"
+	kb=$(rss_kb "$T/rss")
+	[ "$kb" -lt 60000 ] && ok "reassembly flood (50k connections, gap 24,000): $kb KiB" ||
+		fail "reassembly flood: peak RSS $kb KiB (was ~150,000 before the bound)"
+	expect_grep "reassembly flood: every connection reported" '"connections":50000' "$T/out"
+	"$GEN_FLOOD" reasm 50000 8000 > "$T/rf8k.pcap"
+	/usr/bin/time -f %M -o "$T/rss" "$TCPSCOPE" -r "$T/rf8k.pcap" --max-flows 10000 --reassembly-budget 4 \
+		-F json > "$T/out" 2>"$T/err"
+	kb=$(rss_kb "$T/rss")
+	[ "$kb" -lt 60000 ] && ok "reassembly flood inside REASM_AHEAD, budget 4 MiB: $kb KiB" ||
+		fail "reassembly flood, budget 4 MiB: peak RSS $kb KiB"
+	expect_grep "reassembly over budget counted" '"reassembly_over_budget":[1-9]' "$T/out"
+	"$TCPSCOPE" -r "$T/rf8k.pcap" --max-flows 10000 --reassembly-budget 4 > "$T/out" 2>&1
+	expect_grep "reassembly over budget in text" "^reassembly_over_budget=[1-9].*budget of 4 MiB" "$T/out"
+	"$TCPSCOPE" -r "$T/rf8k.pcap" --reassembly-budget 1x >/dev/null 2>&1
+	[ $? = 2 ] && ok "--reassembly-budget 1x: exit 2" || fail "--reassembly-budget 1x accepted"
+
+	"$GEN_FLOOD" halfopen 50000 > "$T/ho.pcap"
+	/usr/bin/time -f %M -o "$T/rss" "$TCPSCOPE" -r "$T/ho.pcap" --max-flows 1000 -F json > "$T/out" 2>"$T/err"
+	kb=$(rss_kb "$T/rss")
+	[ "$kb" -lt 30000 ] && ok "half-open flood (50k servers): $kb KiB" || fail "half-open flood: peak RSS $kb KiB"
+	tail -1 "$T/out" > "$T/summary"
+	size=$(wc -c < "$T/summary")
+	[ "$size" -lt 30000 ] && ok "half-open flood: summary of $size bytes" || fail "half-open flood: summary of $size bytes"
+	python3 - "$T/summary" <<'PY' && ok "half-open flood: top 100 listed, the rest counted" || fail "half-open flood: summary"
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert len(s["syn_flood"]) == 100, len(s["syn_flood"])
+o = s["syn_flood_omitted"]
+assert o["servers"] >= 50000 - 100, o
+assert o["half_open"] + sum(h["half_open"] for h in s["syn_flood"]) == 50000, o
+PY
+	"$TCPSCOPE" -r "$T/ho.pcap" --max-flows 1000 -F csv > /dev/null 2>"$T/err"
+	lines=$(grep -c '^half-open:' "$T/err")
+	[ "$lines" -le 101 ] && ok "half-open flood, CSV: $lines half-open lines in the summary" ||
+		fail "half-open flood, CSV: $lines half-open lines"
+else
+	echo "skip the flood RSS checks: /usr/bin/time (GNU time) not installed"
+fi
+
 # ---- 3. stop signals ----
 # SIG to tcpscope reading a FIFO whose writer sent HEADER_BYTES then nothing
 idle_stop() { # idle_stop NAME SIGNAL WITH_HEADER FORMAT

@@ -21,5 +21,6 @@ Suite *drops_suite(void);
 Suite *filter_suite(void);
 Suite *inputs_suite(void);
 Suite *table_suite(void);
+Suite *halfopen_suite(void);
 
 #endif
