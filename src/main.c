@@ -594,6 +594,27 @@ static struct capture *open_input(const struct options *o, const char **name)
 	return cap;
 }
 
+/*
+ * An input stopped before its end: damage is a warning (what came before is
+ * reported and complete for what the file holds). A pcapng whose interfaces
+ * differ in link type or snapshot length is no damage but a file libpcap
+ * cannot read past its second kind of interface (dumpcap -i any -i eth0
+ * writes them): the report of the frames before is written, and it is an
+ * error (exit 1) rather than an empty success. Returns true for the latter.
+ */
+static bool say_input_stopped(const char *file, const char *why)
+{
+	if (strstr(why, "an interface has a") && strstr(why, "different from")) {
+		fprintf(stderr, "tcpscope: %s: cannot read this pcapng past the frames reported: its interfaces "
+				"differ in link type or snapshot length, which libpcap does not read (%s); split it "
+				"per interface first, e.g. tshark -r FILE -Y 'frame.interface_id == 0' -w part0.pcapng\n",
+			file, why);
+		return true;
+	}
+	fprintf(stderr, "tcpscope: %s: warning: %s; the frames before it are reported\n", file, why);
+	return false;
+}
+
 /* Close the report and the stream: 0, or the errno of the first write that failed (the writer threads' first). */
 static int finish_output(struct report *rep, FILE *out, int writer_errno)
 {
@@ -773,11 +794,11 @@ int main(int argc, char **argv)
 	enum capture_status ended = cap ? run_capture(cap, a, o.count, o.iface ? &live : NULL) : CAPTURE_EOF;
 	/* A stop signal cuts a read short: that is no damage to warn of. */
 	size_t inputs = cap && !stop_signal() ? capture_input_count(cap) : 0;
+	bool unreadable = false; /* a pcapng libpcap cannot read to its end: exit 1 */
 	if (ended == CAPTURE_ERROR && inputs == 1) {
 		/* Keep what was read before the damage: report it, and say where it stopped. */
 		snprintf(warning, sizeof(warning), "input ended early: %s", capture_error(cap));
-		fprintf(stderr, "tcpscope: %s: warning: %s; the frames before it are reported\n", in_name,
-			capture_error(cap));
+		unreadable = say_input_stopped(in_name, capture_error(cap));
 	}
 	/* Several files: a damaged one ended there while the others were read on. */
 	for (size_t i = 0; inputs > 1 && i < inputs; i++) {
@@ -786,7 +807,7 @@ int main(int argc, char **argv)
 			continue;
 		if (!warning[0])
 			snprintf(warning, sizeof(warning), "input ended early: %s: %s", file, why);
-		fprintf(stderr, "tcpscope: %s: warning: %s; the frames before it are reported\n", file, why);
+		unreadable = say_input_stopped(file, why) || unreadable;
 	}
 	/* After a failed write nothing more can reach the output: the connections
 	 * still open are freed without records, and there is no summary. */
@@ -823,7 +844,7 @@ int main(int argc, char **argv)
 	else if (summary_out)
 		fclose(summary_out);
 
-	rc = summary_failed ? EXIT_RUNTIME : EXIT_SUCCESS;
+	rc = summary_failed || unreadable ? EXIT_RUNTIME : EXIT_SUCCESS;
 	int err = finish_output(rep, out, writer_errno);
 	/* The reader of a pipe left (head, less): stop quietly, as grep does. */
 	if (err && err != EPIPE) {

@@ -202,5 +202,34 @@ second_signal() { # second_signal SIGNAL EXPECTED_STATUS
 second_signal INT 130
 second_signal TERM 143
 
+# ---- 9. pcapng whose interfaces differ in link type ----
+# SHB; IDB 0 Ethernet; EPB on 0 (a SYN); IDB 1 raw IPv4; EPB on 1 (the SYN-ACK)
+python3 - "$T/mixed.pcapng" <<'PY'
+import struct, sys
+def block(btype, body):
+    body += b'\0' * (-len(body) % 4)
+    n = 12 + len(body)
+    return struct.pack('<II', btype, n) + body + struct.pack('<I', n)
+def ip(src, dst, sp, dp, seq, ack, flags):
+    tcph = struct.pack('>HHIIBBHHH', sp, dp, seq, ack, 5 << 4, flags, 65535, 0, 0)
+    return struct.pack('>BBHHHBBH4s4s', 0x45, 0, 40, 1, 0x4000, 64, 6, 0, bytes(src), bytes(dst)) + tcph
+def epb(iface, us, data):
+    return block(6, struct.pack('<IIIII', iface, us >> 32, us & 0xffffffff, len(data), len(data)) + data)
+eth = bytes([2,0,0,0,0,2, 2,0,0,0,0,1]) + b'\x08\x00'
+c, s = [10,0,0,1], [10,0,0,2]
+t = 1700000000 * 1000000
+out = block(0x0A0D0D0A, struct.pack('<IHHq', 0x1A2B3C4D, 1, 0, -1))
+out += block(1, struct.pack('<HHI', 1, 0, 65535))
+out += epb(0, t, eth + ip(c, s, 40000, 80, 100, 0, 0x02))
+out += block(1, struct.pack('<HHI', 101, 0, 65535))
+out += epb(1, t + 1000, ip(s, c, 80, 40000, 500, 101, 0x12))
+open(sys.argv[1], 'wb').write(out)
+PY
+"$TCPSCOPE" -r "$T/mixed.pcapng" -F json > "$T/out" 2> "$T/err"
+rc=$?
+[ $rc = 1 ] && ok "pcapng with two link types: exit 1" || fail "pcapng with two link types: exit $rc"
+expect_grep "pcapng with two link types: says why" "interfaces differ in link type" "$T/err"
+[ "$(wc -l < "$T/err")" = 1 ] && ok "pcapng with two link types: one line" || fail "pcapng with two link types: $(cat "$T/err")"
+
 echo "$fails failure(s)"
 [ "$fails" -eq 0 ]
