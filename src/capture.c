@@ -11,6 +11,7 @@
 
 #include "decompress.h"
 #include "merge.h"
+#include "pcapng.h"
 
 /*
  * Files are read through a stdio buffer of 64 KiB (decompress.c keeps it):
@@ -34,6 +35,16 @@ struct capture_input {
 	int linktype;
 	struct frame next; /* the look-ahead frame while the input is in the merge */
 	char *error;    /* why it stopped early; NULL if it did not */
+	/* a pcapng libpcap declined, read on by pcapng.c (see switch_to_pcapng) */
+	struct pcapng_reader *ng;
+	FILE *ng_file;
+	uint64_t ng_skip;  /* bytes libpcap had read: its packets were handed on */
+	struct ng_filter {
+		int linktype;
+		bool usable;   /* the filter compiled for this link type */
+		struct bpf_program prog;
+	} ng_filters[8];
+	unsigned ng_nfilters;
 };
 
 struct capture {
@@ -44,6 +55,7 @@ struct capture {
 	size_t handed_on;    /* the input whose frame capture_next returned last: read it next time */
 	bool damaged;        /* an input stopped at damage */
 	bool live;
+	char *filter;        /* the filter expression, for inputs read by pcapng.c */
 	/* clock faults: see capture_next */
 	bool clock_set;
 	uint64_t clock_ns;   /* the latest trusted frame time */
@@ -230,6 +242,8 @@ struct capture *capture_open_live(const char *iface, int snaplen, int buffer_kib
 
 bool capture_set_filter(struct capture *c, const char *expr, char *err, size_t errlen)
 {
+	free(c->filter);
+	c->filter = strdup(expr);
 	/* Compiled per input: inputs of different link types need different programs. */
 	for (size_t i = 0; i < c->n; i++) {
 		pcap_t *p = c->inputs[i].pcap;
@@ -308,6 +322,83 @@ static uint64_t frame_seconds(time_t sec)
 	return sec < 0 ? (uint64_t)(uint32_t)sec : (uint64_t)sec;
 }
 
+/*
+ * libpcap stops at an interface whose link type or snapshot length differs
+ * from the first one's. A plain file (not stdin, not compressed: it can be
+ * read again from its start) is then read on by pcapng.c: from the start,
+ * passing over the packets that end before the point libpcap had reached
+ * (they were handed on), each later frame with its own interface's link
+ * type. True when it switched.
+ */
+static bool switch_to_pcapng(struct capture_input *in)
+{
+	const char *why = pcap_geterr(in->pcap);
+	if (!strstr(why, "an interface has a") || !strstr(why, "different from") || strcmp(in->name, "-") == 0 ||
+	    !in->dz || decompress_format(in->dz))
+		return false;
+	long at = ftell(pcap_file(in->pcap));
+	if (at < 0)
+		return false;
+	in->ng_file = fopen(in->name, "rb");
+	if (!in->ng_file)
+		return false;
+	in->ng = pcapng_open(in->ng_file);
+	if (!in->ng) {
+		fclose(in->ng_file);
+		in->ng_file = NULL;
+		return false;
+	}
+	in->ng_skip = (uint64_t)at;
+	return true;
+}
+
+/* Does the filter (compiled for the frame's link type on first need) take f? No filter: yes. */
+static bool ng_filter_takes(const struct capture *c, struct capture_input *in, const struct frame *f)
+{
+	if (!c->filter)
+		return true;
+	struct ng_filter *nf = NULL;
+	for (unsigned i = 0; i < in->ng_nfilters; i++)
+		if (in->ng_filters[i].linktype == f->linktype)
+			nf = &in->ng_filters[i];
+	if (!nf) {
+		if (in->ng_nfilters == sizeof(in->ng_filters) / sizeof(in->ng_filters[0]))
+			return false; /* more link types than any real file: not taken */
+		nf = &in->ng_filters[in->ng_nfilters++];
+		nf->linktype = f->linktype;
+		pcap_t *dead = pcap_open_dead(f->linktype == 101 ? DLT_RAW : f->linktype, 262144);
+		nf->usable = dead && pcap_compile(dead, &nf->prog, c->filter, 1, PCAP_NETMASK_UNKNOWN) == 0;
+		if (dead)
+			pcap_close(dead);
+	}
+	if (!nf->usable)
+		return false; /* the expression means nothing for this link type: as tcpdump, nothing matches */
+	struct pcap_pkthdr h = {.caplen = f->caplen, .len = f->wire_len};
+	return pcap_offline_filter(&nf->prog, &h, f->data) != 0;
+}
+
+/* The next frame of an input read by pcapng.c. */
+static enum capture_status read_pcapng(struct capture *c, struct capture_input *in, struct frame *f)
+{
+	for (;;) {
+		int rc = pcapng_next(in->ng, f, in->ng_skip);
+		if (rc == 0) {
+			in->ended = true;
+			return CAPTURE_EOF;
+		}
+		if (rc < 0) {
+			in->ended = true;
+			if (!in->error)
+				in->error = strdup(pcapng_error(in->ng) ? pcapng_error(in->ng) : "pcapng: read error");
+			if (!c->err[0] || c->n == 1)
+				snprintf(c->err, sizeof(c->err), "%s", in->error ? in->error : "out of memory");
+			return CAPTURE_ERROR;
+		}
+		if (ng_filter_takes(c, in, f))
+			return CAPTURE_FRAME;
+	}
+}
+
 /* The next frame of one input. */
 static enum capture_status read_input(struct capture *c, struct capture_input *in, struct frame *f)
 {
@@ -315,6 +406,8 @@ static enum capture_status read_input(struct capture *c, struct capture_input *i
 	const u_char *data;
 	if (in->ended)
 		return in->error ? CAPTURE_ERROR : CAPTURE_EOF;
+	if (in->ng)
+		return read_pcapng(c, in, f);
 	int rc = pcap_next_ex(in->pcap, &hdr, &data);
 
 	if (rc == 1) {
@@ -333,6 +426,8 @@ static enum capture_status read_input(struct capture *c, struct capture_input *i
 		in->ended = true;
 		return CAPTURE_EOF;
 	}
+	if (rc == PCAP_ERROR && switch_to_pcapng(in))
+		return read_pcapng(c, in, f);
 	input_failed(c, in);
 	return CAPTURE_ERROR;
 }
@@ -469,9 +564,16 @@ void capture_close(struct capture *c)
 		decompress_free(in->dz);  /* after the stream it feeds */
 		free(in->name);
 		free(in->error);
+		pcapng_free(in->ng);
+		if (in->ng_file)
+			fclose(in->ng_file);
+		for (unsigned k = 0; k < in->ng_nfilters; k++)
+			if (in->ng_filters[k].usable)
+				pcap_freecode(&in->ng_filters[k].prog);
 	}
 	free(c->inputs);
 	merge_free(&c->merge);
 	free(c->held);
+	free(c->filter);
 	free(c);
 }

@@ -225,11 +225,23 @@ out += block(1, struct.pack('<HHI', 101, 0, 65535))
 out += epb(1, t + 1000, ip(s, c, 80, 40000, 500, 101, 0x12))
 open(sys.argv[1], 'wb').write(out)
 PY
+# a file: libpcap stops at the second IDB, pcapng.c reads on from there
 "$TCPSCOPE" -r "$T/mixed.pcapng" -F json > "$T/out" 2> "$T/err"
 rc=$?
-[ $rc = 1 ] && ok "pcapng with two link types: exit 1" || fail "pcapng with two link types: exit $rc"
-expect_grep "pcapng with two link types: says why" "interfaces differ in link type" "$T/err"
-[ "$(wc -l < "$T/err")" = 1 ] && ok "pcapng with two link types: one line" || fail "pcapng with two link types: $(cat "$T/err")"
+[ $rc = 0 ] && ok "pcapng with two link types: exit 0" || fail "pcapng with two link types: exit $rc"
+[ -s "$T/err" ] && fail "pcapng with two link types: stderr: $(cat "$T/err")"
+expect_grep "pcapng with two link types: both frames, one connection" '"frames":2,.*"connections":1,' "$T/out"
+expect_grep "pcapng with two link types: SYN and SYN-ACK in one record" '"history":"Sh"' "$T/out"
+"$TCPSCOPE" -r "$T/mixed.pcapng" -F json 'tcp port 80' > "$T/out" 2>&1
+expect_grep "pcapng with two link types: the filter per link type" '"frames":2,' "$T/out"
+"$TCPSCOPE" -r "$T/mixed.pcapng" -F json 'host 10.9.9.9' > "$T/out" 2>&1
+expect_grep "pcapng with two link types: the filter drops both" '"frames":0,' "$T/out"
+# a pipe cannot be read again from its start: exit 1 and one line
+"$TCPSCOPE" -r - -F json < "$T/mixed.pcapng" > "$T/out" 2> "$T/err"
+rc=$?
+[ $rc = 1 ] && ok "pcapng with two link types on stdin: exit 1" || fail "pcapng with two link types on stdin: exit $rc"
+expect_grep "pcapng with two link types on stdin: says why" "interfaces differ in link type" "$T/err"
+[ "$(wc -l < "$T/err")" = 1 ] && ok "pcapng with two link types on stdin: one line" || fail "stdin: $(cat "$T/err")"
 
 echo "$fails failure(s)"
 [ "$fails" -eq 0 ]
