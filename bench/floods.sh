@@ -1,7 +1,8 @@
 #!/bin/sh
 # bench/floods.sh: the figures of issue 13, too large for CI: peak RSS and
 # wall time under the reassembly flood (1M connections) and the half-open
-# flood (3M servers), and the time from SIGINT to exit on an idle pipe.
+# flood (3M servers), and the time from SIGINT to exit on an idle pipe
+# (-F json: the format whose records go through the writer threads).
 #
 # Usage: sh bench/floods.sh BUILDDIR [OTHER_TCPSCOPE]
 #   OTHER_TCPSCOPE: a second binary to measure the same way (e.g. a build of
@@ -43,7 +44,7 @@ idle_stop_ms() { # idle_stop_ms BINARY: ms from SIGINT to exit, reading a FIFO w
 import struct, sys, time
 sys.stdout.buffer.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1)); sys.stdout.flush(); time.sleep(12)" > "$work/fifo" &
 	writer=$!
-	"$1" -r "$work/fifo" > /dev/null 2>&1 &
+	"$1" -r "$work/fifo" -F json > /dev/null 2>&1 &
 	pid=$!
 	sleep 0.5
 	t0=$(date +%s%N)
