@@ -736,7 +736,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "tcpscope: %s: %s\n", o.out_path, strerror(errno));
 			capture_close(cap);
 			free(o.filter);
-		free(o.read_paths);
+			free(o.read_paths);
 			return EXIT_RUNTIME;
 		}
 	}
@@ -748,6 +748,18 @@ int main(int argc, char **argv)
 			fclose(out);
 		capture_close(cap);
 		free(o.filter);
+		free(o.read_paths);
+		return EXIT_RUNTIME;
+	}
+	/* The handle is open and the outputs too: parse what the wire sends unprivileged. */
+	if (o.iface && !drop_privileges(o.user ? o.user : "nobody")) {
+		if (out != stdout)
+			fclose(out);
+		if (summary_out)
+			fclose(summary_out);
+		capture_close(cap);
+		free(o.filter);
+		free(o.read_paths);
 		return EXIT_RUNTIME;
 	}
 
@@ -784,11 +796,6 @@ int main(int argc, char **argv)
 		analyzer_report_at_close(a, 500000000ull);
 		if (o.duration_ns)
 			live.deadline_ns = clock_ns(CLOCK_MONOTONIC) + o.duration_ns;
-	}
-	/* The handle is open and the outputs too: parse what the wire sends unprivileged. */
-	if (o.iface && !drop_privileges(o.user ? o.user : "nobody")) {
-		capture_close(cap);
-		return EXIT_RUNTIME;
 	}
 	char warning[PCAP_ERRBUF_SIZE + 512] = "";
 	enum capture_status ended = cap ? run_capture(cap, a, o.count, o.iface ? &live : NULL) : CAPTURE_EOF;
