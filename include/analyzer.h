@@ -73,6 +73,13 @@ void analyzer_expire(struct analyzer *a, uint64_t now_ns);
 void analyzer_report_at_close(struct analyzer *a, uint64_t grace_ns);
 
 /*
+ * Bound the TLS/HTTP reassembly buffers of all connections together to
+ * `bytes` (default APP_REASM_BUDGET_DEFAULT; 0: no bound). A parse that
+ * would need more gives up, counted in the summary's app.over_budget.
+ */
+void analyzer_set_reasm_budget(struct analyzer *a, uint64_t bytes);
+
+/*
  * Live capture: libpcap's cumulative drop counter read at now_ns. Records
  * of connections that were open when drops were read say so in their
  * diagnoses. Returns true when the counter grew since the last reading.

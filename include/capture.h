@@ -84,6 +84,15 @@ enum capture_status capture_next(struct capture *c, struct frame *f);
  */
 enum capture_status capture_next_wait(struct capture *c, struct frame *f, int timeout_ms);
 
+/*
+ * Files: a frame stamped more than CAPTURE_CLOCK_JUMP_NS (one day) after the
+ * capture's latest trusted time, unless the frame after it is as far ahead
+ * (time moved on), is a clock fault: handed on with the latest trusted time
+ * instead (capture.c says why). How many there were so far.
+ */
+#define CAPTURE_CLOCK_JUMP_NS (86400ull * 1000000000ull)
+uint64_t capture_clock_faults(const struct capture *c);
+
 /* Why the last CAPTURE_ERROR happened (with several inputs: the first damaged one's reason). */
 const char *capture_error(const struct capture *c);
 

@@ -155,6 +155,8 @@ struct summary_record {
 	uint64_t late_packets;  /* live: packets of connections whose record was already written */
 	const struct halfopen_server *half_open; /* servers with half-open connections, most first (halfopen.h) */
 	size_t half_open_servers;
+	uint64_t half_open_omitted_servers; /* servers left out of the list (halfopen.h: struct halfopen_rest) */
+	uint64_t half_open_omitted;         /* their half-open connections */
 	uint64_t peak_flows;    /* most connections held at once */
 	uint64_t max_flows;     /* the --max-flows cap in force */
 	/* filled in by the capture side, not the analyzer */
@@ -164,6 +166,10 @@ struct summary_record {
 	uint64_t pcap_dropped;
 	uint64_t pcap_if_dropped;
 	const char *input_warning; /* e.g. why reading stopped early; NULL if none */
+	/* What went wrong or was cut short, written only when not zero, so that
+	 * the report of an ordinary run reads as before. */
+	int interrupted_by;     /* SIGINT or SIGTERM ended the input early; 0 if none */
+	uint64_t clock_faults;  /* frames stamped more than a day ahead of the capture's time (capture.h) */
 };
 
 /* Something notable inside a connection, as it happens (the event log). */

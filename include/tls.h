@@ -106,6 +106,11 @@ struct tls_client_hello {
 	uint16_t alpn_len;        /* bytes in alpn, <= TLS_ALPN_MAX */
 	char alpn[TLS_ALPN_MAX + 1]; /* "h2,http/1.1": whole names only, in order, GREASE
 				      * left out */
+	/* The same names, each as its length byte then its bytes (RFC 7301's
+	 * ProtocolNameList body): a name may hold a comma, which the joined
+	 * form cannot tell from the separator. One byte longer than alpn. */
+	uint16_t alpn_list_len;
+	char alpn_list[TLS_ALPN_MAX + 2];
 
 	bool has_supported_versions;
 	bool versions_truncated;  /* more than TLS_VERSIONS_MAX non-GREASE entries */

@@ -192,7 +192,13 @@ struct analyzer *analyzer_new(const struct flow_config *cfg, conn_record_fn emit
 	}
 	a->two_msl_ns = cfg->timeout_ns[FLOW_CLASS_CLOSED] ? cfg->timeout_ns[FLOW_CLASS_CLOSED] : UINT64_MAX;
 	flow_table_init(&a->flows, cfg, on_conn_end, a);
+	a->app.reasm.limit = APP_REASM_BUDGET_DEFAULT;
 	return a;
+}
+
+void analyzer_set_reasm_budget(struct analyzer *a, uint64_t bytes)
+{
+	a->app.reasm.limit = bytes;
 }
 
 void analyzer_set_event_sink(struct analyzer *a, conn_event_fn on_event, void *ctx)
@@ -667,7 +673,10 @@ void analyzer_summary(struct analyzer *a, struct summary_record *s)
 	s->rst_suspect_ttl = a->rst_suspect_ttl;
 	s->negative_gaps = a->negative_gaps;
 	s->late_packets = a->late_packets;
-	s->half_open = halfopen_list(a->half_open, &s->half_open_servers);
+	struct halfopen_rest rest;
+	s->half_open = halfopen_list(a->half_open, &s->half_open_servers, &rest);
+	s->half_open_omitted_servers = rest.servers;
+	s->half_open_omitted = rest.half_open;
 	s->peak_flows = a->flows.peak;
 	s->max_flows = a->flows.cfg.max_flows;
 }

@@ -103,7 +103,7 @@ static void keep_client_hello(struct app_state *s, const struct tls_client_hello
 	if (ch->has_sni)
 		keep_string(s, APP_SNI, ch->sni, ch->sni_len);
 	if (ch->has_alpn)
-		keep_string(s, APP_ALPN, ch->alpn, ch->alpn_len);
+		keep_string(s, APP_ALPN, ch->alpn_list, ch->alpn_list_len);
 	ai->versions_count = ch->versions_count;
 	memcpy(ai->versions, ch->versions, sizeof(ai->versions));
 	if (!ch->has_supported_versions) { /* before TLS 1.3 the offer is one version */
@@ -197,12 +197,32 @@ static bool stuck(const struct app_state *s, enum conn_role k)
 /* Count a parse that ends without an answer. */
 static void give_up(struct app_state *s, enum conn_role k, struct app_counters *n)
 {
+	if (s->io && s->io->stream[k].over_budget)
+		n->over_budget++;
 	bool tls = k == ROLE_CLIENT ? !s->tls_ruled_out : s->info.proto == APP_TLS;
 	if (tls)
 		(k == ROLE_CLIENT ? n->tls_client : n->tls_server)[TLS_NEED_MORE]++;
 	else
 		(k == ROLE_CLIENT ? n->http_request : n->http_response)[HTTP_NEED_MORE]++;
 	s->decided[k] = true;
+}
+
+/*
+ * Direction k lost a piece (too far ahead, over the budget, too many holes):
+ * give up on it now, so that its buffer goes at once rather than when the
+ * connection ends. The server's bytes before the client's said what to look
+ * for were not yet a parse: they are only forgotten.
+ */
+static void drop_direction(struct app_state *s, enum conn_role k, struct app_counters *n)
+{
+	if (k == ROLE_CLIENT || s->decided[ROLE_CLIENT]) {
+		give_up(s, k, n);
+	} else {
+		if (s->io->stream[k].over_budget)
+			n->over_budget++;
+		s->decided[k] = true;
+	}
+	reasm_free(&s->io->stream[k]);
 }
 
 /* Ask direction k's parser about buf[0..len); give up when what it needs can never come. */
@@ -212,6 +232,9 @@ static void decide(struct app_state *s, enum conn_role k, const uint8_t *buf, si
 		decide_client(s, buf, len, n);
 	else
 		decide_server(s, buf, len, n);
+	/* what the parser waits for: pieces up to it are worth room (reasm_add) */
+	size_t want = s->io->need[k];
+	s->io->stream[k].want = want < APP_STREAM_CAP ? (uint32_t)want : APP_STREAM_CAP;
 	if (!s->decided[k] && stuck(s, k))
 		give_up(s, k, n);
 }
@@ -326,7 +349,7 @@ void app_observe(struct app_state **state, bool *done, const struct tcp_conn *t,
 	if (!io->started[from]) {
 		/* after STARTTLS a direction starts at its first segment since */
 		uint32_t start = s->phase == PHASE_START ? stream_start(t, from, data_seq) : data_seq;
-		reasm_init(&io->stream[from], start, APP_STREAM_CAP);
+		reasm_init(&io->stream[from], start, APP_STREAM_CAP, &counts->reasm);
 		io->started[from] = true;
 	}
 	struct reasm *r = &io->stream[from];
@@ -335,8 +358,11 @@ void app_observe(struct app_state **state, bool *done, const struct tcp_conn *t,
 	 * then nothing is copied or allocated. */
 	if (r->contiguous == 0 && r->npieces == 0 && data_seq == r->base_seq && may_decide(s, from))
 		decide(s, from, p->payload, p->payload_caplen < r->cap ? p->payload_caplen : r->cap, counts);
-	if (!s->decided[from])
+	if (!s->decided[from]) {
 		reasm_add(r, data_seq, p->payload, p->payload_caplen);
+		if (r->dropped && !s->decided[from])
+			drop_direction(s, from, counts); /* its bytes can no longer come in order */
+	}
 	step(s, counts);
 	if (s->out_of_memory)
 		goto forget;

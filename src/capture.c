@@ -7,10 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "decompress.h"
 #include "merge.h"
+#include "pcapng.h"
 
 /*
  * Files are read through a stdio buffer of 64 KiB (decompress.c keeps it):
@@ -34,6 +36,16 @@ struct capture_input {
 	int linktype;
 	struct frame next; /* the look-ahead frame while the input is in the merge */
 	char *error;    /* why it stopped early; NULL if it did not */
+	/* a pcapng libpcap declined, read on by pcapng.c (see switch_to_pcapng) */
+	struct pcapng_reader *ng;
+	FILE *ng_file;
+	uint64_t ng_skip;  /* bytes libpcap had read: its packets were handed on */
+	struct ng_filter {
+		int linktype;
+		bool usable;   /* the filter compiled for this link type */
+		struct bpf_program prog;
+	} ng_filters[8];
+	unsigned ng_nfilters;
 };
 
 struct capture {
@@ -44,6 +56,16 @@ struct capture {
 	size_t handed_on;    /* the input whose frame capture_next returned last: read it next time */
 	bool damaged;        /* an input stopped at damage */
 	bool live;
+	char *filter;        /* the filter expression, for inputs read by pcapng.c */
+	/* clock faults: see capture_next */
+	bool clock_set;
+	uint64_t clock_ns;   /* the latest trusted frame time */
+	uint64_t clock_faults;
+	uint8_t *held;       /* a copy of the frame found too far ahead, while the next one is read */
+	size_t held_size;
+	bool has_pending;    /* the frame read after it, handed on at the next call */
+	enum capture_status pending_status;
+	struct frame pending;
 	char err[PCAP_ERRBUF_SIZE + 300];
 };
 
@@ -164,7 +186,12 @@ struct capture *capture_open_offline(const char *path, char *err, size_t errlen)
 static void activate_message(pcap_t *p, int rc, char *err, size_t errlen)
 {
 	const char *detail = pcap_geterr(p);
-	if (rc == PCAP_ERROR_NO_SUCH_DEVICE || rc == PCAP_ERROR_PERM_DENIED || rc == PCAP_ERROR ||
+	if (rc == PCAP_ERROR_PERM_DENIED) /* say what would do */
+		snprintf(err, errlen, "%s; live capture needs root or the CAP_NET_RAW capability (and "
+			 "CAP_NET_ADMIN for promiscuous mode): run it as root (it drops to -Z USER once the "
+			 "interface is open), or grant them to the program: setcap cap_net_raw,cap_net_admin=eip tcpscope",
+			 detail && detail[0] ? detail : pcap_statustostr(rc));
+	else if (rc == PCAP_ERROR_NO_SUCH_DEVICE || rc == PCAP_ERROR_PERM_DENIED || rc == PCAP_ERROR ||
 	    rc == PCAP_ERROR_IFACE_NOT_UP)
 		snprintf(err, errlen, "%s", detail && detail[0] ? detail : pcap_statustostr(rc));
 	else
@@ -222,6 +249,8 @@ struct capture *capture_open_live(const char *iface, int snaplen, int buffer_kib
 
 bool capture_set_filter(struct capture *c, const char *expr, char *err, size_t errlen)
 {
+	free(c->filter);
+	c->filter = strdup(expr);
 	/* Compiled per input: inputs of different link types need different programs. */
 	for (size_t i = 0; i < c->n; i++) {
 		pcap_t *p = c->inputs[i].pcap;
@@ -289,6 +318,94 @@ static void input_failed(struct capture *c, struct capture_input *in)
 		snprintf(c->err, sizeof(c->err), "%s", in->error ? in->error : "out of memory");
 }
 
+/*
+ * A pcap record's seconds are an unsigned 32-bit field (good until 2106),
+ * but libpcap reads them into a signed 32-bit value: from 2038-01-19 on,
+ * tv_sec comes negative. Read back as unsigned, as tshark does. pcapng's
+ * 64-bit timestamps come whole and positive.
+ */
+static uint64_t frame_seconds(time_t sec)
+{
+	return sec < 0 ? (uint64_t)(uint32_t)sec : (uint64_t)sec;
+}
+
+/*
+ * libpcap stops at an interface whose link type or snapshot length differs
+ * from the first one's. A plain file (not stdin, not compressed: it can be
+ * read again from its start) is then read on by pcapng.c: from the start,
+ * passing over the packets that end before the point libpcap had reached
+ * (they were handed on), each later frame with its own interface's link
+ * type. True when it switched.
+ */
+static bool switch_to_pcapng(struct capture_input *in)
+{
+	const char *why = pcap_geterr(in->pcap);
+	if (!strstr(why, "an interface has a") || !strstr(why, "different from") || strcmp(in->name, "-") == 0 ||
+	    !in->dz || decompress_format(in->dz))
+		return false;
+	long at = ftell(pcap_file(in->pcap));
+	if (at < 0)
+		return false;
+	in->ng_file = fopen(in->name, "rb");
+	if (!in->ng_file)
+		return false;
+	in->ng = pcapng_open(in->ng_file);
+	if (!in->ng) {
+		fclose(in->ng_file);
+		in->ng_file = NULL;
+		return false;
+	}
+	in->ng_skip = (uint64_t)at;
+	return true;
+}
+
+/* Does the filter (compiled for the frame's link type on first need) take f? No filter: yes. */
+static bool ng_filter_takes(const struct capture *c, struct capture_input *in, const struct frame *f)
+{
+	if (!c->filter)
+		return true;
+	struct ng_filter *nf = NULL;
+	for (unsigned i = 0; i < in->ng_nfilters; i++)
+		if (in->ng_filters[i].linktype == f->linktype)
+			nf = &in->ng_filters[i];
+	if (!nf) {
+		if (in->ng_nfilters == sizeof(in->ng_filters) / sizeof(in->ng_filters[0]))
+			return false; /* more link types than any real file: not taken */
+		nf = &in->ng_filters[in->ng_nfilters++];
+		nf->linktype = f->linktype;
+		pcap_t *dead = pcap_open_dead(f->linktype == 101 ? DLT_RAW : f->linktype, 262144);
+		nf->usable = dead && pcap_compile(dead, &nf->prog, c->filter, 1, PCAP_NETMASK_UNKNOWN) == 0;
+		if (dead)
+			pcap_close(dead);
+	}
+	if (!nf->usable)
+		return false; /* the expression means nothing for this link type: as tcpdump, nothing matches */
+	struct pcap_pkthdr h = {.caplen = f->caplen, .len = f->wire_len};
+	return pcap_offline_filter(&nf->prog, &h, f->data) != 0;
+}
+
+/* The next frame of an input read by pcapng.c. */
+static enum capture_status read_pcapng(struct capture *c, struct capture_input *in, struct frame *f)
+{
+	for (;;) {
+		int rc = pcapng_next(in->ng, f, in->ng_skip);
+		if (rc == 0) {
+			in->ended = true;
+			return CAPTURE_EOF;
+		}
+		if (rc < 0) {
+			in->ended = true;
+			if (!in->error)
+				in->error = strdup(pcapng_error(in->ng) ? pcapng_error(in->ng) : "pcapng: read error");
+			if (!c->err[0] || c->n == 1)
+				snprintf(c->err, sizeof(c->err), "%s", in->error ? in->error : "out of memory");
+			return CAPTURE_ERROR;
+		}
+		if (ng_filter_takes(c, in, f))
+			return CAPTURE_FRAME;
+	}
+}
+
 /* The next frame of one input. */
 static enum capture_status read_input(struct capture *c, struct capture_input *in, struct frame *f)
 {
@@ -296,11 +413,13 @@ static enum capture_status read_input(struct capture *c, struct capture_input *i
 	const u_char *data;
 	if (in->ended)
 		return in->error ? CAPTURE_ERROR : CAPTURE_EOF;
+	if (in->ng)
+		return read_pcapng(c, in, f);
 	int rc = pcap_next_ex(in->pcap, &hdr, &data);
 
 	if (rc == 1) {
 		uint64_t frac = (uint64_t)hdr->ts.tv_usec;
-		f->ts_ns = (uint64_t)hdr->ts.tv_sec * 1000000000ull + (in->nano ? frac : frac * 1000ull);
+		f->ts_ns = frame_seconds(hdr->ts.tv_sec) * 1000000000ull + (in->nano ? frac : frac * 1000ull);
 		f->caplen = hdr->caplen;
 		f->wire_len = hdr->len;
 		f->data = data;
@@ -314,6 +433,8 @@ static enum capture_status read_input(struct capture *c, struct capture_input *i
 		in->ended = true;
 		return CAPTURE_EOF;
 	}
+	if (rc == PCAP_ERROR && switch_to_pcapng(in))
+		return read_pcapng(c, in, f);
 	input_failed(c, in);
 	return CAPTURE_ERROR;
 }
@@ -350,11 +471,72 @@ static enum capture_status merge_next(struct capture *c, struct frame *f)
 	return CAPTURE_FRAME;
 }
 
+static enum capture_status next_raw(struct capture *c, struct frame *f)
+{
+	if (c->has_pending) {
+		c->has_pending = false;
+		*f = c->pending;
+		return c->pending_status;
+	}
+	return c->n == 1 ? read_input(c, &c->inputs[0], f) : merge_next(c, f);
+}
+
+static bool far_apart(uint64_t a, uint64_t b)
+{
+	return (a > b ? a - b : b - a) > CAPTURE_CLOCK_JUMP_NS;
+}
+
+/*
+ * A frame stamped more than CAPTURE_CLOCK_JUMP_NS after the latest trusted
+ * time is suspect: a corrupt record or a clock set wrong for a moment, which
+ * taken as time passing would expire every open connection at once. The
+ * frame after it decides: when that one is just as far ahead (within the
+ * bound of it), time did move on (a pause, a gap between merged files) and
+ * the suspect is trusted; otherwise the suspect is a clock fault, counted
+ * and handed on with the latest trusted time. The suspect's bytes are
+ * copied first (reading the next frame may reuse libpcap's buffer); the
+ * next frame is handed on at the following call, before anything is read.
+ * Earlier times (a clock stepped back, reordering) pass as they are. Live
+ * capture is stamped by the kernel's clock and is not checked.
+ */
 enum capture_status capture_next(struct capture *c, struct frame *f)
 {
-	if (c->n == 1)
-		return read_input(c, &c->inputs[0], f);
-	return merge_next(c, f);
+	enum capture_status st = next_raw(c, f);
+	if (st != CAPTURE_FRAME || c->live)
+		return st;
+	if (!c->clock_set || f->ts_ns <= c->clock_ns || !far_apart(f->ts_ns, c->clock_ns)) {
+		c->clock_set = true;
+		if (f->ts_ns > c->clock_ns)
+			c->clock_ns = f->ts_ns;
+		return st;
+	}
+	if (f->caplen > c->held_size) {
+		uint8_t *h = realloc(c->held, f->caplen);
+		if (!h) { /* no room to look ahead: take it as a fault */
+			c->clock_faults++;
+			f->ts_ns = c->clock_ns;
+			return st;
+		}
+		c->held = h;
+		c->held_size = f->caplen;
+	}
+	if (f->caplen)
+		memcpy(c->held, f->data, f->caplen);
+	f->data = c->held;
+	c->pending_status = next_raw(c, &c->pending);
+	c->has_pending = true;
+	if (c->pending_status == CAPTURE_FRAME && !far_apart(c->pending.ts_ns, f->ts_ns)) {
+		c->clock_ns = f->ts_ns; /* confirmed: time moved on */
+	} else {
+		c->clock_faults++;
+		f->ts_ns = c->clock_ns;
+	}
+	return st;
+}
+
+uint64_t capture_clock_faults(const struct capture *c)
+{
+	return c->clock_faults;
 }
 
 enum capture_status capture_next_wait(struct capture *c, struct frame *f, int timeout_ms)
@@ -401,8 +583,16 @@ void capture_close(struct capture *c)
 		decompress_free(in->dz);  /* after the stream it feeds */
 		free(in->name);
 		free(in->error);
+		pcapng_free(in->ng);
+		if (in->ng_file)
+			fclose(in->ng_file);
+		for (unsigned k = 0; k < in->ng_nfilters; k++)
+			if (in->ng_filters[k].usable)
+				pcap_freecode(&in->ng_filters[k].prog);
 	}
 	free(c->inputs);
 	merge_free(&c->merge);
+	free(c->held);
+	free(c->filter);
 	free(c);
 }

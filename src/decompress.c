@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <lz4frame.h>
 #include <lzma.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -15,6 +16,8 @@
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
+
+#include "stop.h"
 
 /*
  * Both buffers are 64 KiB: the stdio one for the reason capture.c gives
@@ -72,6 +75,25 @@ static void set_error(struct decompress *d, const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * Wait until fd has bytes (or an end, or an error) to read; false when a
+ * stop signal came first (stop.h): a read on an idle pipe must not hold up
+ * the end of the run.
+ */
+static bool wait_readable(int fd)
+{
+	int wake = stop_wakeup_fd();
+	if (wake < 0)
+		return true;
+	struct pollfd p[2] = {{.fd = fd, .events = POLLIN}, {.fd = wake, .events = POLLIN}};
+	for (;;) {
+		int n = poll(p, 2, -1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		return n < 0 || !(p[1].revents & POLLIN); /* a poll error: read() names it */
+	}
+}
+
 /* Outcome of one attempt to read more raw bytes. */
 enum fill_status { FILL_OK, FILL_INTERRUPTED };
 
@@ -88,6 +110,8 @@ static enum fill_status fill_input(struct decompress *d)
 		set_error(d, "%s decoder stalled", d->format ? d->format : "input");
 		return FILL_OK;
 	}
+	if (!wait_readable(d->fd))
+		return FILL_INTERRUPTED;
 	ssize_t n = read(d->fd, d->in + d->in_len, sizeof(d->in) - d->in_len);
 	if (n > 0)
 		d->in_len += (size_t)n;
@@ -317,6 +341,10 @@ static bool start_decoder(struct decompress *d)
 static bool sniff(struct decompress *d, char *err, size_t errlen)
 {
 	while (d->in_len < MAGIC_MAX && !d->in_eof) {
+		if (!wait_readable(d->fd)) {
+			snprintf(err, errlen, "interrupted before the first bytes came");
+			return false;
+		}
 		ssize_t n = read(d->fd, d->in + d->in_len, sizeof(d->in) - d->in_len);
 		if (n > 0) {
 			d->in_len += (size_t)n;

@@ -46,7 +46,6 @@ struct feed {
 	uint64_t count;
 	volatile sig_atomic_t *stop;
 	pthread_t thread;
-	sigset_t caller_mask;
 	struct handoff handoff;
 	int64_t held;               /* the batch the caller has, -1 when none */
 	enum capture_status status; /* how reading ended; read after the join */
@@ -67,26 +66,16 @@ static enum capture_status fill(struct feed *f, struct frame_batch *b, uint64_t 
 		if (st == CAPTURE_NONE)
 			continue; /* files always have a frame or an end */
 		if (st != CAPTURE_FRAME)
-			return st;
+			return st == CAPTURE_ERROR && *f->stop ? CAPTURE_EOF : st; /* a read cut by a stop signal */
 		frame_batch_add(b, &fr);
 		(*read_so_far)++;
 	}
-}
-
-static void stop_signals(sigset_t *set)
-{
-	sigemptyset(set);
-	sigaddset(set, SIGINT);
-	sigaddset(set, SIGTERM);
 }
 
 static void *reader(void *arg)
 {
 	struct feed *f = arg;
 	uint64_t read_so_far = 0;
-	sigset_t stops;
-	stop_signals(&stops);
-	pthread_sigmask(SIG_UNBLOCK, &stops, NULL);
 
 	enum capture_status st = CAPTURE_FRAME;
 	int slot;
@@ -116,12 +105,10 @@ struct feed *feed_start(struct capture *cap, uint64_t count, volatile sig_atomic
 	f->held = -1;
 	handoff_init(&f->handoff);
 
-	/* The thread inherits a mask with the stop signals blocked and unblocks them. */
-	sigset_t stops;
-	stop_signals(&stops);
-	pthread_sigmask(SIG_BLOCK, &stops, &f->caller_mask);
+	/* The stop signals are taken by stop.c's thread; a read blocked on a
+	 * pipe is woken by its pipe (decompress.c), and this thread sees the
+	 * stop flag. */
 	if (pthread_create(&f->thread, NULL, reader, f) != 0) {
-		pthread_sigmask(SIG_SETMASK, &f->caller_mask, NULL);
 		handoff_destroy(&f->handoff);
 		free(f);
 		return NULL;
@@ -141,7 +128,6 @@ enum capture_status feed_end(struct feed *f)
 {
 	handoff_quit(&f->handoff);
 	pthread_join(f->thread, NULL);
-	pthread_sigmask(SIG_SETMASK, &f->caller_mask, NULL);
 	enum capture_status st = f->status;
 	for (int k = 0; k < HANDOFF_SLOTS; k++)
 		frame_batch_clear(&f->ring[k].frames);

@@ -11,7 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <pwd.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
@@ -24,6 +30,7 @@
 #include "tui.h"
 #include "view.h"
 #include "viewloop.h"
+#include "stop.h"
 #include "writer.h"
 
 #define EXIT_RUNTIME 1
@@ -31,10 +38,11 @@
 
 static const char usage_line[] =
 	"usage: tcpscope [-r FILE [-r FILE]... | -i IFACE] [-c COUNT] [-F text|csv|json] [-o FILE] [-s SNAPLEN]\n"
-	"                [-B KIB] [--duration SECONDS] [--tui | --no-tui] [--replay [SPEED]]\n"
+	"                [-B KIB] [--duration SECONDS] [-Z USER] [--tui | --no-tui] [--replay [SPEED]]\n"
 	"                [-d SECONDS] [--linger SECONDS]\n"
 	"                [--max-flows N] [--idle-timeout SECONDS] [--time-wait SECONDS]\n"
-	"                [--events] [--summary FILE] [--sort FIELD] [--top N] [-h] [-V] [expression]\n";
+	"                [--events] [--summary FILE] [--sort FIELD] [--top N]\n"
+	"                [--reassembly-budget MIB] [-h] [-V] [expression]\n";
 
 static const char help_text[] =
 	"Follow every TCP connection in a capture and explain it.\n"
@@ -50,6 +58,8 @@ static const char help_text[] =
 	"  -B, --buffer-size KIB    live capture: the kernel's capture buffer in KiB\n"
 	"                           (default: libpcap's, 2 MiB); raise it when packets drop\n"
 	"      --duration SECS      live capture: stop after SECS seconds and report\n"
+	"  -Z, --user USER          live capture: once the interface is open, run as USER\n"
+	"                           (default nobody; root keeps root) with no capabilities\n"
 	"      --max-flows N        connections held at once; the least recently active\n"
 	"                           is reported and evicted beyond it (default 1000000)\n"
 	"      --idle-timeout SECS  report an established connection idle this long\n"
@@ -73,6 +83,9 @@ static const char help_text[] =
 	"                           time, max = as fast as it can), then browse it\n"
 	"  -d, --delay SECS         the view's refresh interval (default 1)\n"
 	"      --linger SECS        ended connections stay in the view (default 5)\n"
+	"      --reassembly-budget MIB  memory for reassembling TLS and HTTP hellos of\n"
+	"                           all connections together (default 256; 0: no\n"
+	"                           bound); a parse beyond it gives up, counted\n"
 	"  -h, --help               this help\n"
 	"  -V, --version            version\n"
 	"  expression               pcap-filter(7) expression, as in tcpdump\n"
@@ -101,6 +114,8 @@ struct options {
 	struct flow_config flow;
 	bool events;
 	const char *summary_path; /* --summary FILE, or NULL */
+	const char *user;         /* -Z USER: live capture runs as this user once the handle is open */
+	uint64_t reasm_budget;    /* --reassembly-budget, bytes */
 	bool sorted;              /* --sort or --top given */
 	enum table_sort sort;
 	uint64_t top;             /* 0 = all */
@@ -113,13 +128,8 @@ struct options {
 	uint64_t linger_ns;       /* --linger: how long ended connections stay in the view */
 };
 
+/* Set by the first SIGINT/SIGTERM (stop.c's thread) or by a failed write. */
 static volatile sig_atomic_t stop_requested;
-
-static void on_stop_signal(int sig)
-{
-	(void)sig;
-	stop_requested = 1;
-}
 
 static int usage_error(const char *msg)
 {
@@ -163,7 +173,7 @@ static char *join_args(int argc, char **argv, int first)
 
 enum {
 	OPT_MAX_FLOWS = 256, OPT_IDLE_TIMEOUT, OPT_TIME_WAIT, OPT_EVENTS, OPT_DURATION, OPT_SUMMARY, OPT_SORT, OPT_TOP,
-	OPT_TUI, OPT_NO_TUI, OPT_REPLAY, OPT_LINGER,
+	OPT_TUI, OPT_NO_TUI, OPT_REPLAY, OPT_LINGER, OPT_REASM_BUDGET,
 };
 
 /* Seconds with an optional fraction ("0.5", "2"), at least min_s; false otherwise. */
@@ -213,6 +223,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"time-wait", required_argument, NULL, OPT_TIME_WAIT},
 		{"events", no_argument, NULL, OPT_EVENTS},
 		{"summary", required_argument, NULL, OPT_SUMMARY},
+		{"user", required_argument, NULL, 'Z'},
+		{"reassembly-budget", required_argument, NULL, OPT_REASM_BUDGET},
 		{"sort", required_argument, NULL, OPT_SORT},
 		{"top", required_argument, NULL, OPT_TOP},
 		{"tui", no_argument, NULL, OPT_TUI},
@@ -232,9 +244,10 @@ static int parse_options(int argc, char **argv, struct options *o)
 	o->tui = -1;
 	o->refresh_ns = 1000000000ull;
 	o->linger_ns = 5000000000ull;
+	o->reasm_budget = APP_REASM_BUDGET_DEFAULT;
 	flow_config_defaults(&o->flow);
 	/* '+': stop at the first non-option, which begins the filter expression. */
-	while ((ch = getopt_long(argc, argv, "+r:i:c:F:o:s:B:d:hV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+r:i:c:F:o:s:B:d:Z:hV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'r':
 			/* repeatable: every file is read, merged in time order */
@@ -298,6 +311,14 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_SUMMARY:
 			o->summary_path = optarg;
 			break;
+		case 'Z':
+			o->user = optarg;
+			break;
+		case OPT_REASM_BUDGET:
+			if (!parse_u64(optarg, 0, UINT64_MAX >> 20, &v))
+				return usage_error("invalid --reassembly-budget: expected MiB, 0 for no bound");
+			o->reasm_budget = v << 20;
+			break;
 		case OPT_SORT:
 			if (!table_sort_parse(optarg, &o->sort)) {
 				fprintf(stderr, "tcpscope: invalid --sort: expected one of %s\n", table_sort_names());
@@ -352,6 +373,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		return usage_error("--replay plays a file: it needs -r FILE");
 	if (o->tui == 0 && o->replay)
 		return usage_error("--replay shows the view: it cannot go with --no-tui");
+	if (o->user && !o->iface)
+		return usage_error("-Z applies to live capture (-i)");
 	if (o->events && o->format == REPORT_CSV)
 		return usage_error("--events needs -F text or -F json (CSV holds connections only)");
 	if (optind < argc) {
@@ -463,16 +486,6 @@ static void emit_event(void *ctx, const struct conn_event *ev)
 		report_event(out->rep, ev);
 		stop_if_output_failed(out);
 	}
-}
-
-static void install_stop_handlers(void)
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop_signal; /* no SA_RESTART: poll() must wake up */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
 }
 
 /* Analyse the frames the batch holds and empty it. */
@@ -597,8 +610,9 @@ static enum capture_status run_live(struct capture *cap, struct analyzer *a, uin
 			analyzer_expire(a, clock_ns(CLOCK_REALTIME));
 			if (!live_tick(w))
 				break;
-			struct pollfd pfd = {.fd = fd, .events = POLLIN};
-			poll(fd >= 0 ? &pfd : NULL, fd >= 0 ? 1 : 0, live_poll_ms(w));
+			/* the stop pipe wakes the wait at once on SIGINT/SIGTERM */
+			struct pollfd pfd[2] = {{.fd = fd, .events = POLLIN}, {.fd = stop_wakeup_fd(), .events = POLLIN}};
+			poll(pfd, 2, live_poll_ms(w));
 		} else {
 			break;
 		}
@@ -618,6 +632,8 @@ static enum capture_status run_live(struct capture *cap, struct analyzer *a, uin
 		counted_out = count && ++seen >= count;
 	}
 	analyze_batch(a, linktype, &b);
+	if (st == CAPTURE_ERROR && stop_requested)
+		return CAPTURE_EOF; /* a read cut by a stop signal */
 	return st == CAPTURE_NONE || st == CAPTURE_FRAME ? CAPTURE_EOF : st;
 }
 
@@ -663,6 +679,8 @@ static struct capture *open_input(const struct options *o, const char **name)
 	else
 		cap = capture_open_live(o->iface, o->snaplen, o->buffer_kib, err, sizeof(err));
 	if (!cap) {
+		if (o->read_path && stop_signal())
+			return NULL; /* stopped while waiting for the first bytes: no error */
 		if (o->read_path)
 			*name = o->read_paths[failed];
 		/* libpcap often starts its message with the file name: say it once. */
@@ -693,6 +711,27 @@ static struct capture *open_input(const struct options *o, const char **name)
 		return NULL;
 	}
 	return cap;
+}
+
+/*
+ * An input stopped before its end: damage is a warning (what came before is
+ * reported and complete for what the file holds). A pcapng whose interfaces
+ * differ in link type or snapshot length is no damage but a file libpcap
+ * cannot read past its second kind of interface (dumpcap -i any -i eth0
+ * writes them): the report of the frames before is written, and it is an
+ * error (exit 1) rather than an empty success. Returns true for the latter.
+ */
+static bool say_input_stopped(const char *file, const char *why)
+{
+	if (strstr(why, "an interface has a") && strstr(why, "different from")) {
+		fprintf(stderr, "tcpscope: %s: cannot read this pcapng past the frames reported: its interfaces "
+				"differ in link type or snapshot length, which libpcap does not read (%s); split it "
+				"per interface first, e.g. tshark -r FILE -Y 'frame.interface_id == 0' -w part0.pcapng\n",
+			file, why);
+		return true;
+	}
+	fprintf(stderr, "tcpscope: %s: warning: %s; the frames before it are reported\n", file, why);
+	return false;
 }
 
 /* Close the report and the stream: 0, or the errno of the first write that failed (the writer threads' first). */
@@ -736,10 +775,86 @@ static void options_free(struct options *o)
 	free(o->read_paths);
 }
 
+/* Clear every capability set (Linux capset(2), version 3: two 32-bit words each). */
+static bool drop_capabilities(void)
+{
+	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+	struct __user_cap_data_struct data[2];
+	memset(data, 0, sizeof(data));
+	return syscall(SYS_capset, &hdr, data) == 0;
+}
+
+/*
+ * Live capture: once the handle is activated (the only step that needs
+ * CAP_NET_RAW) and the outputs are open, become `user` (its uid, gid and
+ * supplementary groups) with no capabilities left, as tcpdump -Z does, so
+ * that the TLS and HTTP parsers never run with privileges. "root" keeps
+ * root. Nothing to change when not started as root, but capabilities given
+ * to the binary (setcap) are still dropped. Says why and returns false
+ * when the switch fails.
+ */
+static bool drop_privileges(const char *user)
+{
+	if (strcmp(user, "root") == 0)
+		return true;
+	if (geteuid() == 0) {
+		errno = 0;
+		struct passwd *pw = getpwnam(user);
+		if (!pw) {
+			fprintf(stderr, "tcpscope: -Z %s: %s\n", user, errno ? strerror(errno) : "no such user");
+			return false;
+		}
+		if (setgroups(1, &pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0) {
+			fprintf(stderr, "tcpscope: -Z %s: cannot switch to the user: %s\n", user, strerror(errno));
+			return false;
+		}
+		if (pw->pw_uid != 0 && setuid(0) == 0) {
+			fprintf(stderr, "tcpscope: -Z %s: root could be regained; stopping\n", user);
+			return false;
+		}
+	}
+	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	if (!drop_capabilities()) {
+		fprintf(stderr, "tcpscope: cannot drop capabilities: %s\n", strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+/*
+ * out_path is one of the -r inputs (same device and inode, whatever the
+ * path): opening it for writing would destroy the capture. Says so and
+ * returns true.
+ */
+static bool overwrites_an_input(const struct options *o, const char *out_path, const char *what)
+{
+	struct stat out, in;
+	if (!out_path || strcmp(out_path, "-") == 0 || stat(out_path, &out) != 0)
+		return false;
+	for (size_t i = 0; i < o->read_count; i++) {
+		const char *path = o->read_paths[i];
+		bool ok = strcmp(path, "-") == 0 ? fstat(STDIN_FILENO, &in) == 0 : stat(path, &in) == 0;
+		if (ok && in.st_dev == out.st_dev && in.st_ino == out.st_ino) {
+			fprintf(stderr, "tcpscope: %s: refusing to write the %s over the input %s "
+					"(the same file)\n", out_path, what, path);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* -o or --summary names one of the -r inputs: refused before anything is opened. */
+static bool output_is_an_input(const struct options *o)
+{
+	return overwrites_an_input(o, o->out_path, "report") || overwrites_an_input(o, o->summary_path, "summary");
+}
+
 int main(int argc, char **argv)
 {
 	/* Before anything is written: a closed pipe shows as EPIPE, not a signal. */
 	signal(SIGPIPE, SIG_IGN);
+	/* Before any other thread: SIGINT and SIGTERM go to stop.c's thread only. */
+	stop_start(&stop_requested);
 
 	struct options o;
 	int rc = parse_options(argc, argv, &o);
@@ -747,17 +862,23 @@ int main(int argc, char **argv)
 		options_free(&o);
 		return rc;
 	}
+	if (output_is_an_input(&o)) {
+		free(o.filter);
+		free(o.read_paths);
+		return EXIT_USAGE;
+	}
 
 	const char *in_name;
 	struct capture *cap = open_input(&o, &in_name);
-	if (!cap) {
+	/* Stopped before the input said a word (an idle pipe): an empty report that says so. */
+	if (!cap && !(stop_signal() && o.read_path)) {
 		options_free(&o);
 		return EXIT_RUNTIME;
 	}
 
 	/* The view: asked for, or live on a terminal when no report was asked for (as top). */
-	bool use_view = o.replay || o.tui == 1 ||
-			(o.tui == -1 && o.iface && !o.format_given && !o.out_path && isatty(STDOUT_FILENO));
+	bool use_view = cap && (o.replay || o.tui == 1 ||
+				(o.tui == -1 && o.iface && !o.format_given && !o.out_path && isatty(STDOUT_FILENO)));
 	if (use_view && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
 		fprintf(stderr, "tcpscope: the view needs a terminal (stdin and stdout); --no-tui streams the report\n");
 		capture_close(cap);
@@ -782,6 +903,16 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tcpscope: %s: %s\n", o.summary_path, strerror(errno));
 		if (out && out != stdout)
 			fclose(out);
+		capture_close(cap);
+		options_free(&o);
+		return EXIT_RUNTIME;
+	}
+	/* The handle is open and the outputs too: parse what the wire sends unprivileged. */
+	if (o.iface && !drop_privileges(o.user ? o.user : "nobody")) {
+		if (out && out != stdout)
+			fclose(out);
+		if (summary_out)
+			fclose(summary_out);
 		capture_close(cap);
 		options_free(&o);
 		return EXIT_RUNTIME;
@@ -828,7 +959,7 @@ int main(int argc, char **argv)
 		options_free(&o);
 		return EXIT_RUNTIME;
 	}
-	install_stop_handlers();
+	analyzer_set_reasm_budget(a, o.reasm_budget);
 	if (rep)
 		stop_if_output_failed(&sink); /* the header could not be written */
 
@@ -841,23 +972,26 @@ int main(int argc, char **argv)
 			live.deadline_ns = clock_ns(CLOCK_MONOTONIC) + o.duration_ns;
 	}
 	char warning[PCAP_ERRBUF_SIZE + 512] = "";
-	enum capture_status how = use_view ? run_view(&o, cap, a, &view, tui, &live)
-					   : run_capture(cap, a, o.count, o.iface ? &live : NULL);
+	enum capture_status ended = !cap ? CAPTURE_EOF
+				    : use_view ? run_view(&o, cap, a, &view, tui, &live)
+					       : run_capture(cap, a, o.count, o.iface ? &live : NULL);
 	tui_close(tui); /* the terminal is given back before any warning */
-	if (how == CAPTURE_ERROR && capture_input_count(cap) == 1) {
+	/* A stop signal cuts a read short: that is no damage to warn of. */
+	size_t inputs = cap && !stop_signal() ? capture_input_count(cap) : 0;
+	bool unreadable = false; /* a pcapng libpcap cannot read to its end: exit 1 */
+	if (ended == CAPTURE_ERROR && inputs == 1) {
 		/* Keep what was read before the damage: report it, and say where it stopped. */
 		snprintf(warning, sizeof(warning), "input ended early: %s", capture_error(cap));
-		fprintf(stderr, "tcpscope: %s: warning: %s; the frames before it are reported\n", in_name,
-			capture_error(cap));
+		unreadable = say_input_stopped(in_name, capture_error(cap));
 	}
 	/* Several files: a damaged one ended there while the others were read on. */
-	for (size_t i = 0; capture_input_count(cap) > 1 && i < capture_input_count(cap); i++) {
+	for (size_t i = 0; inputs > 1 && i < inputs; i++) {
 		const char *why = capture_input_error(cap, i), *file = capture_input_name(cap, i);
 		if (!why)
 			continue;
 		if (!warning[0])
 			snprintf(warning, sizeof(warning), "input ended early: %s: %s", file, why);
-		fprintf(stderr, "tcpscope: %s: warning: %s; the frames before it are reported\n", file, why);
+		unreadable = say_input_stopped(file, why) || unreadable;
 	}
 	/* After a failed write nothing more can reach the output: the connections
 	 * still open are freed without records, and there is no summary. */
@@ -875,7 +1009,9 @@ int main(int argc, char **argv)
 	analyzer_summary(a, &sum);
 	struct capture_stats cs;
 	sum.live = o.iface != NULL;
-	if (capture_stats(cap, &cs)) {
+	sum.interrupted_by = stop_signal();
+	sum.clock_faults = cap ? capture_clock_faults(cap) : 0;
+	if (cap && capture_stats(cap, &cs)) {
 		sum.have_pcap_stats = true;
 		sum.pcap_received = cs.received;
 		sum.pcap_dropped = cs.dropped;
@@ -892,7 +1028,7 @@ int main(int argc, char **argv)
 	else if (summary_out)
 		fclose(summary_out);
 
-	rc = summary_failed ? EXIT_RUNTIME : EXIT_SUCCESS;
+	rc = summary_failed || unreadable ? EXIT_RUNTIME : EXIT_SUCCESS;
 	int err = finish_output(rep, out, writer_errno);
 	/* The reader of a pipe left (head, less): stop quietly, as grep does. */
 	if (err && err != EPIPE) {

@@ -4,37 +4,52 @@
 #include <stdlib.h>
 #include <string.h>
 
-void reasm_init(struct reasm *r, uint32_t base_seq, uint32_t cap)
+void reasm_init(struct reasm *r, uint32_t base_seq, uint32_t cap, struct reasm_budget *budget)
 {
 	memset(r, 0, sizeof(*r));
 	r->base_seq = base_seq;
 	r->cap = cap;
+	r->budget = budget;
 }
 
 void reasm_free(struct reasm *r)
 {
 	free(r->buf);
+	if (r->budget)
+		r->budget->used -= r->allocated;
 	r->buf = NULL;
 	r->allocated = 0;
 }
 
-#define REASM_FIRST_ALLOC 2048u
+#define REASM_ROUND 256u /* allocations are multiples of this */
 
-/* Make buf hold at least `end` bytes (end <= cap). */
+/*
+ * Make buf hold at least `end` bytes (end <= cap): to `end` rounded up at
+ * first (most hellos and request heads are a few hundred bytes, and a
+ * 1-byte segment needs no 2 KiB), then doubling, so that bytes arriving in
+ * order are copied O(1) times each; never past cap.
+ */
 static bool reserve(struct reasm *r, uint32_t end)
 {
 	if (end <= r->allocated)
 		return true;
-	uint32_t size = r->allocated ? r->allocated : REASM_FIRST_ALLOC;
-	while (size < end)
-		size = size > r->cap / 2 ? r->cap : size * 2;
+	uint32_t size = (end + REASM_ROUND - 1) / REASM_ROUND * REASM_ROUND;
+	if (r->allocated && size < 2 * (uint64_t)r->allocated)
+		size = 2 * r->allocated;
 	if (size > r->cap)
 		size = r->cap;
+	uint64_t more = size - r->allocated;
+	if (r->budget && r->budget->limit && r->budget->used + more > r->budget->limit) {
+		r->over_budget = true;
+		return false;
+	}
 	uint8_t *b = realloc(r->buf, size);
 	if (!b)
 		return false;
 	r->buf = b;
 	r->allocated = size;
+	if (r->budget)
+		r->budget->used += more;
 	return true;
 }
 
@@ -98,6 +113,12 @@ uint32_t reasm_add(struct reasm *r, uint32_t seq, const uint8_t *data, uint32_t 
 	uint32_t start = (uint32_t)off;
 	if (start >= r->cap || n == 0)
 		return r->contiguous;
+	/* Far past anything a parser can use before the hole fills: not worth the room. */
+	uint64_t reach = (uint64_t)r->contiguous + REASM_AHEAD;
+	if (start > reach && start > r->want) {
+		r->dropped = true;
+		return r->contiguous;
+	}
 	uint32_t end = n > r->cap - start ? r->cap : start + n;
 
 	/* Bytes already in order are kept as they are. */

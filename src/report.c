@@ -2,6 +2,7 @@
 #include "report.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -237,7 +238,9 @@ static void put_json_u00(struct report *r, unsigned char b)
  * Write s as a JSON string, quotes included (RFC 8259 section 7). '"' and '\'
  * are escaped, control characters become \b \f \n \r \t or \u00XX, and so do
  * DEL and the C1 controls U+0080..U+009F so that a terminal showing the
- * output never receives a control sequence. Our choice for bytes that are not
+ * output never receives a control sequence; the invisible and bidi
+ * formatting characters (unicode_is_invisible) become \uXXXX, the same code
+ * point to a JSON reader, but no line reordered on a screen. Our choice for bytes that are not
  * well-formed UTF-8: each becomes \u00XX of the byte value (its Latin-1
  * reading), so the byte value survives and the output stays valid JSON; a
  * reader cannot tell such a byte from the code point U+00XX sent as UTF-8.
@@ -267,6 +270,10 @@ static void put_json_bytes(struct report *r, const char *str, size_t left)
 			n = 1;
 		} else if (unicode_is_c1(cp)) {
 			put_json_u00(r, s[1]);
+		} else if (unicode_is_invisible(cp)) { /* bidi and zero-width: visible as \u202e */
+			char esc[6] = { '\\', 'u', hex_digits[cp >> 12], hex_digits[(cp >> 8) & 15],
+					hex_digits[(cp >> 4) & 15], hex_digits[cp & 15] };
+			put_bytes(r, esc, sizeof(esc));
 		} else if (c == '"' || c == '\\') {
 			char esc[2] = { '\\', (char)c };
 
@@ -503,6 +510,8 @@ static void text_half_open(struct report *r, const struct halfopen_server *h)
 	PUT_LIT(r, "\nhalf-open: ");
 	put_bytes(r, tmp, fmt_endpoint_text(tmp, &h->server, h->ip_version, false));
 	put_char(r, ' ');
+	if (h->half_open_capped)
+		PUT_LIT(r, "at least ");
 	put_u64(r, h->half_open);
 	put_str(r, h->half_open == 1 ? " connection from " : " connections from ");
 	if (h->sources_capped)
@@ -511,6 +520,32 @@ static void text_half_open(struct report *r, const struct halfopen_server *h)
 	put_str(r, h->sources == 1 ? " source" : " sources");
 	if (h->flood)
 		PUT_LIT(r, " (looks like a SYN flood)");
+}
+
+/* The signal's name, as a shell says it. */
+static const char *stop_signal_name(int sig)
+{
+	return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal";
+}
+
+/* The summary's rare lines (summary_record: written only when not zero). */
+static void text_faults(struct report *r, const struct summary_record *s)
+{
+	if (s->interrupted_by) {
+		PUT_LIT(r, "interrupted: by ");
+		put_str(r, stop_signal_name(s->interrupted_by));
+		put_str(r, s->live ? "\n" : "; the input was not read to its end\n");
+	}
+	if (s->clock_faults) {
+		put_kv(r, "", "clock_faults", s->clock_faults);
+		PUT_LIT(r, " (timestamps more than a day ahead, tracked at the time before them)\n");
+	}
+	if (s->app.over_budget) {
+		put_kv(r, "", "reassembly_over_budget", s->app.over_budget);
+		PUT_LIT(r, " (TLS/HTTP parses given up: the reassembly budget of ");
+		put_u64(r, s->app.reasm.limit >> 20);
+		PUT_LIT(r, " MiB was spent; --reassembly-budget)\n");
+	}
 }
 
 static void text_summary(struct report *r, const struct summary_record *s)
@@ -576,6 +611,13 @@ static void text_summary(struct report *r, const struct summary_record *s)
 	put_kv(r, " ", "negative_gaps", s->negative_gaps);
 	for (size_t i = 0; i < s->half_open_servers; i++)
 		text_half_open(r, &s->half_open[i]);
+	if (s->half_open_omitted_servers) {
+		PUT_LIT(r, "\nhalf-open: ");
+		put_u64(r, s->half_open_omitted_servers);
+		PUT_LIT(r, " more servers not listed, ");
+		put_u64(r, s->half_open_omitted);
+		PUT_LIT(r, " half-open connections among them");
+	}
 	PUT_LIT(r, "\npeak flows: ");
 	put_u64(r, s->peak_flows);
 	PUT_LIT(r, " (cap ");
@@ -592,6 +634,7 @@ static void text_summary(struct report *r, const struct summary_record *s)
 		put_kv(r, "", "late_packets", s->late_packets);
 		put_char(r, '\n');
 	}
+	text_faults(r, s);
 	if (s->input_warning != NULL) {
 		PUT_LIT(r, "warning: ");
 		put_text_string(r, s->input_warning, false);
@@ -777,6 +820,36 @@ static void csv_app_string(struct report *r, const struct app_info *ai, enum app
 		put_csv_wire(r, ai->str[k], ai->len[k]);
 }
 
+/*
+ * The offered ALPN names joined by ',' as one CSV field. A comma inside a
+ * name (any byte may be one) is written \x2c, as the text escapes write
+ * bytes, so that the list splits back into the names it was.
+ */
+static void csv_alpn(struct report *r, const struct app_info *ai)
+{
+	const char *name;
+	size_t len;
+	bool quote = false;
+	for (size_t pos = 0, k = 0; app_alpn_next(ai, &pos, &name, &len); k++)
+		quote = quote || k > 0 || memchr(name, '"', len) != NULL;
+	if (quote)
+		put_char(r, '"');
+	for (size_t pos = 0, k = 0; app_alpn_next(ai, &pos, &name, &len); k++) {
+		if (k > 0)
+			put_char(r, ',');
+		const char *comma;
+		while ((comma = memchr(name, ',', len)) != NULL) {
+			put_text_bytes(r, name, (size_t)(comma - name), quote);
+			PUT_LIT(r, "\\x2c");
+			len -= (size_t)(comma - name) + 1;
+			name = comma + 1;
+		}
+		put_text_bytes(r, name, len, quote);
+	}
+	if (quote)
+		put_char(r, '"');
+}
+
 /* tls_* then http_* columns, empty where they do not apply; versions joined by ';'. */
 static void csv_app(struct report *r, const struct app_info *ai)
 {
@@ -788,7 +861,7 @@ static void csv_app(struct report *r, const struct app_info *ai)
 		csv_app_string(r, ai, APP_SNI);
 	put_char(r, ',');
 	if (tls)
-		csv_app_string(r, ai, APP_ALPN);
+		csv_alpn(r, ai);
 	put_char(r, ',');
 	for (int i = 0; tls && i < ai->versions_count; i++) {
 		if (i > 0)
@@ -1064,14 +1137,12 @@ static void json_tls(struct report *r, const struct app_info *ai)
 	json_app_string(r, ai, APP_SNI);
 	/* the offered list, split back into names */
 	PUT_LIT(r, ",\"alpn\":[");
-	const char *a = ai->str[APP_ALPN];
-	for (size_t i = 0, start = 0; a && i <= ai->len[APP_ALPN]; i++) {
-		if (i == ai->len[APP_ALPN] || a[i] == ',') {
-			if (start > 0)
-				put_char(r, ',');
-			put_json_bytes(r, a + start, i - start);
-			start = i + 1;
-		}
+	const char *name;
+	size_t len;
+	for (size_t pos = 0, k = 0; app_alpn_next(ai, &pos, &name, &len); k++) {
+		if (k > 0)
+			put_char(r, ',');
+		put_json_bytes(r, name, len);
 	}
 	PUT_LIT(r, "],\"versions\":[");
 	for (int i = 0; i < ai->versions_count; i++) {
@@ -1287,11 +1358,19 @@ static void json_summary(struct report *r, const struct summary_record *s)
 		json_num(r, "sources", h->sources);
 		PUT_LIT(r, ",\"sources_capped\":");
 		put_bool(r, h->sources_capped);
+		if (h->half_open_capped) /* only then: the count is a lower bound */
+			PUT_LIT(r, ",\"half_open_capped\":true");
 		PUT_LIT(r, ",\"flood\":");
 		put_bool(r, h->flood);
 		put_char(r, '}');
 	}
 	put_char(r, ']');
+	if (s->half_open_omitted_servers) {
+		PUT_LIT(r, ",\"syn_flood_omitted\":{\"servers\":");
+		put_u64(r, s->half_open_omitted_servers);
+		json_num(r, "half_open", s->half_open_omitted);
+		put_char(r, '}');
+	}
 	json_num(r, "peak_flows", s->peak_flows);
 	json_num(r, "max_flows", s->max_flows);
 	PUT_LIT(r, ",\"live\":");
@@ -1305,6 +1384,12 @@ static void json_summary(struct report *r, const struct summary_record *s)
 		json_num(r, "if_dropped", s->pcap_if_dropped);
 		put_char(r, '}');
 	}
+	if (s->interrupted_by)
+		PUT_LIT(r, ",\"interrupted\":true");
+	if (s->clock_faults)
+		json_num(r, "clock_faults", s->clock_faults);
+	if (s->app.over_budget)
+		json_num(r, "reassembly_over_budget", s->app.over_budget);
 	if (s->input_warning != NULL) {
 		PUT_LIT(r, ",\"warning\":");
 		put_json_string(r, s->input_warning);

@@ -48,9 +48,10 @@ size_t utf8_char_len(const unsigned char *s, size_t avail, uint32_t *cp)
 static const char hex_digits[16] = "0123456789abcdef";
 
 /* The escape of the character of len bytes at s (code point cp; len 0: a stray byte) into esc; returns its length. */
-static size_t escape_one(const unsigned char *s, size_t len, uint32_t cp, bool double_quotes, char esc[8])
+static size_t escape_one(const unsigned char *s, size_t len, uint32_t cp, bool double_quotes,
+			 char esc[4 * TEXT_ESCAPE_MAX])
 {
-	if (len == 0 || unicode_is_c1(cp) || cp < 0x20 || cp == 0x7F) {
+	if (len == 0 || unicode_is_c1(cp) || unicode_is_invisible(cp) || cp < 0x20 || cp == 0x7F) {
 		if (len == 1 && (cp == '\n' || cp == '\r' || cp == '\t')) {
 			esc[0] = '\\';
 			esc[1] = cp == '\n' ? 'n' : cp == '\r' ? 'r' : 't';
@@ -93,7 +94,7 @@ size_t text_escape(char *dst, size_t cap, const char *str, size_t n, bool double
 		}
 		uint32_t cp = 0;
 		size_t len = utf8_char_len(s + in, n - in, &cp);
-		char esc[8];
+		char esc[4 * TEXT_ESCAPE_MAX]; /* up to 4 bytes of UTF-8, each \xNN */
 		size_t e = escape_one(s + in, len, cp, double_quotes, esc);
 		if (e > cap - out)
 			break;

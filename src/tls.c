@@ -381,8 +381,13 @@ static void alpn_append(struct byte_reader name, struct tls_client_hello *out)
 	} else {
 		if (sep)
 			out->alpn[out->alpn_len++] = ',';
-		br_copy(&name, out->alpn + out->alpn_len, name.len);
-		out->alpn_len = (uint16_t)(out->alpn_len + name.len);
+		size_t len = name.len;
+		br_copy(&name, out->alpn + out->alpn_len, len);
+		/* the same name, length first: a name may hold a comma itself */
+		out->alpn_list[out->alpn_list_len++] = (char)(uint8_t)len;
+		memcpy(out->alpn_list + out->alpn_list_len, out->alpn + out->alpn_len, len);
+		out->alpn_list_len = (uint16_t)(out->alpn_list_len + len);
+		out->alpn_len = (uint16_t)(out->alpn_len + len);
 		out->alpn[out->alpn_len] = '\0';
 	}
 	while (br_u8(&scan, &c))

@@ -66,7 +66,8 @@ static const struct {
 	{'?', CMD_HELP, NULL, NULL},
 	{'+', CMD_FASTER, "+ -", "replay: twice as fast, half as fast"},
 	{'-', CMD_SLOWER, NULL, NULL},
-	{'q', CMD_QUIT, "q", "quit (the -o report is written first)"},
+	{'q', CMD_QUIT, "q Ctrl-C", "quit (the -o report is written first)"},
+	{3, CMD_QUIT, NULL, NULL},
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -83,7 +84,7 @@ struct tui *tui_open(void)
 		free(t);
 		return NULL;
 	}
-	cbreak();
+	raw(); /* Ctrl-C is the quit key here, not a signal: a second one must not kill the process in curses mode */
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);

@@ -9,6 +9,7 @@
 
 #include "feed.h"
 #include "row.h"
+#include "stop.h"
 
 #define MS 1000000ull
 #define READ_SLICE_NS (50 * MS)  /* reading without a pause: keys and progress at least this often */
@@ -283,8 +284,10 @@ enum capture_status viewloop_run(struct capture *cap, struct analyzer *a, struct
 		}
 		if (l.eof && l.mode == VIEW_LIVE)
 			break; /* --duration, -c or a failed output: the capture is over */
-		struct pollfd pfd[2] = {{.fd = tui_fd(t), .events = POLLIN}, {.fd = capture_fd(cap), .events = POLLIN}};
-		int nfd = l.mode == VIEW_LIVE && !l.eof && pfd[1].fd >= 0 ? 2 : 1;
+		/* keys, a stop signal (stop.c's pipe), and live frames */
+		struct pollfd pfd[3] = {{.fd = tui_fd(t), .events = POLLIN}, {.fd = stop_wakeup_fd(), .events = POLLIN},
+					{.fd = capture_fd(cap), .events = POLLIN}};
+		int nfd = l.mode == VIEW_LIVE && !l.eof && pfd[2].fd >= 0 ? 3 : 2;
 		poll(pfd, (nfds_t)nfd, wait_ms(&l, next_refresh));
 	}
 	if (l.mode == VIEW_LIVE && !(cfg->count && l.frames >= cfg->count) && l.status != CAPTURE_ERROR) {

@@ -58,8 +58,16 @@ static void collect(void *ctx, const struct conn_record *r)
 	enum app_string k = ai->proto == APP_TLS ? APP_SNI : APP_HTTP_HOST;
 	if (ai->str[k])
 		memcpy(s->name, ai->str[k], ai->len[k] < 63 ? ai->len[k] : 63);
-	if (ai->str[APP_ALPN])
-		memcpy(s->alpn, ai->str[APP_ALPN], ai->len[APP_ALPN] < 63 ? ai->len[APP_ALPN] : 63);
+	/* the offered names joined by ',' as they are compared below */
+	const char *name;
+	size_t len, used = 0;
+	for (size_t pos = 0; app_alpn_next(ai, &pos, &name, &len);) {
+		if (used > 0 && used < 63)
+			s->alpn[used++] = ',';
+		size_t n = len < 63 - used ? len : 63 - used;
+		memcpy(s->alpn + used, name, n);
+		used += n;
+	}
 	s->nversions = ai->versions_count < 4 ? ai->versions_count : 4;
 	memcpy(s->versions, ai->versions, (size_t)s->nversions * 2);
 	s->status = ai->status;

@@ -843,9 +843,9 @@ static struct app_info tls_info(char *sni, char *alpn)
 	memcpy(sni, "a\"b,c\n\x1b\0d.", 11);
 	ai.str[APP_SNI] = sni;
 	ai.len[APP_SNI] = 10;
-	strcpy(alpn, "h2,http/1.1");
+	memcpy(alpn, "\x02h2\x08http/1.1", 13); /* the names, each after its length */
 	ai.str[APP_ALPN] = alpn;
-	ai.len[APP_ALPN] = 11;
+	ai.len[APP_ALPN] = 12;
 	ai.versions_count = 2;
 	ai.versions[0] = 0x0304;
 	ai.versions[1] = 0x0303;
@@ -920,6 +920,31 @@ START_TEST(app_text)
 	/* NAME beside the server: the escaped SNI (17 characters, padded to 20), the Host; then C>S */
 	ck_assert_ptr_nonnull(strstr(got, "10.0.0.2:80           a\"b,c\\n\\x1b\\x00d.   " "   400 B "));
 	ck_assert_ptr_nonnull(strstr(got, "10.0.0.2:80           example.com         " "   400 B "));
+	free(got);
+}
+END_TEST
+
+/* Issue 13: an ALPN name with a comma stays one name; a bidi override in the SNI is escaped. */
+START_TEST(app_alpn_comma_and_bidi)
+{
+	char sni[16], alpn[16], host[16], path[16];
+	struct app_info t = tls_info(sni, alpn), h = http_info(host, path);
+	(void)h;
+	memcpy(sni, "ab\xe2\x80\xae" "cd", 7); /* U+202E RIGHT-TO-LEFT OVERRIDE */
+	t.len[APP_SNI] = 7;
+	memcpy(alpn, "\x03" "a,b" "\x02" "h2", 7);
+	t.len[APP_ALPN] = 7;
+	struct conn_record c = conn_v4();
+	c.app = &t;
+	char *got = render(REPORT_JSON, &c, 1, NULL);
+	ck_assert_ptr_nonnull(strstr(got, "\"sni\":\"ab\\u202ecd\",\"alpn\":[\"a,b\",\"h2\"],"));
+	free(got);
+	got = render(REPORT_CSV, &c, 1, NULL);
+	ck_assert_ptr_nonnull(strstr(got, ",ab\\xe2\\x80\\xaecd,\"a\\x2cb,h2\","));
+	free(got);
+	got = render(REPORT_TEXT, &c, 1, NULL);
+	ck_assert_ptr_nonnull(strstr(got, "ab\\xe2\\x80\\xaecd"));
+	ck_assert_ptr_null(strstr(got, "\xe2\x80\xae"));
 	free(got);
 }
 END_TEST
@@ -1054,6 +1079,7 @@ Suite *report_suite(void)
 	tcase_add_test(names, app_json);
 	tcase_add_test(names, app_csv);
 	tcase_add_test(names, app_text);
+	tcase_add_test(names, app_alpn_comma_and_bidi);
 	tcase_add_test(names, end_reason_names);
 	tcase_add_test(names, endpoint_addresses);
 	suite_add_tcase(s, names);

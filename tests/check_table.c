@@ -194,6 +194,36 @@ START_TEST(escape_for_terminals)
 }
 END_TEST
 
+/* Issue 13: bidi controls and invisible characters are escaped like C0/C1 controls. */
+START_TEST(escape_invisible_and_bidi)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{"a\xe2\x80\xae" "b", "a\\xe2\\x80\\xaeb"},     /* U+202E right-to-left override */
+		{"\xe2\x80\xaa", "\\xe2\\x80\\xaa"},          /* U+202A left-to-right embedding */
+		{"\xe2\x81\xa6x\xe2\x81\xa9", "\\xe2\\x81\\xa6x\\xe2\\x81\\xa9"}, /* U+2066 .. U+2069 isolates */
+		{"\xe2\x80\x8b", "\\xe2\\x80\\x8b"},          /* U+200B zero-width space */
+		{"\xe2\x80\x8f", "\\xe2\\x80\\x8f"},          /* U+200F right-to-left mark */
+		{"\xef\xbb\xbf", "\\xef\\xbb\\xbf"},          /* U+FEFF */
+		{"\xe2\x80\xa8\xe2\x80\xa9", "\\xe2\\x80\\xa8\\xe2\\x80\\xa9"}, /* U+2028, U+2029 */
+		{"\xe2\x80\x8a\xe2\x80\x90\xe2\x81\xa5", "\xe2\x80\x8a\xe2\x80\x90\xe2\x81\xa5"}, /* neighbours stay */
+	};
+	char out[64];
+	size_t used;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t n = text_escape(out, sizeof(out) - 1, cases[i].in, strlen(cases[i].in), false, &used);
+		out[n] = '\0';
+		ck_assert_str_eq(out, cases[i].out);
+		ck_assert_uint_eq(used, strlen(cases[i].in));
+	}
+	/* an escape of 12 bytes for 3 is whole or not at all */
+	ck_assert_uint_eq(text_escape(out, 11, "\xe2\x80\xae", 3, false, &used), 0);
+	ck_assert_uint_eq(used, 0);
+	ck_assert_uint_eq(text_escape(out, 12, "\xe2\x80\xae", 3, false, &used), 12);
+}
+END_TEST
+
 START_TEST(human_bytes)
 {
 	char b[32];
@@ -441,6 +471,7 @@ Suite *table_suite(void)
 	tcase_add_test(text, display_width);
 	tcase_add_test(text, cut_by_display_width);
 	tcase_add_test(text, escape_for_terminals);
+	tcase_add_test(text, escape_invisible_and_bidi);
 	tcase_add_test(text, human_bytes);
 	tcase_add_test(text, human_durations);
 	tcase_add_test(text, human_shares);

@@ -538,6 +538,27 @@ START_TEST(test_ch_several_names)
 }
 END_TEST
 
+/* Issue 13: a protocol name holding a comma stays one name in the length-prefixed list. */
+START_TEST(test_ch_alpn_comma)
+{
+	struct hb h;
+	struct stream st;
+	struct tls_client_hello ch;
+	size_t need;
+	const char *const names[2] = { "a,b", "h2" };
+	ch_start(&h);
+	ext_alpn(&h, names, 2);
+	hb_close_all(&h);
+	one_record(&st, &h);
+	ck_status(ch_parse(st.b, st.n, &ch, &need), TLS_OK);
+	ck_assert_uint_eq(ch.alpn_count, 2);
+	ck_assert_str_eq(ch.alpn, "a,b,h2"); /* the joined form cannot tell them apart... */
+	ck_assert_uint_eq(ch.alpn_list_len, 7); /* ...the list can: 3 "a,b" 2 "h2" */
+	ck_assert_mem_eq(ch.alpn_list, "\x03" "a,b" "\x02" "h2", 7);
+	ck_assert(ch.alpn_suspicious); /* a comma is odd in a protocol name */
+}
+END_TEST
+
 START_TEST(test_ch_no_sni)
 {
 	/* ALPN only; and a hello with no extensions at all (TLS 1.0 style) */
@@ -1399,6 +1420,7 @@ Suite *tls_suite(void)
 
 	TCase *core = tcase_create("core");
 	tcase_add_test(core, test_ch_tls12_sni_alpn);
+	tcase_add_test(core, test_ch_alpn_comma);
 	tcase_add_test(core, test_ch_tls13_versions);
 	tcase_add_test(core, test_ch_several_names);
 	tcase_add_test(core, test_ch_no_sni);

@@ -11,8 +11,8 @@ command -v clang >/dev/null || { echo "fuzz: clang not installed"; exit 77; }
 work=$(mktemp -d /tmp/tcpscope-fuzz.XXXXXX)
 echo "fuzz: work directory $work"
 # the analyzer target takes the whole core: every module but main, the capture side and the view's terminal and loop
-core=$(ls src/*.c | grep -v -e '/main\.c$' -e '/capture\.c$' -e '/feed\.c$' -e '/decompress\.c$' -e '/tui\.c$' -e '/viewloop\.c$')
-for target in tls http analyzer; do
+core=$(ls src/*.c | grep -v -e '/main\.c$' -e '/capture\.c$' -e '/feed\.c$' -e '/decompress\.c$' -e '/stop\.c$' -e '/pcapng\.c$' -e '/tui\.c$' -e '/viewloop\.c$')
+for target in tls http analyzer pcapng; do
 	src=tests/fuzz_$target.c
 	[ -f "$src" ] || continue
 	if [ "$target" = analyzer ]; then deps=$core; else deps=src/$target.c; fi
@@ -35,3 +35,34 @@ for target in tls http analyzer; do
 	fi
 done
 echo "fuzz: no crash"
+
+# Robustness under floods (issue 13), with the built binary (.ci/run builds it
+# first): the reassembly flood (gap far past REASM_AHEAD, then one inside it,
+# where the budget bounds it) and the half-open flood, each under a peak RSS
+# limit and a virtual-memory cap, so a lost bound fails here instead of
+# swapping the machine. Skipped when the binary or GNU time is missing.
+if [ -x ./tcpscope ] && [ -x tests/gen_flood ] && [ -x /usr/bin/time ]; then
+	flood() { # flood NAME MAX_RSS_KIB GEN_ARGS -- TCPSCOPE_ARGS
+		name=$1 max=$2
+		shift 2
+		gen=""
+		while [ "$1" != "--" ]; do gen="$gen $1"; shift; done
+		shift
+		# shellcheck disable=SC2086 # gen is a word list
+		tests/gen_flood $gen > "$work/flood.pcap"
+		(ulimit -v 4000000; /usr/bin/time -f %M -o "$work/rss" ./tcpscope -r "$work/flood.pcap" "$@" >/dev/null 2>&1) ||
+			{ echo "fuzz: $name: tcpscope failed"; exit 1; }
+		kb=$(tail -1 "$work/rss")
+		if [ "$kb" -gt "$max" ]; then
+			echo "fuzz: $name: peak RSS $kb KiB over the limit of $max KiB"
+			exit 1
+		fi
+		echo "fuzz: $name: peak RSS $kb KiB (limit $max)"
+	}
+	flood "reassembly flood, 200k connections" 300000 reasm 200000 -- -F json
+	flood "reassembly flood inside the window, 200k connections" 450000 reasm 200000 8000 -- -F json
+	flood "half-open flood, 300k servers" 40000 halfopen 300000 -- -F csv --max-flows 1000
+	rm -f "$work/flood.pcap"
+else
+	echo "fuzz: flood checks skipped (./tcpscope, tests/gen_flood or GNU time missing)"
+fi

@@ -51,6 +51,7 @@ static void check_client_fields(const struct tls_client_hello *ch, size_t len)
 	CHECK(ch->alpn_len <= TLS_ALPN_MAX);
 	CHECK(ch->alpn[ch->alpn_len] == '\0');
 	CHECK(ch->alpn_len == 0 || ch->alpn_count > 0);
+	CHECK(ch->alpn_list_len <= TLS_ALPN_MAX + 1);
 	CHECK(ch->versions_count <= TLS_VERSIONS_MAX);
 	for (unsigned i = 0; i < ch->versions_count; i++)
 		CHECK(!tls_is_grease(ch->versions[i]));

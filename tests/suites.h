@@ -22,5 +22,6 @@ Suite *filter_suite(void);
 Suite *view_suite(void);
 Suite *inputs_suite(void);
 Suite *table_suite(void);
+Suite *halfopen_suite(void);
 
 #endif
