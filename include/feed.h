@@ -33,6 +33,16 @@ bool frame_batch_add(struct frame_batch *b, const struct frame *f);
 
 void frame_batch_clear(struct frame_batch *b);
 
+/* Analyse what b holds (its frames are of link type linktype) and empty it. */
+void frame_batch_flush(struct frame_batch *b, int linktype, struct analyzer *a);
+
+/*
+ * Read in line: add f to b, analysing what b holds first when it is full or
+ * f comes from an input of another link type (*linktype follows f). Returns
+ * true when a full batch was analysed (a moment to look up from reading).
+ */
+bool frame_batch_feed(struct frame_batch *b, int *linktype, struct analyzer *a, const struct frame *f);
+
 /*
  * A file read ahead: a second thread reads frames with capture_next into a
  * ring of batches and decodes them (analyzer_decode) while the caller

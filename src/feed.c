@@ -41,6 +41,26 @@ void frame_batch_clear(struct frame_batch *b)
 	b->used = 0;
 }
 
+void frame_batch_flush(struct frame_batch *b, int linktype, struct analyzer *a)
+{
+	if (b->n)
+		analyzer_frames(a, linktype, b->frames, b->n);
+	frame_batch_clear(b);
+}
+
+bool frame_batch_feed(struct frame_batch *b, int *linktype, struct analyzer *a, const struct frame *f)
+{
+	if (f->linktype != *linktype) { /* merged files of different link types */
+		frame_batch_flush(b, *linktype, a);
+		*linktype = f->linktype;
+	}
+	if (frame_batch_add(b, f))
+		return false;
+	frame_batch_flush(b, *linktype, a);
+	frame_batch_add(b, f);
+	return true;
+}
+
 struct feed {
 	struct capture *cap;
 	uint64_t count;

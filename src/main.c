@@ -488,14 +488,6 @@ static void emit_event(void *ctx, const struct conn_event *ev)
 	}
 }
 
-/* Analyse the frames the batch holds and empty it. */
-static void analyze_batch(struct analyzer *a, int linktype, struct frame_batch *b)
-{
-	analyzer_frames(a, linktype, b->frames, b->n);
-	frame_batch_clear(b);
-}
-
-
 /* What a live capture does besides reading: records out as they come, a deadline, loud drops. */
 struct live_watch {
 	const char *iface;
@@ -588,16 +580,8 @@ static enum capture_status run_live(struct capture *cap, struct analyzer *a, uin
 	while (!stop_requested) {
 		st = capture_next(cap, &f);
 		if (st == CAPTURE_FRAME) {
-			if (f.linktype != linktype) { /* merged files of different link types */
-				analyze_batch(a, linktype, &b);
-				linktype = f.linktype;
-			}
-			if (!frame_batch_add(&b, &f)) {
-				analyze_batch(a, linktype, &b);
-				frame_batch_add(&b, &f);
-				if (!live_tick(w))
-					break;
-			}
+			if (frame_batch_feed(&b, &linktype, a, &f) && !live_tick(w))
+				break;
 			if (count && ++seen >= count) {
 				st = CAPTURE_EOF;
 				break;
@@ -606,7 +590,7 @@ static enum capture_status run_live(struct capture *cap, struct analyzer *a, uin
 			/* Idle: analyse what is pending, let the clock expire idle
 			 * connections (live packet times are wall-clock times), then wait
 			 * for the descriptor or a signal. */
-			analyze_batch(a, linktype, &b);
+			frame_batch_flush(&b, linktype, a);
 			analyzer_expire(a, clock_ns(CLOCK_REALTIME));
 			if (!live_tick(w))
 				break;
@@ -621,17 +605,10 @@ static enum capture_status run_live(struct capture *cap, struct analyzer *a, uin
 	 * block not yet handed over was captured before the stop; read it. */
 	bool counted_out = count && seen >= count;
 	while (w && !counted_out && st != CAPTURE_ERROR && capture_next_wait(cap, &f, 2 * LIVE_BLOCK_MS) == CAPTURE_FRAME) {
-		if (f.linktype != linktype) {
-			analyze_batch(a, linktype, &b);
-			linktype = f.linktype;
-		}
-		if (!frame_batch_add(&b, &f)) {
-			analyze_batch(a, linktype, &b);
-			frame_batch_add(&b, &f);
-		}
+		frame_batch_feed(&b, &linktype, a, &f);
 		counted_out = count && ++seen >= count;
 	}
-	analyze_batch(a, linktype, &b);
+	frame_batch_flush(&b, linktype, a);
 	if (st == CAPTURE_ERROR && stop_requested)
 		return CAPTURE_EOF; /* a read cut by a stop signal */
 	return st == CAPTURE_NONE || st == CAPTURE_FRAME ? CAPTURE_EOF : st;

@@ -50,23 +50,13 @@ static uint64_t clock_ns(clockid_t id)
 
 static void analyze_pending(struct loop *l)
 {
-	if (l->batch->n == 0)
-		return;
-	analyzer_frames(l->a, l->linktype, l->batch->frames, l->batch->n);
-	frame_batch_clear(l->batch);
+	frame_batch_flush(l->batch, l->linktype, l->a);
 }
 
-/* Take one frame into the batch (analysing the batch first when it is full or of another link type). */
+/* Take one frame into the batch (analysed when full or of another link type). */
 static void take(struct loop *l, const struct frame *f)
 {
-	if (f->linktype != l->linktype) {
-		analyze_pending(l);
-		l->linktype = f->linktype;
-	}
-	if (!frame_batch_add(l->batch, f)) {
-		analyze_pending(l);
-		frame_batch_add(l->batch, f);
-	}
+	frame_batch_feed(l->batch, &l->linktype, l->a, f);
 	if (f->ts_ns > l->last_pkt_ns)
 		l->last_pkt_ns = f->ts_ns;
 	if (l->mode != VIEW_LIVE && (!l->v->first_ns || f->ts_ns < l->v->first_ns))
