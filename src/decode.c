@@ -206,14 +206,41 @@ static enum decode_status link_ethertype(struct byte_reader *r, uint16_t type, s
 	}
 }
 
+/* An ethertype an Ethernet pseudowire's frame would plausibly carry. */
+static bool pw_ethertype_at(const struct byte_reader *r, size_t off)
+{
+	struct byte_reader h = *r;
+	uint16_t type;
+
+	if (!br_skip(&h, off) || !br_u16be(&h, &type))
+		return false;
+	switch (type) {
+	case ETHERTYPE_IPV4:
+	case ETHERTYPE_IPV6:
+	case ETHERTYPE_VLAN:
+	case ETHERTYPE_QINQ:
+	case ETHERTYPE_QINQ_OLD:
+	case ETHERTYPE_MPLS:
+	case ETHERTYPE_MPLS_MC:
+	case ETHERTYPE_PPPOE_SESSION:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /*
  * MPLS label stack (RFC 3032): 4-byte entries up to the bottom-of-stack bit.
- * What follows has no type field; as Wireshark (and RFC 4928's advice to
- * keep Ethernet pseudowires from starting with 4 or 6) we go by the first
- * nibble: 4 IPv4, 6 IPv6, 0 a pseudowire control word (RFC 4385/4448)
- * followed by an Ethernet frame. Anything else (1: an associated channel,
- * or an Ethernet pseudowire without control word, which cannot be told
- * apart from other payloads) is an unknown encapsulation.
+ * What follows has no type field; as Wireshark does (and RFC 4928 asks
+ * Ethernet pseudowires not to start with 4 or 6) we go by the first nibble:
+ * 4 IPv4, 6 IPv6. A 0 is an Ethernet pseudowire (RFC 4448), with a control
+ * word (RFC 4385: its first nibble is 0) or without one (a destination MAC
+ * starting with 0). Wireshark tells them apart by looking the MACs after a
+ * would-be control word up in its vendor (OUI) database; we have none, and
+ * look at where the frame's ethertype would be instead: with the control
+ * word (bytes 16-17) first, then without (bytes 12-13), taking the first
+ * that is IPv4, IPv6, a VLAN tag, MPLS or PPPoE. Anything else (nibble 1,
+ * an associated channel; no plausible ethertype) is an unknown encapsulation.
  */
 static enum decode_status link_mpls(struct byte_reader *r, struct link_info *li, struct pkt *p)
 {
@@ -239,9 +266,14 @@ static enum decode_status link_mpls(struct byte_reader *r, struct link_info *li,
 		li->ipver = 6;
 		return DECODE_OK;
 	case 0:
-		if (!br_skip(r, 4)) /* control word: 0000, flags, length, sequence */
-			return DECODE_TRUNC_ENCAP;
-		return link_ethernet(r, li, p);
+		if (pw_ethertype_at(r, 4 + 12)) {
+			br_skip(r, 4); /* control word: 0000, flags, length, sequence */
+			return link_ethernet(r, li, p);
+		}
+		if (pw_ethertype_at(r, 12))
+			return link_ethernet(r, li, p);
+		/* neither: cut before the ethertype, or not an Ethernet pseudowire */
+		return br_has(r, 4 + 14) ? DECODE_UNKNOWN_ENCAPSULATION : DECODE_TRUNC_ENCAP;
 	default:
 		return DECODE_UNKNOWN_ENCAPSULATION;
 	}
@@ -370,8 +402,12 @@ static enum decode_status link_ppp(struct byte_reader *r, struct link_info *li, 
 	struct byte_reader peek = *r;
 	uint8_t a, c, hi, lo;
 
-	if (br_u8(&peek, &a) && br_u8(&peek, &c) && a == 0xff && c == 0x03)
-		br_skip(r, 2);
+	if (br_u8(&peek, &a) && a == 0xff) { /* never a protocol: the HDLC address */
+		if (!br_u8(&peek, &c))
+			return DECODE_TRUNC_LINK;
+		if (c == 0x03)
+			br_skip(r, 2);
+	}
 	if (!br_u8(r, &hi))
 		return DECODE_TRUNC_LINK;
 	if (hi & 1u)
@@ -872,7 +908,7 @@ static enum decode_status decode_teredo(struct byte_reader *r, struct link_info 
 		uint16_t ind;
 		uint8_t id_len, au_len;
 		if (!br_u16be(&h, &ind))
-			return DECODE_NOT_TCP;
+			break; /* the version nibble below decides */
 		if (ind == 0x0001 && i == 0) { /* authentication: lengths, id, value, nonce, confirmation */
 			if (!br_u8(&h, &id_len) || !br_u8(&h, &au_len) || !br_skip(&h, id_len + au_len + 9u))
 				return DECODE_NOT_TCP;
