@@ -16,7 +16,16 @@ enum {
 	LINK_IPV4 = 228,
 	LINK_IPV6 = 229,
 	LINK_LINUX_SLL2 = 276,
+	LINK_PPP = 9,         /* PPP, optionally with FF 03 HDLC address/control */
+	LINK_PPP_HDLC = 50,   /* PPP in HDLC-like framing (or Cisco HDLC: 0x0F/0x8F first) */
+	LINK_C_HDLC = 104,    /* Cisco HDLC: address, control, ethertype */
+	LINK_IEEE802_11 = 105,  /* 802.11 frames without radio header */
+	LINK_IEEE802_11_RADIOTAP = 127,
+	LINK_NFLOG = 239,     /* Linux netfilter log: TLVs, the packet in NFULA_PAYLOAD */
 };
+
+/* Encapsulations (tunnels, MPLS, PBB, ...) followed inside one frame at most. */
+#define DECODE_MAX_ENCAP_DEPTH 4
 
 /*
  * Outcome of decoding one frame. DECODE_OK means a TCP segment was decoded;
@@ -48,6 +57,12 @@ enum decode_status {
 	/* The last two still let the segment be tracked (see pkt.opt_status). */
 	DECODE_BAD_TCP_OPTION,      /* option length < 2, past the header, or wrong for its kind */
 	DECODE_TRUNC_TCP_OPTIONS,   /* the capture cut the options area (snaplen) */
+	/* Encapsulations (added after the others: the names above keep their order) */
+	DECODE_UNKNOWN_ENCAPSULATION, /* a tunnel whose payload is not followed (GRE protocol, MPLS
+				       * payload, ERSPAN frame type, 802.11 A-MSDU/fragment ...) */
+	DECODE_TRUNC_ENCAP,         /* encapsulation header cut short by the capture */
+	DECODE_BAD_ENCAP,           /* encapsulation header contradicts itself or its container */
+	DECODE_ENCAP_TOO_DEEP,      /* more than DECODE_MAX_ENCAP_DEPTH nested encapsulations */
 	DECODE__COUNT
 };
 

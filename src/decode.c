@@ -13,9 +13,23 @@ enum {
 	ETHERTYPE_QINQ = 0x88a8,      /* 802.1ad S-tag */
 	ETHERTYPE_QINQ_OLD = 0x9100,  /* pre-standard S-tag, still in the field */
 	ETHERTYPE_PPPOE_SESSION = 0x8864,
+	ETHERTYPE_MPLS = 0x8847,
+	ETHERTYPE_MPLS_MC = 0x8848,
+	ETHERTYPE_PBB = 0x88e7,       /* 802.1ah I-TAG */
+	ETHERTYPE_FABRICPATH = 0x8903, /* Cisco FabricPath (DCE) tag */
+	ETHERTYPE_TEB = 0x6558,       /* transparent Ethernet bridging */
+	ETHERTYPE_ERSPAN2 = 0x88be,   /* ERSPAN type I (no header) and II */
+	ETHERTYPE_ERSPAN3 = 0x22eb,
 	PPP_PROTO_IPV4 = 0x0021,
 	PPP_PROTO_IPV6 = 0x0057,
+	PPP_PROTO_MPLS = 0x0281,
+	PPP_PROTO_MPLS_MC = 0x0283,
 	MAX_VLAN_TAGS = 8,
+	MAX_MPLS_LABELS = 16,
+	UDP_PORT_VXLAN = 4789,
+	UDP_PORT_GENEVE = 6081,
+	UDP_PORT_TEREDO = 3544,
+	NFULA_PAYLOAD = 9,
 };
 
 /* BSD address families: AF_INET is 2 everywhere, AF_INET6 is 24 (NetBSD,
@@ -24,7 +38,11 @@ enum { BSD_AF_INET = 2, BSD_AF_INET6_BSD = 24, BSD_AF_INET6_FREEBSD = 28, BSD_AF
 
 enum {
 	IP_PROTO_HOPOPTS = 0,
+	IP_PROTO_IPIP = 4,
 	IP_PROTO_TCP = 6,
+	IP_PROTO_UDP = 17,
+	IP_PROTO_IPV6 = 41,
+	IP_PROTO_GRE = 47,
 	IP_PROTO_ROUTING = 43,
 	IP_PROTO_FRAGMENT = 44,
 	IP_PROTO_AH = 51,
@@ -68,6 +86,10 @@ static const char *const decode_status_names[] = {
 	[DECODE_BAD_TCP_HEADER_LEN] = "bad_tcp_header_len",
 	[DECODE_BAD_TCP_OPTION] = "bad_tcp_option",
 	[DECODE_TRUNC_TCP_OPTIONS] = "trunc_tcp_options",
+	[DECODE_UNKNOWN_ENCAPSULATION] = "unknown_encapsulation",
+	[DECODE_TRUNC_ENCAP] = "trunc_encap",
+	[DECODE_BAD_ENCAP] = "bad_encap",
+	[DECODE_ENCAP_TOO_DEEP] = "encap_too_deep",
 };
 _Static_assert(sizeof decode_status_names / sizeof decode_status_names[0] == DECODE__COUNT,
 	       "one name per decode_status");
@@ -92,6 +114,11 @@ bool decode_status_is_error(enum decode_status s)
 struct link_info {
 	unsigned ipver;
 	uint32_t l3_limit; /* UINT32_MAX unless a length field (PPPoE) bounds L3 */
+	/* Wire bytes of the reader's container from its start: the frame's wire
+	 * length, or a tunnel's declared payload length once a decoder narrowed
+	 * the reader to it (NFLOG's payload TLV, a GRE or UDP payload). */
+	uint32_t wire_end;
+	unsigned depth;    /* encapsulations entered so far */
 };
 
 typedef enum decode_status (*link_decode_fn)(struct byte_reader *r, struct link_info *li,
@@ -116,6 +143,25 @@ static enum decode_status link_pppoe(struct byte_reader *r, struct link_info *li
 }
 
 /* Follow an ethertype through stacked VLAN tags and PPPoE to IP. */
+static enum decode_status link_ethernet(struct byte_reader *r, struct link_info *li, struct pkt *p);
+static enum decode_status link_mpls(struct byte_reader *r, struct link_info *li, struct pkt *p);
+
+/* Enter one more encapsulation, or say the bound is reached. */
+static bool encap_enter(struct link_info *li)
+{
+	if (li->depth >= DECODE_MAX_ENCAP_DEPTH)
+		return false;
+	li->depth++;
+	return true;
+}
+
+/* A header inside a container could not be read: the capture cut it
+ * (truncated) or the container's declared length ends before it (malformed). */
+static enum decode_status encap_short(const struct byte_reader *r, uint32_t wire_end)
+{
+	return r->len < wire_end ? DECODE_TRUNC_ENCAP : DECODE_BAD_ENCAP;
+}
+
 static enum decode_status link_ethertype(struct byte_reader *r, uint16_t type, struct link_info *li,
 					 struct pkt *p)
 {
@@ -136,8 +182,100 @@ static enum decode_status link_ethertype(struct byte_reader *r, uint16_t type, s
 		return DECODE_OK;
 	case ETHERTYPE_PPPOE_SESSION:
 		return link_pppoe(r, li);
+	case ETHERTYPE_MPLS:
+	case ETHERTYPE_MPLS_MC:
+		return link_mpls(r, li, p);
+	case ETHERTYPE_PBB:
+		/* 802.1ah: 4-byte I-TAG (priority, flags, 24-bit I-SID), then the
+		 * customer's whole Ethernet frame (C-DA, C-SA, type) */
+		if (!encap_enter(li))
+			return DECODE_ENCAP_TOO_DEEP;
+		if (!br_skip(r, 4))
+			return DECODE_TRUNC_ENCAP;
+		return link_ethernet(r, li, p);
+	case ETHERTYPE_FABRICPATH:
+		/* Cisco FabricPath: outer DA/SA, then this type with a 2-byte
+		 * FTag/TTL, then the classical Ethernet frame */
+		if (!encap_enter(li))
+			return DECODE_ENCAP_TOO_DEEP;
+		if (!br_skip(r, 2))
+			return DECODE_TRUNC_ENCAP;
+		return link_ethernet(r, li, p);
 	default:
 		return DECODE_NOT_IP;
+	}
+}
+
+/* An ethertype an Ethernet pseudowire's frame would plausibly carry. */
+static bool pw_ethertype_at(const struct byte_reader *r, size_t off)
+{
+	struct byte_reader h = *r;
+	uint16_t type;
+
+	if (!br_skip(&h, off) || !br_u16be(&h, &type))
+		return false;
+	switch (type) {
+	case ETHERTYPE_IPV4:
+	case ETHERTYPE_IPV6:
+	case ETHERTYPE_VLAN:
+	case ETHERTYPE_QINQ:
+	case ETHERTYPE_QINQ_OLD:
+	case ETHERTYPE_MPLS:
+	case ETHERTYPE_MPLS_MC:
+	case ETHERTYPE_PPPOE_SESSION:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * MPLS label stack (RFC 3032): 4-byte entries up to the bottom-of-stack bit.
+ * What follows has no type field; as Wireshark does (and RFC 4928 asks
+ * Ethernet pseudowires not to start with 4 or 6) we go by the first nibble:
+ * 4 IPv4, 6 IPv6. A 0 is an Ethernet pseudowire (RFC 4448), with a control
+ * word (RFC 4385: its first nibble is 0) or without one (a destination MAC
+ * starting with 0). Wireshark tells them apart by looking the MACs after a
+ * would-be control word up in its vendor (OUI) database; we have none, and
+ * look at where the frame's ethertype would be instead: with the control
+ * word (bytes 16-17) first, then without (bytes 12-13), taking the first
+ * that is IPv4, IPv6, a VLAN tag, MPLS or PPPoE. Anything else (nibble 1,
+ * an associated channel; no plausible ethertype) is an unknown encapsulation.
+ */
+static enum decode_status link_mpls(struct byte_reader *r, struct link_info *li, struct pkt *p)
+{
+	uint32_t entry = 0;
+
+	if (!encap_enter(li))
+		return DECODE_ENCAP_TOO_DEEP;
+	for (unsigned n = 0; !(entry & 0x100u); n++) {
+		if (n == MAX_MPLS_LABELS)
+			return DECODE_BAD_ENCAP;
+		if (!br_u32be(r, &entry))
+			return DECODE_TRUNC_ENCAP;
+	}
+	struct byte_reader peek = *r;
+	uint8_t first;
+	if (!br_u8(&peek, &first))
+		return DECODE_TRUNC_ENCAP;
+	switch (first >> 4) {
+	case 4:
+		li->ipver = 4;
+		return DECODE_OK;
+	case 6:
+		li->ipver = 6;
+		return DECODE_OK;
+	case 0:
+		if (pw_ethertype_at(r, 4 + 12)) {
+			br_skip(r, 4); /* control word: 0000, flags, length, sequence */
+			return link_ethernet(r, li, p);
+		}
+		if (pw_ethertype_at(r, 12))
+			return link_ethernet(r, li, p);
+		/* neither: cut before the ethertype, or not an Ethernet pseudowire */
+		return br_has(r, 4 + 14) ? DECODE_UNKNOWN_ENCAPSULATION : DECODE_TRUNC_ENCAP;
+	default:
+		return DECODE_UNKNOWN_ENCAPSULATION;
 	}
 }
 
@@ -238,6 +376,182 @@ static enum decode_status link_ipv6(struct byte_reader *r, struct link_info *li,
 	return DECODE_OK;
 }
 
+/* A PPP protocol number to what follows (RFC 1661; MPLS: RFC 3032 section 4). */
+static enum decode_status ppp_protocol(struct byte_reader *r, uint16_t proto, struct link_info *li,
+				       struct pkt *p)
+{
+	switch (proto) {
+	case PPP_PROTO_IPV4:
+		li->ipver = 4;
+		return DECODE_OK;
+	case PPP_PROTO_IPV6:
+		li->ipver = 6;
+		return DECODE_OK;
+	case PPP_PROTO_MPLS:
+	case PPP_PROTO_MPLS_MC:
+		return link_mpls(r, li, p);
+	default:
+		return DECODE_NOT_IP; /* LCP, IPCP, CHAP, ... */
+	}
+}
+
+/* PPP (LINKTYPE_PPP): an optional FF 03 address/control, then the protocol,
+ * one byte when compressed (RFC 1661 6.5: an odd first byte). */
+static enum decode_status link_ppp(struct byte_reader *r, struct link_info *li, struct pkt *p)
+{
+	struct byte_reader peek = *r;
+	uint8_t a, c, hi, lo;
+
+	if (br_u8(&peek, &a) && a == 0xff) { /* never a protocol: the HDLC address */
+		if (!br_u8(&peek, &c))
+			return DECODE_TRUNC_LINK;
+		if (c == 0x03)
+			br_skip(r, 2);
+	}
+	if (!br_u8(r, &hi))
+		return DECODE_TRUNC_LINK;
+	if (hi & 1u)
+		return ppp_protocol(r, hi, li, p);
+	if (!br_u8(r, &lo))
+		return DECODE_TRUNC_LINK;
+	return ppp_protocol(r, (uint16_t)(hi << 8 | lo), li, p);
+}
+
+/* Cisco HDLC (LINKTYPE_C_HDLC): address 0x0F or 0x8F, control 0, ethertype. */
+static enum decode_status link_chdlc(struct byte_reader *r, struct link_info *li, struct pkt *p)
+{
+	uint16_t type;
+
+	if (!br_skip(r, 2) || !br_u16be(r, &type))
+		return DECODE_TRUNC_LINK;
+	return link_ethertype(r, type, li, p); /* SLARP (0x8035) and CDP are not IP */
+}
+
+/* LINKTYPE_PPP_HDLC: 0xFF first is PPP in HDLC-like framing (RFC 1662),
+ * 0x0F or 0x8F is Cisco PPP with HDLC framing, an ethertype after 2 bytes. */
+static enum decode_status link_ppp_hdlc(struct byte_reader *r, struct link_info *li, struct pkt *p)
+{
+	struct byte_reader peek = *r;
+	uint8_t a;
+
+	if (!br_u8(&peek, &a))
+		return DECODE_TRUNC_LINK;
+	if (a == 0x0f || a == 0x8f)
+		return link_chdlc(r, li, p);
+	return link_ppp(r, li, p);
+}
+
+/* A 16-bit field in the byte order of the host that read the capture:
+ * libpcap hands NFLOG's TLV headers over in that order (pcap-common.c swaps
+ * them when reading a file written on the other byte order). */
+static bool br_u16host(struct byte_reader *r, uint16_t *out)
+{
+	return br_copy(r, out, 2);
+}
+
+/*
+ * Linux NFLOG (LINKTYPE_NFLOG): family, version, resource id, then TLVs,
+ * each a 16-bit length (with the 4-byte TLV header) and type, padded to 4.
+ * The packet is the NFULA_PAYLOAD TLV's value, starting at its IP header.
+ */
+static enum decode_status link_nflog(struct byte_reader *r, struct link_info *li, struct pkt *p)
+{
+	uint8_t family;
+	uint16_t tlv_len, tlv_type;
+
+	(void)p;
+	if (!br_u8(r, &family) || !br_skip(r, 3))
+		return DECODE_TRUNC_LINK;
+	for (;;) {
+		if (br_remaining(r) == 0)
+			return r->len < li->wire_end ? DECODE_TRUNC_LINK : DECODE_NOT_IP; /* no payload logged */
+		if (!br_u16host(r, &tlv_len) || !br_u16host(r, &tlv_type))
+			return DECODE_TRUNC_LINK;
+		if (tlv_len < 4)
+			return DECODE_BAD_ENCAP;
+		uint32_t body = tlv_len - 4u;
+		if ((tlv_type & 0x7fffu) == NFULA_PAYLOAD) { /* high bit: netlink's NLA_F_NESTED */
+			struct byte_reader payload;
+			size_t have = br_remaining(r);
+			uint32_t ends = (uint32_t)r->off + body; /* where the TLV ends on the wire */
+			if (ends > li->wire_end)
+				return DECODE_BAD_ENCAP;
+			br_sub(r, have < body ? have : body, &payload);
+			*r = payload;
+			li->wire_end = body;
+			li->ipver = family == 2 ? 4 : family == 10 ? 6 : 0; /* AF_INET, Linux AF_INET6 */
+			return DECODE_OK;
+		}
+		uint32_t padded = (body + 3u) & ~3u;
+		if (!br_skip(r, padded) && !br_skip(r, body)) /* the last TLV may lack its padding */
+			return DECODE_TRUNC_LINK;
+	}
+}
+
+/*
+ * IEEE 802.11 data frame (LINKTYPE_IEEE802_11): frame control, duration,
+ * three addresses, sequence control, a fourth address between two APs, QoS
+ * control in QoS subtypes (and HT control with the +HTC/Order bit), then an
+ * LLC/SNAP header whose ethertype says what follows. Management and control
+ * frames, null data and protected (encrypted) bodies are not IP to us; an
+ * A-MSDU or a fragment is an encapsulation we do not take apart.
+ */
+static enum decode_status link_80211(struct byte_reader *r, struct link_info *li, struct pkt *p)
+{
+	uint8_t fc0, fc1;
+
+	if (!br_u8(r, &fc0) || !br_u8(r, &fc1))
+		return DECODE_TRUNC_LINK;
+	unsigned version = fc0 & 3u, type = (fc0 >> 2) & 3u, subtype = fc0 >> 4;
+	if (version != 0 || type != 2 || (subtype & 4u)) /* not data, or no body */
+		return DECODE_NOT_IP;
+	if (fc1 & 0x40u) /* protected frame */
+		return DECODE_NOT_IP;
+	uint8_t seq0;
+	/* duration, three addresses, then sequence control (little-endian:
+	 * the fragment number is the low nibble of its first byte) */
+	if (!br_skip(r, 2 + 18) || !br_u8(r, &seq0) || !br_skip(r, 1))
+		return DECODE_TRUNC_LINK;
+	if ((fc1 & 0x04u) || (seq0 & 0x0fu))
+		return DECODE_UNKNOWN_ENCAPSULATION; /* 802.11 fragment, not reassembled */
+	if ((fc1 & 3u) == 3u && !br_skip(r, 6)) /* ToDS and FromDS: address 4 */
+		return DECODE_TRUNC_LINK;
+	if (subtype & 8u) { /* QoS data */
+		uint8_t qos0;
+		if (!br_u8(r, &qos0) || !br_skip(r, 1))
+			return DECODE_TRUNC_LINK;
+		if (qos0 & 0x80u)
+			return DECODE_UNKNOWN_ENCAPSULATION; /* A-MSDU present */
+		if ((fc1 & 0x80u) && !br_skip(r, 4)) /* HT control */
+			return DECODE_TRUNC_LINK;
+	}
+	uint8_t llc[6];
+	uint16_t ethertype;
+	if (!br_copy(r, llc, 6) || !br_u16be(r, &ethertype))
+		return DECODE_TRUNC_LINK;
+	if (llc[0] != 0xaa || llc[1] != 0xaa || llc[2] != 0x03)
+		return DECODE_NOT_IP; /* plain LLC (STP, ...) */
+	return link_ethertype(r, ethertype, li, p);
+}
+
+/* Radiotap (LINKTYPE_IEEE802_11_RADIOTAP): version 0, pad, a little-endian
+ * length covering the whole radio header, then the 802.11 frame. An FCS at
+ * the end (radiotap flag 0x10) is trailing bytes after IP, as Ethernet
+ * padding is: the IP lengths already leave it out. */
+static enum decode_status link_radiotap(struct byte_reader *r, struct link_info *li, struct pkt *p)
+{
+	uint8_t version, pad, len_lo, len_hi;
+
+	if (!br_u8(r, &version) || !br_u8(r, &pad) || !br_u8(r, &len_lo) || !br_u8(r, &len_hi))
+		return DECODE_TRUNC_LINK;
+	uint16_t len = (uint16_t)(len_hi << 8 | len_lo);
+	if (version != 0 || len < 8)
+		return DECODE_BAD_ENCAP;
+	if (!br_skip(r, len - 4u))
+		return DECODE_TRUNC_LINK;
+	return link_80211(r, li, p);
+}
+
 /* Most common first: the lookup is a short linear scan. */
 static const struct link_decoder {
 	int linktype;
@@ -252,6 +566,12 @@ static const struct link_decoder {
 	{ LINK_RAW_ALT, link_raw },
 	{ LINK_IPV4, link_ipv4 },
 	{ LINK_IPV6, link_ipv6 },
+	{ LINK_NFLOG, link_nflog },
+	{ LINK_PPP, link_ppp },
+	{ LINK_PPP_HDLC, link_ppp_hdlc },
+	{ LINK_C_HDLC, link_chdlc },
+	{ LINK_IEEE802_11_RADIOTAP, link_radiotap },
+	{ LINK_IEEE802_11, link_80211 },
 };
 
 static link_decode_fn link_lookup(int linktype)
@@ -286,13 +606,16 @@ static bool ipv4_options_valid(struct byte_reader *r)
 	return true;
 }
 
+static enum decode_status ip_payload(uint8_t proto, struct byte_reader *r, uint32_t plen,
+				     uint32_t *seg_len, struct pkt *p, unsigned depth);
+
 /*
  * IPv4 (RFC 791). `l3_wire` is how many bytes of L3 the wire carried and
  * `l3_limit` how many the link's own length field allows; on OK r sits at the
  * TCP header and *seg_len is the TCP segment length.
  */
 static enum decode_status decode_ipv4(struct byte_reader *r, uint32_t l3_wire, uint32_t l3_limit,
-				      uint32_t *seg_len, struct pkt *p)
+				      uint32_t *seg_len, struct pkt *p, unsigned depth)
 {
 	uint8_t vihl = 0, ttl = 0, proto = 0;
 	uint16_t total = 0, frag = 0;
@@ -332,10 +655,12 @@ static enum decode_status decode_ipv4(struct byte_reader *r, uint32_t l3_wire, u
 	if (frag & 0x3fff) /* MF or a fragment offset; DF (0x4000) is fine */
 		return DECODE_IP_FRAGMENT;
 	if (proto != IP_PROTO_TCP)
-		return DECODE_NOT_TCP;
+		return ip_payload(proto, r, tlen - hlen, seg_len, p, depth);
 
 	p->ip_version = 4;
 	p->ttl = ttl;
+	memset(p->src, 0, 10); /* an outer IPv6 header of a tunnel wrote these */
+	memset(p->dst, 0, 10);
 	p->src[10] = p->src[11] = 0xff; /* ::ffff:a.b.c.d */
 	p->dst[10] = p->dst[11] = 0xff;
 	*seg_len = tlen - hlen;
@@ -364,7 +689,7 @@ static enum ipv6_ext_shape ipv6_ext_shape(uint8_t nh)
 }
 
 /*
- * Walk the IPv6 extension chain up to TCP. *left is what payload_length says
+ * Walk the IPv6 extension chain up to TCP or another upper layer. *left is what payload_length says
  * remains; an extension past it is malformed, one past caplen is truncated.
  */
 static enum decode_status ipv6_ext_chain(struct byte_reader *r, uint8_t *nh, uint32_t *left)
@@ -372,7 +697,7 @@ static enum decode_status ipv6_ext_chain(struct byte_reader *r, uint8_t *nh, uin
 	for (unsigned count = 0; *nh != IP_PROTO_TCP; count++) {
 		enum ipv6_ext_shape shape = ipv6_ext_shape(*nh);
 		if (shape == EXT_NONE)
-			return DECODE_NOT_TCP;
+			return DECODE_OK; /* UDP, a tunnel, ... : the caller decides */
 		if (count == MAX_IPV6_EXT || *left < 2)
 			return DECODE_BAD_IPV6_EXT;
 
@@ -403,7 +728,7 @@ static enum decode_status ipv6_ext_chain(struct byte_reader *r, uint8_t *nh, uin
 
 /* IPv6 (RFC 8200), same contract as decode_ipv4. */
 static enum decode_status decode_ipv6(struct byte_reader *r, uint32_t l3_wire, uint32_t l3_limit,
-				      uint32_t *seg_len, struct pkt *p)
+				      uint32_t *seg_len, struct pkt *p, unsigned depth)
 {
 	uint16_t plen = 0;
 	uint8_t nh = 0, hlim = 0;
@@ -430,6 +755,8 @@ static enum decode_status decode_ipv6(struct byte_reader *r, uint32_t l3_wire, u
 	enum decode_status st = ipv6_ext_chain(r, &nh, &left);
 	if (st != DECODE_OK)
 		return st;
+	if (nh != IP_PROTO_TCP)
+		return ip_payload(nh, r, left, seg_len, p, depth);
 
 	p->ip_version = 6;
 	p->ttl = hlim;
@@ -450,10 +777,247 @@ static enum decode_status decode_ip(struct byte_reader *r, const struct link_inf
 	if (li->ipver != 0 && version != li->ipver)
 		return DECODE_BAD_IP_VERSION;
 	if (version == 4)
-		return decode_ipv4(r, l3_wire, li->l3_limit, seg_len, p);
+		return decode_ipv4(r, l3_wire, li->l3_limit, seg_len, p, li->depth);
 	if (version == 6)
-		return decode_ipv6(r, l3_wire, li->l3_limit, seg_len, p);
+		return decode_ipv6(r, l3_wire, li->l3_limit, seg_len, p, li->depth);
 	return DECODE_BAD_IP_VERSION;
+}
+
+/*
+ * Encapsulations above IP. Each takes a reader narrowed to its container
+ * (li->wire_end is the container's length on the wire) and, on DECODE_OK,
+ * leaves *r at the innermost TCP header with *seg_len its segment length.
+ * Every one counts one level in li->depth; past DECODE_MAX_ENCAP_DEPTH the
+ * frame is DECODE_ENCAP_TOO_DEEP.
+ */
+
+/* Narrow r to the next `len` wire bytes (a length field inside the container). */
+static void encap_narrow(struct byte_reader *r, struct link_info *li, uint32_t len)
+{
+	struct byte_reader sub;
+	size_t have = br_remaining(r);
+
+	br_sub(r, have < len ? have : len, &sub);
+	*r = sub;
+	li->wire_end = len;
+}
+
+/* IP of a known version (0: by its first nibble) at r, to the TCP header. */
+static enum decode_status inner_ip(struct byte_reader *r, struct link_info *li, unsigned ipver,
+				   uint32_t *seg_len, struct pkt *p)
+{
+	li->ipver = ipver;
+	return decode_ip(r, li, li->wire_end - (uint32_t)r->off, seg_len, p);
+}
+
+/* A frame of a link type (Ethernet, mostly) at r, through its IP to TCP. */
+static enum decode_status inner_frame(link_decode_fn link, struct byte_reader *r, struct link_info *li,
+				      uint32_t *seg_len, struct pkt *p)
+{
+	li->ipver = 0;
+	enum decode_status st = link(r, li, p);
+	if (st != DECODE_OK)
+		return st;
+	return decode_ip(r, li, li->wire_end - (uint32_t)r->off, seg_len, p);
+}
+
+/*
+ * ERSPAN (draft-foschiano-erspan): type II is an 8-byte header of version
+ * 1; type III a 12-byte one of version 2, with an 8-byte platform-specific
+ * subheader when its O bit is set, and a frame type (0 Ethernet, 2 IP).
+ */
+static enum decode_status erspan(struct byte_reader *r, struct link_info *li, uint32_t *seg_len,
+				 struct pkt *p)
+{
+	struct byte_reader h = *r;
+	uint8_t v;
+	uint16_t last;
+
+	if (!br_u8(&h, &v))
+		return encap_short(r, li->wire_end);
+	if (v >> 4 == 1) {
+		if (!br_skip(r, 8))
+			return encap_short(r, li->wire_end);
+		return inner_frame(link_ethernet, r, li, seg_len, p);
+	}
+	if (v >> 4 != 2)
+		return DECODE_BAD_ENCAP;
+	if (!br_skip(&h, 9) || !br_u16be(&h, &last))
+		return encap_short(r, li->wire_end);
+	unsigned frame_type = (last >> 10) & 0x1fu;
+	if (!br_skip(r, 12) || ((last & 1u) && !br_skip(r, 8)))
+		return encap_short(r, li->wire_end);
+	if (frame_type != 0)
+		return DECODE_UNKNOWN_ENCAPSULATION;
+	return inner_frame(link_ethernet, r, li, seg_len, p);
+}
+
+/*
+ * GRE (RFC 2784, RFC 2890): flags and version, protocol type, then a
+ * checksum word (C), key (K) and sequence number (S), each 4 bytes when
+ * present. Version 1 (PPTP's enhanced GRE) and RFC 1701 source routing are
+ * not followed. Protocol 0x88BE without a sequence number is ERSPAN type I
+ * (no header), as Wireshark reads it.
+ */
+static enum decode_status decode_gre(struct byte_reader *r, struct link_info *li, uint32_t *seg_len,
+				     struct pkt *p)
+{
+	uint16_t flags, proto;
+
+	if (!encap_enter(li))
+		return DECODE_ENCAP_TOO_DEEP;
+	if (!br_has(r, 4))
+		return encap_short(r, li->wire_end);
+	br_u16be(r, &flags);
+	br_u16be(r, &proto);
+	if ((flags & 7u) != 0 || (flags & 0x4000u))
+		return DECODE_UNKNOWN_ENCAPSULATION;
+	size_t opt = ((flags & 0x8000u) ? 4u : 0u) + ((flags & 0x2000u) ? 4u : 0u) +
+		     ((flags & 0x1000u) ? 4u : 0u);
+	if (!br_skip(r, opt))
+		return encap_short(r, li->wire_end);
+	switch (proto) {
+	case ETHERTYPE_IPV4:
+		return inner_ip(r, li, 4, seg_len, p);
+	case ETHERTYPE_IPV6:
+		return inner_ip(r, li, 6, seg_len, p);
+	case ETHERTYPE_TEB:
+		return inner_frame(link_ethernet, r, li, seg_len, p);
+	case ETHERTYPE_MPLS:
+	case ETHERTYPE_MPLS_MC:
+		return inner_frame(link_mpls, r, li, seg_len, p);
+	case ETHERTYPE_ERSPAN2:
+		if (!(flags & 0x1000u)) /* type I */
+			return inner_frame(link_ethernet, r, li, seg_len, p);
+		return erspan(r, li, seg_len, p);
+	case ETHERTYPE_ERSPAN3:
+		return erspan(r, li, seg_len, p);
+	default:
+		return DECODE_UNKNOWN_ENCAPSULATION;
+	}
+}
+
+/* Teredo (RFC 4380): optional authentication and origin indications, then
+ * IPv6. Port 3544 carries other things too, so only a payload that starts
+ * with version 6 after the indications is taken; anything else stays UDP. */
+static enum decode_status decode_teredo(struct byte_reader *r, struct link_info *li, uint32_t *seg_len,
+					struct pkt *p)
+{
+	for (int i = 0; i < 2; i++) {
+		struct byte_reader h = *r;
+		uint16_t ind;
+		uint8_t id_len, au_len;
+		if (!br_u16be(&h, &ind))
+			break; /* the version nibble below decides */
+		if (ind == 0x0001 && i == 0) { /* authentication: lengths, id, value, nonce, confirmation */
+			if (!br_u8(&h, &id_len) || !br_u8(&h, &au_len) || !br_skip(&h, id_len + au_len + 9u))
+				return DECODE_NOT_TCP;
+		} else if (ind == 0x0000) { /* origin indication: port and address */
+			if (!br_skip(&h, 6))
+				return DECODE_NOT_TCP;
+		} else {
+			break;
+		}
+		*r = h;
+	}
+	struct byte_reader peek = *r;
+	uint8_t first;
+	if (!br_u8(&peek, &first) || first >> 4 != 6)
+		return DECODE_NOT_TCP;
+	if (!encap_enter(li))
+		return DECODE_ENCAP_TOO_DEEP;
+	return inner_ip(r, li, 6, seg_len, p);
+}
+
+/* UDP: VXLAN (RFC 7348) and Geneve (RFC 8926) by destination port, Teredo by
+ * either port; any other UDP is NOT_TCP, as it always was. */
+static enum decode_status decode_udp(struct byte_reader *r, struct link_info *li, uint32_t *seg_len,
+				     struct pkt *p)
+{
+	uint16_t sport, dport, ulen;
+
+	if (!br_has(r, 8))
+		return DECODE_NOT_TCP; /* cannot tell what it carries */
+	br_u16be(r, &sport);
+	br_u16be(r, &dport);
+	br_u16be(r, &ulen);
+	br_skip(r, 2); /* checksum */
+	bool teredo = sport == UDP_PORT_TEREDO || dport == UDP_PORT_TEREDO;
+	if (dport != UDP_PORT_VXLAN && dport != UDP_PORT_GENEVE && !teredo)
+		return DECODE_NOT_TCP;
+	/* 0: a jumbogram or GSO super-datagram, the IP length is the truth */
+	if (ulen != 0) {
+		if (ulen < 8 || ulen > li->wire_end)
+			return DECODE_BAD_ENCAP;
+		encap_narrow(r, li, ulen - 8u);
+	} else {
+		encap_narrow(r, li, li->wire_end - 8u);
+	}
+	if (dport == UDP_PORT_VXLAN) {
+		/* flags (I: a valid VNI), 24 reserved bits, VNI, 8 reserved bits */
+		if (!encap_enter(li))
+			return DECODE_ENCAP_TOO_DEEP;
+		if (!br_skip(r, 8))
+			return encap_short(r, li->wire_end);
+		return inner_frame(link_ethernet, r, li, seg_len, p);
+	}
+	if (dport == UDP_PORT_GENEVE) {
+		uint8_t vo;
+		uint16_t proto;
+		if (!encap_enter(li))
+			return DECODE_ENCAP_TOO_DEEP;
+		if (!br_has(r, 8))
+			return encap_short(r, li->wire_end);
+		br_u8(r, &vo);
+		br_skip(r, 1); /* O, C, reserved */
+		br_u16be(r, &proto);
+		br_skip(r, 4); /* VNI, reserved */
+		if (vo >> 6 != 0)
+			return DECODE_BAD_ENCAP; /* only version 0 exists */
+		if (!br_skip(r, (vo & 0x3fu) * 4u)) /* options, in 4-byte units */
+			return encap_short(r, li->wire_end);
+		switch (proto) {
+		case ETHERTYPE_TEB:
+			return inner_frame(link_ethernet, r, li, seg_len, p);
+		case ETHERTYPE_IPV4:
+			return inner_ip(r, li, 4, seg_len, p);
+		case ETHERTYPE_IPV6:
+			return inner_ip(r, li, 6, seg_len, p);
+		default:
+			return DECODE_UNKNOWN_ENCAPSULATION;
+		}
+	}
+	return decode_teredo(r, li, seg_len, p);
+}
+
+/* An IPv4 protocol / IPv6 next header other than TCP, with plen bytes of
+ * payload on the wire from r: a tunnel to follow, or not TCP. */
+static enum decode_status ip_payload(uint8_t proto, struct byte_reader *r, uint32_t plen,
+				     uint32_t *seg_len, struct pkt *p, unsigned depth)
+{
+	if (proto != IP_PROTO_IPIP && proto != IP_PROTO_IPV6 && proto != IP_PROTO_GRE &&
+	    proto != IP_PROTO_UDP)
+		return DECODE_NOT_TCP;
+	struct byte_reader in = *r;
+	struct link_info li = { .ipver = 0, .l3_limit = UINT32_MAX, .wire_end = 0, .depth = depth };
+	encap_narrow(&in, &li, plen);
+	enum decode_status st;
+	switch (proto) {
+	case IP_PROTO_GRE:
+		st = decode_gre(&in, &li, seg_len, p);
+		break;
+	case IP_PROTO_UDP:
+		st = decode_udp(&in, &li, seg_len, p);
+		break;
+	default: /* IPv4 (4) or IPv6 (41) in IP, in either outer version */
+		if (!encap_enter(&li))
+			return DECODE_ENCAP_TOO_DEEP;
+		st = inner_ip(&in, &li, proto == IP_PROTO_IPIP ? 4 : 6, seg_len, p);
+		break;
+	}
+	if (st == DECODE_OK)
+		*r = in;
+	return st;
 }
 
 /* One option's body (after kind and length); false if the length is wrong for the kind. */
@@ -599,16 +1163,16 @@ enum decode_status decode_packet(int linktype, const uint8_t *data, uint32_t cap
 
 	struct byte_reader r;
 	br_init(&r, data, caplen);
-	struct link_info li = { .ipver = 0, .l3_limit = UINT32_MAX };
+	/* A damaged record may claim fewer wire bytes than it captured; the
+	 * captured ones were certainly on the wire. */
+	uint32_t wire = wire_len > caplen ? wire_len : caplen;
+	struct link_info li = { .ipver = 0, .l3_limit = UINT32_MAX, .wire_end = wire, .depth = 0 };
 	enum decode_status st = link(&r, &li, out);
 	if (st != DECODE_OK)
 		return st;
 
-	/* A damaged record may claim fewer wire bytes than it captured; the
-	 * captured ones were certainly on the wire. */
-	uint32_t wire = wire_len > caplen ? wire_len : caplen;
 	uint32_t seg_len;
-	st = decode_ip(&r, &li, wire - (uint32_t)r.off, &seg_len, out);
+	st = decode_ip(&r, &li, li.wire_end - (uint32_t)r.off, &seg_len, out);
 	if (st != DECODE_OK)
 		return st;
 	return decode_tcp(&r, seg_len, out);

@@ -668,14 +668,16 @@ static struct capture *open_input(const struct options *o, const char **name)
 		fprintf(stderr, "tcpscope: %s: %s\n", *name, reason);
 		return NULL;
 	}
+	/* A link type we do not decode is not fatal (docs/DESIGN.md, "Link types
+	 * not decoded"): the input is read, each of its frames counted as
+	 * unknown_linktype, and one line says so, so that the other inputs
+	 * still report every connection they hold. */
 	for (size_t i = 0; i < capture_input_count(cap); i++) {
 		int lt = capture_input_linktype(cap, i);
-		if (!decode_linktype_supported(lt)) {
-			fprintf(stderr, "tcpscope: %s: unsupported link type %s (%d)\n",
+		if (!decode_linktype_supported(lt))
+			fprintf(stderr, "tcpscope: warning: %s: link type %s (%d) not decoded, "
+					"its frames are counted as unknown_linktype\n",
 				capture_input_name(cap, i), capture_linktype_name(lt), lt);
-			capture_close(cap);
-			return NULL;
-		}
 	}
 	if (o->filter && !capture_set_filter(cap, o->filter, err, sizeof(err))) {
 		const char *file = filter_names_a_file(o);

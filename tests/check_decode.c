@@ -743,8 +743,8 @@ START_TEST(test_unknown_linktype)
 	uint8_t f[256];
 	struct pkt p;
 	size_t n = tb_eth_tcp(f, &SEG4);
-	ck_status(dec(105, f, n, &p), DECODE_UNKNOWN_LINKTYPE); /* 802.11 */
 	ck_status(dec(147, f, n, &p), DECODE_UNKNOWN_LINKTYPE); /* USER0 */
+	ck_status(dec(192, f, n, &p), DECODE_UNKNOWN_LINKTYPE); /* PPI */
 	ck_status(dec(-1, f, n, &p), DECODE_UNKNOWN_LINKTYPE);
 }
 END_TEST
@@ -756,6 +756,7 @@ START_TEST(test_status_names)
 		"too_many_vlans", "trunc_ip", "bad_ip_version", "bad_ip_header_len",
 		"bad_ip_total_len", "bad_ip_option", "trunc_ipv6_ext", "bad_ipv6_ext", "trunc_tcp",
 		"bad_tcp_header_len", "bad_tcp_option", "trunc_tcp_options",
+		"unknown_encapsulation", "trunc_encap", "bad_encap", "encap_too_deep",
 	};
 	for (int s = 0; s < DECODE__COUNT; s++) {
 		ck_assert_str_eq(decode_status_name((enum decode_status)s), want[s]);
@@ -763,11 +764,11 @@ START_TEST(test_status_names)
 	}
 	ck_assert_ptr_nonnull(decode_status_name(DECODE__COUNT));
 
-	const int supported[] = { 0, 1, 12, 101, 108, 113, 228, 229, 276 };
+	const int supported[] = { 0, 1, 9, 12, 50, 101, 104, 105, 108, 113, 127, 228, 229, 239, 276 };
 	for (size_t i = 0; i < sizeof supported / sizeof supported[0]; i++)
 		ck_assert(decode_linktype_supported(supported[i]));
-	ck_assert(!decode_linktype_supported(105));
-	ck_assert(!decode_linktype_supported(127));
+	ck_assert(!decode_linktype_supported(147)); /* USER0 */
+	ck_assert(!decode_linktype_supported(192)); /* PPI */
 	ck_assert(!decode_linktype_supported(-1));
 }
 END_TEST
@@ -1426,6 +1427,583 @@ START_TEST(test_bad_options)
 }
 END_TEST
 
+/* ---------------------------------------------------------------- encapsulations */
+
+/* Builders for outer headers; each writes at b and returns its length. */
+static size_t enc_eth(uint8_t *b, uint16_t type)
+{
+	static const uint8_t macs[12] = { 2, 0, 0, 0, 0, 0x0b, 2, 0, 0, 0, 0, 0x0a };
+	memcpy(b, macs, 12);
+	tb_put16(b + 12, type);
+	return 14;
+}
+
+static size_t enc_ip4(uint8_t *b, uint8_t proto, size_t payload)
+{
+	memset(b, 0, 20);
+	b[0] = 0x45;
+	tb_put16(b + 2, (uint16_t)(20 + payload));
+	b[8] = 9;
+	b[9] = proto;
+	b[12] = 10, b[13] = 9, b[14] = 9, b[15] = 1;
+	b[16] = 10, b[17] = 9, b[18] = 9, b[19] = 2;
+	return 20;
+}
+
+static size_t enc_ip6(uint8_t *b, uint8_t nh, size_t payload)
+{
+	memset(b, 0, 40);
+	b[0] = 0x60;
+	tb_put16(b + 4, (uint16_t)payload);
+	b[6] = nh;
+	b[7] = 9;
+	b[8] = 0x20, b[9] = 0x01, b[10] = 0x0d, b[11] = 0xb8, b[23] = 1;
+	b[24] = 0x20, b[25] = 0x01, b[26] = 0x0d, b[27] = 0xb8, b[39] = 2;
+	return 40;
+}
+
+static size_t enc_udp(uint8_t *b, uint16_t sport, uint16_t dport, size_t payload)
+{
+	tb_put16(b, sport);
+	tb_put16(b + 2, dport);
+	tb_put16(b + 4, (uint16_t)(8 + payload));
+	tb_put16(b + 6, 0);
+	return 8;
+}
+
+/* The inner segment: SEG4 with 10 payload bytes (40 + 10 bytes of IP). */
+static size_t enc_inner4(uint8_t *b)
+{
+	struct tb_tcp t = SEG4;
+	t.payload_len = 10;
+	return tb_ip_tcp(b, &t);
+}
+
+static size_t enc_inner6(uint8_t *b)
+{
+	struct tb_tcp t = SEG6;
+	t.payload_len = 10;
+	return tb_ip_tcp(b, &t);
+}
+
+/* Ethernet + inner IPv4 segment. */
+static size_t enc_inner_eth4(uint8_t *b)
+{
+	struct tb_tcp t = SEG4;
+	t.payload_len = 10;
+	return tb_eth_tcp(b, &t);
+}
+
+/* The inner segment decoded: its 4-tuple, TTL and payload length. */
+static void ck_inner4(int linktype, const uint8_t *f, size_t n)
+{
+	struct pkt p;
+	ck_status(dec(linktype, f, n, &p), DECODE_OK);
+	ck_v4mapped(p.src, "192.0.2.1");
+	ck_v4mapped(p.dst, "198.51.100.7");
+	ck_assert_uint_eq(p.sport, 40000);
+	ck_assert_uint_eq(p.dport, 443);
+	ck_assert_uint_eq(p.ip_version, 4);
+	ck_assert_uint_eq(p.ttl, 57);
+	ck_assert_uint_eq(p.seq, 0x11223344);
+	ck_assert_uint_eq(p.payload_len, 10);
+	ck_assert_uint_eq(p.payload_caplen, 10);
+	ck_assert_ptr_eq(p.payload, f + n - 10);
+	ck_assert_uint_eq(p.wire_len, n);
+}
+
+static void ck_inner6(int linktype, const uint8_t *f, size_t n)
+{
+	struct pkt p;
+	ck_status(dec(linktype, f, n, &p), DECODE_OK);
+	ck_v6(p.src, "2001:db8::1");
+	ck_v6(p.dst, "2001:db8:0:1::2");
+	ck_assert_uint_eq(p.sport, 51000);
+	ck_assert_uint_eq(p.dport, 80);
+	ck_assert_uint_eq(p.ip_version, 6);
+	ck_assert_uint_eq(p.ttl, 255);
+	ck_assert_uint_eq(p.payload_len, 10);
+	ck_assert_ptr_eq(p.payload, f + n - 10);
+}
+
+/*
+ * Cut the frame at every length below its own (the wire length stays the
+ * whole frame) and check the reason: `ends` lists where each part ends and
+ * `why` the status of a cut inside it, ascending; a cut at or past the last
+ * end decodes (the 10 payload bytes partly captured). dec_cap's exact-size
+ * heap copy lets AddressSanitizer catch any read past caplen.
+ */
+static void ck_cuts(int linktype, const uint8_t *f, size_t n, const size_t *ends,
+		    const enum decode_status *why, size_t parts)
+{
+	struct pkt p;
+	for (size_t c = 0; c < n; c++) {
+		enum decode_status want = DECODE_OK;
+		for (size_t i = 0; i < parts; i++) {
+			if (c < ends[i]) {
+				want = why[i];
+				break;
+			}
+		}
+		enum decode_status got = dec_cap(linktype, f, c, n, &p);
+		ck_assert_msg(got == want, "caplen %zu of %zu: %s, expected %s", c, n,
+			      decode_status_name(got), decode_status_name(want));
+		if (got == DECODE_OK) {
+			ck_assert_uint_eq(p.payload_len, 10);
+			ck_assert_uint_eq(p.payload_caplen, c - (n - 10));
+		}
+	}
+}
+
+#define CUTS(lt, f, n, ...)                                                                   \
+	do {                                                                                  \
+		const struct { size_t end; enum decode_status why; } cuts_[] = { __VA_ARGS__ }; \
+		size_t e_[16];                                                                \
+		enum decode_status w_[16];                                                    \
+		size_t k_ = sizeof cuts_ / sizeof cuts_[0];                                   \
+		for (size_t i_ = 0; i_ < k_; i_++)                                           \
+			e_[i_] = cuts_[i_].end, w_[i_] = cuts_[i_].why;                       \
+		ck_cuts(lt, f, n, e_, w_, k_);                                                \
+	} while (0)
+
+START_TEST(test_encap_gre)
+{
+	uint8_t f[256], in[128];
+	size_t m = enc_inner4(in);
+	/* Ethernet | IPv4 | GRE with C, K, S (16) | IPv4 | TCP | 10 */
+	size_t n = enc_eth(f, 0x0800);
+	n += enc_ip4(f + n, 47, 16 + m);
+	const uint8_t gre[16] = { 0xb0, 0x00, 0x08, 0x00, 0, 0, 0, 0, 0, 0, 0x12, 0x34, 0, 0, 0, 7 };
+	memcpy(f + n, gre, 16);
+	n += 16;
+	memcpy(f + n, in, m);
+	n += m;
+	ck_inner4(LINK_ETHERNET, f, n);
+	CUTS(LINK_ETHERNET, f, n, { 14, DECODE_TRUNC_LINK }, { 34, DECODE_TRUNC_IP },
+	     { 50, DECODE_TRUNC_ENCAP }, { 70, DECODE_TRUNC_IP }, { 90, DECODE_TRUNC_TCP });
+
+	struct pkt p;
+	f[34 + 1] = 0x01; /* version 1 (PPTP) */
+	ck_status(dec(LINK_ETHERNET, f, n, &p), DECODE_UNKNOWN_ENCAPSULATION);
+	f[34 + 1] = 0x00;
+	f[34 + 2] = 0x88, f[34 + 3] = 0x0b; /* PPP */
+	ck_status(dec(LINK_ETHERNET, f, n, &p), DECODE_UNKNOWN_ENCAPSULATION);
+	f[34 + 2] = 0x08, f[34 + 3] = 0x00;
+	/* the outer IP says its payload ends inside the GRE header: malformed */
+	tb_put16(f + 14 + 2, 20 + 10);
+	ck_status(dec(LINK_ETHERNET, f, n, &p), DECODE_BAD_ENCAP);
+}
+END_TEST
+
+START_TEST(test_encap_gre_teb_erspan)
+{
+	uint8_t f[256], in[128];
+	size_t m = enc_inner_eth4(in);
+	/* IPv6 outer | GRE 0x6558 (4) | Ethernet | IPv4 | TCP */
+	size_t n = enc_eth(f, 0x86dd);
+	n += enc_ip6(f + n, 47, 4 + m);
+	const uint8_t teb[4] = { 0, 0, 0x65, 0x58 };
+	memcpy(f + n, teb, 4);
+	n += 4;
+	memcpy(f + n, in, m);
+	n += m;
+	ck_inner4(LINK_ETHERNET, f, n);
+	CUTS(LINK_ETHERNET, f, n, { 14, DECODE_TRUNC_LINK }, { 54, DECODE_TRUNC_IP },
+	     { 58, DECODE_TRUNC_ENCAP }, { 72, DECODE_TRUNC_LINK }, { 92, DECODE_TRUNC_IP },
+	     { 112, DECODE_TRUNC_TCP });
+
+	/* ERSPAN II: IPv4 | GRE S (8) | ERSPAN II (8) | Ethernet | IPv4 | TCP */
+	n = enc_eth(f, 0x0800);
+	n += enc_ip4(f + n, 47, 16 + m);
+	const uint8_t e2[16] = { 0x10, 0x00, 0x88, 0xbe, 0, 0, 0, 1,
+				 0x10, 0x64, 0x00, 0x07, 0, 0, 0, 3 };
+	memcpy(f + n, e2, 16);
+	n += 16;
+	memcpy(f + n, in, m);
+	n += m;
+	ck_inner4(LINK_ETHERNET, f, n);
+	CUTS(LINK_ETHERNET, f, n, { 14, DECODE_TRUNC_LINK }, { 34, DECODE_TRUNC_IP },
+	     { 50, DECODE_TRUNC_ENCAP }, { 64, DECODE_TRUNC_LINK }, { 84, DECODE_TRUNC_IP },
+	     { 104, DECODE_TRUNC_TCP });
+	struct pkt p;
+	f[42] = 0x30; /* ERSPAN version 3: no such thing */
+	ck_status(dec(LINK_ETHERNET, f, n, &p), DECODE_BAD_ENCAP);
+
+	/* ERSPAN type I: 0x88BE without a sequence number, Ethernet at once */
+	n = enc_eth(f, 0x0800);
+	n += enc_ip4(f + n, 47, 4 + m);
+	const uint8_t e1[4] = { 0, 0, 0x88, 0xbe };
+	memcpy(f + n, e1, 4);
+	n += 4;
+	memcpy(f + n, in, m);
+	n += m;
+	ck_inner4(LINK_ETHERNET, f, n);
+
+	/* ERSPAN III with the platform subheader (O bit): GRE S 8 | 12 + 8 */
+	n = enc_eth(f, 0x0800);
+	n += enc_ip4(f + n, 47, 28 + m);
+	const uint8_t e3[28] = { 0x10, 0x00, 0x22, 0xeb, 0, 0, 0, 1,
+				 0x20, 0x00, 0x00, 0x07, 0, 1, 0xe2, 0x40, 0, 0, 0x00, 0x01,
+				 0, 0, 0, 0, 0, 0, 0, 0 };
+	memcpy(f + n, e3, 28);
+	n += 28;
+	memcpy(f + n, in, m);
+	n += m;
+	ck_inner4(LINK_ETHERNET, f, n);
+	CUTS(LINK_ETHERNET, f, n, { 14, DECODE_TRUNC_LINK }, { 34, DECODE_TRUNC_IP },
+	     { 62, DECODE_TRUNC_ENCAP }, { 76, DECODE_TRUNC_LINK }, { 96, DECODE_TRUNC_IP },
+	     { 116, DECODE_TRUNC_TCP });
+	f[42 + 10] = 0x08; /* frame type 2 (IP): not followed */
+	ck_status(dec(LINK_ETHERNET, f, n, &p), DECODE_UNKNOWN_ENCAPSULATION);
+}
+END_TEST
+
+START_TEST(test_encap_vxlan_geneve)
+{
+	uint8_t f[256], in[128];
+	size_t m = enc_inner_eth4(in);
+	/* IPv4 | UDP 4789 | VXLAN 8 | Ethernet | IPv4 | TCP */
+	size_t n = enc_eth(f, 0x0800);
+	n += enc_ip4(f + n, 17, 16 + m);
+	n += enc_udp(f + n, 51234, 4789, 8 + m);
+	const uint8_t vx[8] = { 0x08, 0, 0, 0, 0, 0, 42, 0 };
+	memcpy(f + n, vx, 8);
+	n += 8;
+	memcpy(f + n, in, m);
+	n += m;
+	ck_inner4(LINK_ETHERNET, f, n);
+	/* a cut UDP header cannot say what it carries: not TCP, as before */
+	CUTS(LINK_ETHERNET, f, n, { 14, DECODE_TRUNC_LINK }, { 34, DECODE_TRUNC_IP },
+	     { 42, DECODE_NOT_TCP }, { 50, DECODE_TRUNC_ENCAP }, { 64, DECODE_TRUNC_LINK },
+	     { 84, DECODE_TRUNC_IP }, { 104, DECODE_TRUNC_TCP });
+	struct pkt p;
+	tb_put16(f + 34 + 4, (uint16_t)(8 + 8 + m + 1)); /* UDP length past the IP payload */
+	ck_status(dec(LINK_ETHERNET, f, n, &p), DECODE_BAD_ENCAP);
+	tb_put16(f + 34 + 4, 7);
+	ck_status(dec(LINK_ETHERNET, f, n, &p), DECODE_BAD_ENCAP);
+	tb_put16(f + 34 + 4, 0); /* 0: the IP length rules */
+	ck_inner4(LINK_ETHERNET, f, n);
+	tb_put16(f + 34 + 2, 4790); /* another port: plain UDP */
+	ck_status(dec(LINK_ETHERNET, f, n, &p), DECODE_NOT_TCP);
+
+	/* IPv6 | UDP 6081 | Geneve 8 + 8 options, 0x6558 | Ethernet | IPv4 | TCP */
+	n = enc_eth(f, 0x86dd);
+	n += enc_ip6(f + n, 17, 24 + m);
+	n += enc_udp(f + n, 51234, 6081, 16 + m);
+	const uint8_t gv[16] = { 0x02, 0, 0x65, 0x58, 0, 0, 42, 0, 1, 2, 3, 1, 0, 0, 0, 7 };
+	memcpy(f + n, gv, 16);
+	n += 16;
+	memcpy(f + n, in, m);
+	n += m;
+	ck_inner4(LINK_ETHERNET, f, n);
+	CUTS(LINK_ETHERNET, f, n, { 14, DECODE_TRUNC_LINK }, { 54, DECODE_TRUNC_IP },
+	     { 62, DECODE_NOT_TCP }, { 78, DECODE_TRUNC_ENCAP }, { 92, DECODE_TRUNC_LINK },
+	     { 112, DECODE_TRUNC_IP }, { 132, DECODE_TRUNC_TCP });
+	f[62] = 0x42; /* version 1 */
+	ck_status(dec(LINK_ETHERNET, f, n, &p), DECODE_BAD_ENCAP);
+	f[62] = 0x3f; /* options longer than the datagram */
+	ck_status(dec(LINK_ETHERNET, f, n, &p), DECODE_BAD_ENCAP);
+}
+END_TEST
+
+START_TEST(test_encap_mpls_pbb_fabricpath)
+{
+	uint8_t f[256], in[128];
+	size_t m = enc_inner4(in);
+	/* Ethernet 0x8847 | 2 labels | IPv4 | TCP */
+	size_t n = enc_eth(f, 0x8847);
+	const uint8_t st[8] = { 0, 1, 0, 64, 0, 0x3e, 0x81, 64 };
+	memcpy(f + n, st, 8);
+	n += 8;
+	memcpy(f + n, in, m);
+	n += m;
+	ck_inner4(LINK_ETHERNET, f, n);
+	CUTS(LINK_ETHERNET, f, n, { 14, DECODE_TRUNC_LINK }, { 23, DECODE_TRUNC_ENCAP },
+	     { 42, DECODE_TRUNC_IP }, { 62, DECODE_TRUNC_TCP });
+	struct pkt p;
+	f[22] = 0x15; /* nibble 1: an associated channel */
+	ck_status(dec(LINK_ETHERNET, f, n, &p), DECODE_UNKNOWN_ENCAPSULATION);
+
+	/* 17 labels and no bottom of stack */
+	uint8_t g[128];
+	n = enc_eth(g, 0x8848);
+	for (int i = 0; i < 17; i++, n += 4)
+		tb_put32(g + n, 0x00010040);
+	ck_status(dec(LINK_ETHERNET, g, n, &p), DECODE_BAD_ENCAP);
+
+	/* pseudowire: label | control word | Ethernet | IPv6 */
+	size_t m6 = enc_inner6(in);
+	n = enc_eth(f, 0x8847);
+	tb_put32(f + n, 0x00bb8140);
+	n += 4;
+	memset(f + n, 0, 4);
+	n += 4;
+	n += enc_eth(f + n, 0x86dd);
+	memcpy(f + n, in, m6);
+	n += m6;
+	ck_inner6(LINK_ETHERNET, f, n);
+	/* up to the inner ethertype the kind of pseudowire is unknown */
+	CUTS(LINK_ETHERNET, f, n, { 14, DECODE_TRUNC_LINK }, { 36, DECODE_TRUNC_ENCAP },
+	     { 76, DECODE_TRUNC_IP }, { 96, DECODE_TRUNC_TCP });
+	/* without the control word (a destination MAC starting with 0) */
+	memmove(f + 18, f + 22, n - 22);
+	n -= 4;
+	f[18] = 0x00;
+	ck_inner6(LINK_ETHERNET, f, n);
+
+	/* PBB: I-TAG | customer Ethernet | IPv4 */
+	size_t me = enc_inner_eth4(in);
+	n = enc_eth(f, 0x88e7);
+	tb_put32(f + n, 0x00010203);
+	n += 4;
+	memcpy(f + n, in, me);
+	n += me;
+	ck_inner4(LINK_ETHERNET, f, n);
+	CUTS(LINK_ETHERNET, f, n, { 14, DECODE_TRUNC_LINK }, { 18, DECODE_TRUNC_ENCAP },
+	     { 32, DECODE_TRUNC_LINK }, { 52, DECODE_TRUNC_IP }, { 72, DECODE_TRUNC_TCP });
+
+	/* FabricPath: 0x8903, FTag/TTL, classical Ethernet */
+	n = enc_eth(f, 0x8903);
+	tb_put16(f + n, 0x0401);
+	n += 2;
+	memcpy(f + n, in, me);
+	n += me;
+	ck_inner4(LINK_ETHERNET, f, n);
+	CUTS(LINK_ETHERNET, f, n, { 14, DECODE_TRUNC_LINK }, { 16, DECODE_TRUNC_ENCAP },
+	     { 30, DECODE_TRUNC_LINK }, { 50, DECODE_TRUNC_IP }, { 70, DECODE_TRUNC_TCP });
+}
+END_TEST
+
+START_TEST(test_encap_ip_in_ip)
+{
+	uint8_t f[256], in[128];
+	size_t m = enc_inner4(in), n;
+	struct pkt p;
+	/* 4in6: the inner IPv4 address must not keep the outer IPv6's bytes */
+	n = enc_eth(f, 0x86dd);
+	n += enc_ip6(f + n, 4, m);
+	memcpy(f + n, in, m);
+	n += m;
+	ck_inner4(LINK_ETHERNET, f, n);
+	CUTS(LINK_ETHERNET, f, n, { 14, DECODE_TRUNC_LINK }, { 54, DECODE_TRUNC_IP },
+	     { 74, DECODE_TRUNC_IP }, { 94, DECODE_TRUNC_TCP });
+	f[14 + 6] = 41; /* says IPv6, carries IPv4 */
+	ck_status(dec(LINK_ETHERNET, f, n, &p), DECODE_BAD_IP_VERSION);
+
+	/* 6in4 */
+	size_t m6 = enc_inner6(in);
+	n = enc_eth(f, 0x0800);
+	n += enc_ip4(f + n, 41, m6);
+	memcpy(f + n, in, m6);
+	n += m6;
+	ck_inner6(LINK_ETHERNET, f, n);
+
+	/* 4in4 inside a fragment: the outer fragment is what counts */
+	m = enc_inner4(in);
+	n = enc_eth(f, 0x0800);
+	n += enc_ip4(f + n, 4, m);
+	memcpy(f + n, in, m);
+	n += m;
+	ck_inner4(LINK_ETHERNET, f, n);
+	f[14 + 6] = 0x20; /* MF */
+	ck_status(dec(LINK_ETHERNET, f, n, &p), DECODE_IP_FRAGMENT);
+}
+END_TEST
+
+START_TEST(test_encap_teredo)
+{
+	uint8_t f[256], in[128];
+	size_t m = enc_inner6(in);
+	/* IPv4 | UDP from 3544 | origin indication 8 | IPv6 | TCP */
+	size_t n = enc_eth(f, 0x0800);
+	n += enc_ip4(f + n, 17, 16 + m);
+	n += enc_udp(f + n, 3544, 40000, 8 + m);
+	const uint8_t oi[8] = { 0, 0, 0xf2, 0x27, 0x3f, 0xff, 0xff, 0xfe };
+	memcpy(f + n, oi, 8);
+	n += 8;
+	memcpy(f + n, in, m);
+	n += m;
+	ck_inner6(LINK_ETHERNET, f, n);
+	/* until the IPv6 version nibble is seen, it may be any UDP on 3544 */
+	CUTS(LINK_ETHERNET, f, n, { 14, DECODE_TRUNC_LINK }, { 34, DECODE_TRUNC_IP },
+	     { 51, DECODE_NOT_TCP }, { 90, DECODE_TRUNC_IP }, { 110, DECODE_TRUNC_TCP });
+	struct pkt p;
+	f[50] = 0x45; /* not IPv6 after the indication: plain UDP */
+	ck_status(dec(LINK_ETHERNET, f, n, &p), DECODE_NOT_TCP);
+}
+END_TEST
+
+START_TEST(test_encap_depth)
+{
+	uint8_t f[512], in[128];
+	size_t m = enc_inner4(in);
+	struct pkt p;
+	for (unsigned levels = 1; levels <= DECODE_MAX_ENCAP_DEPTH + 2; levels++) {
+		size_t n = enc_eth(f, 0x0800);
+		for (unsigned i = 0; i < levels; i++)
+			n += enc_ip4(f + n, 4, (levels - i - 1) * 20 + m);
+		memcpy(f + n, in, m);
+		n += m;
+		if (levels <= DECODE_MAX_ENCAP_DEPTH)
+			ck_inner4(LINK_ETHERNET, f, n);
+		else
+			ck_status(dec(LINK_ETHERNET, f, n, &p), DECODE_ENCAP_TOO_DEEP);
+	}
+	/* levels of different kinds add up: MPLS, PBB, GRE, VXLAN are 4 */
+	uint8_t e[128];
+	size_t me = enc_inner_eth4(in);
+	size_t k = enc_eth(e, 0x0800);
+	k += enc_ip4(e + k, 17, 16 + me);
+	k += enc_udp(e + k, 1, 4789, 8 + me);
+	const uint8_t vx[8] = { 0x08, 0, 0, 0, 0, 0, 42, 0 };
+	memcpy(e + k, vx, 8);
+	k += 8;
+	memcpy(e + k, in, me);
+	k += me; /* e: a VXLAN frame (1 level) */
+	size_t n = enc_eth(f, 0x8847);
+	tb_put32(f + n, 0x00010140);
+	n += 4;
+	n += enc_ip4(f + n, 47, 4 + (k - 14) + 4 + 14);
+	const uint8_t teb[4] = { 0, 0, 0x65, 0x58 };
+	memcpy(f + n, teb, 4);
+	n += 4;
+	n += enc_eth(f + n, 0x88e7);
+	tb_put32(f + n, 7);
+	n += 4;
+	memcpy(f + n, e, k);
+	n += k;
+	tb_put16(f + 18 + 2, (uint16_t)(n - 18)); /* the GRE carrier's IPv4 length */
+	ck_inner4(LINK_ETHERNET, f, n);
+	/* one more level in front (a PBB tag around the whole frame) is too many */
+	uint8_t g[600];
+	size_t gn = enc_eth(g, 0x88e7);
+	tb_put32(g + gn, 9);
+	gn += 4;
+	memcpy(g + gn, f, n);
+	gn += n;
+	ck_status(dec(LINK_ETHERNET, g, gn, &p), DECODE_ENCAP_TOO_DEEP);
+}
+END_TEST
+
+START_TEST(test_link_ppp_hdlc)
+{
+	uint8_t f[256], in[128];
+	size_t m = enc_inner4(in);
+	struct pkt p;
+	/* PPP with FF 03 */
+	const uint8_t ppp[4] = { 0xff, 0x03, 0x00, 0x21 };
+	memcpy(f, ppp, 4);
+	memcpy(f + 4, in, m);
+	ck_inner4(LINK_PPP, f, 4 + m);
+	CUTS(LINK_PPP, f, 4 + m, { 4, DECODE_TRUNC_LINK }, { 24, DECODE_TRUNC_IP },
+	     { 44, DECODE_TRUNC_TCP });
+	/* without it, protocol compressed to one byte */
+	f[1] = 0x21;
+	memcpy(f + 2, in, m);
+	ck_inner4(LINK_PPP, f + 1, 1 + m);
+	/* LCP */
+	const uint8_t lcp[8] = { 0xff, 0x03, 0xc0, 0x21, 1, 1, 0, 4 };
+	ck_status(dec(LINK_PPP, lcp, sizeof lcp, &p), DECODE_NOT_IP);
+	/* PPP in HDLC framing (50): PPP, or Cisco HDLC with an ethertype */
+	memcpy(f, ppp, 4);
+	memcpy(f + 4, in, m);
+	ck_inner4(LINK_PPP_HDLC, f, 4 + m);
+	const uint8_t chdlc[4] = { 0x0f, 0x00, 0x08, 0x00 };
+	memcpy(f, chdlc, 4);
+	ck_inner4(LINK_PPP_HDLC, f, 4 + m);
+	ck_inner4(LINK_C_HDLC, f, 4 + m);
+	CUTS(LINK_C_HDLC, f, 4 + m, { 4, DECODE_TRUNC_LINK }, { 24, DECODE_TRUNC_IP },
+	     { 44, DECODE_TRUNC_TCP });
+	f[2] = 0x80, f[3] = 0x35; /* SLARP */
+	ck_status(dec(LINK_C_HDLC, f, 4 + m, &p), DECODE_NOT_IP);
+}
+END_TEST
+
+/* An NFLOG TLV header in the host's order, as libpcap hands it over. */
+static size_t nflog_tlv(uint8_t *b, uint16_t len, uint16_t type)
+{
+	memcpy(b, &len, 2);
+	memcpy(b + 2, &type, 2);
+	return 4;
+}
+
+START_TEST(test_link_nflog)
+{
+	uint8_t f[256], in[128];
+	size_t m = enc_inner4(in);
+	struct pkt p;
+	/* header 4 | prefix TLV 4 + 5 (+3 padding) | payload TLV 4 + IP | 2 padding */
+	size_t n = 0;
+	f[n++] = 2, f[n++] = 0, f[n++] = 0, f[n++] = 1;
+	n += nflog_tlv(f + n, 4 + 5, 10);
+	memcpy(f + n, "abcd\0\0\0\0", 8);
+	n += 8;
+	n += nflog_tlv(f + n, (uint16_t)(4 + m), 9);
+	memcpy(f + n, in, m);
+	n += m;
+	ck_inner4(LINK_NFLOG, f, n);
+	CUTS(LINK_NFLOG, f, n, { 20, DECODE_TRUNC_LINK }, { 40, DECODE_TRUNC_IP },
+	     { 60, DECODE_TRUNC_TCP });
+	/* trailing padding after the payload TLV is not payload */
+	f[n] = f[n + 1] = 0;
+	ck_status(dec(LINK_NFLOG, f, n + 2, &p), DECODE_OK);
+	ck_assert_uint_eq(p.payload_len, 10);
+	/* a TLV shorter than its header, one past the frame, none with a payload */
+	nflog_tlv(f + 4, 3, 10);
+	ck_status(dec(LINK_NFLOG, f, n, &p), DECODE_BAD_ENCAP);
+	nflog_tlv(f + 4, 4 + 5, 10);
+	nflog_tlv(f + 16, (uint16_t)(4 + m + 1), 9);
+	ck_status(dec(LINK_NFLOG, f, n, &p), DECODE_BAD_ENCAP);
+	ck_status(dec(LINK_NFLOG, f, 16, &p), DECODE_NOT_IP);
+}
+END_TEST
+
+START_TEST(test_link_80211)
+{
+	uint8_t f[256], in[128];
+	size_t m = enc_inner4(in);
+	struct pkt p;
+	/* radiotap 12 | QoS data 26 (ToDS) | LLC/SNAP 8 | IPv4 | TCP */
+	const uint8_t rt[12] = { 0, 0, 12, 0, 0x06, 0, 0, 0, 0x10, 2, 0, 0 };
+	uint8_t hdr[34] = { 0x88, 0x01, 0, 0 };
+	hdr[24] = 0, hdr[25] = 0; /* QoS control */
+	const uint8_t snap[8] = { 0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0x00 };
+	memcpy(hdr + 26, snap, 8);
+	memcpy(f, rt, 12);
+	memcpy(f + 12, hdr, 34);
+	memcpy(f + 46, in, m);
+	size_t n = 46 + m;
+	ck_inner4(LINK_IEEE802_11_RADIOTAP, f, n);
+	ck_inner4(LINK_IEEE802_11, f + 12, n - 12);
+	CUTS(LINK_IEEE802_11_RADIOTAP, f, n, { 46, DECODE_TRUNC_LINK }, { 66, DECODE_TRUNC_IP },
+	     { 86, DECODE_TRUNC_TCP });
+	/* a trailing FCS (radiotap flag 0x10) is left out by the IP length */
+	f[n] = f[n + 1] = f[n + 2] = f[n + 3] = 0xee;
+	ck_status(dec(LINK_IEEE802_11_RADIOTAP, f, n + 4, &p), DECODE_OK);
+	ck_assert_uint_eq(p.payload_len, 10);
+	uint8_t *w = f + 12;
+	w[1] = 0x41; /* protected */
+	ck_status(dec(LINK_IEEE802_11, w, n - 12, &p), DECODE_NOT_IP);
+	w[1] = 0x05; /* more fragments */
+	ck_status(dec(LINK_IEEE802_11, w, n - 12, &p), DECODE_UNKNOWN_ENCAPSULATION);
+	w[1] = 0x01;
+	w[24] = 0x80; /* A-MSDU */
+	ck_status(dec(LINK_IEEE802_11, w, n - 12, &p), DECODE_UNKNOWN_ENCAPSULATION);
+	w[24] = 0;
+	w[0] = 0x80; /* beacon */
+	ck_status(dec(LINK_IEEE802_11, w, n - 12, &p), DECODE_NOT_IP);
+	/* plain data, four addresses (WDS): 30-byte header */
+	uint8_t d[256];
+	const uint8_t h4[30] = { 0x08, 0x03 };
+	memcpy(d, h4, 30);
+	memcpy(d + 30, snap, 8);
+	memcpy(d + 38, in, m);
+	ck_inner4(LINK_IEEE802_11, d, 38 + m);
+	f[2] = 4; /* radiotap length below its own header */
+	ck_status(dec(LINK_IEEE802_11_RADIOTAP, f, n, &p), DECODE_BAD_ENCAP);
+}
+END_TEST
+
 Suite *decode_suite(void)
 {
 	Suite *s = suite_create("decode");
@@ -1494,6 +2072,19 @@ Suite *decode_suite(void)
 	tcase_add_test(malformed, test_bad_pppoe_length);
 	tcase_add_test(malformed, test_bad_options);
 	suite_add_tcase(s, malformed);
+
+	TCase *encap = tcase_create("encap");
+	tcase_add_test(encap, test_encap_gre);
+	tcase_add_test(encap, test_encap_gre_teb_erspan);
+	tcase_add_test(encap, test_encap_vxlan_geneve);
+	tcase_add_test(encap, test_encap_mpls_pbb_fabricpath);
+	tcase_add_test(encap, test_encap_ip_in_ip);
+	tcase_add_test(encap, test_encap_teredo);
+	tcase_add_test(encap, test_encap_depth);
+	tcase_add_test(encap, test_link_ppp_hdlc);
+	tcase_add_test(encap, test_link_nflog);
+	tcase_add_test(encap, test_link_80211);
+	suite_add_tcase(s, encap);
 
 	return s;
 }

@@ -562,7 +562,8 @@ END_TEST
 	"\"not_ip\":1,\"not_tcp\":1,\"ip_fragments\":0,\"decode_errors\":{\"unknown_linktype\":0,"  \
 	"\"trunc_link\":0,\"too_many_vlans\":0,\"trunc_ip\":0,\"bad_ip_version\":0,"               \
 	"\"bad_ip_header_len\":0,\"bad_ip_total_len\":0,\"bad_ip_option\":0,\"trunc_ipv6_ext\":0,\"bad_ipv6_ext\":0,"  \
-	"\"trunc_tcp\":1,\"bad_tcp_header_len\":0,\"bad_tcp_option\":2,\"trunc_tcp_options\":0},"          \
+	"\"trunc_tcp\":1,\"bad_tcp_header_len\":0,\"bad_tcp_option\":2,\"trunc_tcp_options\":0,"          \
+	"\"unknown_encapsulation\":0,\"trunc_encap\":0,\"bad_encap\":0,\"encap_too_deep\":0},"          \
 	JSON_NO_OBSERVERS "\"connections\":2,"                                                          \
 	"\"end_reasons\":{\"closed\":1,\"reset\":0,\"timeout\":0,\"evicted\":0,"                    \
 	"\"end_of_input\":1,\"reused\":0},"

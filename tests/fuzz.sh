@@ -12,7 +12,7 @@ work=$(mktemp -d /tmp/tcpscope-fuzz.XXXXXX)
 echo "fuzz: work directory $work"
 # the analyzer target takes the whole core: every module but main, the capture side and the view's terminal and loop
 core=$(ls src/*.c | grep -v -e '/main\.c$' -e '/capture\.c$' -e '/feed\.c$' -e '/decompress\.c$' -e '/stop\.c$' -e '/pcapng\.c$' -e '/tui\.c$' -e '/viewloop\.c$')
-for target in tls http analyzer pcapng; do
+for target in tls http analyzer pcapng decode; do
 	src=tests/fuzz_$target.c
 	[ -f "$src" ] || continue
 	if [ "$target" = analyzer ]; then deps=$core; else deps=src/$target.c; fi

@@ -166,6 +166,24 @@ decode_errors=$(sed -n 's/.*"unknown_linktype":\([0-9]*\).*"trunc_link":\([0-9]*
 check "a filter one link type cannot take exits 1" 1 $?
 expect_grep "a filter one link type cannot take names that file" "invalid filter expression: $CRAFTED/raw_ipv4.pcap: " "$T/err"
 
+# ---- a link type tcpscope does not decode: counted, not refused ----
+user0=$CRAFTED/link_user0.pcap
+"$TCPSCOPE" -r "$user0" -F json >"$T/out" 2>"$T/err"
+check "a file of an undecoded link type alone exits 0" 0 $?
+expect_grep "an undecoded link type is named in one warning" "^tcpscope: warning: $user0: link type .*(147) not decoded, its frames are counted as unknown_linktype$" "$T/err"
+[ "$(wc -l <"$T/err")" -eq 1 ] && ok "an undecoded link type: one line" || fail "an undecoded link type: $(wc -l <"$T/err") lines"
+want=$(frames_of "$user0")
+[ "$(json_field "$T/out" unknown_linktype)" = "$want" ] && ok "its $want frames are unknown_linktype" ||
+	fail "unknown_linktype $(json_field "$T/out" unknown_linktype), expected $want"
+"$TCPSCOPE" -r "$user0" -r "$good" -F json >"$T/out" 2>"$T/err"
+check "an undecoded link type beside a readable file exits 0" 0 $?
+"$TCPSCOPE" -r "$good" -F json >"$T/alone" 2>/dev/null
+[ "$(grep -c '"type":"conn"' "$T/out")" = "$(grep -c '"type":"conn"' "$T/alone")" ] &&
+	ok "beside an undecoded link type every connection of the other file is reported" ||
+	fail "beside an undecoded link type: $(grep -c '"type":"conn"' "$T/out") connections, alone $(grep -c '"type":"conn"' "$T/alone")"
+[ "$(json_field "$T/out" unknown_linktype)" = "$want" ] && ok "beside it, its $want frames are unknown_linktype" ||
+	fail "beside it: unknown_linktype $(json_field "$T/out" unknown_linktype), expected $want"
+
 # ---- command lines ----
 "$TCPSCOPE" -r "$good" -r "$T/missing.pcap" >"$T/out" 2>"$T/err"
 check "-r a -r missing exits 1" 1 $?
