@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "decode.h"
+#include "fields.h"
 #include "halfopen.h"
 #include "record.h"
 #include "rowhold.h"
@@ -34,9 +35,6 @@
 #define NS_PER_SEC 1000000000u
 #define NS_PER_MS 1000000u
 
-/* ,"name": of each sequence counter, made once (a record writes 34 of them). */
-#define SEQ_KEY_MAX 32
-
 struct report {
 	FILE *out;              /* NULL: a memory report (report_open_memory) */
 	char *mem;              /* a memory report's text, mem_len of mem_cap bytes */
@@ -49,8 +47,6 @@ struct report {
 	struct rowhold *hold;   /* records held back (id order, sorting), NULL when streamed */
 	struct report *scratch; /* a memory report formatting the records to hold */
 	enum table_sort sort;
-	char seq_key[SEQ__COUNT][SEQ_KEY_MAX];
-	uint8_t seq_key_len[SEQ__COUNT];
 	char buf[REPORT_BUF_SIZE];
 };
 
@@ -642,759 +638,261 @@ static void text_summary(struct report *r, const struct summary_record *s)
 	}
 }
 
-/* ---- CSV ---- */
+/* ---- CSV and JSON Lines: both driven by the field table (fields.h) ---- */
 
-/* The RTT figures, in the order of the CSV columns and of the JSON rtt object. */
-enum { RTT_MIN, RTT_AVG, RTT_MAX, RTT_STDDEV, RTT_SRTT, RTT_RTTVAR, RTT_RTO, RTT__COUNT };
-static const char *const rtt_names[RTT__COUNT] = {
-	"min_ms", "avg_ms", "max_ms", "stddev_ms", "srtt_ms", "rttvar_ms", "rto_ms",
-};
-
-static uint64_t isqrt_u64(uint64_t v)
+/*
+ * A CSV cell of a row whose enclosing objects are all present in the
+ * record (tls, http: empty cells when the connection had none).
+ */
+static bool csv_present(const struct field_plan *p, size_t k, const void *rec)
 {
-	if (v == 0)
-		return 0;
-	/* the highest power of four not above v */
-	uint64_t x = 0, bit = (uint64_t)1 << ((63 - __builtin_clzll(v)) & ~1);
-	while (bit != 0) {
-		if (v >= x + bit) {
-			v -= x + bit;
-			x = (x >> 1) + bit;
-		} else {
-			x >>= 1;
-		}
-		bit >>= 2;
+	for (long i = (long)k; i >= 0; i = p->plan[i].parent) {
+		const struct field *f = &p->rows[i];
+		if (f->present && !f->present(rec, 0))
+			return false;
 	}
-	return x;
-}
-
-/* The RTT figures in microseconds (only meaningful when there are samples). */
-static void rtt_values(const struct seq_figures *f, uint64_t v[RTT__COUNT])
-{
-	const struct tcp_rtt_stats *t = &f->rtt;
-	uint64_t n = t->samples ? t->samples : 1;
-	/* the mean rounded to the microsecond, without overflowing sum + n/2 */
-	uint64_t mean = t->sum_us / n + (t->sum_us % n >= n - n / 2 ? 1 : 0);
-	/* sample variance, as tcptrace: (sum x^2 - (sum x)^2 / n) / (n - 1), in
-	 * us^2; double because (sum x)^2 overflows 64 bits on long captures */
-	double var = 0.0;
-	if (n > 1) {
-		double sum = (double)t->sum_us;
-		var = ((double)t->sum_sq_us - sum * sum / (double)n) / (double)(n - 1);
-	}
-
-	v[RTT_MIN] = t->min_us;
-	v[RTT_AVG] = mean;
-	v[RTT_MAX] = t->max_us;
-	v[RTT_STDDEV] = isqrt_u64(var > 0.0 ? (uint64_t)(var + 0.5) : 0);
-	v[RTT_SRTT] = t->srtt_us;
-	v[RTT_RTTVAR] = t->rttvar_us;
-	v[RTT_RTO] = f->rto_us;
-}
-
-/* The timestamp RTT's min, avg and max (us) and whether each is known. */
-static void ts_rtt_values(const struct seq_figures *f, uint64_t v[3], bool known[3])
-{
-	const struct tcp_ts_rtt *t = &f->ts_rtt;
-	bool any = t->samples > 0;
-	v[0] = t->min_us;
-	v[1] = any ? (t->sum_us + t->samples / 2) / t->samples : 0;
-	v[2] = t->max_us;
-	known[0] = known[2] = any;
-	known[1] = any && f->ts_avg_known;
-}
-
-static void csv_seq_header(struct report *r, const char *dir)
-{
-	for (int k = 0; k < SEQ__COUNT; k++) {
-		put_str(r, dir);
-		put_str(r, seq_counter_name((enum seq_counter)k));
-		put_char(r, ',');
-	}
-	static const char *const more[] = {"retransmitted_bytes", "zero_window_time", "win_min", "win_max", "max_in_flight",
-					   "timeout_backoff_ms", "rtt_samples"};
-	for (size_t k = 0; k < sizeof(more) / sizeof(more[0]); k++) {
-		put_str(r, dir);
-		put_str(r, more[k]);
-		put_char(r, ',');
-	}
-	for (int k = 0; k < RTT__COUNT; k++) {
-		put_str(r, dir);
-		PUT_LIT(r, "rtt_");
-		put_str(r, rtt_names[k]);
-		put_char(r, ',');
-	}
-	static const char *const ts[] = {"rtt_ts_samples", "rtt_ts_min_ms", "rtt_ts_avg_ms", "rtt_ts_max_ms"};
-	for (size_t k = 0; k < sizeof(ts) / sizeof(ts[0]); k++) {
-		put_str(r, dir);
-		put_str(r, ts[k]);
-		put_char(r, ',');
-	}
+	return true;
 }
 
 static void csv_header(struct report *r)
 {
-	PUT_LIT(r, "id,ts_first,ts_last,duration,ip_version,client_ip,client_port,server_ip,"
-		   "server_port,direction_inferred,end_reason,c2s_packets,c2s_bytes,"
-		   "c2s_payload_bytes,s2c_packets,s2c_bytes,s2c_payload_bytes,");
-	csv_seq_header(r, "c2s_");
-	csv_seq_header(r, "s2c_");
-	PUT_LIT(r, "tls_sni,tls_alpn,tls_versions,tls_version_chosen,tls_ech,"
-		   "http_method,http_host,http_path,http_status,"
-		   "state,history,client_state,server_state,syn_count,synack_count,"
-		   "syn_synack_ms,synack_ack_ms,c2s_fin,c2s_rst,c2s_rst_ignored,s2c_fin,s2c_rst,"
-		   "s2c_rst_ignored,first_fin,active_closer,reset_by,half_close,time_wait_reuse,"
-		   "diagnoses\n");
+	const struct field_plan *p = fields_plan(FIELD_CONN);
+
+	for (size_t c = 0; p && c < p->csv_n; c++) {
+		if (c > 0)
+			put_char(r, ',');
+		put_str(r, p->rows[p->csv_order[c]].csv);
+	}
+	put_char(r, '\n');
 }
 
-static void csv_endpoint(struct report *r, const struct endpoint *e, int ip_version)
+/* A CSV cell of a number, a time, a bool or a name; nothing when unknown. */
+static void csv_scalar(struct report *r, enum field_type t, const struct field_value *v)
 {
-	char ip[ADDR_TEXT_MAX];
-
-	endpoint_addr_str(e, ip_version, ip, sizeof(ip));
-	put_csv_field(r, ip);
-	put_char(r, ',');
-	put_u64(r, e->port);
-	put_char(r, ',');
-}
-
-static void csv_dir(struct report *r, const struct dir_stats *d)
-{
-	put_u64(r, d->packets);
-	put_char(r, ',');
-	put_u64(r, d->bytes);
-	put_char(r, ',');
-	put_u64(r, d->payload_bytes);
-}
-
-/* The c2s_* or s2c_* sequence columns, each preceded by a comma; empty cells for unknowns. */
-static void csv_seq(struct report *r, const struct seq_figures *f)
-{
-	for (int k = 0; k < SEQ__COUNT; k++) {
-		put_char(r, ',');
-		put_u64(r, f->counts[k]);
-	}
-	put_char(r, ',');
-	put_u64(r, f->retransmitted_bytes);
-	put_char(r, ',');
-	put_ms(r, f->zero_window_ms); /* ms -> seconds, three decimals */
-	put_char(r, ',');
-	if (f->win_known)
-		put_u64(r, f->win_min);
-	put_char(r, ',');
-	if (f->win_known)
-		put_u64(r, f->win_max);
-	put_char(r, ',');
-	put_u64(r, f->max_in_flight);
-	put_char(r, ',');
-	for (int i = 0; i < f->backoff_n; i++) {
-		if (i > 0)
-			put_char(r, ';');
-		put_ms(r, f->backoff_us[i]);
-	}
-	put_char(r, ',');
-	put_u64(r, f->rtt.samples);
-	uint64_t v[RTT__COUNT];
-	rtt_values(f, v);
-	for (int k = 0; k < RTT__COUNT; k++) {
-		put_char(r, ',');
-		if (f->rtt.samples)
-			put_ms(r, v[k]);
-	}
-	uint64_t ts[3];
-	bool ts_known[3];
-	ts_rtt_values(f, ts, ts_known);
-	put_char(r, ',');
-	put_u64(r, f->ts_rtt.samples);
-	for (int k = 0; k < 3; k++) {
-		put_char(r, ',');
-		if (ts_known[k])
-			put_ms(r, ts[k]);
+	if (!v->known)
+		return;
+	switch (t) {
+	case FIELD_COUNT: put_u64(r, v->u); break;
+	case FIELD_TIME: put_ts(r, v->u); break;
+	case FIELD_MILLI: put_ms(r, v->u); break;
+	case FIELD_BOOL: put_bool(r, v->u != 0); break;
+	case FIELD_NAME: put_csv_field(r, v->s); break;
+	case FIELD_WIRE: put_csv_wire(r, v->s, v->len); break;
+	default: break;
 	}
 }
 
-/* A string the observers kept, as a CSV field (empty when absent). */
-static void csv_app_string(struct report *r, const struct app_info *ai, enum app_string k)
+/* Whether the items of a list joined by sep need RFC 4180 quotes. */
+static bool csv_list_quoted(const struct field *f, const void *rec, size_t n)
 {
-	if (ai->str[k])
-		put_csv_wire(r, ai->str[k], ai->len[k]);
+	struct field_value v;
+	bool sep_special = strpbrk(f->csv_sep, ",\"\r\n") != NULL;
+
+	if (n > 1 && sep_special)
+		return true;
+	for (size_t i = 0; i < n; i++) {
+		field_read(f, rec, i, &v);
+		if (!v.known)
+			continue;
+		/* a wire name's separator bytes are escaped (below): they need no quotes */
+		const char *special = f->item == FIELD_WIRE ? "\"" : ",\"\r\n";
+		for (size_t j = 0; j < v.len; j++)
+			if (strchr(special, v.s[j]) && v.s[j] != '\0')
+				return true;
+		if (f->item == FIELD_WIRE && f->csv_sep[0] != ',' && memchr(v.s, ',', v.len))
+			return true;
+	}
+	return false;
 }
 
 /*
- * The offered ALPN names joined by ',' as one CSV field. A comma inside a
- * name (any byte may be one) is written \x2c, as the text escapes write
- * bytes, so that the list splits back into the names it was.
+ * A list as one CSV cell, the items joined by the row's csv_sep. Names are
+ * written as they are, in quotes (inner quotes doubled) when the cell needs
+ * them; strings from the wire are escaped as text, and the separator's
+ * byte inside one is written \xNN, so that the cell splits back into the
+ * items it was.
  */
-static void csv_alpn(struct report *r, const struct app_info *ai)
+static void csv_list(struct report *r, const struct field *f, const void *rec)
 {
-	const char *name;
-	size_t len;
-	bool quote = false;
-	for (size_t pos = 0, k = 0; app_alpn_next(ai, &pos, &name, &len); k++)
-		quote = quote || k > 0 || memchr(name, '"', len) != NULL;
+	struct field_value v;
+	size_t n = f->count(rec);
+	bool quote = f->item != FIELD_MILLI && csv_list_quoted(f, rec, n);
+
 	if (quote)
 		put_char(r, '"');
-	for (size_t pos = 0, k = 0; app_alpn_next(ai, &pos, &name, &len); k++) {
-		if (k > 0)
-			put_char(r, ',');
-		const char *comma;
-		while ((comma = memchr(name, ',', len)) != NULL) {
-			put_text_bytes(r, name, (size_t)(comma - name), quote);
-			PUT_LIT(r, "\\x2c");
-			len -= (size_t)(comma - name) + 1;
-			name = comma + 1;
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			put_text_string(r, f->csv_sep, quote);
+		field_read(f, rec, i, &v);
+		if (!v.known)
+			continue;
+		if (f->item == FIELD_MILLI) {
+			put_ms(r, v.u);
+		} else if (f->item == FIELD_NAME) {
+			put_text_bytes(r, v.s, v.len, quote);
+		} else {
+			const char *s = v.s, *cut;
+			size_t left = v.len;
+			while ((cut = memchr(s, f->csv_sep[0], left)) != NULL) {
+				char esc[4] = {'\\', 'x', hex_digits[(unsigned char)*cut >> 4], hex_digits[*cut & 15]};
+				put_text_bytes(r, s, (size_t)(cut - s), quote);
+				put_bytes(r, esc, sizeof(esc));
+				left -= (size_t)(cut - s) + 1;
+				s = cut + 1;
+			}
+			put_text_bytes(r, s, left, quote);
 		}
-		put_text_bytes(r, name, len, quote);
 	}
 	if (quote)
 		put_char(r, '"');
-}
-
-/* tls_* then http_* columns, empty where they do not apply; versions joined by ';'. */
-static void csv_app(struct report *r, const struct app_info *ai)
-{
-	const bool tls = ai && ai->proto == APP_TLS, http = ai && ai->proto == APP_HTTP;
-	char vbuf[TLS_VERSION_NAME_MAX];
-
-	put_char(r, ',');
-	if (tls)
-		csv_app_string(r, ai, APP_SNI);
-	put_char(r, ',');
-	if (tls)
-		csv_alpn(r, ai);
-	put_char(r, ',');
-	for (int i = 0; tls && i < ai->versions_count; i++) {
-		if (i > 0)
-			put_char(r, ';');
-		put_str(r, tls_version_name(ai->versions[i], vbuf, sizeof(vbuf)));
-	}
-	put_char(r, ',');
-	if (tls && ai->server_hello)
-		put_str(r, tls_version_name(ai->version_chosen, vbuf, sizeof(vbuf)));
-	put_char(r, ',');
-	if (tls)
-		put_bool(r, ai->ech);
-	put_char(r, ',');
-	if (http)
-		put_str(r, http_method_name((enum http_method)ai->method));
-	put_char(r, ',');
-	if (http)
-		csv_app_string(r, ai, APP_HTTP_HOST);
-	put_char(r, ',');
-	if (http)
-		csv_app_string(r, ai, APP_HTTP_PATH);
-	put_char(r, ',');
-	if (http && ai->status)
-		put_u64(r, ai->status);
-}
-
-static void csv_side(struct report *r, int side)
-{
-	put_char(r, ',');
-	if (side_code_name(side))
-		put_str(r, side_code_name(side));
-}
-
-/* The life-cycle columns; an unknown time is an empty field, diagnoses are joined by "; ". */
-static void csv_lifecycle(struct report *r, const struct lifecycle_record *lc)
-{
-	put_char(r, ',');
-	put_str(r, lc->state);
-	put_char(r, ',');
-	put_str(r, lc->history); /* letters and '^' only */
-	put_char(r, ',');
-	put_str(r, lc->client_state);
-	put_char(r, ',');
-	put_str(r, lc->server_state);
-	put_char(r, ',');
-	put_u64(r, lc->syn_count);
-	put_char(r, ',');
-	put_u64(r, lc->synack_count);
-	put_char(r, ',');
-	if (lc->have_syn_synack)
-		put_ms(r, lc->syn_synack_us);
-	put_char(r, ',');
-	if (lc->have_synack_ack)
-		put_ms(r, lc->synack_ack_us);
-	for (int i = 0; i < 2; i++) {
-		put_char(r, ',');
-		put_u64(r, lc->fin[i]);
-		put_char(r, ',');
-		put_u64(r, lc->rst[i]);
-		put_char(r, ',');
-		put_u64(r, lc->rst_ignored[i]);
-	}
-	csv_side(r, lc->first_fin);
-	csv_side(r, lc->active_closer);
-	csv_side(r, lc->reset_by);
-	put_char(r, ',');
-	put_bool(r, lc->half_close);
-	put_char(r, ',');
-	put_bool(r, lc->time_wait_reuse);
-	put_char(r, ',');
-	char joined[LC_DIAG_MAX * (LC_DIAG_LEN + 2)] = "";
-	for (int i = 0; i < lc->ndiag; i++) {
-		if (i > 0)
-			strcat(joined, "; ");
-		strcat(joined, lc->diag[i]);
-	}
-	put_csv_field(r, joined);
 }
 
 static void csv_conn(struct report *r, const struct conn_record *c)
 {
-	put_u64(r, c->id);
-	put_char(r, ',');
-	put_ts(r, c->ts_first_ns);
-	put_char(r, ',');
-	put_ts(r, c->ts_last_ns);
-	put_char(r, ',');
-	put_ts(r, span_ns(c->ts_first_ns, c->ts_last_ns));
-	put_char(r, ',');
-	put_u64(r, c->ip_version);
-	put_char(r, ',');
-	csv_endpoint(r, &c->client, c->ip_version);
-	csv_endpoint(r, &c->server, c->ip_version);
-	put_bool(r, c->direction_inferred);
-	put_char(r, ',');
-	put_csv_field(r, end_reason_name(c->end_reason));
-	put_char(r, ',');
-	csv_dir(r, &c->c2s);
-	put_char(r, ',');
-	csv_dir(r, &c->s2c);
-	csv_seq(r, &c->c2s_seq);
-	csv_seq(r, &c->s2c_seq);
-	csv_app(r, c->app);
-	csv_lifecycle(r, &c->lc);
+	const struct field_plan *p = fields_plan(FIELD_CONN);
+	struct field_value v;
+
+	for (size_t col = 0; p && col < p->csv_n; col++) {
+		size_t k = p->csv_order[col];
+		const struct field *f = &p->rows[k];
+		if (col > 0)
+			put_char(r, ',');
+		if (!csv_present(p, k, c))
+			continue;
+		if (f->type == FIELD_LIST) {
+			csv_list(r, f, c);
+			continue;
+		}
+		field_read(f, c, 0, &v);
+		csv_scalar(r, f->type, &v);
+	}
 	put_char(r, '\n');
 }
 
-/* ---- JSON Lines ---- */
-
-/* ,"key": (keys are ours: plain ASCII, nothing to escape) */
-INLINE void json_key(struct report *r, const char *key)
+/* A JSON number, string, bool or null. */
+static void json_scalar(struct report *r, enum field_type t, const struct field_value *v)
 {
-	PUT_LIT(r, ",\"");
-	put_str(r, key);
-	PUT_LIT(r, "\":");
-}
-
-/* ,"key":N */
-INLINE void json_num(struct report *r, const char *key, uint64_t v)
-{
-	json_key(r, key);
-	put_u64(r, v);
-}
-
-static void json_endpoint(struct report *r, const struct endpoint *e, int ip_version)
-{
-	char ip[ADDR_TEXT_MAX];
-
-	endpoint_addr_str(e, ip_version, ip, sizeof(ip)); /* digits, '.', ':' only */
-	PUT_LIT(r, "{\"ip\":\"");
-	put_str(r, ip);
-	PUT_LIT(r, "\",\"port\":");
-	put_u64(r, e->port);
-	put_char(r, '}');
-}
-
-/* ,"key":N or ,"key":null */
-INLINE void json_num_or_null(struct report *r, const char *key, bool known, uint64_t v)
-{
-	json_key(r, key);
-	if (known)
-		put_u64(r, v);
-	else
-		PUT_LIT(r, "null");
-}
-
-/* ,"key":ms (from microseconds) or ,"key":null */
-INLINE void json_ms(struct report *r, const char *key, bool known, uint64_t us)
-{
-	json_key(r, key);
-	if (known)
-		put_ms(r, us);
-	else
-		PUT_LIT(r, "null");
-}
-
-/* ,"key":[ms,...] from n microsecond values */
-static void json_intervals(struct report *r, const char *key, const uint32_t *us, int n)
-{
-	json_key(r, key);
-	put_char(r, '[');
-	for (int i = 0; i < n; i++) {
-		if (i > 0)
-			put_char(r, ',');
-		put_ms(r, us[i]);
-	}
-	put_char(r, ']');
-}
-
-/* "rtt_ts":{"samples":N,"min_ms":...,"avg_ms":...,"max_ms":...}, null where unknown. */
-static void json_ts_rtt(struct report *r, const struct seq_figures *f)
-{
-	static const char *const names[3] = {"min_ms", "avg_ms", "max_ms"};
-	uint64_t v[3];
-	bool known[3];
-	ts_rtt_values(f, v, known);
-	PUT_LIT(r, ",\"rtt_ts\":{\"samples\":");
-	put_u64(r, f->ts_rtt.samples);
-	for (int k = 0; k < 3; k++)
-		json_ms(r, names[k], known[k], v[k]);
-	put_char(r, '}');
-}
-
-/* "rtt":{"samples":N,"min_ms":...}; the figures are null without samples. */
-static void json_rtt(struct report *r, const struct seq_figures *f)
-{
-	uint64_t v[RTT__COUNT];
-
-	if (f->rtt.samples == 0) {
-		PUT_LIT(r, ",\"rtt\":{\"samples\":0,\"min_ms\":null,\"avg_ms\":null,\"max_ms\":null,"
-			   "\"stddev_ms\":null,\"srtt_ms\":null,\"rttvar_ms\":null,\"rto_ms\":null}");
-		return;
-	}
-	rtt_values(f, v);
-	PUT_LIT(r, ",\"rtt\":{\"samples\":");
-	put_u64(r, f->rtt.samples);
-	for (int k = 0; k < RTT__COUNT; k++)
-		json_ms(r, rtt_names[k], true, v[k]);
-	put_char(r, '}');
-}
-
-/* One direction: its counters, what its sender did in the life cycle (side 0
- * client, 1 server), and its sequence analysis. */
-static void json_dir(struct report *r, const struct dir_stats *d, const struct seq_figures *f,
-		     const struct lifecycle_record *lc, int side)
-{
-	PUT_LIT(r, "{\"packets\":");
-	put_u64(r, d->packets);
-	PUT_LIT(r, ",\"bytes\":");
-	put_u64(r, d->bytes);
-	PUT_LIT(r, ",\"payload_bytes\":");
-	put_u64(r, d->payload_bytes);
-	json_num(r, "fin", lc->fin[side]);
-	json_num(r, "rst", lc->rst[side]);
-	json_num(r, "rst_ignored", lc->rst_ignored[side]);
-	json_num(r, "rst_suspect_ttl", lc->rst_suspect_ttl[side]);
-	char *dst = reserve(r, SEQ__COUNT * (SEQ_KEY_MAX + U64_TEXT_MAX));
-	size_t n = 0;
-	for (int k = 0; k < SEQ__COUNT; k++) {
-		/* a fixed-size copy (two vector moves) beats a short variable one */
-		memcpy(dst + n, r->seq_key[k], SEQ_KEY_MAX);
-		n += r->seq_key_len[k];
-		n += fmt_u64(dst + n, f->counts[k]);
-	}
-	r->len += n;
-	json_num(r, "retransmitted_bytes", f->retransmitted_bytes);
-	PUT_LIT(r, ",\"zero_window_time\":");
-	put_ms(r, f->zero_window_ms); /* ms -> seconds, three decimals */
-	json_num_or_null(r, "win_min", f->win_known, f->win_min);
-	json_num_or_null(r, "win_max", f->win_known, f->win_max);
-	PUT_LIT(r, ",\"max_in_flight\":");
-	put_u64(r, f->max_in_flight);
-	json_intervals(r, "timeout_backoff_ms", f->backoff_us, f->backoff_n);
-	json_rtt(r, f);
-	json_ts_rtt(r, f);
-	put_char(r, '}');
-}
-
-static void json_times(struct report *r, uint64_t first, uint64_t last)
-{
-	PUT_LIT(r, ",\"ts_first\":");
-	put_ts(r, first);
-	PUT_LIT(r, ",\"ts_last\":");
-	put_ts(r, last);
-	PUT_LIT(r, ",\"duration\":");
-	put_ts(r, span_ns(first, last));
-}
-
-/* ,"key":"string from the wire" or ,"key":null */
-/* A string the observers kept, as a JSON string, or null when absent. */
-static void json_app_string(struct report *r, const struct app_info *ai, enum app_string k)
-{
-	if (ai->str[k])
-		put_json_bytes(r, ai->str[k], ai->len[k]);
-	else
-		PUT_LIT(r, "null");
-}
-
-/* ,"key":"string from the wire" or ,"key":null */
-static void json_wire(struct report *r, const char *key, const struct app_info *ai, enum app_string k)
-{
-	put_char(r, ',');
-	put_json_string(r, key);
-	put_char(r, ':');
-	json_app_string(r, ai, k);
-}
-
-static void json_tls(struct report *r, const struct app_info *ai)
-{
-	char vbuf[TLS_VERSION_NAME_MAX];
-
-	PUT_LIT(r, ",\"tls\":{\"sni\":");
-	json_app_string(r, ai, APP_SNI);
-	/* the offered list, split back into names */
-	PUT_LIT(r, ",\"alpn\":[");
-	const char *name;
-	size_t len;
-	for (size_t pos = 0, k = 0; app_alpn_next(ai, &pos, &name, &len); k++) {
-		if (k > 0)
-			put_char(r, ',');
-		put_json_bytes(r, name, len);
-	}
-	PUT_LIT(r, "],\"versions\":[");
-	for (int i = 0; i < ai->versions_count; i++) {
-		if (i > 0)
-			put_char(r, ',');
-		put_json_string(r, tls_version_name(ai->versions[i], vbuf, sizeof(vbuf)));
-	}
-	PUT_LIT(r, "],\"version_chosen\":");
-	if (ai->server_hello)
-		put_json_string(r, tls_version_name(ai->version_chosen, vbuf, sizeof(vbuf)));
-	else
-		PUT_LIT(r, "null");
-	json_wire(r, "alpn_chosen", ai, APP_ALPN_CHOSEN);
-	PUT_LIT(r, ",\"ech\":");
-	put_bool(r, ai->ech);
-	PUT_LIT(r, ",\"psk\":");
-	put_bool(r, ai->psk);
-	put_char(r, '}');
-}
-
-static void json_http(struct report *r, const struct app_info *ai)
-{
-	PUT_LIT(r, ",\"http\":{\"method\":");
-	put_json_string(r, http_method_name((enum http_method)ai->method));
-	json_wire(r, "host", ai, APP_HTTP_HOST);
-	json_wire(r, "path", ai, APP_HTTP_PATH);
-	PUT_LIT(r, ",\"status\":");
-	if (ai->status)
-		put_u64(r, ai->status);
-	else
-		PUT_LIT(r, "null");
-	put_char(r, '}');
-}
-
-/* "key":"client"|"server"|"both"|null */
-static void json_side(struct report *r, const char *key, int side)
-{
-	put_json_string(r, key);
-	put_char(r, ':');
-	if (side_code_name(side))
-		put_json_string(r, side_code_name(side));
-	else
-		PUT_LIT(r, "null");
-}
-
-/* A side's SYN options, or null when its SYN/SYN-ACK was not captured. */
-static void json_syn_options(struct report *r, const struct lc_syn_options *o)
-{
-	if (!o->seen) {
+	if (!v->known) {
 		PUT_LIT(r, "null");
 		return;
 	}
-	PUT_LIT(r, "{\"mss\":");
-	if (o->has_mss)
-		put_u64(r, o->mss);
-	else
-		PUT_LIT(r, "null");
-	PUT_LIT(r, ",\"wscale\":");
-	if (o->wscale != LC_NO_WSCALE)
-		put_u64(r, o->wscale);
-	else
-		PUT_LIT(r, "null");
-	PUT_LIT(r, ",\"sack_permitted\":");
-	put_bool(r, o->sack_permitted);
-	PUT_LIT(r, ",\"timestamps\":");
-	put_bool(r, o->timestamps);
-	PUT_LIT(r, ",\"tfo\":");
-	put_bool(r, o->tfo);
-	put_char(r, '}');
+	switch (t) {
+	case FIELD_COUNT: put_u64(r, v->u); break;
+	case FIELD_TIME: put_ts(r, v->u); break;
+	case FIELD_MILLI: put_ms(r, v->u); break;
+	case FIELD_BOOL: put_bool(r, v->u != 0); break;
+	default: put_json_bytes(r, v->s, v->len); break;
+	}
 }
 
-static void json_handshake(struct report *r, const struct lifecycle_record *lc)
+static void json_members(struct report *r, const struct field_plan *p, size_t begin, size_t end, const void *rec,
+			 size_t index);
+
+/* Row k's value in record rec (index: the entry of the list it is in). */
+static void json_value(struct report *r, const struct field_plan *p, size_t k, const void *rec, size_t index)
 {
-	PUT_LIT(r, ",\"handshake\":{\"syn_count\":");
-	put_u64(r, lc->syn_count);
-	json_num(r, "synack_count", lc->synack_count);
-	json_intervals(r, "syn_retry_intervals_ms", lc->syn_interval_us, lc->syn_intervals);
-	json_intervals(r, "synack_retry_intervals_ms", lc->synack_interval_us, lc->synack_intervals);
-	json_ms(r, "syn_synack_ms", lc->have_syn_synack, lc->syn_synack_us);
-	json_ms(r, "synack_ack_ms", lc->have_synack_ack, lc->synack_ack_us);
-	json_ms(r, "rtt_ms", lc->have_syn_synack && lc->have_synack_ack,
-		(uint64_t)lc->syn_synack_us + lc->synack_ack_us);
-	PUT_LIT(r, ",\"completed\":");
-	put_bool(r, lc->completed);
-	PUT_LIT(r, ",\"simultaneous_open\":");
-	put_bool(r, lc->simultaneous_open);
-	PUT_LIT(r, ",\"client\":");
-	json_syn_options(r, &lc->options[0]);
-	PUT_LIT(r, ",\"server\":");
-	json_syn_options(r, &lc->options[1]);
-	put_char(r, '}');
+	const struct field *f = &p->rows[k];
+	struct field_value v;
+
+	switch (f->type) {
+	case FIELD_OBJECT:
+		put_char(r, '{');
+		json_members(r, p, k + 1, p->plan[k].end, rec, index);
+		put_char(r, '}');
+		break;
+	case FIELD_OBJECT_LIST:
+		put_char(r, '[');
+		for (size_t i = 0, n = f->count(rec); i < n; i++) {
+			if (i > 0)
+				put_char(r, ',');
+			put_char(r, '{');
+			json_members(r, p, k + 1, p->plan[k].end, rec, i);
+			put_char(r, '}');
+		}
+		put_char(r, ']');
+		break;
+	case FIELD_MAP: {
+		const char *sep = "{";
+		for (int key = 0; key < f->keys; key++) {
+			const char *name = f->key(key);
+			if (!name)
+				continue;
+			put_str(r, sep);
+			put_json_string(r, name);
+			put_char(r, ':');
+			field_read(f, rec, (size_t)key, &v);
+			put_u64(r, v.u);
+			sep = ",";
+		}
+		put_str(r, *sep == '{' ? "{}" : "}");
+		break;
+	}
+	case FIELD_LIST:
+		put_char(r, '[');
+		for (size_t i = 0, n = f->count(rec); i < n; i++) {
+			if (i > 0)
+				put_char(r, ',');
+			field_read(f, rec, i, &v);
+			json_scalar(r, f->item, &v);
+		}
+		put_char(r, ']');
+		break;
+	default:
+		field_read(f, rec, index, &v);
+		json_scalar(r, f->type, &v);
+		break;
+	}
 }
 
-static void json_lifecycle(struct report *r, const struct lifecycle_record *lc)
+/*
+ * The members rows[begin, end) of one object, after the caller's '{': each
+ * present one as "key":value (a fixed-size copy of the key, two vector
+ * moves, then its length kept), absent ones left out or null as their row
+ * says.
+ */
+static void json_members(struct report *r, const struct field_plan *p, size_t begin, size_t end, const void *rec,
+			 size_t index)
 {
-	PUT_LIT(r, ",\"state\":");
-	put_json_string(r, lc->state);
-	PUT_LIT(r, ",\"history\":");
-	put_json_string(r, lc->history);
-	PUT_LIT(r, ",\"client_state\":");
-	put_json_string(r, lc->client_state);
-	PUT_LIT(r, ",\"server_state\":");
-	put_json_string(r, lc->server_state);
-	json_handshake(r, lc);
-	PUT_LIT(r, ",\"teardown\":{");
-	json_side(r, "first_fin", lc->first_fin);
-	put_char(r, ',');
-	json_side(r, "active_closer", lc->active_closer);
-	put_char(r, ',');
-	json_side(r, "reset_by", lc->reset_by);
-	PUT_LIT(r, ",\"half_close\":");
-	put_bool(r, lc->half_close);
-	PUT_LIT(r, ",\"time_wait_reuse\":");
-	put_bool(r, lc->time_wait_reuse);
-	put_char(r, '}');
+	bool first = true;
+
+	for (size_t k = begin; k < end; k = p->plan[k].end) {
+		const struct field *f = &p->rows[k];
+		const struct field_plan_row *pr = &p->plan[k];
+		bool present = !f->present || f->present(rec, index);
+
+		if (!present && !(f->flags & FIELD_ABSENT_NULL))
+			continue;
+		char *dst = reserve(r, FIELD_KEY_MAX);
+		memcpy(dst, pr->key + first, FIELD_KEY_MAX - 1);
+		r->len += pr->key_len - first;
+		first = false;
+		if (present)
+			json_value(r, p, k, rec, index);
+		else
+			PUT_LIT(r, "null");
+	}
+}
+
+/* One record of kind k as a JSON line. */
+static void json_record(struct report *r, enum field_kind k, const void *rec)
+{
+	const struct field_plan *p = fields_plan(k);
+
+	if (!p)
+		return;
+	put_char(r, '{');
+	json_members(r, p, 0, p->n, rec, 0);
+	PUT_LIT(r, "}\n");
 }
 
 static void json_conn(struct report *r, const struct conn_record *c)
 {
-	PUT_LIT(r, "{\"type\":\"conn\"");
-	json_num(r, "id", c->id);
-	json_times(r, c->ts_first_ns, c->ts_last_ns);
-	json_num(r, "ip_version", c->ip_version);
-	PUT_LIT(r, ",\"client\":");
-	json_endpoint(r, &c->client, c->ip_version);
-	PUT_LIT(r, ",\"server\":");
-	json_endpoint(r, &c->server, c->ip_version);
-	PUT_LIT(r, ",\"direction_inferred\":");
-	put_bool(r, c->direction_inferred);
-	PUT_LIT(r, ",\"end_reason\":");
-	put_json_string(r, end_reason_name(c->end_reason));
-	json_lifecycle(r, &c->lc);
-	PUT_LIT(r, ",\"c2s\":");
-	json_dir(r, &c->c2s, &c->c2s_seq, &c->lc, 0);
-	PUT_LIT(r, ",\"s2c\":");
-	json_dir(r, &c->s2c, &c->s2c_seq, &c->lc, 1);
-	if (c->app && c->app->proto == APP_TLS)
-		json_tls(r, c->app);
-	else if (c->app && c->app->proto == APP_HTTP)
-		json_http(r, c->app);
-	PUT_LIT(r, ",\"diagnoses\":[");
-	for (int i = 0; i < c->lc.ndiag; i++) {
-		if (i > 0)
-			put_char(r, ',');
-		put_json_string(r, c->lc.diag[i]);
-	}
-	PUT_LIT(r, "]}\n");
+	json_record(r, FIELD_CONN, c);
 }
 
 static void json_summary(struct report *r, const struct summary_record *s)
 {
-	const char *sep = "";
-
-	PUT_LIT(r, "{\"type\":\"summary\"");
-	json_times(r, s->ts_first_ns, s->ts_last_ns);
-	json_num(r, "frames", s->frames);
-	json_num(r, "frame_bytes", s->frame_bytes);
-	json_num(r, "tcp_packets", s->tcp_packets);
-	json_num(r, "not_ip", s->status[DECODE_NOT_IP]);
-	json_num(r, "not_tcp", s->status[DECODE_NOT_TCP]);
-	json_num(r, "ip_fragments", s->status[DECODE_IP_FRAGMENT]);
-	PUT_LIT(r, ",\"decode_errors\":{");
-	for (int i = 0; i < DECODE__COUNT; i++) {
-		if (summary_lists_status((enum decode_status)i)) {
-			put_str(r, sep);
-			put_json_string(r, decode_status_name((enum decode_status)i));
-			put_char(r, ':');
-			put_u64(r, s->status[i]);
-			sep = ",";
-		}
-	}
-	put_char(r, '}');
-	struct observer_counts obs[OBSERVERS];
-	observer_table(s, obs);
-	PUT_LIT(r, ",\"observers\":{");
-	for (int k = 0; k < OBSERVERS; k++) {
-		put_json_string(r, obs[k].name);
-		PUT_LIT(r, ":{");
-		for (int i = 0; i < obs[k].n; i++) {
-			if (i > 0)
-				put_char(r, ',');
-			put_json_string(r, obs[k].outcome(i));
-			put_char(r, ':');
-			put_u64(r, obs[k].counts[i]);
-		}
-		PUT_LIT(r, "},");
-	}
-	PUT_LIT(r, "\"out_of_memory\":");
-	put_u64(r, s->app.out_of_memory);
-	put_char(r, '}');
-	json_num(r, "connections", s->connections);
-	PUT_LIT(r, ",\"end_reasons\":{");
-	for (int i = 0; i < END__COUNT; i++) {
-		if (i > 0)
-			put_char(r, ',');
-		put_json_string(r, end_reason_name((enum end_reason)i));
-		put_char(r, ':');
-		put_u64(r, s->end_reasons[i]);
-	}
-	put_char(r, '}');
-	json_num(r, "time_wait_reuses", s->time_wait_reuses);
-	json_num(r, "rst_ignored", s->rst_ignored);
-	json_num(r, "rst_suspect_ttl", s->rst_suspect_ttl);
-	json_num(r, "negative_gaps", s->negative_gaps);
-	PUT_LIT(r, ",\"syn_flood\":[");
-	for (size_t i = 0; i < s->half_open_servers; i++) {
-		const struct halfopen_server *h = &s->half_open[i];
-		if (i > 0)
-			put_char(r, ',');
-		PUT_LIT(r, "{\"server\":");
-		json_endpoint(r, &h->server, h->ip_version);
-		json_num(r, "half_open", h->half_open);
-		json_num(r, "sources", h->sources);
-		PUT_LIT(r, ",\"sources_capped\":");
-		put_bool(r, h->sources_capped);
-		if (h->half_open_capped) /* only then: the count is a lower bound */
-			PUT_LIT(r, ",\"half_open_capped\":true");
-		PUT_LIT(r, ",\"flood\":");
-		put_bool(r, h->flood);
-		put_char(r, '}');
-	}
-	put_char(r, ']');
-	if (s->half_open_omitted_servers) {
-		PUT_LIT(r, ",\"syn_flood_omitted\":{\"servers\":");
-		put_u64(r, s->half_open_omitted_servers);
-		json_num(r, "half_open", s->half_open_omitted);
-		put_char(r, '}');
-	}
-	json_num(r, "peak_flows", s->peak_flows);
-	json_num(r, "max_flows", s->max_flows);
-	PUT_LIT(r, ",\"live\":");
-	put_bool(r, s->live);
-	if (s->live)
-		json_num(r, "late_packets", s->late_packets);
-	if (s->have_pcap_stats) {
-		PUT_LIT(r, ",\"pcap\":{\"received\":");
-		put_u64(r, s->pcap_received);
-		json_num(r, "dropped", s->pcap_dropped);
-		json_num(r, "if_dropped", s->pcap_if_dropped);
-		put_char(r, '}');
-	}
-	if (s->interrupted_by)
-		PUT_LIT(r, ",\"interrupted\":true");
-	if (s->clock_faults)
-		json_num(r, "clock_faults", s->clock_faults);
-	if (s->app.over_budget)
-		json_num(r, "reassembly_over_budget", s->app.over_budget);
-	if (s->input_warning != NULL) {
-		PUT_LIT(r, ",\"warning\":");
-		put_json_string(r, s->input_warning);
-	}
-	PUT_LIT(r, "}\n");
+	json_record(r, FIELD_SUMMARY, s);
 }
 
 /* ---- events ---- */
@@ -1435,38 +933,7 @@ static void text_event(struct report *r, const struct conn_event *ev)
 
 static void json_event(struct report *r, const struct conn_event *ev)
 {
-	PUT_LIT(r, "{\"type\":\"event\",\"ts\":");
-	put_ts(r, ev->ts_ns);
-	json_num(r, "conn", ev->conn_id);
-	PUT_LIT(r, ",\"side\":");
-	put_json_string(r, side_code_name(ev->side));
-	if (ev->kind == EVENT_STATE) {
-		PUT_LIT(r, ",\"event\":\"state\",\"old\":");
-		put_json_string(r, tcp_state_name(ev->old_state));
-		PUT_LIT(r, ",\"new\":");
-		put_json_string(r, tcp_state_name(ev->new_state));
-	} else if (ev->kind == EVENT_RST) {
-		PUT_LIT(r, ",\"event\":\"rst\",\"in_window\":");
-		put_bool(r, ev->in_window);
-		PUT_LIT(r, ",\"suspect_ttl\":");
-		put_bool(r, ev->suspect_ttl);
-	} else {
-		PUT_LIT(r, ",\"event\":\"analysis\",\"seq\":");
-		put_u64(r, ev->seq);
-		PUT_LIT(r, ",\"len\":");
-		put_u64(r, ev->len);
-		PUT_LIT(r, ",\"kinds\":[");
-		const char *sep = "";
-		for (uint32_t bit = 1; bit != 0; bit <<= 1) {
-			if ((ev->seq_bits & bit) && tcp_seq_flag_name(bit)) {
-				put_str(r, sep);
-				put_json_string(r, tcp_seq_flag_name(bit));
-				sep = ",";
-			}
-		}
-		put_char(r, ']');
-	}
-	PUT_LIT(r, "}\n");
+	json_record(r, FIELD_EVENT, ev);
 }
 
 /* ---- the public interface ---- */
@@ -1502,10 +969,6 @@ static struct report *report_new(FILE *out, enum report_format fmt)
 	r->out = out;
 	r->fmt = fmt;
 	table_fit(REPORT_DEFAULT_WIDTH, &r->layout);
-	for (int k = 0; k < SEQ__COUNT; k++) {
-		int n = snprintf(r->seq_key[k], SEQ_KEY_MAX, ",\"%s\":", seq_counter_name((enum seq_counter)k));
-		r->seq_key_len[k] = (uint8_t)(n > 0 && n < SEQ_KEY_MAX ? n : 0);
-	}
 	return r;
 }
 
