@@ -41,6 +41,7 @@ enum table_cut {
 
 struct table_column {
 	const char *title;
+	const char *fields;  /* the record fields it shows, JSON paths of fields.h's table, space-separated */
 	unsigned min_width;  /* display columns it needs to be shown at all */
 	unsigned want_width; /* grown to this when there is room (the last column then takes the rest) */
 	unsigned rank;       /* taken in rank order (0 first) while it fits: the highest goes first when short */

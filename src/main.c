@@ -26,6 +26,8 @@
 #include "capture.h"
 #include "decode.h"
 #include "feed.h"
+#include "fieldlist.h"
+#include "fields.h"
 #include "report.h"
 #include "tui.h"
 #include "view.h"
@@ -88,6 +90,8 @@ static const char help_text[] =
 	"                           bound); a parse beyond it gives up, counted\n"
 	"  -h, --help               this help\n"
 	"  -V, --version            version\n"
+	"      --list-fields        every output field (JSON key, CSV column, type,\n"
+	"                           unit, meaning) as tab-separated lines, and exit\n"
 	"  expression               pcap-filter(7) expression, as in tcpdump\n"
 	"\n"
 	"Examples:\n"
@@ -174,6 +178,7 @@ static char *join_args(int argc, char **argv, int first)
 enum {
 	OPT_MAX_FLOWS = 256, OPT_IDLE_TIMEOUT, OPT_TIME_WAIT, OPT_EVENTS, OPT_DURATION, OPT_SUMMARY, OPT_SORT, OPT_TOP,
 	OPT_TUI, OPT_NO_TUI, OPT_REPLAY, OPT_LINGER, OPT_REASM_BUDGET,
+	OPT_LIST_FIELDS,
 };
 
 /* Seconds with an optional fraction ("0.5", "2"), at least min_s; false otherwise. */
@@ -234,6 +239,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"delay", required_argument, NULL, 'd'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
+		{"list-fields", no_argument, NULL, OPT_LIST_FIELDS},
 		{NULL, 0, NULL, 0},
 	};
 	uint64_t v;
@@ -360,6 +366,11 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'V':
 			printf("tcpscope %s (%s)\n", PACKAGE_VERSION, pcap_lib_version());
 			return EXIT_SUCCESS;
+		case OPT_LIST_FIELDS:
+			if (fieldlist_write(stdout))
+				return EXIT_SUCCESS;
+			fprintf(stderr, "tcpscope: --list-fields: %s\n", fields_check() ? fields_check() : strerror(errno));
+			return EXIT_FAILURE;
 		default:
 			return usage_error(NULL); /* getopt has named the problem */
 		}
