@@ -97,6 +97,8 @@ struct field {
 	 * integer or bool) when get is NULL; else get(record + off, index, v). */
 	size_t off;
 	unsigned size;
+	size_t known_off;      /* with get NULL and known_size > 0: the value is null (unknown) when the */
+	unsigned known_size;   /* unsigned integer or bool of known_size bytes at known_off is 0 */
 	void (*get)(const void *at, size_t index, struct field_value *v);
 	/* NULL: always there; else whether it is in this record (index: of the enclosing list) */
 	bool (*present)(const void *record, size_t index);
@@ -109,8 +111,43 @@ struct field {
 /* The rows of kind k (n of them), in JSON order. */
 const struct field *fields_of(enum field_kind k, size_t *n);
 
+/* The unsigned integer (or bool) of size bytes at at. */
+static inline uint64_t field_load(const void *at, unsigned size)
+{
+	switch (size) {
+	case 1: return *(const uint8_t *)at;
+	case 2: return *(const uint16_t *)at;
+	case 4: return *(const uint32_t *)at;
+	default: return *(const uint64_t *)at;
+	}
+}
+
 /* Read row f's value (an item of a list, or a field of an object list's entry, at index) from record. */
-void field_read(const struct field *f, const void *record, size_t index, struct field_value *v);
+static inline void field_read(const struct field *f, const void *record, size_t index, struct field_value *v)
+{
+	const unsigned char *at = (const unsigned char *)record + f->off;
+
+	if (f->get) {
+		f->get(at, index, v);
+		return;
+	}
+	v->u = field_load(at, f->size);
+	v->known = f->known_size == 0 || field_load((const unsigned char *)record + f->known_off, f->known_size) != 0;
+}
+
+/*
+ * How a writer may write a row's value: the common cases (a plain integer,
+ * bool or time at an offset, null when its known_size bytes at known_off
+ * are 0) without a call; FIELD_OP_READ for the rest (field_read, then by
+ * type).
+ */
+enum field_op {
+	FIELD_OP_READ = 0,
+	FIELD_OP_U8, FIELD_OP_U16, FIELD_OP_U32, FIELD_OP_U64, /* FIELD_COUNT */
+	FIELD_OP_BOOL,   /* FIELD_BOOL, one byte */
+	FIELD_OP_TIME,   /* FIELD_TIME, uint64_t ns */
+	FIELD_OP_MILLI32, /* FIELD_MILLI, uint32_t thousandths */
+};
 
 /*
  * What the writers need beyond the table, worked out once from the paths:
@@ -122,6 +159,8 @@ void field_read(const struct field *f, const void *record, size_t index, struct 
 struct field_plan_row {
 	size_t end;        /* index after this row and its members */
 	long parent;       /* index of the enclosing object row, -1 at the top */
+	long gate;         /* the row itself or the object holding it that has .present, -1 if none */
+	uint8_t op;        /* enum field_op */
 	uint8_t key_len;   /* bytes of key, the leading comma included */
 	char key[FIELD_KEY_MAX]; /* ,"leaf": */
 };

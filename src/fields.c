@@ -141,18 +141,6 @@ static void get_us_item(const void *at, size_t i, struct field_value *v)
 	set_u(v, ((const uint32_t *)at)[i]);
 }
 
-static void get_syn_synack(const void *at, size_t i, struct field_value *v)
-{
-	(void)i;
-	set_u_if(v, LC(at)->have_syn_synack, LC(at)->syn_synack_us);
-}
-
-static void get_synack_ack(const void *at, size_t i, struct field_value *v)
-{
-	(void)i;
-	set_u_if(v, LC(at)->have_synack_ack, LC(at)->synack_ack_us);
-}
-
 static void get_handshake_rtt(const void *at, size_t i, struct field_value *v)
 {
 	(void)i;
@@ -174,12 +162,6 @@ static bool server_syn_seen(const void *rec, size_t i)
 
 #define SYNOPT(p) ((const struct lc_syn_options *)(p))
 
-static void get_mss(const void *at, size_t i, struct field_value *v)
-{
-	(void)i;
-	set_u_if(v, SYNOPT(at)->has_mss, SYNOPT(at)->mss);
-}
-
 static void get_wscale(const void *at, size_t i, struct field_value *v)
 {
 	(void)i;
@@ -187,18 +169,6 @@ static void get_wscale(const void *at, size_t i, struct field_value *v)
 }
 
 #define SEQF(p) ((const struct seq_figures *)(p))
-
-static void get_win_min(const void *at, size_t i, struct field_value *v)
-{
-	(void)i;
-	set_u_if(v, SEQF(at)->win_known, SEQF(at)->win_min);
-}
-
-static void get_win_max(const void *at, size_t i, struct field_value *v)
-{
-	(void)i;
-	set_u_if(v, SEQF(at)->win_known, SEQF(at)->win_max);
-}
 
 static size_t count_c2s_seq_backoff(const void *rec)
 {
@@ -211,12 +181,6 @@ static size_t count_s2c_seq_backoff(const void *rec)
 }
 
 /* The RTT figures of a direction, null without samples. */
-static void get_rtt_min(const void *at, size_t i, struct field_value *v)
-{
-	(void)i;
-	set_u_if(v, SEQF(at)->rtt.samples > 0, SEQF(at)->rtt.min_us);
-}
-
 /* The mean rounded to the microsecond, without overflowing sum + n/2. */
 static void get_rtt_avg(const void *at, size_t i, struct field_value *v)
 {
@@ -224,12 +188,6 @@ static void get_rtt_avg(const void *at, size_t i, struct field_value *v)
 	uint64_t n = t->samples ? t->samples : 1;
 	(void)i;
 	set_u_if(v, t->samples > 0, t->sum_us / n + (t->sum_us % n >= n - n / 2 ? 1 : 0));
-}
-
-static void get_rtt_max(const void *at, size_t i, struct field_value *v)
-{
-	(void)i;
-	set_u_if(v, SEQF(at)->rtt.samples > 0, SEQF(at)->rtt.max_us);
 }
 
 static uint64_t isqrt_u64(uint64_t v)
@@ -266,42 +224,12 @@ static void get_rtt_stddev(const void *at, size_t i, struct field_value *v)
 	set_u_if(v, t->samples > 0, isqrt_u64(var > 0.0 ? (uint64_t)(var + 0.5) : 0));
 }
 
-static void get_srtt(const void *at, size_t i, struct field_value *v)
-{
-	(void)i;
-	set_u_if(v, SEQF(at)->rtt.samples > 0, SEQF(at)->rtt.srtt_us);
-}
-
-static void get_rttvar(const void *at, size_t i, struct field_value *v)
-{
-	(void)i;
-	set_u_if(v, SEQF(at)->rtt.samples > 0, SEQF(at)->rtt.rttvar_us);
-}
-
-static void get_rto(const void *at, size_t i, struct field_value *v)
-{
-	(void)i;
-	set_u_if(v, SEQF(at)->rtt.samples > 0, SEQF(at)->rto_us);
-}
-
-static void get_ts_rtt_min(const void *at, size_t i, struct field_value *v)
-{
-	(void)i;
-	set_u_if(v, SEQF(at)->ts_rtt.samples > 0, SEQF(at)->ts_rtt.min_us);
-}
-
 static void get_ts_rtt_avg(const void *at, size_t i, struct field_value *v)
 {
 	const struct tcp_ts_rtt *t = &SEQF(at)->ts_rtt;
 	(void)i;
 	set_u_if(v, t->samples > 0 && SEQF(at)->ts_avg_known,
 		 t->samples ? ((uint64_t)t->sum_us + t->samples / 2) / t->samples : 0);
-}
-
-static void get_ts_rtt_max(const void *at, size_t i, struct field_value *v)
-{
-	(void)i;
-	set_u_if(v, SEQF(at)->ts_rtt.samples > 0, SEQF(at)->ts_rtt.max_us);
 }
 
 /* ---- conn: TLS and HTTP (read only when present) ---- */
@@ -610,7 +538,11 @@ static bool have_warning(const void *rec, size_t i)
 /* A member read by a getter, handed its address. */
 #define BY(T, m, fn) .off = offsetof(T, m), .get = fn
 
+/* A plain unsigned integer member of T, null when the member g is 0. */
+#define AT_IF(T, m, g) AT(T, m), .known_off = offsetof(T, g), .known_size = sizeof(((T *)0)->g)
+
 #define C_AT(m) AT(struct conn_record, m)
+#define C_IF(m, g) AT_IF(struct conn_record, m, g)
 #define C_BY(m, fn) BY(struct conn_record, m, fn)
 #define E_AT(m) AT(struct conn_event, m)
 #define E_BY(m, fn) BY(struct conn_event, m, fn)
@@ -674,9 +606,9 @@ static bool have_warning(const void *rec, size_t i)
 	{K, D ".zero_window_time", D "_zero_window_time", BLOCK, FIELD_MILLI, .unit = "s",                              \
 	 .meaning = "time this side advertised a zero window", C_AT(FIG.zero_window_ms)},                               \
 	{K, D ".win_min", D "_win_min", BLOCK, FIELD_COUNT, .unit = "bytes", .flags = FIELD_NULLABLE,                   \
-	 .meaning = "smallest advertised window, scaled; null when the scale is unknown", C_BY(FIG, get_win_min)},      \
+	 .meaning = "smallest advertised window, scaled; null when the scale is unknown", C_IF(FIG.win_min, FIG.win_known)},      \
 	{K, D ".win_max", D "_win_max", BLOCK, FIELD_COUNT, .unit = "bytes", .flags = FIELD_NULLABLE,                   \
-	 .meaning = "largest advertised window, scaled; null when the scale is unknown", C_BY(FIG, get_win_max)},       \
+	 .meaning = "largest advertised window, scaled; null when the scale is unknown", C_IF(FIG.win_max, FIG.win_known)},       \
 	{K, D ".max_in_flight", D "_max_in_flight", BLOCK, FIELD_COUNT, .unit = "bytes",                                \
 	 .meaning = "most bytes sent and not yet acknowledged", C_AT(FIG.max_in_flight)},                               \
 	{K, D ".timeout_backoff_ms", D "_timeout_backoff_ms", BLOCK, FIELD_LIST, FIELD_MILLI, .unit = "ms",             \
@@ -686,35 +618,35 @@ static bool have_warning(const void *rec, size_t i)
 	{K, D ".rtt.samples", D "_rtt_samples", BLOCK, FIELD_COUNT, .unit = "samples", .meaning = "RTT samples",       \
 	 C_AT(FIG.rtt.samples)},                                                                                         \
 	{K, D ".rtt.min_ms", D "_rtt_min_ms", BLOCK, FIELD_MILLI, .unit = "ms", .flags = FIELD_NULLABLE,               \
-	 .meaning = "smallest sample; null without samples", C_BY(FIG, get_rtt_min)},                                   \
+	 .meaning = "smallest sample; null without samples", C_IF(FIG.rtt.min_us, FIG.rtt.samples)},                                   \
 	{K, D ".rtt.avg_ms", D "_rtt_avg_ms", BLOCK, FIELD_MILLI, .unit = "ms", .flags = FIELD_NULLABLE,               \
 	 .meaning = "mean of the samples", C_BY(FIG, get_rtt_avg)},                                                     \
 	{K, D ".rtt.max_ms", D "_rtt_max_ms", BLOCK, FIELD_MILLI, .unit = "ms", .flags = FIELD_NULLABLE,               \
-	 .meaning = "largest sample", C_BY(FIG, get_rtt_max)},                                                          \
+	 .meaning = "largest sample", C_IF(FIG.rtt.max_us, FIG.rtt.samples)},                                                          \
 	{K, D ".rtt.stddev_ms", D "_rtt_stddev_ms", BLOCK, FIELD_MILLI, .unit = "ms", .flags = FIELD_NULLABLE,         \
 	 .meaning = "sample standard deviation, as tcptrace's", C_BY(FIG, get_rtt_stddev)},                             \
 	{K, D ".rtt.srtt_ms", D "_rtt_srtt_ms", BLOCK, FIELD_MILLI, .unit = "ms", .flags = FIELD_NULLABLE,             \
-	 .meaning = "smoothed RTT at the end (RFC 6298)", C_BY(FIG, get_srtt)},                                         \
+	 .meaning = "smoothed RTT at the end (RFC 6298)", C_IF(FIG.rtt.srtt_us, FIG.rtt.samples)},                                         \
 	{K, D ".rtt.rttvar_ms", D "_rtt_rttvar_ms", BLOCK, FIELD_MILLI, .unit = "ms", .flags = FIELD_NULLABLE,         \
-	 .meaning = "RTT variation at the end (RFC 6298)", C_BY(FIG, get_rttvar)},                                      \
+	 .meaning = "RTT variation at the end (RFC 6298)", C_IF(FIG.rtt.rttvar_us, FIG.rtt.samples)},                                      \
 	{K, D ".rtt.rto_ms", D "_rtt_rto_ms", BLOCK, FIELD_MILLI, .unit = "ms", .flags = FIELD_NULLABLE,               \
-	 .meaning = "retransmission timeout from them (RFC 6298, at least 1 s)", C_BY(FIG, get_rto)},                   \
+	 .meaning = "retransmission timeout from them (RFC 6298, at least 1 s)", C_IF(FIG.rto_us, FIG.rtt.samples)},                   \
 	{K, D ".rtt_ts", NULL, 0, FIELD_OBJECT, .meaning = "round-trip time from TCP timestamps (RFC 7323)"},           \
 	{K, D ".rtt_ts.samples", D "_rtt_ts_samples", BLOCK, FIELD_COUNT, .unit = "samples",                           \
 	 .meaning = "timestamp echoes timed", C_AT(FIG.ts_rtt.samples)},                                                 \
 	{K, D ".rtt_ts.min_ms", D "_rtt_ts_min_ms", BLOCK, FIELD_MILLI, .unit = "ms", .flags = FIELD_NULLABLE,         \
-	 .meaning = "smallest sample; null without samples", C_BY(FIG, get_ts_rtt_min)},                                \
+	 .meaning = "smallest sample; null without samples", C_IF(FIG.ts_rtt.min_us, FIG.ts_rtt.samples)},                                \
 	{K, D ".rtt_ts.avg_ms", D "_rtt_ts_avg_ms", BLOCK, FIELD_MILLI, .unit = "ms", .flags = FIELD_NULLABLE,         \
 	 .meaning = "mean; null without samples or once they add up past 71 minutes", C_BY(FIG, get_ts_rtt_avg)},       \
 	{K, D ".rtt_ts.max_ms", D "_rtt_ts_max_ms", BLOCK, FIELD_MILLI, .unit = "ms", .flags = FIELD_NULLABLE,         \
-	 .meaning = "largest sample", C_BY(FIG, get_ts_rtt_max)}
+	 .meaning = "largest sample", C_IF(FIG.ts_rtt.max_us, FIG.ts_rtt.samples)}
 
 /* The options of one side's SYN or SYN-ACK (P: "handshake.client"), null when it was not captured. */
 #define SYN_OPTIONS(P, SIDE, PRESENT, WHO)                                                                     \
 	{K, P, NULL, 0, FIELD_OBJECT, .flags = FIELD_ABSENT_NULL | FIELD_NULLABLE, .present = PRESENT,          \
 	 .meaning = "options of the " WHO "; null when it was not captured"},                                      \
 	{K, P ".mss", NULL, 0, FIELD_COUNT, .unit = "bytes", .flags = FIELD_NULLABLE,                            \
-	 .meaning = "maximum segment size offered; null when absent", C_BY(lc.options[SIDE], get_mss)},          \
+	 .meaning = "maximum segment size offered; null when absent", C_IF(lc.options[SIDE].mss, lc.options[SIDE].has_mss)},          \
 	{K, P ".wscale", NULL, 0, FIELD_COUNT, .flags = FIELD_NULLABLE,                                         \
 	 .meaning = "window scale shift offered; null when absent", C_BY(lc.options[SIDE], get_wscale)},         \
 	{K, P ".sack_permitted", NULL, 0, FIELD_BOOL, .meaning = "SACK permitted offered",                      \
@@ -765,9 +697,9 @@ static const struct field field_table[] = {
 	 .meaning = "gaps between the server's SYN-ACKs", C_BY(lc.synack_interval_us, get_us_item),
 	 .count = count_synack_intervals},
 	{K, "handshake.syn_synack_ms", "syn_synack_ms", CSV_LIFECYCLE, FIELD_MILLI, .unit = "ms", .flags = FIELD_NULLABLE,
-	 .meaning = "last SYN before the first SYN-ACK to that SYN-ACK", C_BY(lc, get_syn_synack)},
+	 .meaning = "last SYN before the first SYN-ACK to that SYN-ACK", C_IF(lc.syn_synack_us, lc.have_syn_synack)},
 	{K, "handshake.synack_ack_ms", "synack_ack_ms", CSV_LIFECYCLE, FIELD_MILLI, .unit = "ms", .flags = FIELD_NULLABLE,
-	 .meaning = "last SYN-ACK to the client's handshake ACK", C_BY(lc, get_synack_ack)},
+	 .meaning = "last SYN-ACK to the client's handshake ACK", C_IF(lc.synack_ack_us, lc.have_synack_ack)},
 	{K, "handshake.rtt_ms", NULL, 0, FIELD_MILLI, .unit = "ms", .flags = FIELD_NULLABLE,
 	 .meaning = "syn_synack_ms plus synack_ack_ms", C_BY(lc, get_handshake_rtt)},
 	{K, "handshake.completed", NULL, 0, FIELD_BOOL, .meaning = "the client's handshake ACK was seen", C_AT(lc.completed)},
@@ -968,23 +900,6 @@ const struct field *fields_of(enum field_kind k, size_t *n)
 	return field_table + first;
 }
 
-void field_read(const struct field *f, const void *record, size_t index, struct field_value *v)
-{
-	const unsigned char *at = (const unsigned char *)record + f->off;
-
-	if (f->get) {
-		f->get(at, index, v);
-		return;
-	}
-	v->known = true;
-	switch (f->size) {
-	case 1: v->u = *at; break;
-	case 2: v->u = *(const uint16_t *)(const void *)at; break;
-	case 4: v->u = *(const uint32_t *)(const void *)at; break;
-	default: v->u = *(const uint64_t *)(const void *)at; break;
-	}
-}
-
 /* ---- the plan: nesting and keys, worked out once ---- */
 
 static struct field_plan plans[FIELD_KIND__COUNT];
@@ -1013,6 +928,21 @@ static const char *plan_fail(const struct field *f, const char *why)
 {
 	snprintf(plan_error_text, sizeof(plan_error_text), "field %s %s: %s", field_kind_name(f->kind), f->path, why);
 	return plan_error_text;
+}
+
+static enum field_op field_op_of(const struct field *f)
+{
+	if (f->get)
+		return FIELD_OP_READ;
+	if (f->type == FIELD_COUNT)
+		return f->size == 1 ? FIELD_OP_U8 : f->size == 2 ? FIELD_OP_U16 : f->size == 4 ? FIELD_OP_U32 : FIELD_OP_U64;
+	if (f->type == FIELD_BOOL && f->size == 1)
+		return FIELD_OP_BOOL;
+	if (f->type == FIELD_TIME && f->size == 8)
+		return FIELD_OP_TIME;
+	if (f->type == FIELD_MILLI && f->size == 4)
+		return FIELD_OP_MILLI32;
+	return FIELD_OP_READ;
 }
 
 static const char *plan_kind(enum field_kind k, size_t base)
@@ -1048,8 +978,17 @@ static const char *plan_kind(enum field_kind k, size_t base)
 			return plan_fail(f, "an object has no CSV column");
 		if ((f->type == FIELD_LIST || f->type == FIELD_OBJECT_LIST) && !f->count)
 			return plan_fail(f, "a list needs count");
+		if (f->known_size && !(f->flags & FIELD_NULLABLE))
+			return plan_fail(f, "known_size: a value that may be unknown is nullable");
 		if (f->type == FIELD_MAP && !f->key)
 			return plan_fail(f, "a map needs key");
+	}
+	for (size_t i = 0; i < p->n; i++) {
+		const struct field *f = &p->rows[i];
+		pr[i].op = field_op_of(f);
+		pr[i].gate = f->present ? (long)i : pr[i].parent >= 0 ? pr[pr[i].parent].gate : -1;
+		if (f->present && pr[i].parent >= 0 && pr[pr[i].parent].gate >= 0)
+			return plan_fail(f, "present inside an object that has present: one gate per row");
 	}
 	for (size_t i = p->n; i-- > 0;) {
 		size_t end = i + 1;

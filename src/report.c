@@ -8,6 +8,7 @@
 
 #include "decode.h"
 #include "fields.h"
+#include "jsonprog.h"
 #include "halfopen.h"
 #include "record.h"
 #include "rowhold.h"
@@ -644,14 +645,42 @@ static void text_summary(struct report *r, const struct summary_record *s)
  * A CSV cell of a row whose enclosing objects are all present in the
  * record (tls, http: empty cells when the connection had none).
  */
-static bool csv_present(const struct field_plan *p, size_t k, const void *rec)
+INLINE bool csv_present(const struct field_plan *p, size_t k, const void *rec)
 {
-	for (long i = (long)k; i >= 0; i = p->plan[i].parent) {
-		const struct field *f = &p->rows[i];
-		if (f->present && !f->present(rec, 0))
-			return false;
+	long gate = p->plan[k].gate;
+	return gate < 0 || p->rows[gate].present(rec, 0);
+}
+
+/* The value of a row whose op is not FIELD_OP_READ: a plain integer at offset off. */
+INLINE uint64_t load_at(const void *rec, size_t off, unsigned op)
+{
+	const unsigned char *at = (const unsigned char *)rec + off;
+
+	switch (op) {
+	case FIELD_OP_U8:
+	case FIELD_OP_BOOL:
+		return *at;
+	case FIELD_OP_U16:
+		return *(const uint16_t *)(const void *)at;
+	case FIELD_OP_U32:
+	case FIELD_OP_MILLI32:
+		return *(const uint32_t *)(const void *)at;
+	default:
+		return *(const uint64_t *)(const void *)at;
 	}
-	return true;
+}
+
+/* Write a value loaded by load_op as its op says. */
+INLINE void put_op(struct report *r, unsigned op, uint64_t u)
+{
+	if (op == FIELD_OP_BOOL)
+		put_bool(r, u != 0);
+	else if (op == FIELD_OP_TIME)
+		put_ts(r, u);
+	else if (op == FIELD_OP_MILLI32)
+		put_ms(r, u);
+	else
+		put_u64(r, u);
 }
 
 static void csv_header(struct report *r)
@@ -759,6 +788,11 @@ static void csv_conn(struct report *r, const struct conn_record *c)
 			put_char(r, ',');
 		if (!csv_present(p, k, c))
 			continue;
+		if (p->plan[k].op != FIELD_OP_READ) {
+			if (!f->known_size || field_load((const char *)c + f->known_off, f->known_size) != 0)
+				put_op(r, p->plan[k].op, load_at(c, f->off, p->plan[k].op));
+			continue;
+		}
 		if (f->type == FIELD_LIST) {
 			csv_list(r, f, c);
 			continue;
@@ -770,7 +804,7 @@ static void csv_conn(struct report *r, const struct conn_record *c)
 }
 
 /* A JSON number, string, bool or null. */
-static void json_scalar(struct report *r, enum field_type t, const struct field_value *v)
+INLINE void json_scalar(struct report *r, enum field_type t, const struct field_value *v)
 {
 	if (!v->known) {
 		PUT_LIT(r, "null");
@@ -866,23 +900,101 @@ static void json_members(struct report *r, const struct field_plan *p, size_t be
 		memcpy(dst, pr->key + first, FIELD_KEY_MAX - 1);
 		r->len += pr->key_len - first;
 		first = false;
-		if (present)
-			json_value(r, p, k, rec, index);
-		else
+		if (!present)
 			PUT_LIT(r, "null");
+		else if (pr->op != FIELD_OP_READ && !f->known_size)
+			put_op(r, pr->op, load_at(rec, f->off, pr->op));
+		else
+			json_value(r, p, k, rec, index);
 	}
 }
 
-/* One record of kind k as a JSON line. */
+/* Room a step's text and value need at most in the buffer, when the value is a number, a time or a bool. */
+#define JSON_STEP_ROOM (JSON_STEP_TEXT_FAST + TS_TEXT_MAX)
+
+/* Write a plain value (enum field_op, not FIELD_OP_READ) at dst; returns its length. */
+INLINE size_t fmt_op(char *dst, unsigned op, uint64_t u)
+{
+	size_t n;
+
+	switch (op) {
+	case FIELD_OP_BOOL:
+		memcpy(dst, u ? "true" : "false", 5);
+		return u ? 4 : 5;
+	case FIELD_OP_TIME:
+		return fmt_ts(dst, u);
+	case FIELD_OP_MILLI32:
+		n = fmt_u64(dst, u / 1000);
+		dst[n++] = '.';
+		fmt_fixed(dst + n, u % 1000, 3);
+		return n + 3;
+	default:
+		return fmt_u64(dst, u);
+	}
+}
+
+/*
+ * One record of kind k as a JSON line: its program's steps (jsonprog.h), in
+ * order. The common step (a short text, then a number at an offset) is
+ * written straight into the buffer with the length kept in a register; the
+ * others go through the report's writers, the length handed over and back.
+ */
 static void json_record(struct report *r, enum field_kind k, const void *rec)
 {
-	const struct field_plan *p = fields_plan(k);
+	const struct json_prog *prog = json_prog_of(k);
+	size_t len = r->len;
 
-	if (!p)
+	if (!prog)
 		return;
-	put_char(r, '{');
-	json_members(r, p, 0, p->n, rec, 0);
-	PUT_LIT(r, "}\n");
+	for (const struct json_step *s = prog->steps;; s++) {
+		if (__builtin_expect(REPORT_BUF_SIZE - len < JSON_STEP_ROOM, 0)) {
+			r->len = len;
+			flush_buf(r);
+			len = r->len;
+		}
+		if (__builtin_expect(s->text_len <= JSON_STEP_TEXT_FAST, 1)) {
+			/* one fixed-size move: the program's text has the slack */
+			memcpy(r->buf + len, prog->text + s->text, JSON_STEP_TEXT_FAST);
+			len += s->text_len;
+		} else {
+			r->len = len;
+			put_bytes(r, prog->text + s->text, s->text_len);
+			len = r->len;
+		}
+		if (__builtin_expect(s->op < JSON_STEP_TEXT && s->op != FIELD_OP_READ, 1)) {
+			if (s->known_size && field_load((const char *)rec + s->known_off, s->known_size) == 0) {
+				memcpy(r->buf + len, "null", 4);
+				len += 4;
+			} else {
+				len += fmt_op(r->buf + len, s->op, load_at(rec, s->off, s->op));
+			}
+			continue;
+		}
+		r->len = len;
+		switch (s->op) {
+		case JSON_STEP_END:
+			return;
+		case JSON_STEP_GATE:
+			if (!prog->plan->rows[s->row].present(rec, 0)) {
+				put_bytes(r, prog->text + s->absent, s->absent_len);
+				s = prog->steps + s->skip - 1;
+			}
+			break;
+		case JSON_STEP_SCALAR: {
+			const struct field *f = &prog->plan->rows[s->row];
+			struct field_value v;
+			field_read(f, rec, 0, &v);
+			json_scalar(r, f->type, &v);
+			break;
+		}
+		case FIELD_OP_READ:
+			json_value(r, prog->plan, s->row, rec, 0);
+			break;
+		default:
+			break;
+		}
+		len = r->len;
+	}
 }
 
 static void json_conn(struct report *r, const struct conn_record *c)
