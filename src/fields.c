@@ -1010,12 +1010,15 @@ static const char *plan_kind(enum field_kind k, size_t base)
 
 static void plan_all(void)
 {
-	size_t base = 0;
 	for (int k = 0; k < FIELD_KIND__COUNT && !plan_error; k++) {
-		size_t n;
+		size_t n, all = 0;
 		const struct field *rows = fields_of((enum field_kind)k, &n);
-		base = (size_t)(rows - field_table);
-		plan_error = plan_kind((enum field_kind)k, base);
+		for (size_t i = 0; i < FIELD_ROWS; i++)
+			all += field_table[i].kind == (enum field_kind)k;
+		if (n == 0 || all != n)
+			plan_error = n ? plan_fail(rows, "the rows of a kind are not all together") : "a record kind has no rows";
+		else
+			plan_error = plan_kind((enum field_kind)k, (size_t)(rows - field_table));
 	}
 }
 

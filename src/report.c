@@ -711,24 +711,25 @@ static void csv_scalar(struct report *r, enum field_type t, const struct field_v
 	}
 }
 
-/* Whether the items of a list joined by sep need RFC 4180 quotes. */
+/*
+ * Whether the items of a list joined by csv_sep need RFC 4180 quotes: names
+ * when the cell holds a comma, a quote, CR or LF (as put_csv_field); strings
+ * from the wire when it holds a quote, or a comma that is not the separator
+ * (those are escaped; CR and LF are escaped too, as put_csv_wire).
+ */
 static bool csv_list_quoted(const struct field *f, const void *rec, size_t n)
 {
 	struct field_value v;
-	bool sep_special = strpbrk(f->csv_sep, ",\"\r\n") != NULL;
 
-	if (n > 1 && sep_special)
+	if (n > 1 && strpbrk(f->csv_sep, ",\"\r\n") != NULL)
 		return true;
 	for (size_t i = 0; i < n; i++) {
 		field_read(f, rec, i, &v);
 		if (!v.known)
 			continue;
-		/* a wire name's separator bytes are escaped (below): they need no quotes */
-		const char *special = f->item == FIELD_WIRE ? "\"" : ",\"\r\n";
-		for (size_t j = 0; j < v.len; j++)
-			if (strchr(special, v.s[j]) && v.s[j] != '\0')
-				return true;
-		if (f->item == FIELD_WIRE && f->csv_sep[0] != ',' && memchr(v.s, ',', v.len))
+		if (memchr(v.s, '"', v.len) || (f->csv_sep[0] != ',' && memchr(v.s, ',', v.len)))
+			return true;
+		if (f->item == FIELD_NAME && (memchr(v.s, ',', v.len) || memchr(v.s, '\r', v.len) || memchr(v.s, '\n', v.len)))
 			return true;
 	}
 	return false;
