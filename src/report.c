@@ -934,6 +934,20 @@ INLINE size_t fmt_op(char *dst, unsigned op, uint64_t u)
 	}
 }
 
+/* A count (or null) at dst; the common one digit without a call. */
+INLINE size_t fmt_count(char *dst, bool known, uint64_t u)
+{
+	if (!known) {
+		memcpy(dst, "null", 4);
+		return 4;
+	}
+	if (u < 10) {
+		dst[0] = (char)('0' + u);
+		return 1;
+	}
+	return fmt_u64(dst, u);
+}
+
 /*
  * One record of kind k as a JSON line: its program's steps (jsonprog.h), in
  * order. The common step (a short text, then a number at an offset) is
@@ -962,14 +976,33 @@ static void json_record(struct report *r, enum field_kind k, const void *rec)
 			put_bytes(r, prog->text + s->text, s->text_len);
 			len = r->len;
 		}
-		if (__builtin_expect(s->op < JSON_STEP_TEXT && s->op != FIELD_OP_READ, 1)) {
-			if (s->known_size && field_load((const char *)rec + s->known_off, s->known_size) == 0) {
+		const char *at = (const char *)rec + s->off;
+		bool known = s->known_size == 0 || field_load((const char *)rec + s->known_off, s->known_size) != 0;
+		switch (s->op) {
+		case FIELD_OP_U8:
+			len += fmt_count(r->buf + len, known, *(const uint8_t *)at);
+			continue;
+		case FIELD_OP_U16:
+			len += fmt_count(r->buf + len, known, *(const uint16_t *)(const void *)at);
+			continue;
+		case FIELD_OP_U32:
+			len += fmt_count(r->buf + len, known, *(const uint32_t *)(const void *)at);
+			continue;
+		case FIELD_OP_U64:
+			len += fmt_count(r->buf + len, known, *(const uint64_t *)(const void *)at);
+			continue;
+		case FIELD_OP_BOOL:
+		case FIELD_OP_TIME:
+		case FIELD_OP_MILLI32:
+			if (known) {
+				len += fmt_op(r->buf + len, s->op, load_at(rec, s->off, s->op));
+			} else {
 				memcpy(r->buf + len, "null", 4);
 				len += 4;
-			} else {
-				len += fmt_op(r->buf + len, s->op, load_at(rec, s->off, s->op));
 			}
 			continue;
+		default:
+			break;
 		}
 		r->len = len;
 		switch (s->op) {
