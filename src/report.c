@@ -735,6 +735,20 @@ static bool csv_list_quoted(const struct field *f, const void *rec, size_t n)
 	return false;
 }
 
+/* A name of ours inside a CSV cell, as it is; in a quoted cell with its quotes doubled (RFC 4180). */
+static void put_csv_name(struct report *r, const char *s, size_t n, bool quoted)
+{
+	const char *q;
+
+	while (quoted && (q = memchr(s, '"', n)) != NULL) {
+		put_bytes(r, s, (size_t)(q - s) + 1);
+		put_char(r, '"');
+		n -= (size_t)(q - s) + 1;
+		s = q + 1;
+	}
+	put_bytes(r, s, n);
+}
+
 /*
  * A list as one CSV cell, the items joined by the row's csv_sep. Names are
  * written as they are, in quotes (inner quotes doubled) when the cell needs
@@ -752,14 +766,14 @@ static void csv_list(struct report *r, const struct field *f, const void *rec)
 		put_char(r, '"');
 	for (size_t i = 0; i < n; i++) {
 		if (i > 0)
-			put_text_string(r, f->csv_sep, quote);
+			put_csv_name(r, f->csv_sep, strlen(f->csv_sep), quote);
 		field_read(f, rec, i, &v);
 		if (!v.known)
 			continue;
 		if (f->item == FIELD_MILLI) {
 			put_ms(r, v.u);
 		} else if (f->item == FIELD_NAME) {
-			put_text_bytes(r, v.s, v.len, quote);
+			put_csv_name(r, v.s, v.len, quote);
 		} else {
 			const char *s = v.s, *cut;
 			size_t left = v.len;
