@@ -641,16 +641,6 @@ static void text_summary(struct report *r, const struct summary_record *s)
 
 /* ---- CSV and JSON Lines: both driven by the field table (fields.h) ---- */
 
-/*
- * A CSV cell of a row whose enclosing objects are all present in the
- * record (tls, http: empty cells when the connection had none).
- */
-INLINE bool csv_present(const struct field_plan *p, size_t k, const void *rec)
-{
-	long gate = p->plan[k].gate;
-	return gate < 0 || p->rows[gate].present(rec, 0);
-}
-
 /* The value of a row whose op is not FIELD_OP_READ: a plain integer at offset off. */
 INLINE uint64_t load_at(const void *rec, size_t off, unsigned op)
 {
@@ -681,6 +671,41 @@ INLINE void put_op(struct report *r, unsigned op, uint64_t u)
 		put_ms(r, u);
 	else
 		put_u64(r, u);
+}
+
+/* Write a plain value (enum field_op, not FIELD_OP_READ) at dst; returns its length. */
+INLINE size_t fmt_op(char *dst, unsigned op, uint64_t u)
+{
+	size_t n;
+
+	switch (op) {
+	case FIELD_OP_BOOL:
+		memcpy(dst, u ? "true" : "false", 5);
+		return u ? 4 : 5;
+	case FIELD_OP_TIME:
+		return fmt_ts(dst, u);
+	case FIELD_OP_MILLI32:
+		n = fmt_u64(dst, u / 1000);
+		dst[n++] = '.';
+		fmt_fixed(dst + n, u % 1000, 3);
+		return n + 3;
+	default:
+		return fmt_u64(dst, u);
+	}
+}
+
+/* A count (or null) at dst; the common one digit without a call. */
+INLINE size_t fmt_count(char *dst, bool known, uint64_t u)
+{
+	if (!known) {
+		memcpy(dst, "null", 4);
+		return 4;
+	}
+	if (u < 10) {
+		dst[0] = (char)('0' + u);
+		return 1;
+	}
+	return fmt_u64(dst, u);
 }
 
 static void csv_header(struct report *r)
@@ -791,30 +816,55 @@ static void csv_list(struct report *r, const struct field *f, const void *rec)
 		put_char(r, '"');
 }
 
+/*
+ * One row: the cells in column order. As in json_record, a plain number is
+ * written straight into the buffer with the length in a register; the
+ * object a column sits in (tls, http) is asked once for its run of columns.
+ */
 static void csv_conn(struct report *r, const struct conn_record *c)
 {
 	const struct field_plan *p = fields_plan(FIELD_CONN);
 	struct field_value v;
+	long asked = -1;
+	bool there = true;
+	size_t len = r->len;
 
 	for (size_t col = 0; p && col < p->csv_n; col++) {
 		size_t k = p->csv_order[col];
 		const struct field *f = &p->rows[k];
+		long gate = p->plan[k].gate;
+		unsigned op = p->plan[k].op;
+
+		if (__builtin_expect(REPORT_BUF_SIZE - len < 1 + TS_TEXT_MAX, 0)) {
+			r->len = len;
+			flush_buf(r);
+			len = r->len;
+		}
 		if (col > 0)
-			put_char(r, ',');
-		if (!csv_present(p, k, c))
+			r->buf[len++] = ',';
+		if (gate >= 0 && gate != asked) {
+			asked = gate;
+			there = p->rows[gate].present(c, 0);
+		}
+		if (gate >= 0 && !there)
 			continue;
-		if (p->plan[k].op != FIELD_OP_READ) {
+		if (op != FIELD_OP_READ) {
 			if (!f->known_size || field_load((const char *)c + f->known_off, f->known_size) != 0)
-				put_op(r, p->plan[k].op, load_at(c, f->off, p->plan[k].op));
+				len += op == FIELD_OP_BOOL || op == FIELD_OP_TIME || op == FIELD_OP_MILLI32
+					       ? fmt_op(r->buf + len, op, load_at(c, f->off, op))
+					       : fmt_count(r->buf + len, true, load_at(c, f->off, op));
 			continue;
 		}
+		r->len = len;
 		if (f->type == FIELD_LIST) {
 			csv_list(r, f, c);
-			continue;
+		} else {
+			field_read(f, c, 0, &v);
+			csv_scalar(r, f->type, &v);
 		}
-		field_read(f, c, 0, &v);
-		csv_scalar(r, f->type, &v);
+		len = r->len;
 	}
+	r->len = len;
 	put_char(r, '\n');
 }
 
@@ -926,41 +976,6 @@ static void json_members(struct report *r, const struct field_plan *p, size_t be
 
 /* Room a step's text and value need at most in the buffer, when the value is a number, a time or a bool. */
 #define JSON_STEP_ROOM (JSON_STEP_TEXT_FAST + TS_TEXT_MAX)
-
-/* Write a plain value (enum field_op, not FIELD_OP_READ) at dst; returns its length. */
-INLINE size_t fmt_op(char *dst, unsigned op, uint64_t u)
-{
-	size_t n;
-
-	switch (op) {
-	case FIELD_OP_BOOL:
-		memcpy(dst, u ? "true" : "false", 5);
-		return u ? 4 : 5;
-	case FIELD_OP_TIME:
-		return fmt_ts(dst, u);
-	case FIELD_OP_MILLI32:
-		n = fmt_u64(dst, u / 1000);
-		dst[n++] = '.';
-		fmt_fixed(dst + n, u % 1000, 3);
-		return n + 3;
-	default:
-		return fmt_u64(dst, u);
-	}
-}
-
-/* A count (or null) at dst; the common one digit without a call. */
-INLINE size_t fmt_count(char *dst, bool known, uint64_t u)
-{
-	if (!known) {
-		memcpy(dst, "null", 4);
-		return 4;
-	}
-	if (u < 10) {
-		dst[0] = (char)('0' + u);
-		return 1;
-	}
-	return fmt_u64(dst, u);
-}
 
 /*
  * One record of kind k as a JSON line: its program's steps (jsonprog.h), in
