@@ -165,11 +165,21 @@ struct field_plan_row {
 	char key[FIELD_KEY_MAX]; /* ,"leaf": */
 };
 
+/* A CSV column, compact for the writer's loop: what its cell needs from its row and plan. */
+struct field_csv_col {
+	uint32_t off, known_off; /* as the row's */
+	uint16_t row;            /* index in the kind's rows */
+	int16_t gate;            /* the plan row's gate */
+	uint8_t op;              /* the plan row's op */
+	uint8_t known_size;
+};
+
 struct field_plan {
 	const struct field *rows;
 	size_t n;
 	const struct field_plan_row *plan; /* indexed like rows */
 	const size_t *csv_order;           /* the CSV columns: row indexes in column order */
+	const struct field_csv_col *csv_cols; /* the same columns, compact */
 	size_t csv_n;
 };
 

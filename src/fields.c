@@ -905,6 +905,7 @@ const struct field *fields_of(enum field_kind k, size_t *n)
 static struct field_plan plans[FIELD_KIND__COUNT];
 static struct field_plan_row plan_rows[FIELD_ROWS];
 static size_t csv_orders[FIELD_ROWS];
+static struct field_csv_col csv_cols[FIELD_ROWS];
 static const char *plan_error;
 static pthread_once_t plan_once = PTHREAD_ONCE_INIT;
 
@@ -950,10 +951,12 @@ static const char *plan_kind(enum field_kind k, size_t base)
 	struct field_plan *p = &plans[k];
 	struct field_plan_row *pr = plan_rows + base;
 	size_t *order = csv_orders + base;
+	struct field_csv_col *cols = csv_cols + base;
 
 	p->rows = fields_of(k, &p->n);
 	p->plan = pr;
 	p->csv_order = order;
+	p->csv_cols = cols;
 	for (size_t i = 0; i < p->n; i++) {
 		const struct field *f = &p->rows[i];
 		const char *leaf = leaf_of(f->path);
@@ -1005,6 +1008,14 @@ static const char *plan_kind(enum field_kind k, size_t base)
 		for (size_t b = 0; b < a; b++)
 			if (strcmp(p->rows[order[a]].csv, p->rows[order[b]].csv) == 0)
 				return plan_fail(&p->rows[order[a]], "CSV column given twice");
+	if (p->n > INT16_MAX)
+		return plan_fail(p->rows, "too many rows");
+	for (size_t c = 0; c < p->csv_n; c++) {
+		const struct field *f = &p->rows[order[c]];
+		cols[c] = (struct field_csv_col){.off = (uint32_t)f->off, .known_off = (uint32_t)f->known_off,
+						 .row = (uint16_t)order[c], .gate = (int16_t)pr[order[c]].gate,
+						 .op = pr[order[c]].op, .known_size = (uint8_t)f->known_size};
+	}
 	return NULL;
 }
 

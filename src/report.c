@@ -830,10 +830,7 @@ static void csv_conn(struct report *r, const struct conn_record *c)
 	size_t len = r->len;
 
 	for (size_t col = 0; p && col < p->csv_n; col++) {
-		size_t k = p->csv_order[col];
-		const struct field *f = &p->rows[k];
-		long gate = p->plan[k].gate;
-		unsigned op = p->plan[k].op;
+		const struct field_csv_col *cc = &p->csv_cols[col];
 
 		if (__builtin_expect(REPORT_BUF_SIZE - len < 1 + TS_TEXT_MAX, 0)) {
 			r->len = len;
@@ -842,19 +839,24 @@ static void csv_conn(struct report *r, const struct conn_record *c)
 		}
 		if (col > 0)
 			r->buf[len++] = ',';
-		if (gate >= 0 && gate != asked) {
-			asked = gate;
-			there = p->rows[gate].present(c, 0);
+		if (cc->gate >= 0) {
+			if (cc->gate != asked) {
+				asked = cc->gate;
+				there = p->rows[cc->gate].present(c, 0);
+			}
+			if (!there)
+				continue;
 		}
-		if (gate >= 0 && !there)
-			continue;
-		if (op != FIELD_OP_READ) {
-			if (!f->known_size || field_load((const char *)c + f->known_off, f->known_size) != 0)
-				len += op == FIELD_OP_BOOL || op == FIELD_OP_TIME || op == FIELD_OP_MILLI32
-					       ? fmt_op(r->buf + len, op, load_at(c, f->off, op))
-					       : fmt_count(r->buf + len, true, load_at(c, f->off, op));
+		if (cc->op != FIELD_OP_READ) {
+			if (cc->known_size && field_load((const char *)c + cc->known_off, cc->known_size) == 0)
+				continue;
+			if (cc->op == FIELD_OP_BOOL || cc->op == FIELD_OP_TIME || cc->op == FIELD_OP_MILLI32)
+				len += fmt_op(r->buf + len, cc->op, load_at(c, cc->off, cc->op));
+			else
+				len += fmt_count(r->buf + len, true, load_at(c, cc->off, cc->op));
 			continue;
 		}
+		const struct field *f = &p->rows[cc->row];
 		r->len = len;
 		if (f->type == FIELD_LIST) {
 			csv_list(r, f, c);
