@@ -30,7 +30,7 @@
  * resident size as it is read). They are only unmapped from the process,
  * so reading them later still gives the file's bytes.
  */
-#define PCAP_MAP_KEEP_FRAMES 2048u
+#define PCAP_MAP_KEEP_FRAMES 1536u
 
 struct pcap_map;
 

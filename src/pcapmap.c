@@ -13,7 +13,7 @@
 #define FILE_HEADER_LEN 24u
 #define RECORD_HEADER_LEN 16u
 /* Pages behind the oldest valid frame are given back in steps of this much (one madvise per step). */
-#define RELEASE_STEP ((size_t)1 << 20)
+#define RELEASE_STEP ((size_t)512 << 10)
 
 struct pcap_map {
 	const uint8_t *base;
