@@ -19,9 +19,11 @@
 #          binary on bench.pcap (bench/perf_threads.sh; timer-based)
 #   flood  FLOOD_CONNS (default 5000000) SYNs from distinct sources
 #          (gen_flood synflood), with the default cap and with --max-flows
-#          100000: wall time, peak RSS, and whether every connection is
-#          reported exactly once (as many CSV records as SYNs, as many
-#          distinct client address:port as records).
+#          100000: wall time, CPU (user + system) and peak RSS (-F csv to
+#          /dev/null, two alternating runs each, minimum), and in a third
+#          run whether every connection is reported exactly once (as many
+#          CSV records as SYNs, as many distinct client address:port as
+#          records).
 # Environment: WORK (default /tmp/tcpscope-compare; captures are kept there
 # between runs), ROUNDS, CONNS_1M, FLOOD_CONNS, PARTS.
 # A measurement, not a test: exits 0 unless it could not measure.
@@ -114,29 +116,29 @@ flood_part() {
 	echo "== flood: $n SYNs from distinct sources ($(wc -c <"$f") bytes), 2 alternating runs each"
 	: >"$tmp/flood"
 	for cap in "" "--max-flows 100000"; do
-		for round in 1 2; do # alternating; the minimum wall time is reported
+		for round in 1 2; do # timed, output to /dev/null, alternating; the minimum is reported
 			for b in before after; do
 				eval bin=\$$b
-				t0=$(date +%s%N)
 				# shellcheck disable=SC2086
-				/usr/bin/time -f %M -o "$tmp/rss" "$bin" -r "$f" -F csv $cap 2>/dev/null |
-					awk -F, 'NR > 1 { print $6 " " $7 }' >"$tmp/tuples"
-				t1=$(date +%s%N)
-				records=$(wc -l <"$tmp/tuples")
-				distinct=$(sort -u "$tmp/tuples" | wc -l)
-				once=no
-				[ "$records" -eq "$n" ] && [ "$distinct" -eq "$n" ] && once=yes
-				echo "$b $(((t1 - t0) / 1000)) $(tail -n 1 "$tmp/rss") $records $distinct $once" >>"$tmp/flood"
+				/usr/bin/time -f "%e %U %S %M" -o "$tmp/rss" "$bin" -r "$f" -F csv $cap >/dev/null 2>&1
+				echo "$b $(tail -n 1 "$tmp/rss")" >>"$tmp/flood"
 			done
 		done
 		for b in before after; do
-			awk -v b="$b" -v cap="${cap:-default cap}" '$1 == b {
+			eval bin=\$$b
+			# shellcheck disable=SC2086
+			"$bin" -r "$f" -F csv $cap 2>/dev/null | awk -F, 'NR > 1 { print $6 " " $7 }' >"$tmp/tuples"
+			records=$(wc -l <"$tmp/tuples")
+			distinct=$(sort -u "$tmp/tuples" | wc -l)
+			once=no
+			[ "$records" -eq "$n" ] && [ "$distinct" -eq "$n" ] && once=yes
+			awk -v b="$b" -v cap="${cap:-default cap}" -v rec="$records" -v dis="$distinct" -v once="$once" '$1 == b {
 				if (!n++ || $2 < w) w = $2
-				if ($3 > r) r = $3
-				rec = $4; dis = $5; if ($6 != "yes") once = "no"
+				if (n == 1 || $3 + $4 < cpu) cpu = $3 + $4
+				if ($5 > r) r = $5
 			} END {
-				printf "  %-6s %-20s wall min %6.2f s  peak RSS %5d MiB  records %d, distinct %d: every connection once: %s\n",
-					b, cap, w / 1e6, r / 1024, rec, dis, once == "no" ? "no" : "yes"
+				printf "  %-6s %-20s wall min %6.2f s  CPU min %6.2f s  peak RSS %5d MiB  records %d, distinct %d: every connection once: %s\n",
+					b, cap, w, cpu, r / 1024, rec, dis, once
 			}' "$tmp/flood"
 		done
 		: >"$tmp/flood"
