@@ -475,7 +475,7 @@ static enum capture_status read_pcapng(struct capture *c, struct capture_input *
 
 /*
  * The next frame of a mapped input that the filter takes. CAPTURE_NONE: the
- * map left the rest to libpcap, whose stream is now at that record.
+ * map left the rest to libpcap, from the record at pcap_map_offset on.
  */
 static enum capture_status read_mapped(struct capture_input *in, struct frame *f)
 {
