@@ -6,6 +6,9 @@
 # Environment:
 #   FILE=path     capture to measure (default BUILDDIR/bench/bench.pcap, which
 #                 bench/gen_bench generates when it is missing)
+#   CONNS=n       without FILE: measure a generated capture of n connections
+#                 (default 100000: BUILDDIR/bench/bench.pcap; others
+#                 BUILDDIR/bench/bench_n.pcap, about 6.4 KB per connection)
 #   ROUNDS=n      timed rounds of each program (default 5)
 #   TCPSCOPE=path binary to measure (default BUILDDIR/tcpscope)
 #
@@ -62,8 +65,13 @@ if [ -n "${FILE:-}" ]; then
 	file=$FILE
 	[ -r "$file" ] || die "FILE=$file: cannot read it"
 else
-	file=$builddir/bench/bench.pcap
-	generate "$file" 100000
+	conns_wanted=${CONNS:-100000}
+	case $conns_wanted in
+	'' | *[!0-9]* | 0) die "CONNS=$conns_wanted: want a positive integer" ;;
+	100000) file=$builddir/bench/bench.pcap ;;
+	*) file=$builddir/bench/bench_$conns_wanted.pcap ;;
+	esac
+	generate "$file" "$conns_wanted"
 fi
 generate "$small" 10
 

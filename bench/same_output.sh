@@ -6,7 +6,7 @@
 # Runs both binaries on every capture given (default: every capture under
 # test-captures/ and, when present, ../shared/captures/, plus bench/small.pcap
 # when built) in each format (text, csv, json), with and without --events, and
-# compares stdout and the --summary JSON byte for byte. Prints one line per
+# compares stdout, stderr (warnings) and the --summary JSON byte for byte. Prints one line per
 # difference and a count; exits 1 when anything differs, 0 when all agree.
 set -u
 [ $# -ge 2 ] || { echo "usage: same_output.sh BEFORE AFTER [CAPTURE...]" >&2; exit 2; }
@@ -36,6 +36,7 @@ for cap in "$@"; do
 			done
 			runs=$((runs + 1))
 			if ! cmp -s "$tmp/before.out" "$tmp/after.out" ||
+			   ! cmp -s "$tmp/before.err" "$tmp/after.err" ||
 			   ! cmp -s "$tmp/before.sum" "$tmp/after.sum" 2>/dev/null; then
 				diffs=$((diffs + 1))
 				echo "DIFFERS: $cap -F $fmt $ev"

@@ -13,7 +13,7 @@
 
 /*
  * libpcap reuses its buffer on every read, so a batch copies each frame into
- * an arena of its own. The arena holds at least one frame of the largest
+ * an arena of its own (but a frame in place in a mapped file, frame.h). The arena holds at least one frame of the largest
  * snaplen libpcap accepts (262144). Sanitizer builds (TCPSCOPE_EXACT_COPY)
  * copy each frame to a heap block of its exact length instead, so that an
  * over-read is caught.

@@ -5,9 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <uthash.h>
-
 #include "decode.h"
+#include "flow_index.h"
 #include "lifecycle.h"
 #include "record.h"
 #include "slab.h"
@@ -36,8 +35,7 @@ enum flow_class {
 };
 
 struct conn {
-	UT_hash_handle hh;
-	struct flow_key key;
+	struct flow_key key;      /* held in the index under flow_key_hash(&key) */
 	struct conn *lru_prev, *lru_next; /* in the list of its class, by lru_stamp_ns */
 	uint64_t lru_stamp_ns;    /* when it was (re)queued in that list (see flow.c) */
 	uint64_t id;
@@ -72,7 +70,7 @@ struct flow_lru {
 };
 
 struct flow_table {
-	struct conn *by_key;      /* uthash head */
+	struct flow_index by_key; /* key hash -> connection (flow_index.h) */
 	struct flow_lru lru[FLOW_CLASS__COUNT];
 	struct flow_config cfg;
 	flow_end_fn on_end;
@@ -95,9 +93,9 @@ void flow_key_from_pkt(const struct pkt *p, struct flow_key *key, int *sender_si
 uint32_t flow_key_hash(const struct flow_key *key);
 
 /*
- * Batches hide memory latency: stage 0 prefetches the bucket a hash falls in,
- * stage 1 (once that bucket is likely cached) the first connection in it.
- * Hints only: they change nothing.
+ * Batches hide memory latency: stage 0 prefetches the index slot a hash falls
+ * in, stage 1 (once that slot is likely cached) the connection held under
+ * that hash, the only one the lookup will read. Hints only: they change nothing.
  */
 void flow_prefetch(const struct flow_table *t, uint32_t hash, int stage);
 
@@ -135,6 +133,12 @@ void flow_end(struct flow_table *t, struct conn *c, enum end_reason why);
  * the connection's records.
  */
 void flow_expire(struct flow_table *t, uint64_t now_ns);
+
+/*
+ * Visit the connections held: *cursor starts at 0; NULL after the last. In
+ * no particular order; the table must not change during the walk.
+ */
+struct conn *flow_walk(const struct flow_table *t, size_t *cursor);
 
 /* End every remaining connection with why, in id order (first packet first). */
 void flow_end_all(struct flow_table *t, enum end_reason why);

@@ -749,8 +749,8 @@ static void conn_to_row(const struct conn *c, bool with_name, struct conn_row *r
 
 size_t analyzer_rows(struct analyzer *a, struct conn_row *rows, size_t max, bool with_names)
 {
-	size_t n = 0;
-	for (struct conn *c = a->flows.by_key; c; c = c->hh.next) {
+	size_t n = 0, cursor = 0;
+	for (struct conn *c; (c = flow_walk(&a->flows, &cursor));) {
 		if (c->reported)
 			continue;
 		if (n < max)

@@ -2,6 +2,7 @@
 #include "capture.h"
 
 #include <pcap/pcap.h>
+#include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 
 #include "decompress.h"
 #include "merge.h"
+#include "pcapmap.h"
 #include "pcapng.h"
 
 /*
@@ -26,6 +28,13 @@
  * handle's next read; the handle a frame came from is read again only at
  * the next capture_next, so the frame stays valid until then, and the other
  * inputs' look-ahead frames are not touched meanwhile.
+ *
+ * A plain classic pcap file (not stdin, not compressed) of a link type
+ * whose bytes libpcap hands on as they are is read by pcapmap.c instead:
+ * in place from a mapping, without libpcap's fread and copy (and the
+ * batch's copy behind it, see frame.in_place). libpcap still opens it (its
+ * checks and messages on the file header), compiles the filter and reads
+ * any irregular record and all after it (pcapmap.h).
  */
 struct capture_input {
 	pcap_t *pcap;
@@ -36,6 +45,10 @@ struct capture_input {
 	int linktype;
 	struct frame next; /* the look-ahead frame while the input is in the merge */
 	char *error;    /* why it stopped early; NULL if it did not */
+	struct pcap_map *map;  /* read in place up to map_left; NULL: libpcap reads */
+	bool map_left;         /* libpcap reads on from the record the map left to it */
+	bool map_filtered;     /* map_filter holds the filter, applied to mapped frames */
+	struct bpf_program map_filter;
 	/* a pcapng libpcap declined, read on by pcapng.c (see switch_to_pcapng) */
 	struct pcapng_reader *ng;
 	FILE *ng_file;
@@ -98,6 +111,39 @@ static struct capture *capture_alloc(size_t n)
 	return c;
 }
 
+/*
+ * Link types whose frames libpcap hands on unchanged (it rewrites some
+ * pseudo-headers of files from a host of the other byte order: USB, NFLOG,
+ * and CAN inside Linux cooked captures).
+ */
+static bool linktype_read_as_is(int linktype, bool swapped)
+{
+	switch (linktype) {
+	case 0:   /* NULL */
+	case 1:   /* ETHERNET */
+	case 101: /* RAW */
+	case 108: /* LOOP */
+	case 228: /* IPV4 */
+	case 229: /* IPV6 */
+		return true;
+	case 113: /* LINUX_SLL */
+	case 276: /* LINUX_SLL2 */
+		return !swapped;
+	default:
+		return false;
+	}
+}
+
+/* A plain classic pcap file libpcap has opened: read it in place from now on, when pcapmap takes it. */
+static void try_map(struct capture_input *in)
+{
+	FILE *f = pcap_file(in->pcap);
+	if (strcmp(in->name, "-") == 0 || !in->dz || decompress_format(in->dz) || !f ||
+	    !linktype_read_as_is(in->linktype, pcap_is_swapped(in->pcap)) || pcap_snapshot(in->pcap) <= 0)
+		return;
+	in->map = pcap_map_open(fileno(f), (uint32_t)pcap_snapshot(in->pcap), in->linktype);
+}
+
 /* Open one file into in (name already set). */
 static bool open_file(struct capture_input *in, char *err, size_t errlen)
 {
@@ -124,6 +170,7 @@ static bool open_file(struct capture_input *in, char *err, size_t errlen)
 	}
 	in->nano = pcap_get_tstamp_precision(in->pcap) == PCAP_TSTAMP_PRECISION_NANO;
 	in->linktype = linktype_of(in->pcap);
+	try_map(in);
 	return true;
 }
 
@@ -247,6 +294,20 @@ struct capture *capture_open_live(const char *iface, int snaplen, int buffer_kib
 	return c;
 }
 
+/* A mapped input filters its frames itself (pcap_offline_filter, what libpcap applies in pcap_next_ex): it keeps prog. */
+static void keep_for_map(struct capture_input *in, struct bpf_program *prog)
+{
+	if (in->map_filtered)
+		pcap_freecode(&in->map_filter);
+	in->map_filtered = false;
+	if (in->map) {
+		in->map_filter = *prog;
+		in->map_filtered = true;
+	} else {
+		pcap_freecode(prog);
+	}
+}
+
 bool capture_set_filter(struct capture *c, const char *expr, char *err, size_t errlen)
 {
 	free(c->filter);
@@ -258,7 +319,7 @@ bool capture_set_filter(struct capture *c, const char *expr, char *err, size_t e
 		int rc = pcap_compile(p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN);
 		if (rc == 0) {
 			rc = pcap_setfilter(p, &prog);
-			pcap_freecode(&prog);
+			keep_for_map(&c->inputs[i], &prog);
 		}
 		if (rc < 0) {
 			/* with several inputs, say which one it does not fit (its link type may be why) */
@@ -304,10 +365,8 @@ const char *capture_linktype_name(int linktype)
 }
 
 /* Note why input in stopped early; the capture's error is the first one. */
-static void input_failed(struct capture *c, struct capture_input *in)
+static void input_failed_because(struct capture *c, struct capture_input *in, const char *why)
 {
-	/* A decompressor's reason says more than libpcap's "error reading dump file". */
-	const char *why = in->dz ? decompress_error(in->dz) : NULL;
 	in->ended = true;
 	if (in->error)
 		return;
@@ -316,6 +375,13 @@ static void input_failed(struct capture *c, struct capture_input *in)
 		in->error = strdup("out of memory");
 	if (!c->err[0] || c->n == 1)
 		snprintf(c->err, sizeof(c->err), "%s", in->error ? in->error : "out of memory");
+}
+
+static void input_failed(struct capture *c, struct capture_input *in)
+{
+	/* A decompressor's reason says more than libpcap's "error reading dump file". */
+	const char *why = in->dz ? decompress_error(in->dz) : NULL;
+	input_failed_because(c, in, why);
 }
 
 /*
@@ -401,7 +467,30 @@ static enum capture_status read_pcapng(struct capture *c, struct capture_input *
 				snprintf(c->err, sizeof(c->err), "%s", in->error ? in->error : "out of memory");
 			return CAPTURE_ERROR;
 		}
+		f->in_place = false;
 		if (ng_filter_takes(c, in, f))
+			return CAPTURE_FRAME;
+	}
+}
+
+/*
+ * The next frame of a mapped input that the filter takes. CAPTURE_NONE: the
+ * map left the rest to libpcap, from the record at pcap_map_offset on.
+ */
+static enum capture_status read_mapped(struct capture_input *in, struct frame *f)
+{
+	for (;;) {
+		enum pcap_map_status st = pcap_map_next(in->map, f);
+		if (st == PCAP_MAP_END) {
+			in->ended = true;
+			return CAPTURE_EOF;
+		}
+		if (st == PCAP_MAP_IRREGULAR) {
+			in->map_left = true;
+			return CAPTURE_NONE;
+		}
+		struct pcap_pkthdr h = {.caplen = f->caplen, .len = f->wire_len};
+		if (!in->map_filtered || pcap_offline_filter(&in->map_filter, &h, f->data))
 			return CAPTURE_FRAME;
 	}
 }
@@ -415,6 +504,16 @@ static enum capture_status read_input(struct capture *c, struct capture_input *i
 		return in->error ? CAPTURE_ERROR : CAPTURE_EOF;
 	if (in->ng)
 		return read_pcapng(c, in, f);
+	if (in->map && !in->map_left) {
+		enum capture_status st = read_mapped(in, f);
+		if (st != CAPTURE_NONE)
+			return st;
+		/* libpcap reads on from the record the map left (its stream is still at the file header's end) */
+		if (fseeko(pcap_file(in->pcap), (off_t)pcap_map_offset(in->map), SEEK_SET) != 0) {
+			input_failed_because(c, in, strerror(errno));
+			return CAPTURE_ERROR;
+		}
+	}
 	int rc = pcap_next_ex(in->pcap, &hdr, &data);
 
 	if (rc == 1) {
@@ -424,6 +523,7 @@ static enum capture_status read_input(struct capture *c, struct capture_input *i
 		f->wire_len = hdr->len;
 		f->data = data;
 		f->linktype = in->linktype;
+		f->in_place = false;
 		return CAPTURE_FRAME;
 	}
 	if (rc == 0)
@@ -510,6 +610,8 @@ enum capture_status capture_next(struct capture *c, struct frame *f)
 			c->clock_ns = f->ts_ns;
 		return st;
 	}
+	if (f->in_place)
+		goto look_ahead; /* its bytes stay where they are */
 	if (f->caplen > c->held_size) {
 		uint8_t *h = realloc(c->held, f->caplen);
 		if (!h) { /* no room to look ahead: take it as a fault */
@@ -523,6 +625,7 @@ enum capture_status capture_next(struct capture *c, struct frame *f)
 	if (f->caplen)
 		memcpy(c->held, f->data, f->caplen);
 	f->data = c->held;
+look_ahead:
 	c->pending_status = next_raw(c, &c->pending);
 	c->has_pending = true;
 	if (c->pending_status == CAPTURE_FRAME && !far_apart(c->pending.ts_ns, f->ts_ns)) {
@@ -589,6 +692,9 @@ void capture_close(struct capture *c)
 		for (unsigned k = 0; k < in->ng_nfilters; k++)
 			if (in->ng_filters[k].usable)
 				pcap_freecode(&in->ng_filters[k].prog);
+		if (in->map_filtered)
+			pcap_freecode(&in->map_filter);
+		pcap_map_close(in->map);
 	}
 	free(c->inputs);
 	merge_free(&c->merge);

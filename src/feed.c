@@ -6,6 +6,11 @@
 #include <string.h>
 
 #include "handoff.h"
+#include "pcapmap.h"
+
+/* A frame in place is held by the ring's batches, the merge's look-ahead and the clock check's: it must outlive them all. */
+_Static_assert(HANDOFF_SLOTS * FRAME_BATCH_MAX + 2 < PCAP_MAP_KEEP_FRAMES,
+	       "frames in place must outlive the batches holding them");
 
 /* Longer frames (link types with huge snaplens, none of which tcpscope decodes) are cut. */
 #define FRAME_COPY_MAX (FRAME_BATCH_ARENA / 2)
@@ -13,6 +18,16 @@
 bool frame_batch_add(struct frame_batch *b, const struct frame *f)
 {
 	uint32_t len = f->caplen < FRAME_COPY_MAX ? f->caplen : FRAME_COPY_MAX;
+#ifndef TCPSCOPE_EXACT_COPY
+	if (f->in_place) { /* a mapped file's bytes outlive the batch (frame.h): no copy */
+		if (b->n == FRAME_BATCH_MAX)
+			return false;
+		struct frame *fr = &b->frames[b->n++];
+		*fr = *f;
+		fr->caplen = len;
+		return true;
+	}
+#endif
 	if (b->n == FRAME_BATCH_MAX || len > FRAME_BATCH_ARENA - b->used)
 		return false;
 #ifdef TCPSCOPE_EXACT_COPY
@@ -27,6 +42,7 @@ bool frame_batch_add(struct frame_batch *b, const struct frame *f)
 	*fr = *f;
 	fr->caplen = len;
 	fr->data = copy;
+	fr->in_place = false;
 	b->used += len;
 	return true;
 }

@@ -1,23 +1,21 @@
-/* flow.c - the flow table: uthash lookup by canonical 4-tuple, LRU lists per idle class, expiry and eviction. */
+/* flow.c - the flow table: an open-addressed index by canonical 4-tuple, LRU lists per idle class, expiry and eviction. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* uthash reports out-of-memory through this hook instead of exiting: flow_insert
- * sees the flag and returns NULL. `insert_oom` is a local of flow_insert. */
-#define HASH_NONFATAL_OOM 1
-#define uthash_nonfatal_oom(elt) (insert_oom = true)
+#include "flow.h"
 
-/* Lookup is the hot path: hash the fixed 40-byte key with a few multiplies
- * instead of uthash's default (Jenkins). */
-#define HASH_FUNCTION(keyptr, keylen, hashv) ((hashv) = key_bytes_hash(keyptr, keylen))
-
-static inline uint32_t key_bytes_hash(const void *key, size_t len)
+/*
+ * Lookup is the hot path: the fixed 40-byte key is hashed with a few
+ * multiplies, and compared in place (the index's slot already matched its
+ * hash, so the compare nearly always succeeds).
+ */
+uint32_t flow_key_hash(const struct flow_key *key)
 {
-	const unsigned char *p = key;
+	const unsigned char *p = (const unsigned char *)key;
 	uint64_t h = 0x9e3779b97f4a7c15ull;
-	for (size_t i = 0; i + 8 <= len; i += 8) {
+	for (size_t i = 0; i + 8 <= sizeof(*key); i += 8) {
 		uint64_t w;
 		memcpy(&w, p + i, 8);
 		h = (h ^ w) * 0xff51afd7ed558ccdull;
@@ -26,12 +24,15 @@ static inline uint32_t key_bytes_hash(const void *key, size_t len)
 	return (uint32_t)(h ^ (h >> 29));
 }
 
-#include "flow.h"
-
-uint32_t flow_key_hash(const struct flow_key *key)
+/* Both addresses (32 bytes), then ports, version and padding (8 bytes): five 8-byte words. */
+static inline bool key_equal(const struct flow_key *a, const struct flow_key *b)
 {
-	return key_bytes_hash(key, sizeof(*key));
+	uint64_t x[5], y[5];
+	memcpy(x, a, sizeof(x));
+	memcpy(y, b, sizeof(y));
+	return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3]) | (x[4] ^ y[4])) == 0;
 }
+_Static_assert(sizeof(struct flow_key) == 5 * sizeof(uint64_t), "key_equal compares five words");
 
 static void prefetch_conn(const struct conn *c)
 {
@@ -41,19 +42,16 @@ static void prefetch_conn(const struct conn *c)
 
 void flow_prefetch(const struct flow_table *t, uint32_t hash, int stage)
 {
-	if (!t->by_key)
-		return;
-	unsigned bkt;
-	HASH_TO_BKT(hash, t->by_key->hh.tbl->num_buckets, bkt);
-	const UT_hash_bucket *b = &t->by_key->hh.tbl->buckets[bkt];
 	if (stage == 0) {
-		__builtin_prefetch(b);
-	} else if (b->hh_head) {
-		/* The handle (first member) and the key span the first two cache
-		 * lines; tracking then reads the counters and both halves of the
-		 * sequence analysis behind them: ask for the whole connection. */
-		prefetch_conn((const struct conn *)b->hh_head);
+		flow_index_prefetch(&t->by_key, hash);
+		return;
 	}
+	/* The key spans the first cache line; tracking then reads the counters
+	 * and both halves of the sequence analysis behind it: ask for the whole
+	 * connection. */
+	const struct conn *c = flow_index_first_candidate(&t->by_key, hash);
+	if (c)
+		prefetch_conn(c);
 }
 
 #define NS_PER_SEC 1000000000ull
@@ -74,11 +72,13 @@ void flow_table_init(struct flow_table *t, const struct flow_config *cfg, flow_e
 	t->on_end = on_end;
 	t->ctx = ctx;
 	t->next_id = 1;
+	flow_index_init(&t->by_key);
 	slab_pool_init(&t->conns, sizeof(struct conn));
 }
 
 void flow_table_release(struct flow_table *t)
 {
+	flow_index_release(&t->by_key);
 	slab_pool_release(&t->conns);
 }
 
@@ -100,6 +100,19 @@ void flow_key_from_pkt(const struct pkt *p, struct flow_key *key, int *sender_si
 
 static bool is_idle_past_timeout(const struct flow_table *t, const struct conn *c, uint64_t now_ns);
 
+/* The probe: slots whose hash differs are passed without reading their connection. */
+static inline struct conn *find_hashed(const struct flow_index *x, const struct flow_key *key, uint32_t hash)
+{
+	if (!x->slots)
+		return NULL;
+	for (size_t i = flow_index_home(x, hash); x->slots[i].item; i = flow_index_next(x, i)) {
+		struct conn *c = x->slots[i].item;
+		if (x->slots[i].hash == hash && key_equal(&c->key, key))
+			return c;
+	}
+	return NULL;
+}
+
 struct conn *flow_lookup(struct flow_table *t, const struct flow_key *key, uint64_t now_ns)
 {
 	return flow_lookup_hashed(t, key, flow_key_hash(key), now_ns);
@@ -108,8 +121,7 @@ struct conn *flow_lookup(struct flow_table *t, const struct flow_key *key, uint6
 struct conn *flow_lookup_hashed(struct flow_table *t, const struct flow_key *key, uint32_t hash,
 				uint64_t now_ns)
 {
-	struct conn *c;
-	HASH_FIND_BYHASHVALUE(hh, t->by_key, key, sizeof(*key), hash, c);
+	struct conn *c = find_hashed(&t->by_key, key, hash);
 	/* The lazy sweep may not have reached it yet: expiry must not depend on that. */
 	if (c && is_idle_past_timeout(t, c, now_ns)) {
 		flow_end(t, c, END_TIMEOUT);
@@ -120,9 +132,7 @@ struct conn *flow_lookup_hashed(struct flow_table *t, const struct flow_key *key
 
 struct conn *flow_find(struct flow_table *t, const struct flow_key *key)
 {
-	struct conn *c;
-	HASH_FIND(hh, t->by_key, key, sizeof(*key), c);
-	return c;
+	return find_hashed(&t->by_key, key, flow_key_hash(key));
 }
 
 static void lru_unlink(struct flow_table *t, struct conn *c)
@@ -198,8 +208,6 @@ static bool is_idle_past_timeout(const struct flow_table *t, const struct conn *
 
 struct conn *flow_insert(struct flow_table *t, const struct flow_key *key, uint64_t ts_ns)
 {
-	bool insert_oom = false;
-
 	if (t->cfg.max_flows && t->count >= t->cfg.max_flows) {
 		struct conn *victim = lru_oldest(t);
 		if (victim)
@@ -209,8 +217,7 @@ struct conn *flow_insert(struct flow_table *t, const struct flow_key *key, uint6
 	if (!c)
 		return NULL;
 	c->key = *key;
-	HASH_ADD(hh, t->by_key, key, sizeof(c->key), c);
-	if (insert_oom) {
+	if (!flow_index_insert(&t->by_key, c, flow_key_hash(key))) {
 		slab_free(&t->conns, c);
 		return NULL;
 	}
@@ -244,7 +251,7 @@ static void hand_over_and_free(struct flow_table *t, struct conn *c, enum end_re
 void flow_end(struct flow_table *t, struct conn *c, enum end_reason why)
 {
 	lru_unlink(t, c);
-	HASH_DEL(t->by_key, c);
+	flow_index_remove(&t->by_key, c, flow_key_hash(&c->key));
 	t->count--;
 	hand_over_and_free(t, c, why);
 }
@@ -269,38 +276,62 @@ void flow_expire(struct flow_table *t, uint64_t now_ns)
 	}
 }
 
+struct conn *flow_walk(const struct flow_table *t, size_t *cursor)
+{
+	return flow_index_walk(&t->by_key, cursor);
+}
+
+/* A connection and its id, sorted without going back to the connection. */
+struct conn_by_id {
+	uint64_t id;
+	struct conn *c;
+};
+
 static int by_id(const void *a, const void *b)
 {
-	uint64_t x = (*(struct conn *const *)a)->id, y = (*(struct conn *const *)b)->id;
+	uint64_t x = ((const struct conn_by_id *)a)->id, y = ((const struct conn_by_id *)b)->id;
 	return x < y ? -1 : x > y;
 }
 
 /* How far ahead flow_end_all asks for a connection, then for what it points to. */
 #define END_PREFETCH 8
 
+/* Every connection held with its id, into all (room for t->count); how many. Ids are asked for ahead. */
+static size_t collect_by_id(const struct flow_table *t, struct conn_by_id *all)
+{
+	const struct flow_index *x = &t->by_key;
+	size_t n = 0;
+	for (size_t i = 0; x->slots && i <= x->mask && n < t->count; i++) {
+		if (i + 4 * END_PREFETCH <= x->mask && x->slots[i + 4 * END_PREFETCH].item)
+			__builtin_prefetch(&((const struct conn *)x->slots[i + 4 * END_PREFETCH].item)->id);
+		struct conn *c = x->slots[i].item;
+		if (c)
+			all[n++] = (struct conn_by_id){.id = c->id, .c = c};
+	}
+	return n;
+}
+
 void flow_end_all(struct flow_table *t, enum end_reason why)
 {
-	struct conn **all = t->count ? malloc(t->count * sizeof(*all)) : NULL;
+	struct conn_by_id *all = t->count ? malloc(t->count * sizeof(*all)) : NULL;
 	if (all) {
-		size_t n = 0;
-		for (struct conn *c = t->by_key; c; c = c->hh.next)
-			all[n++] = c;
+		size_t n = collect_by_id(t, all);
 		qsort(all, n, sizeof(*all), by_id);
 		/* Everything goes: empty the table at once rather than unlinking
-		 * each connection from its chain and lists (neighbours out of
+		 * each connection from the index and lists (neighbours out of
 		 * cache), and ask for connections a few ahead of the one ended. */
-		HASH_CLEAR(hh, t->by_key);
+		flow_index_clear(&t->by_key);
 		memset(t->lru, 0, sizeof(t->lru));
 		t->count = 0;
 		for (size_t i = 0; i < n; i++) {
 			if (i + END_PREFETCH < n)
-				prefetch_conn(all[i + END_PREFETCH]);
+				prefetch_conn(all[i + END_PREFETCH].c);
 			if (i + END_PREFETCH / 2 < n) {
-				const struct conn *next = all[i + END_PREFETCH / 2];
+				const struct conn *next = all[i + END_PREFETCH / 2].c;
 				__builtin_prefetch(next->app);
 				__builtin_prefetch(next->seq_counts);
 			}
-			hand_over_and_free(t, all[i], why);
+			hand_over_and_free(t, all[i].c, why);
 		}
 		free(all);
 	}

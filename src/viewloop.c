@@ -102,10 +102,12 @@ static void read_some(struct loop *l, uint64_t now_mono)
 				l->wall_base_ns = clock_ns(CLOCK_MONOTONIC);
 			}
 			if (due_wall_ns(l, &f) > clock_ns(CLOCK_MONOTONIC)) {
-				/* not yet: keep a copy (the capture reuses its buffer) */
+				/* not yet: keep a copy (the capture reuses its buffer; not a mapped file's, frame.h) */
 				l->hold = f;
-				memcpy(l->hold_data, f.data, f.caplen);
-				l->hold.data = l->hold_data;
+				if (!f.in_place) {
+					memcpy(l->hold_data, f.data, f.caplen);
+					l->hold.data = l->hold_data;
+				}
 				l->held = true;
 				break;
 			}

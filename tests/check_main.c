@@ -7,6 +7,8 @@ int main(void)
 {
 	SRunner *sr = srunner_create(decode_suite());
 	srunner_add_suite(sr, flow_suite());
+	srunner_add_suite(sr, flow_index_suite());
+	srunner_add_suite(sr, pcapmap_suite());
 	srunner_add_suite(sr, report_suite());
 	srunner_add_suite(sr, reasm_suite());
 	srunner_add_suite(sr, http_suite());

@@ -14,6 +14,11 @@
  *   gen_flood halfopen N   N SYN + SYN-ACK pairs, each to another server
  *                          address (10.0.0.0/8 and on, port 80), never
  *                          completed: N half-open servers.
+ *   gen_flood synflood N   N SYNs to one server (192.168.0.1:80), each from
+ *                          another source: addresses 11.0.0.0/8 in a
+ *                          scrambled order (a bijection of the SYN's number,
+ *                          so no 4-tuple repeats; N <= 2^24), ports
+ *                          scrambled too: N half-open connections.
  *   gen_flood clockfault   a connection open across one frame stamped
  *                          2100-01-01 (see clock_fault)
  *   gen_flood y2040        one connection on 2040-01-01
@@ -97,6 +102,27 @@ static void halfopen_flood(unsigned long n)
 	}
 }
 
+/* A bijection of 24-bit numbers that looks random: odd multipliers and xor-shifts, each invertible mod 2^24. */
+static uint32_t scramble24(uint32_t x)
+{
+	x = (x * 0x9e3779u) & 0xffffffu;
+	x ^= x >> 11;
+	x = (x * 0x5bd1e5u) & 0xffffffu;
+	x ^= x >> 13;
+	return x;
+}
+
+static void syn_flood(unsigned long n)
+{
+	if (n > (1ul << 24))
+		n = 1ul << 24; /* beyond that the sources would repeat */
+	for (unsigned long i = 0; i < n; i++) {
+		uint32_t src = 0x0b000000u | scramble24((uint32_t)i);
+		uint16_t sp = (uint16_t)(1024 + scramble24((uint32_t)i ^ 0x5a5a5au) % 64000);
+		segment(now_us++, src, 0xc0a80001u, sp, 80, (uint32_t)i * 2654435761u, 0, SYN, 0, 0);
+	}
+}
+
 /* A handshake, 10 bytes each way and FIN both ways from start_us; the SYN-ACK stamped synack_us. */
 static void short_conn(uint64_t start_us, uint16_t sp, uint64_t synack_us)
 {
@@ -142,7 +168,7 @@ static void y2040(void)
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		fprintf(stderr, "usage: gen_flood reasm N [GAP] | halfopen N | clockfault | y2040\n");
+		fprintf(stderr, "usage: gen_flood reasm N [GAP] | halfopen N | synflood N | clockfault | y2040\n");
 		return 2;
 	}
 	unsigned long n = argc > 2 ? strtoul(argv[2], NULL, 10) : 0;
@@ -151,6 +177,8 @@ int main(int argc, char **argv)
 		reasm_flood(n, argc > 3 ? (uint32_t)strtoul(argv[3], NULL, 10) : 24000);
 	else if (strcmp(argv[1], "halfopen") == 0)
 		halfopen_flood(n);
+	else if (strcmp(argv[1], "synflood") == 0)
+		syn_flood(n);
 	else if (strcmp(argv[1], "clockfault") == 0)
 		clock_fault();
 	else if (strcmp(argv[1], "y2040") == 0)

@@ -6,6 +6,8 @@
 
 Suite *decode_suite(void);
 Suite *flow_suite(void);
+Suite *flow_index_suite(void);
+Suite *pcapmap_suite(void);
 Suite *report_suite(void);
 Suite *reasm_suite(void);
 Suite *http_suite(void);
