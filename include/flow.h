@@ -12,7 +12,7 @@
 #include "record.h"
 #include "slab.h"
 #include "tcp_seq.h"
-#include "tcp_track.h"
+#include "tcp_endpoint.h"
 
 /*
  * Canonical key: the two endpoints in a fixed order (lower address, then lower
@@ -49,7 +49,7 @@ struct conn {
 	bool app_done;            /* the observers have nothing more to look for */
 	bool reported;            /* its record is out (live: written at close); later packets are late */
 	struct dir_stats dir[2];  /* indexed by enum conn_role */
-	struct tcp_conn tcp;
+	struct tcp_endpoint ep[2]; /* indexed by enum conn_role (tcp_endpoint.h) */
 	struct lifecycle lc;
 	struct tcp_seq_conn seq;  /* sequence, window and RTT analysis (tcp_seq.h) */
 	struct seq_counts *seq_counts; /* its counters; NULL until one is non-zero */

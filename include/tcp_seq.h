@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 #include "decode.h"
-#include "tcp_track.h"
+#include "tcp_endpoint.h"
 
 /*
  * What tcp_seq_packet() found a packet to be: a bitmask, several bits may be
@@ -141,7 +141,7 @@ struct tcp_seq_half {
 
 /* Both sides, and what concerns the connection as a whole. 304 bytes. */
 struct tcp_seq_conn {
-	struct tcp_seq_half half[2]; /* indexed by enum conn_role, as tcp_conn */
+	struct tcp_seq_half half[2]; /* indexed by enum conn_role, as the endpoints */
 	uint32_t syn_us;             /* last SYN seen (for the handshake RTT) */
 	uint32_t irtt_us;            /* SYN -> ACK of the SYN-ACK, 0 = unknown (Wireshark's ts_first_rtt) */
 	uint32_t flags;              /* TCP_SEQ_CONN_* */

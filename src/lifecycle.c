@@ -17,8 +17,6 @@ void lifecycle_init(struct lifecycle *lc, int first_sender)
 	memset(lc, 0, sizeof(*lc));
 	tcp_state_init(&lc->ep);
 	lc->first_fin = -1;
-	for (int s = 0; s < 2; s++)
-		lc->side[s].wscale = LC_NO_WSCALE;
 	/* Zeek marks a connection whose first packet came from the responder. */
 	if (first_sender == 1)
 		lc->history[lc->history_len++] = '^';
@@ -110,15 +108,15 @@ void lifecycle_note_seq(struct lifecycle *lc, int from, enum lc_seq_letter what,
  * highest end the side has sent is a retransmission, counted per side and
  * written at the 1st, 10th, 100th, ... (ScaledHistoryEntry). Nothing once
  * the side is RESET ("don't trust any subsequent sequence numbers").
- * Called before side_update() moves snd_nxt.
+ * Called before tcp_endpoint_packet() moves snd_nxt.
  */
-static void zeek_note_rxmt(struct lifecycle *lc, const struct pkt *p, int from)
+static void zeek_note_rxmt(struct lifecycle *lc, const struct tcp_endpoint *sender, const struct pkt *p, int from)
 {
 	struct lc_side *me = &lc->side[from];
-	if (p->payload_len == 0 || !me->sent_seq || me->zeek == ZK_RESET)
+	if (p->payload_len == 0 || !(sender->seen & TCP_EP_SND_KNOWN) || me->zeek == ZK_RESET)
 		return;
 	uint32_t end = p->seq + p->payload_len + has(p, TCP_FLAG_SYN) + has(p, TCP_FLAG_FIN);
-	if (seq_gt(end, me->snd_nxt))
+	if (seq_gt(end, sender->snd_nxt))
 		return;
 	if (me->zeek_rxmt < UINT16_MAX)
 		me->zeek_rxmt++;
@@ -245,26 +243,6 @@ const char *lifecycle_zeek_state(const struct lifecycle *lc, uint64_t c2s_payloa
 
 /* ---- the handshake ---- */
 
-static void note_syn_options(struct lc_side *s, const struct pkt *p)
-{
-	const struct tcp_options *o = &p->opt;
-	s->opts = LC_OPT_SEEN;
-	s->mss = 0;
-	s->wscale = LC_NO_WSCALE;
-	if (o->present & TCP_OPT_HAS_MSS) {
-		s->opts |= LC_OPT_MSS;
-		s->mss = o->mss;
-	}
-	if (o->present & TCP_OPT_HAS_WSCALE)
-		s->wscale = o->wscale > 14 ? 14 : o->wscale; /* RFC 7323 2.3 */
-	if (o->present & TCP_OPT_HAS_SACK_PERM)
-		s->opts |= LC_OPT_SACK_PERM;
-	if (o->present & TCP_OPT_HAS_TIMESTAMPS)
-		s->opts |= LC_OPT_TIMESTAMPS;
-	if (o->present & TCP_OPT_HAS_TFO)
-		s->opts |= LC_OPT_TFO;
-}
-
 /* The n-th send (0 = the first) of a side's SYN kind, for the retry intervals. */
 static void note_retry_time(struct lifecycle *lc, int side, unsigned n, int32_t us)
 {
@@ -327,7 +305,6 @@ static void handshake_update(struct lifecycle *lc, const struct pkt *p, int from
 			note_retry_time(lc, from, n, us);
 			me->last_syn_us = us;
 		}
-		note_syn_options(me, p);
 		if (!has(p, TCP_FLAG_ACK)) {
 			/* A SYN answering a SYN, before any SYN-ACK: the SYNs crossed. */
 			if (me->syns == 0 && peer->syns > 0 && me->synacks == 0 && peer->synacks == 0)
@@ -367,40 +344,41 @@ static void handshake_update(struct lifecycle *lc, const struct pkt *p, int from
  * the receiver, or its scale unknown (handshake not seen: the largest
  * window, 2^30, stands in).
  */
-static bool rst_in_window(const struct lifecycle *lc, const struct pkt *p, int from)
+static bool rst_in_window(const struct lifecycle *lc, const struct tcp_endpoint ep[2], const struct pkt *p, int from)
 {
 	int rcv = !from;
-	const struct lc_side *r = &lc->side[rcv];
+	const struct tcp_endpoint *r = &ep[rcv], *s = &ep[from];
 
 	if (lc->ep.state[rcv] == TCP_ST_SYN_SENT)
 		return has(p, TCP_FLAG_ACK) && p->ack == (uint32_t)(lc->ep.syn_seq[rcv] + 1u);
-	if (!r->sent_ack)
+	if (!(r->seen & TCP_EP_RCV_KNOWN))
 		return true;
 	uint32_t wnd;
-	bool scale_known = (r->opts & LC_OPT_SEEN) && (lc->side[from].opts & LC_OPT_SEEN);
+	bool scale_known = (r->syn_opts & TCP_EP_OPT_SEEN) && (s->syn_opts & TCP_EP_OPT_SEEN);
 	if (!scale_known)
 		wnd = 1u << 30;
-	else if (r->wscale != LC_NO_WSCALE && lc->side[from].wscale != LC_NO_WSCALE)
-		wnd = (uint32_t)r->window << r->wscale;
+	else if (r->wscale != TCP_EP_NO_WSCALE && s->wscale != TCP_EP_NO_WSCALE)
+		wnd = (uint32_t)r->rcv_wnd << r->wscale;
 	else
-		wnd = r->window;
+		wnd = r->rcv_wnd;
 	if (wnd == 0)
 		wnd = 1; /* RFC 9293: with a zero window only SEG.SEQ = RCV.NXT is acceptable */
-	uint32_t hi = r->rcv_ack + wnd;
-	const struct lc_side *s = &lc->side[from];
-	if (s->sent_seq && seq_geq(s->snd_nxt + 1u, hi))
+	uint32_t hi = r->rcv_nxt + wnd;
+	if ((s->seen & TCP_EP_SND_KNOWN) && seq_geq(s->snd_nxt + 1u, hi))
 		hi = s->snd_nxt + 1u;
-	return seq_in_range(p->seq, r->rcv_ack, hi);
+	return seq_in_range(p->seq, r->rcv_nxt, hi);
 }
 
-/* `sender` has sent payload beyond what `receiver` has acknowledged, up to `ack` when has_ack. */
-static bool unacked(const struct lc_side *sender, const struct lc_side *receiver, bool has_ack, uint32_t ack)
+/* Side s (endpoint sender) has sent payload beyond what endpoint receiver has acknowledged, up to `ack` when has_ack. */
+static bool unacked(const struct lifecycle *lc, int s, const struct tcp_endpoint *sender,
+		    const struct tcp_endpoint *receiver, bool has_ack, uint32_t ack)
 {
-	if (!sender->sent_data)
+	if (!lc->side[s].sent_data)
 		return false;
-	if (has_ack && (!receiver->sent_ack || seq_gt(ack, receiver->rcv_ack)))
+	bool acked = (receiver->seen & TCP_EP_RCV_KNOWN) != 0;
+	if (has_ack && (!acked || seq_gt(ack, receiver->rcv_nxt)))
 		return seq_gt(sender->snd_nxt, ack);
-	return !receiver->sent_ack || seq_gt(sender->snd_nxt, receiver->rcv_ack);
+	return !acked || seq_gt(sender->snd_nxt, receiver->rcv_nxt);
 }
 
 /*
@@ -409,19 +387,21 @@ static bool unacked(const struct lc_side *sender, const struct lc_side *receiver
  * <SEQ=SEG.ACK><CTL=RST>, and the sender stays in SYN-SENT. Such a RST
  * ends the peer's old connection, not this attempt.
  */
-static bool rst_answers_stale_ack(const struct lifecycle *lc, const struct pkt *p, int from)
+static bool rst_answers_stale_ack(const struct lifecycle *lc, const struct tcp_endpoint ep[2], const struct pkt *p,
+				  int from)
 {
-	const struct lc_side *peer = &lc->side[!from];
-	return lc->ep.state[from] == TCP_ST_SYN_SENT && !has(p, TCP_FLAG_ACK) && peer->sent_ack &&
-	       p->seq == peer->rcv_ack && peer->rcv_ack != (uint32_t)(lc->ep.syn_seq[from] + 1u);
+	const struct tcp_endpoint *peer = &ep[!from];
+	return lc->ep.state[from] == TCP_ST_SYN_SENT && !has(p, TCP_FLAG_ACK) && (peer->seen & TCP_EP_RCV_KNOWN) &&
+	       p->seq == peer->rcv_nxt && peer->rcv_nxt != (uint32_t)(lc->ep.syn_seq[from] + 1u);
 }
 
-static void rst_check(struct lifecycle *lc, const struct pkt *p, int from, int32_t us, struct lc_result *res)
+static void rst_check(struct lifecycle *lc, const struct tcp_endpoint ep[2], const struct pkt *p, int from,
+		      int32_t us, struct lc_result *res)
 {
 	struct lc_side *me = &lc->side[from];
 
 	res->rst = true;
-	if (rst_answers_stale_ack(lc, p, from)) {
+	if (rst_answers_stale_ack(lc, ep, p, from)) {
 		res->rst_stale = true;
 		if (me->rsts < UINT16_MAX)
 			me->rsts++;
@@ -429,8 +409,8 @@ static void rst_check(struct lifecycle *lc, const struct pkt *p, int from, int32
 			me->rsts_stale++;
 		return;
 	}
-	res->rst_in_window = rst_in_window(lc, p, from);
-	res->rst_suspect_ttl = me->ttl != 0 && p->ttl != me->ttl;
+	res->rst_in_window = rst_in_window(lc, ep, p, from);
+	res->rst_suspect_ttl = ep[from].ttl != 0 && p->ttl != ep[from].ttl;
 	if (me->rsts < UINT16_MAX)
 		me->rsts++;
 	if (!res->rst_in_window && me->rsts_ignored < UINT16_MAX)
@@ -450,34 +430,22 @@ static void rst_check(struct lifecycle *lc, const struct pkt *p, int from, int32
 	 * acknowledges unread data on the RST it sends when closing). */
 	if (lc->first_fin >= 0)
 		lc->rst_after_fin = true;
-	else if (unacked(me, &lc->side[!from], false, 0) ||
-		 unacked(&lc->side[!from], me, has(p, TCP_FLAG_ACK), p->ack))
+	else if (unacked(lc, from, &ep[from], &ep[!from], false, 0) ||
+		 unacked(lc, !from, &ep[!from], &ep[from], has(p, TCP_FLAG_ACK), p->ack))
 		lc->rst_during_transfer = true;
 }
 
 /* ---- per segment ---- */
 
-/* Sequence and ACK high-water marks, window, TTL, data and FIN bookkeeping. */
-static void side_update(struct lifecycle *lc, const struct pkt *p, int from)
+/* Data and FIN bookkeeping (the endpoint's own numbers move after, in tcp_endpoint_packet). */
+static void side_update(struct lifecycle *lc, const struct tcp_endpoint *sender, const struct pkt *p, int from)
 {
 	struct lc_side *me = &lc->side[from];
 
 	if (has(p, TCP_FLAG_RST))
-		return; /* a RST's numbers and TTL are what is being judged */
+		return; /* a RST's numbers are what is being judged */
 	uint32_t end = p->seq + p->payload_len + has(p, TCP_FLAG_SYN) + has(p, TCP_FLAG_FIN);
-	bool new_data = p->payload_len > 0 && (!me->sent_seq || seq_gt(end, me->snd_nxt));
-	/* A SYN states the side's ISN: what it seemed to send before (a stale
-	 * ACK from an earlier incarnation) no longer counts. */
-	bool syn = has(p, TCP_FLAG_SYN);
-	if (!me->sent_seq || seq_gt(end, me->snd_nxt) || syn)
-		me->snd_nxt = end;
-	me->sent_seq = true;
-	if (has(p, TCP_FLAG_ACK) && (!me->sent_ack || seq_gt(p->ack, me->rcv_ack) || syn)) {
-		me->rcv_ack = p->ack;
-		me->sent_ack = true;
-	}
-	me->window = p->window;
-	me->ttl = p->ttl ? p->ttl : me->ttl;
+	bool new_data = p->payload_len > 0 && (!(sender->seen & TCP_EP_SND_KNOWN) || seq_gt(end, sender->snd_nxt));
 	if (new_data) {
 		me->sent_data = true;
 		/* A half-close is new data sent after the peer's FIN arrived (it is
@@ -541,17 +509,17 @@ bool lifecycle_reset_over(const struct lifecycle *lc, int32_t us)
 	return lc->reset_known && (int64_t)us - lc->reset_us > LC_RESET_LINGER_US;
 }
 
-void lifecycle_packet(struct lifecycle *lc, const struct pkt *p, int from, int32_t us,
-		      uint64_t two_msl_ns, struct lc_result *res)
+void lifecycle_packet(struct lifecycle *lc, const struct tcp_endpoint ep[2], const struct pkt *p, int from,
+		      int32_t us, uint64_t two_msl_ns, struct lc_result *res)
 {
 	memset(res, 0, sizeof(*res));
 	if (from != 0 && from != 1)
 		return;
 	hist_update(lc, p, from);
-	zeek_note_rxmt(lc, p, from);
+	zeek_note_rxmt(lc, &ep[from], p, from);
 	reopen_after_refusal(lc, p, from);
 	if (has(p, TCP_FLAG_RST))
-		rst_check(lc, p, from, us, res);
+		rst_check(lc, ep, p, from, us, res);
 	/* An out-of-window RST is dropped by the receiver: no state moves. */
 	if (!res->rst || res->rst_in_window) {
 		zeek_update(lc, p, from);
@@ -567,7 +535,7 @@ void lifecycle_packet(struct lifecycle *lc, const struct pkt *p, int from, int32
 		note_changes(lc, res->changes, res->nchanges);
 	}
 	handshake_update(lc, p, from, us, res);
-	side_update(lc, p, from);
+	side_update(lc, &ep[from], p, from);
 }
 
 bool lifecycle_in_time_wait(const struct lifecycle *lc, uint64_t now_ns, uint64_t two_msl_ns)
@@ -627,6 +595,7 @@ static const char *const side_names[2] = {"client", "server"};
 
 /* What the diagnoses need beyond the life cycle itself. */
 struct lc_diag_input {
+	const struct tcp_endpoint *ep; /* both endpoints */
 	const char *zeek_state;
 	bool direction_inferred;
 	bool ended_by_timeout;     /* left the table idle, not closed */
@@ -659,12 +628,12 @@ static bool refused(const struct lifecycle *lc, const struct lc_diag_input *in)
 static void diagnose_open(const struct lifecycle *lc, const struct lc_diag_input *in, struct lifecycle_record *out)
 {
 	const struct lc_side *c = &lc->side[0], *s = &lc->side[1];
-	bool server_answered = s->synacks > 0 || s->sent_seq || s->rsts > 0;
+	bool server_answered = s->synacks > 0 || (in->ep[1].seen & TCP_EP_SND_KNOWN) || s->rsts > 0;
 
 	if (c->syns > 0 && !server_answered) {
 		char span[DIAGNOSE_WORDS_LEN];
 		/* A client that acknowledges after its SYN had a SYN-ACK: the capture missed the server. */
-		if (c->sent_ack)
+		if (in->ep[0].seen & TCP_EP_RCV_KNOWN)
 			lifecycle_record_say(out, "only one direction captured: nothing from the server");
 		else if (c->syns == 1)
 			lifecycle_record_say(out, "unanswered: 1 SYN");
@@ -731,7 +700,8 @@ static void diagnose_close(const struct lifecycle *lc, struct lifecycle_record *
 	}
 }
 
-static void diagnose_rst_checks(const struct lifecycle *lc, struct lifecycle_record *out)
+static void diagnose_rst_checks(const struct lifecycle *lc, const struct tcp_endpoint ep[2],
+				struct lifecycle_record *out)
 {
 	for (int s = 0; s < 2; s++) {
 		const struct lc_side *d = &lc->side[s];
@@ -740,7 +710,7 @@ static void diagnose_rst_checks(const struct lifecycle *lc, struct lifecycle_rec
 			    (unsigned)d->rsts_ignored, side_names[s]);
 		if (d->rsts_suspect_ttl > 0)
 			lifecycle_record_say(out, "RST possibly injected: TTL %u unlike the %s's %u", (unsigned)d->rst_ttl,
-			    side_names[s], (unsigned)d->ttl);
+			    side_names[s], (unsigned)ep[s].ttl);
 	}
 }
 
@@ -750,7 +720,7 @@ static void lifecycle_diagnoses(const struct lifecycle *lc, const struct lc_diag
 	diagnose_open(lc, in, r);
 	if (!refused(lc, in))
 		diagnose_close(lc, r);
-	diagnose_rst_checks(lc, r);
+	diagnose_rst_checks(lc, in->ep, r);
 	if (lc->time_wait_reuse)
 		lifecycle_record_say(r, "4-tuple reused during the previous connection's TIME_WAIT");
 	if (in->ended_by_timeout)
@@ -777,8 +747,9 @@ static uint8_t send_intervals(const struct lifecycle *lc, int i, bool synacks, u
 	return n;
 }
 
-void lifecycle_to_record(const struct lifecycle *lc, uint64_t c2s_payload, uint64_t s2c_payload,
-			 bool direction_inferred, bool ended_by_timeout, struct lifecycle_record *r)
+void lifecycle_to_record(const struct lifecycle *lc, const struct tcp_endpoint ep[2], uint64_t c2s_payload,
+			 uint64_t s2c_payload, bool direction_inferred, bool ended_by_timeout,
+			 struct lifecycle_record *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->state = lifecycle_zeek_state(lc, c2s_payload, s2c_payload);
@@ -797,14 +768,15 @@ void lifecycle_to_record(const struct lifecycle *lc, uint64_t c2s_payload, uint6
 	r->simultaneous_open = lc->simultaneous_open;
 	for (int i = 0; i < 2; i++) {
 		const struct lc_side *s = &lc->side[i];
+		const struct tcp_endpoint *e = &ep[i];
 		struct lc_syn_options *o = &r->options[i];
-		o->seen = (s->opts & LC_OPT_SEEN) != 0;
-		o->has_mss = (s->opts & LC_OPT_MSS) != 0;
-		o->mss = s->mss;
-		o->wscale = s->wscale;
-		o->sack_permitted = (s->opts & LC_OPT_SACK_PERM) != 0;
-		o->timestamps = (s->opts & LC_OPT_TIMESTAMPS) != 0;
-		o->tfo = (s->opts & LC_OPT_TFO) != 0;
+		o->seen = (e->syn_opts & TCP_EP_OPT_SEEN) != 0;
+		o->has_mss = (e->syn_opts & TCP_EP_OPT_MSS) != 0;
+		o->mss = e->mss;
+		o->wscale = e->wscale;
+		o->sack_permitted = (e->syn_opts & TCP_EP_OPT_SACK_PERM) != 0;
+		o->timestamps = (e->syn_opts & TCP_EP_OPT_TIMESTAMPS) != 0;
+		o->tfo = (e->syn_opts & TCP_EP_OPT_TFO) != 0;
 		r->fin[i] = s->fins;
 		r->rst[i] = s->rsts;
 		r->rst_ignored[i] = s->rsts_ignored;
@@ -819,6 +791,7 @@ void lifecycle_to_record(const struct lifecycle *lc, uint64_t c2s_payload, uint6
 	r->time_wait_reuse = lc->time_wait_reuse;
 	r->refusals = lc->refusals;
 	struct lc_diag_input in = {
+		.ep = ep,
 		.zeek_state = r->state,
 		.direction_inferred = direction_inferred,
 		.ended_by_timeout = ended_by_timeout,

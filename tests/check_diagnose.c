@@ -51,14 +51,17 @@ struct lc_case {
 	struct said want;
 };
 
+/* The connection's endpoints (tcp_endpoint.h), which the builders fill beside the life cycle. */
+static struct tcp_endpoint ends[2];
+
 /* A handshake that completed: one SYN, one SYN-ACK, both ACKed. */
 static void opened(struct lifecycle *lc)
 {
 	lc->side[C].syns = 1;
 	lc->side[S].synacks = 1;
 	lc->side[C].zeek = lc->side[S].zeek = ZK_ESTABLISHED;
-	lc->side[C].sent_seq = lc->side[S].sent_seq = true;
-	lc->side[C].sent_ack = lc->side[S].sent_ack = true;
+	ends[C].seen |= TCP_EP_SND_KNOWN | TCP_EP_RCV_KNOWN;
+	ends[S].seen |= TCP_EP_SND_KNOWN | TCP_EP_RCV_KNOWN;
 	lc->have_syn_synack = lc->have_synack_ack = true;
 	lc->ep.state[C] = lc->ep.state[S] = TCP_ST_ESTABLISHED;
 }
@@ -86,7 +89,8 @@ static void syns_over_999_6ms(struct lifecycle *lc) { syns_over(lc, 3, 999600); 
 static void client_side_only(struct lifecycle *lc)
 {
 	syn_once(lc);
-	lc->side[C].sent_seq = lc->side[C].sent_ack = lc->side[C].sent_data = true;
+	ends[C].seen |= TCP_EP_SND_KNOWN | TCP_EP_RCV_KNOWN;
+	lc->side[C].sent_data = true;
 }
 
 static void refused(struct lifecycle *lc)
@@ -113,7 +117,7 @@ static void synack_retried_half_open(struct lifecycle *lc)
 {
 	syn_once(lc);
 	lc->side[S].synacks = 3;
-	lc->side[S].sent_seq = true;
+	ends[S].seen |= TCP_EP_SND_KNOWN;
 	lc->have_syn_synack = true;
 	lc->ep.state[S] = TCP_ST_SYN_RCVD;
 }
@@ -209,7 +213,7 @@ static void two_rsts_ignored(struct lifecycle *lc)
 static void server_rst_odd_ttl(struct lifecycle *lc)
 {
 	server_abort(lc);
-	lc->side[S].ttl = 64;
+	ends[S].ttl = 64;
 	lc->side[S].rst_ttl = 51;
 	lc->side[S].rsts_suspect_ttl = 1;
 }
@@ -217,7 +221,7 @@ static void server_rst_odd_ttl(struct lifecycle *lc)
 static void client_rst_odd_ttl_ignored(struct lifecycle *lc)
 {
 	client_closed_tw(lc);
-	lc->side[C].ttl = 58;
+	ends[C].ttl = 58;
 	lc->side[C].rst_ttl = 120;
 	lc->side[C].rsts = lc->side[C].rsts_ignored = lc->side[C].rsts_suspect_ttl = 1;
 }
@@ -262,7 +266,7 @@ static void everything(struct lifecycle *lc)
 	lc->first_fin = C;
 	lc->side[S].data_after_peer_fin = true;
 	lc->side[S].rsts = lc->side[S].rsts_ignored = lc->side[S].rsts_suspect_ttl = 3;
-	lc->side[S].ttl = 64;
+	ends[S].ttl = 64;
 	lc->side[S].rst_ttl = 51;
 	lc->time_wait_reuse = true;
 }
@@ -346,9 +350,10 @@ START_TEST(lifecycle_sentences)
 	const struct lc_case *k = &lc_cases[_i];
 	struct lifecycle lc;
 	struct lifecycle_record r;
+	tcp_endpoints_init(ends);
 	lifecycle_init(&lc, C);
 	k->build(&lc);
-	lifecycle_to_record(&lc, 0, 0, k->direction_inferred, k->ended_by_timeout, &r);
+	lifecycle_to_record(&lc, ends, 0, 0, k->direction_inferred, k->ended_by_timeout, &r);
 	expect_said(&r, &k->want, k->name);
 	lifecycle_release(&lc);
 }
