@@ -53,9 +53,10 @@ struct close_wait {
 };
 
 /* Window and RTT figures of one side's half of the sequence analysis, at the record's last packet. */
-static void seq_figures_of(const struct tcp_seq_half *h, const struct seq_counts *n, int role,
+static void seq_figures_of(const struct tcp_seq_conn *s, const struct seq_counts *n, enum conn_role role,
 			   uint64_t ts_last_ns, struct seq_figures *f)
 {
+	const struct tcp_seq_half *h = &s->half[role];
 	if (n) {
 		memcpy(f->counts, n->n[role], sizeof(f->counts));
 		f->retransmitted_bytes = n->retransmitted_bytes[role];
@@ -65,7 +66,7 @@ static void seq_figures_of(const struct tcp_seq_half *h, const struct seq_counts
 	f->win_min = h->win_min;
 	f->win_max = h->win_max;
 	f->max_in_flight = h->max_in_flight;
-	f->zero_window_ms = tcp_seq_zero_window_ms(h, ts_last_ns);
+	f->zero_window_ms = tcp_seq_zero_window_ms(s, role, ts_last_ns);
 	f->rtt = h->rtt;
 	f->ts_rtt = h->ts_rtt;
 	f->ts_avg_known = !(h->pending & TCP_SEQ_PENDING_TS_SUM_FULL);
@@ -96,8 +97,8 @@ void conn_to_record(const struct conn *c, enum end_reason why, struct conn_recor
 	r->server.port = c->key.port[!cs];
 	r->c2s = d[ROLE_CLIENT];
 	r->s2c = d[ROLE_SERVER];
-	seq_figures_of(&c->seq.half[ROLE_CLIENT], c->seq_counts, ROLE_CLIENT, c->ts_last_ns, &r->c2s_seq);
-	seq_figures_of(&c->seq.half[ROLE_SERVER], c->seq_counts, ROLE_SERVER, c->ts_last_ns, &r->s2c_seq);
+	seq_figures_of(&c->seq, c->seq_counts, ROLE_CLIENT, c->ts_last_ns, &r->c2s_seq);
+	seq_figures_of(&c->seq, c->seq_counts, ROLE_SERVER, c->ts_last_ns, &r->s2c_seq);
 	lifecycle_to_record(&c->lc, c->ep, d[ROLE_CLIENT].payload_bytes, d[ROLE_SERVER].payload_bytes,
 			    c->direction_inferred, why == END_TIMEOUT, &r->lc);
 	diagnose_sequence(r);

@@ -396,9 +396,9 @@ START_TEST(zero_window_probes_keepalive)
 	ck_assert_uint_eq(seg_send(&s, S, t + 600 * MS, F_PA, 7001, 1101, 1, 509), TCP_SEQ_ZERO_WINDOW_PROBE);
 	ck_assert_uint_eq(seg_send(&s, C, t + 601 * MS, F_ACK, 1101, 7001, 0, 0),
 			  TCP_SEQ_ZERO_WINDOW | TCP_SEQ_ZERO_WINDOW_PROBE_ACK);
-	ck_assert_uint_eq(tcp_seq_zero_window_ms(&s.half[C], t + 1 * 1000 * MS), 1000);
+	ck_assert_uint_eq(tcp_seq_zero_window_ms(&s, C, t + 1 * 1000 * MS), 1000);
 	ck_assert_uint_eq(seg_send(&s, C, t + 2000 * MS, F_ACK, 1101, 7001, 0, 502), TCP_SEQ_WINDOW_UPDATE);
-	ck_assert_uint_eq(tcp_seq_zero_window_ms(&s.half[C], t + 5000 * MS), 2000);
+	ck_assert_uint_eq(tcp_seq_zero_window_ms(&s, C, t + 5000 * MS), 2000);
 	ck_assert_uint_eq(s.half[C].win_min, 0);
 	/* the probed byte goes out again with more data: new data, nothing else */
 	ck_assert_uint_eq(seg_send(&s, S, t + 2001 * MS, F_PA, 7001, 1101, 1000, 509), 0);
