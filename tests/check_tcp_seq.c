@@ -92,6 +92,30 @@ static uint32_t seg_send(struct tcp_seq_conn *s, enum conn_role from, uint64_t t
 	return tcp_seq_packet(s, &p, from);
 }
 
+/*
+ * The cold part: a clean exchange (request ACKed in 1 ms) allocates none;
+ * the client sending [1001,1101) again 2 s later (already ACKed: spurious)
+ * gets one, holding that resend's start, 1001; swapping the roles swaps it.
+ */
+START_TEST(cold_part_only_when_needed)
+{
+	struct tcp_seq_conn s;
+	uint64_t t = handshake(&s);
+	ck_assert_uint_eq(seg_send(&s, S, t + 1 * MS, F_ACK, 5001, 1101, 0, 509), RTT);
+	ck_assert_ptr_null(s.rare);
+	ck_assert_uint_eq(seg_send(&s, C, t + 2000 * MS, F_PA, 1001, 5001, 100, 502),
+			  TCP_SEQ_SPURIOUS_RETRANSMISSION);
+	ck_assert_ptr_nonnull(s.rare);
+	ck_assert_uint_eq(s.rare->half[C].resent_seq, 1001);
+	tcp_seq_swap(&s);
+	ck_assert_uint_eq(s.rare->half[S].resent_seq, 1001);
+	ck_assert_uint_eq(s.rare->half[C].resent_seq, 0);
+	tcp_seq_release(&s);
+	ck_assert_ptr_null(s.rare);
+	ck_assert_uint_eq(tcp_seq_zero_window_ms(&s, C, t + 3000 * MS), 0);
+}
+END_TEST
+
 START_TEST(seq_helpers_wrap)
 {
 	ck_assert(seq_lt(0xFFFFFFF0u, 0x10u));
@@ -675,6 +699,7 @@ Suite *tcp_seq_suite(void)
 	tcase_add_test(limits, rtt_slots_full_burst);
 	tcase_add_test(limits, rtt_no_sample_across_earlier_resend);
 	tcase_add_test(limits, analyzer_reorientation_swaps);
+	tcase_add_test(limits, cold_part_only_when_needed);
 	suite_add_tcase(s, limits);
 	return s;
 }
