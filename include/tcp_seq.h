@@ -84,12 +84,14 @@ enum {
 
 /*
  * Segments of one side whose ACK is awaited for an RTT sample: a FIFO in
- * order of sequence number. The first TCP_SEQ_RTT_SLOTS live inline; a side
- * with more in flight moves them to a ring on the heap (tcp_rtt_spill, up
- * to TCP_SEQ_RTT_SPILL_MAX entries), so every segment of a burst is timed
- * as tcptrace times it, and a clean short connection allocates nothing.
+ * order of sequence number. The first TCP_SEQ_RTT_SLOTS live inline (one:
+ * a request, a one-segment answer); a side with more in flight moves them
+ * to a ring on the heap (tcp_rtt_spill, up to TCP_SEQ_RTT_SPILL_MAX
+ * entries), freed as soon as all are ACKed, so every segment of a burst is
+ * timed as tcptrace times it and memory follows the bursts in flight at
+ * once, not the connections held.
  */
-#define TCP_SEQ_RTT_SLOTS 3
+#define TCP_SEQ_RTT_SLOTS 1
 #define TCP_SEQ_RTT_SPILL_MAX 8192u
 
 struct tcp_rtt_slot {
@@ -110,7 +112,7 @@ enum { TCP_WSCALE_UNKNOWN = -1, TCP_WSCALE_NONE = -2 };
  * backwards gives a negative gap: no time for a threshold, no sample).
  * What every packet reads or writes; what only a side that resends, SACKs
  * or closes its window needs is out of line (struct tcp_seq_rare).
- * 144 bytes.
+ * 128 bytes: two cache lines.
  */
 struct tcp_seq_half {
 	uint32_t next_seq;        /* highest seq + len (+1 for SYN/FIN) sent: snd_max */
@@ -154,7 +156,7 @@ struct tcp_seq_rare {
 	struct tcp_seq_rare_half half[2]; /* indexed by enum conn_role */
 };
 
-/* Both sides, and what concerns the connection as a whole. 312 bytes. */
+/* Both sides, and what concerns the connection as a whole. 280 bytes. */
 struct tcp_seq_conn {
 	struct tcp_seq_half half[2]; /* indexed by enum conn_role, as the endpoints */
 	uint32_t syn_us;             /* last SYN seen (for the handshake RTT) */
@@ -162,8 +164,8 @@ struct tcp_seq_conn {
 	uint32_t flags;              /* TCP_SEQ_CONN_* */
 	struct tcp_seq_rare *rare;   /* NULL until a side resends, SACKs or closes its window */
 };
-_Static_assert(sizeof(struct tcp_seq_half) == 144, "tcp_seq_half: document its size in docs/DESIGN.md");
-_Static_assert(sizeof(struct tcp_seq_conn) == 312, "tcp_seq_conn: document its size in docs/DESIGN.md");
+_Static_assert(sizeof(struct tcp_seq_half) == 128, "tcp_seq_half: document its size in docs/DESIGN.md");
+_Static_assert(sizeof(struct tcp_seq_conn) == 280, "tcp_seq_conn: document its size in docs/DESIGN.md");
 
 /* "retransmission", "fast_retransmission", ... for one TCP_SEQ_* bit (NULL for none or several). */
 const char *tcp_seq_flag_name(uint32_t bit);

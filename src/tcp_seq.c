@@ -419,7 +419,7 @@ static bool rtt_regrow(struct tcp_seq_half *h, uint32_t cap)
 
 /*
  * New data leaves this side: remember when. A full queue grows (inline
- * slots to a ring of 16, doubling up to TCP_SEQ_RTT_SPILL_MAX); at the
+ * slot to a ring of 8, doubling up to TCP_SEQ_RTT_SPILL_MAX); at the
  * bound, or out of memory, the newest entry is replaced: the oldest keep
  * their samples coming, and the last segment of a burst, which the final
  * ACK of the burst ends at, is timed.
@@ -428,7 +428,7 @@ static void rtt_track_segment(struct tcp_seq_half *h, uint32_t end_seq, uint32_t
 {
 	unsigned n = rtt_queued(h);
 	unsigned cap = h->rtt_spill ? h->rtt_spill->cap : TCP_SEQ_RTT_SLOTS;
-	if (n == cap && (cap >= TCP_SEQ_RTT_SPILL_MAX || !rtt_regrow(h, cap < 16u ? 16u : 2u * cap)))
+	if (n == cap && (cap >= TCP_SEQ_RTT_SPILL_MAX || !rtt_regrow(h, cap < 8u ? 8u : 2u * cap)))
 		n--; /* replace the newest */
 	else if (h->rtt_spill)
 		h->rtt_spill->count++;

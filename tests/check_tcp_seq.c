@@ -541,8 +541,8 @@ START_TEST(gso_partial_acks)
 END_TEST
 
 /*
- * More segments in flight than inline RTT slots (3): they move to a ring
- * and every one is timed, as tcptrace times them. A burst of 10 sent 100 us
+ * More segments in flight than the inline RTT slot and the first ring (1,
+ * then 8): they move to a ring that grows, and every one is timed, as tcptrace times them. A burst of 10 sent 100 us
  * apart from t + 0.1 ms, each ACKed on its own from t + 2 ms, 10 us apart:
  * sample i = 2000 + 10 i - 100 (i + 1) us, 1900 down to 1090.
  */
