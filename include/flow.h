@@ -11,8 +11,8 @@
 #include "lifecycle.h"
 #include "record.h"
 #include "slab.h"
-#include "tcp_seq.h"
 #include "tcp_endpoint.h"
+#include "tcp_seq.h"
 
 /*
  * Canonical key: the two endpoints in a fixed order (lower address, then lower

@@ -13,8 +13,8 @@
 #include "lifecycle.h"
 #include "pair.h"
 #include "row.h"
-#include "tcp_seq.h"
 #include "tcp_endpoint.h"
+#include "tcp_seq.h"
 
 struct analyzer {
 	struct flow_table flows;
