@@ -14,8 +14,8 @@
  * handshake (SYN and SYN-ACK retries, options, handshake RTTs), the teardown
  * (who closed first, half-close, RSTs and whether a real stack would have
  * taken them), Zeek's conn_state and history, and the sentences that sum it
- * up. No I/O; the only allocation is the retry times of a retried handshake
- * (lifecycle_release() frees them). The caller turns what lifecycle_packet()
+ * up. No I/O; the only allocation is the cold part (struct lc_rare: retry
+ * times, what became of RSTs), lifecycle_release() frees it. The caller turns what lifecycle_packet()
  * reports into events.
  *
  * Sides are roles: 0 client, 1 server (tcp_endpoint.h's enum conn_role).
@@ -52,18 +52,13 @@ struct lc_side {
 	int32_t first_syn_us;      /* its first send of SYN (or of SYN-ACK, see times_are_synacks), microseconds after the
 				    * connection's first packet (negative: stamped before it) */
 	int32_t last_syn_us;       /* its latest send of that kind, same clock */
-	uint32_t hist_last_rst;    /* Zeek adds 'R' again only for a new sequence number */
 	uint32_t hist_last_fin;    /* ...and 'F' only for a new FIN position */
 	uint16_t syns;             /* SYNs without ACK it sent */
 	uint16_t synacks;          /* SYN-ACKs it sent */
 	uint16_t fins;
-	uint16_t rsts;             /* RSTs it sent, taken or not */
-	uint16_t rsts_ignored;     /* ...of which outside the receiver's window */
-	uint16_t rsts_suspect_ttl; /* ...of which with a TTL unlike its other packets */
+	uint16_t rsts;             /* RSTs it sent, taken or not (what became of them: lc_rst_side) */
 	uint16_t hist_flags;       /* Zeek history letters already recorded for this side */
 	uint16_t zeek_rxmt;        /* Zeek's rxmt_cnt: payload segments ending at or below its highest sequence ('T') */
-	uint8_t rsts_stale;        /* RSTs it sent in SYN-SENT answering a stale ACK (RFC 9293 3.10.7.3): not this connection's end */
-	uint8_t rst_ttl;           /* TTL of its latest suspect RST */
 	uint8_t zeek, zeek_prev;   /* enum zeek_state */
 	bool times_are_synacks : 1; /* its send times are of SYN-ACKs: its first SYN-flag segment was one */
 	bool sent_data : 1;
@@ -71,15 +66,29 @@ struct lc_side {
 	bool entered_time_wait : 1;
 };
 
-/* The 2nd to 7th send times of each side, kept out of line: only a retried handshake needs them. */
-struct lc_retry_times {
-	int32_t at_us[2][LC_SYN_TIMES - 1];
+/* What became of one side's RSTs, with the lc_side counter they refine. */
+struct lc_rst_side {
+	uint32_t last_seq;         /* of its latest RST: Zeek adds 'R' again only for a new sequence number */
+	uint16_t ignored;          /* outside the receiver's window */
+	uint16_t suspect_ttl;      /* with a TTL unlike its other packets */
+	uint8_t stale;             /* sent in SYN-SENT answering a stale ACK (RFC 9293 3.10.7.3): not this connection's end */
+	uint8_t ttl;               /* TTL of its latest suspect RST */
 };
+
+/*
+ * The cold part of the life cycle, allocated when a side sends its second
+ * SYN (SYN-ACK) or any side a RST: most connections do neither. 72 bytes.
+ */
+struct lc_rare {
+	int32_t retry_at_us[2][LC_SYN_TIMES - 1]; /* the 2nd to 7th send times of each side */
+	struct lc_rst_side rst[2];
+};
+_Static_assert(sizeof(struct lc_rare) == 72, "lc_rare: document its size in docs/DESIGN.md");
 
 struct lifecycle {
 	struct tcp_endpoints ep;
 	struct lc_side side[2];
-	struct lc_retry_times *retries; /* NULL until some side sends its second SYN (SYN-ACK) */
+	struct lc_rare *rare;      /* NULL until a retried SYN (SYN-ACK) or a RST */
 	uint32_t syn_synack_us;    /* last SYN before the first SYN-ACK -> that SYN-ACK */
 	uint32_t synack_ack_us;    /* last SYN-ACK -> the handshake ACK */
 	int32_t reset_us;          /* when a RST was taken (connection clock), once reset_known */
@@ -132,7 +141,7 @@ void lifecycle_packet(struct lifecycle *lc, const struct tcp_endpoint ep[2], con
  */
 void lifecycle_note_seq(struct lifecycle *lc, int from, enum lc_seq_letter what, uint32_t count);
 
-/* Free what the connection's life cycle holds out of line (its retry times). */
+/* Free what the connection's life cycle holds out of line (its cold part); lc stays readable. */
 void lifecycle_release(struct lifecycle *lc);
 
 /*

@@ -22,6 +22,21 @@ void lifecycle_init(struct lifecycle *lc, int first_sender)
 		lc->history[lc->history_len++] = '^';
 }
 
+/* The cold part, allocated on first need (NULL: out of memory). */
+static struct lc_rare *rare_of(struct lifecycle *lc)
+{
+	if (!lc->rare)
+		lc->rare = calloc(1, sizeof(*lc->rare));
+	return lc->rare;
+}
+
+/* What became of side s's RSTs: all zero while nothing is held. */
+static struct lc_rst_side rst_side(const struct lifecycle *lc, int s)
+{
+	static const struct lc_rst_side none;
+	return lc->rare ? lc->rare->rst[s] : none;
+}
+
 /* ---- Zeek history ---- */
 
 /* One bit per history letter, per side (lc_side.hist_flags). */
@@ -79,9 +94,11 @@ static void hist_update(struct lifecycle *lc, const struct pkt *p, int from)
 			hist_append(lc, from, 'F');
 		s->hist_last_fin = at;
 	} else if (has(p, TCP_FLAG_RST)) {
-		if (hist_once(lc, from, HIST_RST, 'R') && p->seq != s->hist_last_rst)
+		struct lc_rare *r = rare_of(lc); /* out of memory: 'R' once */
+		if (hist_once(lc, from, HIST_RST, 'R') && r && p->seq != r->rst[from].last_seq)
 			hist_append(lc, from, 'R');
-		s->hist_last_rst = p->seq;
+		if (r)
+			r->rst[from].last_seq = p->seq;
 	} else if (p->payload_len > 0) {
 		hist_once(lc, from, HIST_DATA, 'D');
 	} else if (has(p, TCP_FLAG_ACK)) {
@@ -249,15 +266,15 @@ static void note_retry_time(struct lifecycle *lc, int side, unsigned n, int32_t 
 	if (n == 0 || n >= LC_SYN_TIMES)
 		return;
 	/* Out of memory: the counts stay right, the intervals come out short. */
-	if (!lc->retries && !(lc->retries = calloc(1, sizeof(*lc->retries))))
-		return;
-	lc->retries->at_us[side][n - 1] = us;
+	struct lc_rare *r = rare_of(lc);
+	if (r)
+		r->retry_at_us[side][n - 1] = us;
 }
 
 void lifecycle_release(struct lifecycle *lc)
 {
-	free(lc->retries);
-	lc->retries = NULL;
+	free(lc->rare);
+	lc->rare = NULL;
 }
 
 /*
@@ -399,26 +416,29 @@ static void rst_check(struct lifecycle *lc, const struct tcp_endpoint ep[2], con
 		      int32_t us, struct lc_result *res)
 {
 	struct lc_side *me = &lc->side[from];
+	/* Out of memory, what became of the RST is not counted (all of it is taken as taken). */
+	struct lc_rare *rare = rare_of(lc);
+	struct lc_rst_side scratch = {0}, *rs = rare ? &rare->rst[from] : &scratch;
 
 	res->rst = true;
 	if (rst_answers_stale_ack(lc, ep, p, from)) {
 		res->rst_stale = true;
 		if (me->rsts < UINT16_MAX)
 			me->rsts++;
-		if (me->rsts_stale < UINT8_MAX)
-			me->rsts_stale++;
+		if (rs->stale < UINT8_MAX)
+			rs->stale++;
 		return;
 	}
 	res->rst_in_window = rst_in_window(lc, ep, p, from);
 	res->rst_suspect_ttl = ep[from].ttl != 0 && p->ttl != ep[from].ttl;
 	if (me->rsts < UINT16_MAX)
 		me->rsts++;
-	if (!res->rst_in_window && me->rsts_ignored < UINT16_MAX)
-		me->rsts_ignored++;
+	if (!res->rst_in_window && rs->ignored < UINT16_MAX)
+		rs->ignored++;
 	if (res->rst_suspect_ttl) {
-		if (me->rsts_suspect_ttl < UINT16_MAX)
-			me->rsts_suspect_ttl++;
-		me->rst_ttl = p->ttl;
+		if (rs->suspect_ttl < UINT16_MAX)
+			rs->suspect_ttl++;
+		rs->ttl = p->ttl;
 	}
 	if (!res->rst_in_window)
 		return;
@@ -478,8 +498,8 @@ bool lifecycle_advance(struct lifecycle *lc, uint64_t now_ns, uint64_t two_msl_n
 /* RSTs of side s that ended this connection (taken, and not a refusal the client retried past). */
 static unsigned rsts_taken(const struct lifecycle *lc, int s)
 {
-	const struct lc_side *d = &lc->side[s];
-	int n = (int)d->rsts - d->rsts_ignored - d->rsts_stale - (s == 1 ? lc->refusals : 0);
+	struct lc_rst_side rs = rst_side(lc, s);
+	int n = (int)lc->side[s].rsts - rs.ignored - rs.stale - (s == 1 ? lc->refusals : 0);
 	return n > 0 ? (unsigned)n : 0u;
 }
 
@@ -553,8 +573,10 @@ bool lifecycle_in_time_wait(const struct lifecycle *lc, uint64_t now_ns, uint64_
 void lifecycle_swap_roles(struct lifecycle *lc)
 {
 	SWAP_PAIR(lc->side);
-	if (lc->retries)
-		SWAP_PAIR(lc->retries->at_us);
+	if (lc->rare) {
+		SWAP_PAIR(lc->rare->retry_at_us);
+		SWAP_PAIR(lc->rare->rst);
+	}
 	SWAP_PAIR(lc->ep.time_wait_ns);
 	SWAP_PAIR(lc->ep.syn_seq);
 	SWAP_PAIR(lc->ep.state);
@@ -653,7 +675,7 @@ static void diagnose_open(const struct lifecycle *lc, const struct lc_diag_input
 				     diagnose_count(n, sizeof(n), lc->refusals, "RST", "RSTs"));
 	}
 	for (int i = 0; i < 2; i++)
-		if (lc->side[i].rsts_stale > 0)
+		if (rst_side(lc, i).stale > 0)
 			lifecycle_record_say(out, "stale ACK in SYN-SENT: the %s answered it with a RST and waited on",
 					     side_names[i]);
 	if (c->syns > 1 && lc->have_syn_synack)
@@ -704,12 +726,12 @@ static void diagnose_rst_checks(const struct lifecycle *lc, const struct tcp_end
 				struct lifecycle_record *out)
 {
 	for (int s = 0; s < 2; s++) {
-		const struct lc_side *d = &lc->side[s];
-		if (d->rsts_ignored > 0)
-			lifecycle_record_say(out, "out-of-window %s ignored (%u from the %s)", d->rsts_ignored == 1 ? "RST" : "RSTs",
-			    (unsigned)d->rsts_ignored, side_names[s]);
-		if (d->rsts_suspect_ttl > 0)
-			lifecycle_record_say(out, "RST possibly injected: TTL %u unlike the %s's %u", (unsigned)d->rst_ttl,
+		struct lc_rst_side d = rst_side(lc, s);
+		if (d.ignored > 0)
+			lifecycle_record_say(out, "out-of-window %s ignored (%u from the %s)", d.ignored == 1 ? "RST" : "RSTs",
+			    (unsigned)d.ignored, side_names[s]);
+		if (d.suspect_ttl > 0)
+			lifecycle_record_say(out, "RST possibly injected: TTL %u unlike the %s's %u", (unsigned)d.ttl,
 			    side_names[s], (unsigned)ep[s].ttl);
 	}
 }
@@ -731,7 +753,7 @@ static void lifecycle_diagnoses(const struct lifecycle *lc, const struct lc_diag
 static uint8_t send_intervals(const struct lifecycle *lc, int i, bool synacks, uint32_t out[LC_SYN_TIMES - 1])
 {
 	const struct lc_side *s = &lc->side[i];
-	if (s->times_are_synacks != synacks || !lc->retries)
+	if (s->times_are_synacks != synacks || !lc->rare)
 		return 0;
 	unsigned sent = synacks ? s->synacks : s->syns;
 	if (sent > LC_SYN_TIMES)
@@ -739,7 +761,7 @@ static uint8_t send_intervals(const struct lifecycle *lc, int i, bool synacks, u
 	uint8_t n = 0;
 	int32_t prev = s->first_syn_us;
 	for (unsigned k = 1; k < sent; k++) {
-		int32_t at = lc->retries->at_us[i][k - 1];
+		int32_t at = lc->rare->retry_at_us[i][k - 1];
 		if (at >= prev) /* a negative interval was counted when it came, and is left out */
 			out[n++] = (uint32_t)((int64_t)at - prev);
 		prev = at;
@@ -779,9 +801,10 @@ void lifecycle_to_record(const struct lifecycle *lc, const struct tcp_endpoint e
 		o->tfo = (e->syn_opts & TCP_EP_OPT_TFO) != 0;
 		r->fin[i] = s->fins;
 		r->rst[i] = s->rsts;
-		r->rst_ignored[i] = s->rsts_ignored;
-		r->rst_suspect_ttl[i] = s->rsts_suspect_ttl;
-		r->rst_stale[i] = s->rsts_stale;
+		struct lc_rst_side rs = rst_side(lc, i);
+		r->rst_ignored[i] = rs.ignored;
+		r->rst_suspect_ttl[i] = rs.suspect_ttl;
+		r->rst_stale[i] = rs.stale;
 		if (s->data_after_peer_fin)
 			r->half_close = true;
 	}

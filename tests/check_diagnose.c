@@ -196,17 +196,26 @@ static void client_abort(struct lifecycle *lc) { reset(lc, C, -1, false); }
 static void server_abort(struct lifecycle *lc) { reset(lc, S, -1, false); }
 static void both_abort(struct lifecycle *lc) { reset(lc, 2, -1, false); }
 
+/* What became of side s's RSTs: the life cycle's cold part, allocated here as the tracker would. */
+static struct lc_rst_side *rsts_of(struct lifecycle *lc, int s)
+{
+	if (!lc->rare)
+		lc->rare = calloc(1, sizeof(*lc->rare));
+	ck_assert_ptr_nonnull(lc->rare);
+	return &lc->rare->rst[s];
+}
+
 /* An out-of-window RST from the server, then the usual close. */
 static void one_rst_ignored(struct lifecycle *lc)
 {
 	closed_by(lc, C, true, false);
-	lc->side[S].rsts = lc->side[S].rsts_ignored = 1;
+	lc->side[S].rsts = rsts_of(lc, S)->ignored = 1;
 }
 
 static void two_rsts_ignored(struct lifecycle *lc)
 {
 	closed_by(lc, S, false, true);
-	lc->side[C].rsts = lc->side[C].rsts_ignored = 2;
+	lc->side[C].rsts = rsts_of(lc, C)->ignored = 2;
 }
 
 /* A RST "from" the server with TTL 51 where its packets had 64, taken. */
@@ -214,16 +223,16 @@ static void server_rst_odd_ttl(struct lifecycle *lc)
 {
 	server_abort(lc);
 	ends[S].ttl = 64;
-	lc->side[S].rst_ttl = 51;
-	lc->side[S].rsts_suspect_ttl = 1;
+	rsts_of(lc, S)->ttl = 51;
+	rsts_of(lc, S)->suspect_ttl = 1;
 }
 
 static void client_rst_odd_ttl_ignored(struct lifecycle *lc)
 {
 	client_closed_tw(lc);
 	ends[C].ttl = 58;
-	lc->side[C].rst_ttl = 120;
-	lc->side[C].rsts = lc->side[C].rsts_ignored = lc->side[C].rsts_suspect_ttl = 1;
+	rsts_of(lc, C)->ttl = 120;
+	lc->side[C].rsts = rsts_of(lc, C)->ignored = rsts_of(lc, C)->suspect_ttl = 1;
 }
 
 static void time_wait_reuse(struct lifecycle *lc)
@@ -253,7 +262,7 @@ static void refused_twice_then_answered(struct lifecycle *lc)
 static void stale_ack_answered(struct lifecycle *lc)
 {
 	opened(lc);
-	lc->side[C].rsts = lc->side[C].rsts_stale = 1;
+	lc->side[C].rsts = rsts_of(lc, C)->stale = 1;
 }
 
 /* More than LC_DIAG_MAX to say: the first eight are kept. */
@@ -265,9 +274,9 @@ static void everything(struct lifecycle *lc)
 	lc->side[S].syns = 1;
 	lc->first_fin = C;
 	lc->side[S].data_after_peer_fin = true;
-	lc->side[S].rsts = lc->side[S].rsts_ignored = lc->side[S].rsts_suspect_ttl = 3;
+	lc->side[S].rsts = rsts_of(lc, S)->ignored = rsts_of(lc, S)->suspect_ttl = 3;
 	ends[S].ttl = 64;
-	lc->side[S].rst_ttl = 51;
+	rsts_of(lc, S)->ttl = 51;
 	lc->time_wait_reuse = true;
 }
 
