@@ -1,4 +1,4 @@
-/* tcp_seq.h - sequence, window and RTT analysis of one connection, packet by packet (no I/O; allocates only the RTT ring of a side with many segments in flight). */
+/* tcp_seq.h - sequence, window and RTT analysis of one connection, packet by packet (no I/O; allocates only the RTT ring of a side with segments in flight and the cold part of a connection that resends, SACKs or closes a window). */
 #ifndef TCPSCOPE_TCP_SEQ_H
 #define TCPSCOPE_TCP_SEQ_H
 
