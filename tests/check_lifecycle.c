@@ -230,6 +230,17 @@ START_TEST(out_of_window_rst_ignored)
 	ck_assert_uint_eq(r.rst_ignored[S], 1);
 	ck_assert_int_eq(r.reset_by, -1);
 	ck_assert(has_diag(&r, "out-of-window RST ignored (1 from the server)"));
+	/* The roles the other way round (a corrected guess): the RST and what
+	 * became of it (kept out of line, struct lc_rare) change sides together. */
+	lifecycle_swap_roles(&lc);
+	struct tcp_endpoint e = ends[C];
+	ends[C] = ends[S];
+	ends[S] = e;
+	record(&lc, 0, 0, &r);
+	ck_assert_uint_eq(r.rst[C], 1);
+	ck_assert_uint_eq(r.rst_ignored[C], 1);
+	ck_assert_uint_eq(r.rst_ignored[S], 0);
+	ck_assert(has_diag(&r, "out-of-window RST ignored (1 from the client)"));
 	lifecycle_release(&lc);
 }
 END_TEST
