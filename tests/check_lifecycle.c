@@ -255,6 +255,7 @@ START_TEST(in_window_rst_edges)
 		struct lifecycle lc;
 		run(&lc, C, s, 4);
 		ck_assert_int_eq(last.rst_in_window, in[i]);
+		lifecycle_release(&lc);
 	}
 }
 END_TEST
@@ -277,6 +278,7 @@ START_TEST(rst_after_filling_the_window)
 		struct lifecycle lc;
 		run(&lc, C, s, 5);
 		ck_assert_int_eq(last.rst_in_window, in[i]);
+		lifecycle_release(&lc);
 	}
 }
 END_TEST
@@ -307,6 +309,7 @@ START_TEST(rst_window_across_the_wrap)
 		p.ack = 0;
 		feed(&lc, &p, C, 2000);
 		ck_assert_int_eq(last.rst_in_window, in[i]);
+		lifecycle_release(&lc);
 	}
 }
 END_TEST
@@ -390,6 +393,7 @@ START_TEST(zeek_rstos0_sh_oth)
 	record(&lc, 0, 0, &r);
 	ck_assert_str_eq(r.state, "RSTOS0");
 	ck_assert_str_eq(r.history, "SR");
+	lifecycle_release(&lc);
 	/* SYN then FIN, no SYN-ACK: SH */
 	static const struct seg b[] = { { 0, C, F_SYN, 100, 0, 0, 0, 0 }, { 10, C, F_FIN | F_ACK, 101, 0, 0, 0, 0 } };
 	run(&lc, C, b, 2);
