@@ -8,7 +8,7 @@
 #include "decode.h"
 #include "http.h"
 #include "reasm.h"
-#include "tcp_track.h"
+#include "tcp_endpoint.h"
 #include "tls.h"
 
 /* What the client's first bytes turned out to be. */
@@ -73,12 +73,12 @@ struct app_counters {
 struct app_state;
 
 /*
- * Feed one segment sent by `from` on a connection whose TCP state `t` has
- * already seen it. *state is created on the first payload byte and freed
+ * Feed one segment sent by `from` on a connection whose endpoints `ep`
+ * (tcp_endpoint.h) have already seen it. *state is created on the first payload byte and freed
  * (set back to NULL, with *done set) once there is nothing left to find.
  * Every parse that ends is counted in *counts.
  */
-void app_observe(struct app_state **state, bool *done, const struct tcp_conn *t, const struct pkt *p,
+void app_observe(struct app_state **state, bool *done, const struct tcp_endpoint ep[2], const struct pkt *p,
 		 enum conn_role from, struct app_counters *counts);
 
 /*

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "decode.h"
+#include "tcp_endpoint.h"
 #include "tcp_state.h"
 
 /*
@@ -13,16 +14,19 @@
  * handshake (SYN and SYN-ACK retries, options, handshake RTTs), the teardown
  * (who closed first, half-close, RSTs and whether a real stack would have
  * taken them), Zeek's conn_state and history, and the sentences that sum it
- * up. No I/O; the only allocation is the retry times of a retried handshake
- * (lifecycle_release() frees them). The caller turns what lifecycle_packet()
+ * up. No I/O; the only allocation is the cold part (struct lc_rare: retry
+ * times, what became of RSTs), lifecycle_release() frees it. The caller turns what lifecycle_packet()
  * reports into events.
  *
- * Sides are roles: 0 client, 1 server (tcp_track.h's enum conn_role).
+ * Sides are roles: 0 client, 1 server (tcp_endpoint.h's enum conn_role).
+ * The endpoints' sequence numbers, windows, options and TTLs are the
+ * connection's struct tcp_endpoint pair (tcp_endpoint.h), which the caller
+ * updates after lifecycle_packet() with the verdict on a RST.
  */
 
 #define LC_SYN_TIMES 7       /* SYN sends remembered per side: a first try and Linux's 6 retries */
 #define LC_HISTORY_MAX 24    /* Zeek history letters kept; more are dropped (counted) */
-#define LC_NO_WSCALE 0xff
+#define LC_NO_WSCALE TCP_EP_NO_WSCALE
 
 /* Zeek's per-endpoint states (its TCP_Endpoint), from which conn_state follows. */
 enum zeek_state {
@@ -33,15 +37,6 @@ enum zeek_state {
 	ZK_ESTABLISHED,
 	ZK_CLOSED,
 	ZK_RESET,
-};
-
-/* Options a side offered on its SYN or SYN-ACK (bits of lc_side.opts). */
-enum {
-	LC_OPT_SEEN = 1u << 0,      /* a SYN or SYN-ACK of this side was seen */
-	LC_OPT_SACK_PERM = 1u << 1,
-	LC_OPT_TIMESTAMPS = 1u << 2,
-	LC_OPT_TFO = 1u << 3,
-	LC_OPT_MSS = 1u << 4,
 };
 
 /* What the sequence tracker found that Zeek's history shows, with its letter. */
@@ -57,42 +52,43 @@ struct lc_side {
 	int32_t first_syn_us;      /* its first send of SYN (or of SYN-ACK, see times_are_synacks), microseconds after the
 				    * connection's first packet (negative: stamped before it) */
 	int32_t last_syn_us;       /* its latest send of that kind, same clock */
-	uint32_t snd_nxt;          /* highest sequence number it has used + 1 (valid if sent_seq) */
-	uint32_t rcv_ack;          /* highest ACK it has sent (valid if sent_ack) */
-	uint32_t hist_last_rst;    /* Zeek adds 'R' again only for a new sequence number */
 	uint32_t hist_last_fin;    /* ...and 'F' only for a new FIN position */
 	uint16_t syns;             /* SYNs without ACK it sent */
 	uint16_t synacks;          /* SYN-ACKs it sent */
 	uint16_t fins;
-	uint16_t rsts;             /* RSTs it sent, taken or not */
-	uint16_t rsts_ignored;     /* ...of which outside the receiver's window */
-	uint16_t rsts_suspect_ttl; /* ...of which with a TTL unlike its other packets */
-	uint16_t window;           /* its last advertised window, raw */
-	uint16_t mss;
+	uint16_t rsts;             /* RSTs it sent, taken or not (what became of them: lc_rst_side) */
 	uint16_t hist_flags;       /* Zeek history letters already recorded for this side */
 	uint16_t zeek_rxmt;        /* Zeek's rxmt_cnt: payload segments ending at or below its highest sequence ('T') */
-	uint8_t rsts_stale;        /* RSTs it sent in SYN-SENT answering a stale ACK (RFC 9293 3.10.7.3): not this connection's end */
-	uint8_t wscale;            /* from its SYN, LC_NO_WSCALE if none */
-	uint8_t ttl;               /* IP TTL / hop limit of its latest non-RST packet (0 = none yet) */
-	uint8_t rst_ttl;           /* TTL of its latest suspect RST */
-	uint8_t opts;              /* LC_OPT_* */
 	uint8_t zeek, zeek_prev;   /* enum zeek_state */
 	bool times_are_synacks : 1; /* its send times are of SYN-ACKs: its first SYN-flag segment was one */
-	bool sent_seq : 1, sent_ack : 1;
 	bool sent_data : 1;
 	bool data_after_peer_fin : 1; /* it sent new data after the peer's FIN: a half-close */
 	bool entered_time_wait : 1;
 };
 
-/* The 2nd to 7th send times of each side, kept out of line: only a retried handshake needs them. */
-struct lc_retry_times {
-	int32_t at_us[2][LC_SYN_TIMES - 1];
+/* What became of one side's RSTs, with the lc_side counter they refine. */
+struct lc_rst_side {
+	uint32_t last_seq;         /* of its latest RST: Zeek adds 'R' again only for a new sequence number */
+	uint16_t ignored;          /* outside the receiver's window */
+	uint16_t suspect_ttl;      /* with a TTL unlike its other packets */
+	uint8_t stale;             /* sent in SYN-SENT answering a stale ACK (RFC 9293 3.10.7.3): not this connection's end */
+	uint8_t ttl;               /* TTL of its latest suspect RST */
 };
+
+/*
+ * The cold part of the life cycle, allocated when a side sends its second
+ * SYN (SYN-ACK) or any side a RST: most connections do neither. 72 bytes.
+ */
+struct lc_rare {
+	int32_t retry_at_us[2][LC_SYN_TIMES - 1]; /* the 2nd to 7th send times of each side */
+	struct lc_rst_side rst[2];
+};
+_Static_assert(sizeof(struct lc_rare) == 72, "lc_rare: document its size in docs/DESIGN.md");
 
 struct lifecycle {
 	struct tcp_endpoints ep;
 	struct lc_side side[2];
-	struct lc_retry_times *retries; /* NULL until some side sends its second SYN (SYN-ACK) */
+	struct lc_rare *rare;      /* NULL until a retried SYN (SYN-ACK) or a RST */
 	uint32_t syn_synack_us;    /* last SYN before the first SYN-ACK -> that SYN-ACK */
 	uint32_t synack_ack_us;    /* last SYN-ACK -> the handshake ACK */
 	int32_t reset_us;          /* when a RST was taken (connection clock), once reset_known */
@@ -132,10 +128,11 @@ void lifecycle_init(struct lifecycle *lc, int first_sender);
  * after the connection's first packet (negative for a packet stamped before
  * it); two_msl_ns ends TIME_WAIT before the
  * segment is applied. A RST outside the receiver's window (RFC 9293
- * 3.10.7.4, RFC 5961 3.2) is counted and changes no state.
+ * 3.10.7.4, RFC 5961 3.2) is counted and changes no state. ep holds the
+ * endpoints as of the segments before p (tcp_endpoint_packet comes after).
  */
-void lifecycle_packet(struct lifecycle *lc, const struct pkt *p, int from, int32_t us,
-		      uint64_t two_msl_ns, struct lc_result *res);
+void lifecycle_packet(struct lifecycle *lc, const struct tcp_endpoint ep[2], const struct pkt *p, int from,
+		      int32_t us, uint64_t two_msl_ns, struct lc_result *res);
 
 /*
  * Side `from` had its count-th `what` (the sequence tracker keeps the
@@ -144,7 +141,7 @@ void lifecycle_packet(struct lifecycle *lc, const struct pkt *p, int from, int32
  */
 void lifecycle_note_seq(struct lifecycle *lc, int from, enum lc_seq_letter what, uint32_t count);
 
-/* Free what the connection's life cycle holds out of line (its retry times). */
+/* Free what the connection's life cycle holds out of line (its cold part); lc stays readable. */
 void lifecycle_release(struct lifecycle *lc);
 
 /*
@@ -213,8 +210,9 @@ struct lifecycle_record {
 __attribute__((format(printf, 2, 3)))
 void lifecycle_record_say(struct lifecycle_record *r, const char *fmt, ...);
 
-/* Fill r from lc: payload totals feed Zeek's REJ rule; the flags, the diagnoses. */
-void lifecycle_to_record(const struct lifecycle *lc, uint64_t c2s_payload, uint64_t s2c_payload,
-			 bool direction_inferred, bool ended_by_timeout, struct lifecycle_record *r);
+/* Fill r from lc and its endpoints ep: payload totals feed Zeek's REJ rule; the flags, the diagnoses. */
+void lifecycle_to_record(const struct lifecycle *lc, const struct tcp_endpoint ep[2], uint64_t c2s_payload,
+			 uint64_t s2c_payload, bool direction_inferred, bool ended_by_timeout,
+			 struct lifecycle_record *r);
 
 #endif

@@ -1,4 +1,4 @@
-/* tcp_seq.h - sequence, window and RTT analysis of one connection, packet by packet (no I/O; allocates only the RTT ring of a side with many segments in flight). */
+/* tcp_seq.h - sequence, window and RTT analysis of one connection, packet by packet (no I/O; allocates only the RTT ring of a side with segments in flight and the cold part of a connection that resends, SACKs or closes a window). */
 #ifndef TCPSCOPE_TCP_SEQ_H
 #define TCPSCOPE_TCP_SEQ_H
 
@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 #include "decode.h"
-#include "tcp_track.h"
+#include "tcp_endpoint.h"
 
 /*
  * What tcp_seq_packet() found a packet to be: a bitmask, several bits may be
@@ -84,12 +84,14 @@ enum {
 
 /*
  * Segments of one side whose ACK is awaited for an RTT sample: a FIFO in
- * order of sequence number. The first TCP_SEQ_RTT_SLOTS live inline; a side
- * with more in flight moves them to a ring on the heap (tcp_rtt_spill, up
- * to TCP_SEQ_RTT_SPILL_MAX entries), so every segment of a burst is timed
- * as tcptrace times it, and a clean short connection allocates nothing.
+ * order of sequence number. The first TCP_SEQ_RTT_SLOTS live inline (one:
+ * a request, a one-segment answer); a side with more in flight moves them
+ * to a ring on the heap (tcp_rtt_spill, up to TCP_SEQ_RTT_SPILL_MAX
+ * entries), freed as soon as all are ACKed, so every segment of a burst is
+ * timed as tcptrace times it and memory follows the bursts in flight at
+ * once, not the connections held.
  */
-#define TCP_SEQ_RTT_SLOTS 3
+#define TCP_SEQ_RTT_SLOTS 1
 #define TCP_SEQ_RTT_SPILL_MAX 8192u
 
 struct tcp_rtt_slot {
@@ -108,7 +110,9 @@ enum { TCP_WSCALE_UNKNOWN = -1, TCP_WSCALE_NONE = -2 };
  * low 32 bits of the capture time in microseconds, compared by signed
  * difference (correct for gaps under 35 minutes either way; time going
  * backwards gives a negative gap: no time for a threshold, no sample).
- * 168 bytes.
+ * What every packet reads or writes; what only a side that resends, SACKs
+ * or closes its window needs is out of line (struct tcp_seq_rare).
+ * 128 bytes: two cache lines.
  */
 struct tcp_seq_half {
 	uint32_t next_seq;        /* highest seq + len (+1 for SYN/FIN) sent: snd_max */
@@ -117,13 +121,8 @@ struct tcp_seq_half {
 	uint32_t next_seq_us;     /* when next_seq last advanced */
 	uint32_t last_us;         /* when this side last sent a segment (its last_ack's time) */
 	uint32_t last_send_us;    /* when this side last sent data, SYN or FIN */
-	uint32_t zero_window_us;  /* when the current zero window began */
 	uint32_t win_min, win_max; /* scaled advertised windows (bytes), once win_seen */
 	uint32_t max_in_flight;   /* highest next_seq - peer's ACK seen */
-	uint32_t zero_window_ms;  /* total time advertising a zero window */
-	uint32_t resent_seq;      /* start of its latest segment below next_seq (resent or filling a hole) */
-	uint32_t resent_us;       /* and when */
-	uint32_t sack_high;       /* highest right edge it SACKed (as receiver), once HALF_SACKED */
 	uint16_t raw_win;         /* last window field sent, unscaled */
 	int16_t dup_acks;         /* Wireshark's dupacknum: -1 after an ACK of unseen data */
 	int8_t wscale;            /* shift, or TCP_WSCALE_UNKNOWN / TCP_WSCALE_NONE */
@@ -132,23 +131,41 @@ struct tcp_seq_half {
 	uint16_t last_seg_flags;  /* KEEPALIVE / ZERO_WINDOW_PROBE of its last segment */
 	uint8_t rtt_ambiguous;    /* bit i: rtt_slot[i] gives no sample (resent, or data below it resent since) */
 	uint8_t pending;          /* TCP_SEQ_PENDING_* */
-	uint32_t resent_tsval;    /* that retransmission's TSval (Eifel, RFC 3522) */
 	struct tcp_rtt_slot rtt_slot[TCP_SEQ_RTT_SLOTS];
 	struct tcp_rtt_spill *rtt_spill; /* the FIFO once more than TCP_SEQ_RTT_SLOTS wait, else NULL */
 	struct tcp_rtt_stats rtt;
 	struct tcp_ts_rtt ts_rtt;
 };
 
-/* Both sides, and what concerns the connection as a whole. 304 bytes. */
+/*
+ * One side's state for loss recovery and flow control: the cold part of a
+ * tcp_seq_half, 20 bytes. Only a side that sends below its highest
+ * sequence (a resend, or a segment filling a hole), SACKs, or advertises a
+ * zero window needs it: a clean transfer never does.
+ */
+struct tcp_seq_rare_half {
+	uint32_t resent_seq;      /* start of its latest segment below next_seq (resent or filling a hole) */
+	uint32_t resent_tsval;    /* its latest retransmission's TSval (Eifel, RFC 3522), while TCP_SEQ_PENDING_EIFEL */
+	uint32_t sack_high;       /* highest right edge it SACKed (as receiver), once HALF_SACKED */
+	uint32_t zero_window_us;  /* when the current zero window began */
+	uint32_t zero_window_ms;  /* total time advertising a zero window */
+};
+
+/* Both sides' cold parts in one allocation (tcp_seq_conn.rare), made at the first segment that needs one. */
+struct tcp_seq_rare {
+	struct tcp_seq_rare_half half[2]; /* indexed by enum conn_role */
+};
+
+/* Both sides, and what concerns the connection as a whole. 280 bytes. */
 struct tcp_seq_conn {
-	struct tcp_seq_half half[2]; /* indexed by enum conn_role, as tcp_conn */
+	struct tcp_seq_half half[2]; /* indexed by enum conn_role, as the endpoints */
 	uint32_t syn_us;             /* last SYN seen (for the handshake RTT) */
 	uint32_t irtt_us;            /* SYN -> ACK of the SYN-ACK, 0 = unknown (Wireshark's ts_first_rtt) */
 	uint32_t flags;              /* TCP_SEQ_CONN_* */
-	uint32_t pad;
+	struct tcp_seq_rare *rare;   /* NULL until a side resends, SACKs or closes its window */
 };
-_Static_assert(sizeof(struct tcp_seq_half) == 168, "tcp_seq_half: document its size in docs/DESIGN.md");
-_Static_assert(sizeof(struct tcp_seq_conn) == 352, "tcp_seq_conn: document its size in docs/DESIGN.md");
+_Static_assert(sizeof(struct tcp_seq_half) == 128, "tcp_seq_half: document its size in docs/DESIGN.md");
+_Static_assert(sizeof(struct tcp_seq_conn) == 280, "tcp_seq_conn: document its size in docs/DESIGN.md");
 
 /* "retransmission", "fast_retransmission", ... for one TCP_SEQ_* bit (NULL for none or several). */
 const char *tcp_seq_flag_name(uint32_t bit);
@@ -156,13 +173,15 @@ const char *tcp_seq_flag_name(uint32_t bit);
 /* Zero-initialised memory is not a valid start: call this on a new connection. */
 void tcp_seq_init(struct tcp_seq_conn *s);
 
-/* Free what the analysis allocated (the RTT rings of busy sides); s stays valid, as after init. */
+/* Free what the analysis allocated (the RTT rings of busy sides, the cold part); s stays valid for the accessors below. */
 void tcp_seq_release(struct tcp_seq_conn *s);
 
 /*
  * Analyse one packet sent by `from` (after the caller knows the roles) and
  * return its TCP_SEQ_* bits. Updates both halves. Never fails (out of
- * memory, a busy side times fewer segments).
+ * memory, a busy side times fewer segments, and a side without its cold
+ * part misses what it holds: D-SACK and Eifel checks, the SACK hole,
+ * zero-window time).
  */
 uint32_t tcp_seq_packet(struct tcp_seq_conn *s, const struct pkt *p, enum conn_role from);
 
@@ -182,8 +201,8 @@ uint32_t tcp_seq_send_silence_us(const struct tcp_seq_half *h, uint64_t now_ns);
 /* Swap the two halves (the caller corrected a guessed client/server orientation). */
 void tcp_seq_swap(struct tcp_seq_conn *s);
 
-/* Time (ms) h advertised a zero window, counting one still open at now_ns. */
-uint32_t tcp_seq_zero_window_ms(const struct tcp_seq_half *h, uint64_t now_ns);
+/* Time (ms) side advertised a zero window, counting one still open at now_ns. */
+uint32_t tcp_seq_zero_window_ms(const struct tcp_seq_conn *s, enum conn_role side, uint64_t now_ns);
 
 /* h has advertised a window (win_min/win_max hold values). */
 bool tcp_seq_win_seen(const struct tcp_seq_half *h);

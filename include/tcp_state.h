@@ -39,7 +39,7 @@ const char *tcp_state_short_name(enum tcp_state s);
 
 /*
  * Both endpoints of one connection, indexed by role (0 client, 1 server, as
- * tcp_track.h's enum conn_role). 32 bytes (checked below).
+ * tcp_endpoint.h's enum conn_role). 32 bytes (checked below).
  *
  * syn_seq and fin_seq share storage per endpoint: an endpoint's SYN matters
  * only until it is acknowledged, its FIN only once sent, and a FIN

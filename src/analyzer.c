@@ -13,8 +13,8 @@
 #include "lifecycle.h"
 #include "pair.h"
 #include "row.h"
+#include "tcp_endpoint.h"
 #include "tcp_seq.h"
-#include "tcp_track.h"
 
 struct analyzer {
 	struct flow_table flows;
@@ -53,9 +53,10 @@ struct close_wait {
 };
 
 /* Window and RTT figures of one side's half of the sequence analysis, at the record's last packet. */
-static void seq_figures_of(const struct tcp_seq_half *h, const struct seq_counts *n, int role,
+static void seq_figures_of(const struct tcp_seq_conn *s, const struct seq_counts *n, enum conn_role role,
 			   uint64_t ts_last_ns, struct seq_figures *f)
 {
+	const struct tcp_seq_half *h = &s->half[role];
 	if (n) {
 		memcpy(f->counts, n->n[role], sizeof(f->counts));
 		f->retransmitted_bytes = n->retransmitted_bytes[role];
@@ -65,7 +66,7 @@ static void seq_figures_of(const struct tcp_seq_half *h, const struct seq_counts
 	f->win_min = h->win_min;
 	f->win_max = h->win_max;
 	f->max_in_flight = h->max_in_flight;
-	f->zero_window_ms = tcp_seq_zero_window_ms(h, ts_last_ns);
+	f->zero_window_ms = tcp_seq_zero_window_ms(s, role, ts_last_ns);
 	f->rtt = h->rtt;
 	f->ts_rtt = h->ts_rtt;
 	f->ts_avg_known = !(h->pending & TCP_SEQ_PENDING_TS_SUM_FULL);
@@ -96,9 +97,9 @@ void conn_to_record(const struct conn *c, enum end_reason why, struct conn_recor
 	r->server.port = c->key.port[!cs];
 	r->c2s = d[ROLE_CLIENT];
 	r->s2c = d[ROLE_SERVER];
-	seq_figures_of(&c->seq.half[ROLE_CLIENT], c->seq_counts, ROLE_CLIENT, c->ts_last_ns, &r->c2s_seq);
-	seq_figures_of(&c->seq.half[ROLE_SERVER], c->seq_counts, ROLE_SERVER, c->ts_last_ns, &r->s2c_seq);
-	lifecycle_to_record(&c->lc, d[ROLE_CLIENT].payload_bytes, d[ROLE_SERVER].payload_bytes,
+	seq_figures_of(&c->seq, c->seq_counts, ROLE_CLIENT, c->ts_last_ns, &r->c2s_seq);
+	seq_figures_of(&c->seq, c->seq_counts, ROLE_SERVER, c->ts_last_ns, &r->s2c_seq);
+	lifecycle_to_record(&c->lc, c->ep, d[ROLE_CLIENT].payload_bytes, d[ROLE_SERVER].payload_bytes,
 			    c->direction_inferred, why == END_TIMEOUT, &r->lc);
 	diagnose_sequence(r);
 }
@@ -129,9 +130,9 @@ static void emit_state_changes(struct analyzer *a, const struct conn *c,
 /* How the TCP connection ended wins over how it left the table. */
 static enum end_reason final_end_reason(const struct conn *c, enum end_reason why)
 {
-	if (tcp_is_reset(&c->tcp))
+	if (tcp_endpoints_reset(c->ep))
 		return END_RESET;
-	if (tcp_is_closed(&c->tcp))
+	if (tcp_endpoints_closed(c->ep))
 		return END_CLOSED;
 	return why;
 }
@@ -251,7 +252,7 @@ static void reorient_on_handshake(struct conn *c, const struct pkt *p, int sende
 	if (client == c->client_side)
 		return;
 	SWAP_PAIR(c->dir);
-	SWAP_PAIR(c->tcp.half);
+	SWAP_PAIR(c->ep);
 	lifecycle_swap_roles(&c->lc);
 	tcp_seq_swap(&c->seq);
 	if (c->seq_counts) {
@@ -266,9 +267,9 @@ static void reorient_on_handshake(struct conn *c, const struct pkt *p, int sende
 
 static enum flow_class conn_class(const struct conn *c)
 {
-	if (tcp_is_closed(&c->tcp))
+	if (tcp_endpoints_closed(c->ep))
 		return FLOW_CLASS_CLOSED;
-	return tcp_is_established(&c->tcp) ? FLOW_CLASS_ESTABLISHED : FLOW_CLASS_OPENING;
+	return tcp_endpoints_established(c->ep) ? FLOW_CLASS_ESTABLISHED : FLOW_CLASS_OPENING;
 }
 
 /* Which counter each sequence-analysis bit feeds (a packet can feed several). */
@@ -384,7 +385,7 @@ static int32_t conn_clock_us(const struct conn *c, uint64_t ts_ns)
 static void track_lifecycle(struct analyzer *a, struct conn *c, const struct pkt *p, enum conn_role from,
 			    struct lc_result *res)
 {
-	lifecycle_packet(&c->lc, p, from, conn_clock_us(c, p->ts_ns), a->two_msl_ns, res);
+	lifecycle_packet(&c->lc, c->ep, p, from, conn_clock_us(c, p->ts_ns), a->two_msl_ns, res);
 	a->negative_gaps += res->negative_gap;
 	emit_state_changes(a, c, res->changes, res->nchanges);
 	if (!res->rst)
@@ -405,7 +406,7 @@ static void track_lifecycle(struct analyzer *a, struct conn *c, const struct pkt
 /* Both endpoints are done by FIN (CLOSED or TIME_WAIT): nothing more can change its record. */
 static bool closed_by_fin_and_settled(const struct conn *c)
 {
-	if (tcp_is_reset(&c->tcp))
+	if (tcp_endpoints_reset(c->ep))
 		return false;
 	for (int s = 0; s < 2; s++)
 		if (c->lc.ep.state[s] != TCP_ST_CLOSED && c->lc.ep.state[s] != TCP_ST_TIME_WAIT)
@@ -474,11 +475,11 @@ static void track_tcp(struct analyzer *a, const struct decoded_frame *d)
 	struct conn *c = flow_lookup_hashed(&a->flows, &d->key, d->hash, p->ts_ns);
 	if (c) {
 		enum conn_role from = d->sender == c->client_side ? ROLE_CLIENT : ROLE_SERVER;
-		if (tcp_syn_starts_new_connection(&c->tcp, p, from)) {
+		if (tcp_syn_starts_new_connection(c->ep, p, from)) {
 			time_wait_reuse = lifecycle_in_time_wait(&c->lc, p->ts_ns, a->two_msl_ns);
 			flow_end(&a->flows, c, END_REUSED);
 			c = NULL;
-		} else if (tcp_is_reset(&c->tcp) && lifecycle_reset_over(&c->lc, conn_clock_us(c, p->ts_ns))) {
+		} else if (tcp_endpoints_reset(c->ep) && lifecycle_reset_over(&c->lc, conn_clock_us(c, p->ts_ns))) {
 			/* After an accepted RST the 4-tuple is free (RFC 9293
 			 * 3.10.7.4: the TCB is deleted); once what was in flight has
 			 * passed (Zeek's 5 s), a packet is a new connection's. */
@@ -493,6 +494,7 @@ static void track_tcp(struct analyzer *a, const struct decoded_frame *d)
 		if (!c)
 			return; /* out of memory: the frame stays counted in tcp_packets */
 		orient_new_conn(c, p, d->sender);
+		tcp_endpoints_init(c->ep);
 		lifecycle_init(&c->lc, d->sender == c->client_side ? ROLE_CLIENT : ROLE_SERVER);
 		c->lc.time_wait_reuse = time_wait_reuse;
 		a->time_wait_reuses += time_wait_reuse;
@@ -513,14 +515,8 @@ static void track_tcp(struct analyzer *a, const struct decoded_frame *d)
 	ds->payload_bytes += p->payload_len;
 	struct lc_result lres;
 	track_lifecycle(a, c, p, from, &lres);
-	if (lres.rst && !lres.rst_in_window) {
-		/* The receiver drops an out-of-window RST: it ends nothing. */
-		struct pkt kept = *p;
-		kept.flags &= (uint16_t)~TCP_FLAG_RST;
-		tcp_track_packet(&c->tcp, &kept, from);
-	} else {
-		tcp_track_packet(&c->tcp, p, from);
-	}
+	/* The receiver drops an out-of-window RST: it ends nothing. */
+	tcp_endpoint_packet(c->ep, p, from, !lres.rst || lres.rst_in_window);
 	uint32_t silence_us = tcp_seq_send_silence_us(&c->seq.half[from], p->ts_ns);
 	uint32_t bits = tcp_seq_packet(&c->seq, p, from);
 	a->totals.retransmissions += (bits & RETRANSMISSION_BITS) != 0;
@@ -531,7 +527,7 @@ static void track_tcp(struct analyzer *a, const struct decoded_frame *d)
 		note_backoff(&c->seq_counts->backoff[from], p->seq, silence_us);
 	if (bits & ~(uint32_t)TCP_SEQ_SAMPLE_BITS)
 		seq_found(a, c, p, bits, from);
-	app_observe(&c->app, &c->app_done, &c->tcp, p, from, &a->app);
+	app_observe(&c->app, &c->app_done, c->ep, p, from, &a->app);
 	enum flow_class cls = conn_class(c);
 	if (a->close_grace_ns && !c->reported && cls == FLOW_CLASS_CLOSED)
 		report_closed(a, c, c->lru_class != FLOW_CLASS_CLOSED, p->ts_ns);
@@ -713,7 +709,7 @@ static void conn_to_row(const struct conn *c, bool with_name, struct conn_row *r
 	const char *zeek = lifecycle_zeek_state(&c->lc, c->dir[ROLE_CLIENT].payload_bytes,
 						c->dir[ROLE_SERVER].payload_bytes);
 	conn_row_set_zeek_state(row, zeek);
-	if (tcp_is_reset(&c->tcp))
+	if (tcp_endpoints_reset(c->ep))
 		row->flags |= ROW_RESET;
 	if (strcmp(zeek, "REJ") == 0)
 		row->flags |= ROW_REFUSED;
@@ -730,7 +726,7 @@ static void conn_to_row(const struct conn *c, bool with_name, struct conn_row *r
 		if (h->rtt.samples > 0 && h->rtt.srtt_us > row->srtt_us)
 			row->srtt_us = h->rtt.srtt_us;
 		/* advertising a zero window now (a RST's window field means nothing) */
-		if (tcp_seq_win_seen(h) && h->raw_win == 0 && !tcp_is_reset(&c->tcp))
+		if (tcp_seq_win_seen(h) && h->raw_win == 0 && !tcp_endpoints_reset(c->ep))
 			row->flags |= ROW_ZERO_WINDOW;
 		if (c->seq_counts) {
 			const uint32_t *n = c->seq_counts->n[i];

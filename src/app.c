@@ -271,11 +271,10 @@ static void step(struct app_state *s, struct app_counters *n)
  * that answered retried SYNs with SYN-ACKs of different ISNs) the first
  * payload seen is taken as the start.
  */
-static uint32_t stream_start(const struct tcp_conn *t, enum conn_role from, uint32_t data_seq)
+static uint32_t stream_start(const struct tcp_endpoint *sender, uint32_t data_seq)
 {
-	const struct tcp_half *h = &t->half[from];
-	int32_t off = (int32_t)(data_seq - (h->isn + 1));
-	return h->isn_known && off >= 0 && off < APP_STREAM_CAP ? h->isn + 1 : data_seq;
+	int32_t off = (int32_t)(data_seq - (sender->isn + 1));
+	return (sender->seen & TCP_EP_ISN_KNOWN) && off >= 0 && off < APP_STREAM_CAP ? sender->isn + 1 : data_seq;
 }
 
 /* Fresh reassembly for both directions (the state itself stays). */
@@ -315,7 +314,7 @@ static bool starttls_begins(struct app_state *s, const struct pkt *p, enum conn_
 	return true;
 }
 
-void app_observe(struct app_state **state, bool *done, const struct tcp_conn *t, const struct pkt *p,
+void app_observe(struct app_state **state, bool *done, const struct tcp_endpoint ep[2], const struct pkt *p,
 		 enum conn_role from, struct app_counters *counts)
 {
 	struct app_state *s = *state;
@@ -348,7 +347,7 @@ void app_observe(struct app_state **state, bool *done, const struct tcp_conn *t,
 	uint32_t data_seq = p->seq + ((p->flags & TCP_FLAG_SYN) ? 1u : 0u);
 	if (!io->started[from]) {
 		/* after STARTTLS a direction starts at its first segment since */
-		uint32_t start = s->phase == PHASE_START ? stream_start(t, from, data_seq) : data_seq;
+		uint32_t start = s->phase == PHASE_START ? stream_start(&ep[from], data_seq) : data_seq;
 		reasm_init(&io->stream[from], start, APP_STREAM_CAP, &counts->reasm);
 		io->started[from] = true;
 	}

@@ -17,11 +17,24 @@ void lifecycle_init(struct lifecycle *lc, int first_sender)
 	memset(lc, 0, sizeof(*lc));
 	tcp_state_init(&lc->ep);
 	lc->first_fin = -1;
-	for (int s = 0; s < 2; s++)
-		lc->side[s].wscale = LC_NO_WSCALE;
 	/* Zeek marks a connection whose first packet came from the responder. */
 	if (first_sender == 1)
 		lc->history[lc->history_len++] = '^';
+}
+
+/* The cold part, allocated on first need (NULL: out of memory). */
+static struct lc_rare *rare_of(struct lifecycle *lc)
+{
+	if (!lc->rare)
+		lc->rare = calloc(1, sizeof(*lc->rare));
+	return lc->rare;
+}
+
+/* What became of side s's RSTs: all zero while nothing is held. */
+static struct lc_rst_side rst_side(const struct lifecycle *lc, int s)
+{
+	static const struct lc_rst_side none;
+	return lc->rare ? lc->rare->rst[s] : none;
 }
 
 /* ---- Zeek history ---- */
@@ -81,9 +94,11 @@ static void hist_update(struct lifecycle *lc, const struct pkt *p, int from)
 			hist_append(lc, from, 'F');
 		s->hist_last_fin = at;
 	} else if (has(p, TCP_FLAG_RST)) {
-		if (hist_once(lc, from, HIST_RST, 'R') && p->seq != s->hist_last_rst)
+		struct lc_rare *r = rare_of(lc); /* out of memory: 'R' once */
+		if (hist_once(lc, from, HIST_RST, 'R') && r && p->seq != r->rst[from].last_seq)
 			hist_append(lc, from, 'R');
-		s->hist_last_rst = p->seq;
+		if (r)
+			r->rst[from].last_seq = p->seq;
 	} else if (p->payload_len > 0) {
 		hist_once(lc, from, HIST_DATA, 'D');
 	} else if (has(p, TCP_FLAG_ACK)) {
@@ -110,15 +125,15 @@ void lifecycle_note_seq(struct lifecycle *lc, int from, enum lc_seq_letter what,
  * highest end the side has sent is a retransmission, counted per side and
  * written at the 1st, 10th, 100th, ... (ScaledHistoryEntry). Nothing once
  * the side is RESET ("don't trust any subsequent sequence numbers").
- * Called before side_update() moves snd_nxt.
+ * Called before tcp_endpoint_packet() moves snd_nxt.
  */
-static void zeek_note_rxmt(struct lifecycle *lc, const struct pkt *p, int from)
+static void zeek_note_rxmt(struct lifecycle *lc, const struct tcp_endpoint *sender, const struct pkt *p, int from)
 {
 	struct lc_side *me = &lc->side[from];
-	if (p->payload_len == 0 || !me->sent_seq || me->zeek == ZK_RESET)
+	if (p->payload_len == 0 || !(sender->seen & TCP_EP_SND_KNOWN) || me->zeek == ZK_RESET)
 		return;
 	uint32_t end = p->seq + p->payload_len + has(p, TCP_FLAG_SYN) + has(p, TCP_FLAG_FIN);
-	if (seq_gt(end, me->snd_nxt))
+	if (seq_gt(end, sender->snd_nxt))
 		return;
 	if (me->zeek_rxmt < UINT16_MAX)
 		me->zeek_rxmt++;
@@ -245,41 +260,21 @@ const char *lifecycle_zeek_state(const struct lifecycle *lc, uint64_t c2s_payloa
 
 /* ---- the handshake ---- */
 
-static void note_syn_options(struct lc_side *s, const struct pkt *p)
-{
-	const struct tcp_options *o = &p->opt;
-	s->opts = LC_OPT_SEEN;
-	s->mss = 0;
-	s->wscale = LC_NO_WSCALE;
-	if (o->present & TCP_OPT_HAS_MSS) {
-		s->opts |= LC_OPT_MSS;
-		s->mss = o->mss;
-	}
-	if (o->present & TCP_OPT_HAS_WSCALE)
-		s->wscale = o->wscale > 14 ? 14 : o->wscale; /* RFC 7323 2.3 */
-	if (o->present & TCP_OPT_HAS_SACK_PERM)
-		s->opts |= LC_OPT_SACK_PERM;
-	if (o->present & TCP_OPT_HAS_TIMESTAMPS)
-		s->opts |= LC_OPT_TIMESTAMPS;
-	if (o->present & TCP_OPT_HAS_TFO)
-		s->opts |= LC_OPT_TFO;
-}
-
 /* The n-th send (0 = the first) of a side's SYN kind, for the retry intervals. */
 static void note_retry_time(struct lifecycle *lc, int side, unsigned n, int32_t us)
 {
 	if (n == 0 || n >= LC_SYN_TIMES)
 		return;
 	/* Out of memory: the counts stay right, the intervals come out short. */
-	if (!lc->retries && !(lc->retries = calloc(1, sizeof(*lc->retries))))
-		return;
-	lc->retries->at_us[side][n - 1] = us;
+	struct lc_rare *r = rare_of(lc);
+	if (r)
+		r->retry_at_us[side][n - 1] = us;
 }
 
 void lifecycle_release(struct lifecycle *lc)
 {
-	free(lc->retries);
-	lc->retries = NULL;
+	free(lc->rare);
+	lc->rare = NULL;
 }
 
 /*
@@ -327,7 +322,6 @@ static void handshake_update(struct lifecycle *lc, const struct pkt *p, int from
 			note_retry_time(lc, from, n, us);
 			me->last_syn_us = us;
 		}
-		note_syn_options(me, p);
 		if (!has(p, TCP_FLAG_ACK)) {
 			/* A SYN answering a SYN, before any SYN-ACK: the SYNs crossed. */
 			if (me->syns == 0 && peer->syns > 0 && me->synacks == 0 && peer->synacks == 0)
@@ -367,40 +361,41 @@ static void handshake_update(struct lifecycle *lc, const struct pkt *p, int from
  * the receiver, or its scale unknown (handshake not seen: the largest
  * window, 2^30, stands in).
  */
-static bool rst_in_window(const struct lifecycle *lc, const struct pkt *p, int from)
+static bool rst_in_window(const struct lifecycle *lc, const struct tcp_endpoint ep[2], const struct pkt *p, int from)
 {
 	int rcv = !from;
-	const struct lc_side *r = &lc->side[rcv];
+	const struct tcp_endpoint *r = &ep[rcv], *s = &ep[from];
 
 	if (lc->ep.state[rcv] == TCP_ST_SYN_SENT)
 		return has(p, TCP_FLAG_ACK) && p->ack == (uint32_t)(lc->ep.syn_seq[rcv] + 1u);
-	if (!r->sent_ack)
+	if (!(r->seen & TCP_EP_RCV_KNOWN))
 		return true;
 	uint32_t wnd;
-	bool scale_known = (r->opts & LC_OPT_SEEN) && (lc->side[from].opts & LC_OPT_SEEN);
+	bool scale_known = (r->syn_opts & TCP_EP_OPT_SEEN) && (s->syn_opts & TCP_EP_OPT_SEEN);
 	if (!scale_known)
 		wnd = 1u << 30;
-	else if (r->wscale != LC_NO_WSCALE && lc->side[from].wscale != LC_NO_WSCALE)
-		wnd = (uint32_t)r->window << r->wscale;
+	else if (r->wscale != TCP_EP_NO_WSCALE && s->wscale != TCP_EP_NO_WSCALE)
+		wnd = (uint32_t)r->rcv_wnd << r->wscale;
 	else
-		wnd = r->window;
+		wnd = r->rcv_wnd;
 	if (wnd == 0)
 		wnd = 1; /* RFC 9293: with a zero window only SEG.SEQ = RCV.NXT is acceptable */
-	uint32_t hi = r->rcv_ack + wnd;
-	const struct lc_side *s = &lc->side[from];
-	if (s->sent_seq && seq_geq(s->snd_nxt + 1u, hi))
+	uint32_t hi = r->rcv_nxt + wnd;
+	if ((s->seen & TCP_EP_SND_KNOWN) && seq_geq(s->snd_nxt + 1u, hi))
 		hi = s->snd_nxt + 1u;
-	return seq_in_range(p->seq, r->rcv_ack, hi);
+	return seq_in_range(p->seq, r->rcv_nxt, hi);
 }
 
-/* `sender` has sent payload beyond what `receiver` has acknowledged, up to `ack` when has_ack. */
-static bool unacked(const struct lc_side *sender, const struct lc_side *receiver, bool has_ack, uint32_t ack)
+/* Side s (endpoint sender) has sent payload beyond what endpoint receiver has acknowledged, up to `ack` when has_ack. */
+static bool unacked(const struct lifecycle *lc, int s, const struct tcp_endpoint *sender,
+		    const struct tcp_endpoint *receiver, bool has_ack, uint32_t ack)
 {
-	if (!sender->sent_data)
+	if (!lc->side[s].sent_data)
 		return false;
-	if (has_ack && (!receiver->sent_ack || seq_gt(ack, receiver->rcv_ack)))
+	bool acked = (receiver->seen & TCP_EP_RCV_KNOWN) != 0;
+	if (has_ack && (!acked || seq_gt(ack, receiver->rcv_nxt)))
 		return seq_gt(sender->snd_nxt, ack);
-	return !receiver->sent_ack || seq_gt(sender->snd_nxt, receiver->rcv_ack);
+	return !acked || seq_gt(sender->snd_nxt, receiver->rcv_nxt);
 }
 
 /*
@@ -409,36 +404,41 @@ static bool unacked(const struct lc_side *sender, const struct lc_side *receiver
  * <SEQ=SEG.ACK><CTL=RST>, and the sender stays in SYN-SENT. Such a RST
  * ends the peer's old connection, not this attempt.
  */
-static bool rst_answers_stale_ack(const struct lifecycle *lc, const struct pkt *p, int from)
+static bool rst_answers_stale_ack(const struct lifecycle *lc, const struct tcp_endpoint ep[2], const struct pkt *p,
+				  int from)
 {
-	const struct lc_side *peer = &lc->side[!from];
-	return lc->ep.state[from] == TCP_ST_SYN_SENT && !has(p, TCP_FLAG_ACK) && peer->sent_ack &&
-	       p->seq == peer->rcv_ack && peer->rcv_ack != (uint32_t)(lc->ep.syn_seq[from] + 1u);
+	const struct tcp_endpoint *peer = &ep[!from];
+	return lc->ep.state[from] == TCP_ST_SYN_SENT && !has(p, TCP_FLAG_ACK) && (peer->seen & TCP_EP_RCV_KNOWN) &&
+	       p->seq == peer->rcv_nxt && peer->rcv_nxt != (uint32_t)(lc->ep.syn_seq[from] + 1u);
 }
 
-static void rst_check(struct lifecycle *lc, const struct pkt *p, int from, int32_t us, struct lc_result *res)
+static void rst_check(struct lifecycle *lc, const struct tcp_endpoint ep[2], const struct pkt *p, int from,
+		      int32_t us, struct lc_result *res)
 {
 	struct lc_side *me = &lc->side[from];
+	/* Out of memory, what became of the RST is not counted (all of it is taken as taken). */
+	struct lc_rare *rare = rare_of(lc);
+	struct lc_rst_side scratch = {0}, *rs = rare ? &rare->rst[from] : &scratch;
 
 	res->rst = true;
-	if (rst_answers_stale_ack(lc, p, from)) {
+	if (rst_answers_stale_ack(lc, ep, p, from)) {
 		res->rst_stale = true;
 		if (me->rsts < UINT16_MAX)
 			me->rsts++;
-		if (me->rsts_stale < UINT8_MAX)
-			me->rsts_stale++;
+		if (rs->stale < UINT8_MAX)
+			rs->stale++;
 		return;
 	}
-	res->rst_in_window = rst_in_window(lc, p, from);
-	res->rst_suspect_ttl = me->ttl != 0 && p->ttl != me->ttl;
+	res->rst_in_window = rst_in_window(lc, ep, p, from);
+	res->rst_suspect_ttl = ep[from].ttl != 0 && p->ttl != ep[from].ttl;
 	if (me->rsts < UINT16_MAX)
 		me->rsts++;
-	if (!res->rst_in_window && me->rsts_ignored < UINT16_MAX)
-		me->rsts_ignored++;
+	if (!res->rst_in_window && rs->ignored < UINT16_MAX)
+		rs->ignored++;
 	if (res->rst_suspect_ttl) {
-		if (me->rsts_suspect_ttl < UINT16_MAX)
-			me->rsts_suspect_ttl++;
-		me->rst_ttl = p->ttl;
+		if (rs->suspect_ttl < UINT16_MAX)
+			rs->suspect_ttl++;
+		rs->ttl = p->ttl;
 	}
 	if (!res->rst_in_window)
 		return;
@@ -450,34 +450,22 @@ static void rst_check(struct lifecycle *lc, const struct pkt *p, int from, int32
 	 * acknowledges unread data on the RST it sends when closing). */
 	if (lc->first_fin >= 0)
 		lc->rst_after_fin = true;
-	else if (unacked(me, &lc->side[!from], false, 0) ||
-		 unacked(&lc->side[!from], me, has(p, TCP_FLAG_ACK), p->ack))
+	else if (unacked(lc, from, &ep[from], &ep[!from], false, 0) ||
+		 unacked(lc, !from, &ep[!from], &ep[from], has(p, TCP_FLAG_ACK), p->ack))
 		lc->rst_during_transfer = true;
 }
 
 /* ---- per segment ---- */
 
-/* Sequence and ACK high-water marks, window, TTL, data and FIN bookkeeping. */
-static void side_update(struct lifecycle *lc, const struct pkt *p, int from)
+/* Data and FIN bookkeeping (the endpoint's own numbers move after, in tcp_endpoint_packet). */
+static void side_update(struct lifecycle *lc, const struct tcp_endpoint *sender, const struct pkt *p, int from)
 {
 	struct lc_side *me = &lc->side[from];
 
 	if (has(p, TCP_FLAG_RST))
-		return; /* a RST's numbers and TTL are what is being judged */
+		return; /* a RST's numbers are what is being judged */
 	uint32_t end = p->seq + p->payload_len + has(p, TCP_FLAG_SYN) + has(p, TCP_FLAG_FIN);
-	bool new_data = p->payload_len > 0 && (!me->sent_seq || seq_gt(end, me->snd_nxt));
-	/* A SYN states the side's ISN: what it seemed to send before (a stale
-	 * ACK from an earlier incarnation) no longer counts. */
-	bool syn = has(p, TCP_FLAG_SYN);
-	if (!me->sent_seq || seq_gt(end, me->snd_nxt) || syn)
-		me->snd_nxt = end;
-	me->sent_seq = true;
-	if (has(p, TCP_FLAG_ACK) && (!me->sent_ack || seq_gt(p->ack, me->rcv_ack) || syn)) {
-		me->rcv_ack = p->ack;
-		me->sent_ack = true;
-	}
-	me->window = p->window;
-	me->ttl = p->ttl ? p->ttl : me->ttl;
+	bool new_data = p->payload_len > 0 && (!(sender->seen & TCP_EP_SND_KNOWN) || seq_gt(end, sender->snd_nxt));
 	if (new_data) {
 		me->sent_data = true;
 		/* A half-close is new data sent after the peer's FIN arrived (it is
@@ -510,8 +498,8 @@ bool lifecycle_advance(struct lifecycle *lc, uint64_t now_ns, uint64_t two_msl_n
 /* RSTs of side s that ended this connection (taken, and not a refusal the client retried past). */
 static unsigned rsts_taken(const struct lifecycle *lc, int s)
 {
-	const struct lc_side *d = &lc->side[s];
-	int n = (int)d->rsts - d->rsts_ignored - d->rsts_stale - (s == 1 ? lc->refusals : 0);
+	struct lc_rst_side rs = rst_side(lc, s);
+	int n = (int)lc->side[s].rsts - rs.ignored - rs.stale - (s == 1 ? lc->refusals : 0);
 	return n > 0 ? (unsigned)n : 0u;
 }
 
@@ -541,17 +529,17 @@ bool lifecycle_reset_over(const struct lifecycle *lc, int32_t us)
 	return lc->reset_known && (int64_t)us - lc->reset_us > LC_RESET_LINGER_US;
 }
 
-void lifecycle_packet(struct lifecycle *lc, const struct pkt *p, int from, int32_t us,
-		      uint64_t two_msl_ns, struct lc_result *res)
+void lifecycle_packet(struct lifecycle *lc, const struct tcp_endpoint ep[2], const struct pkt *p, int from,
+		      int32_t us, uint64_t two_msl_ns, struct lc_result *res)
 {
 	memset(res, 0, sizeof(*res));
 	if (from != 0 && from != 1)
 		return;
 	hist_update(lc, p, from);
-	zeek_note_rxmt(lc, p, from);
+	zeek_note_rxmt(lc, &ep[from], p, from);
 	reopen_after_refusal(lc, p, from);
 	if (has(p, TCP_FLAG_RST))
-		rst_check(lc, p, from, us, res);
+		rst_check(lc, ep, p, from, us, res);
 	/* An out-of-window RST is dropped by the receiver: no state moves. */
 	if (!res->rst || res->rst_in_window) {
 		zeek_update(lc, p, from);
@@ -567,7 +555,7 @@ void lifecycle_packet(struct lifecycle *lc, const struct pkt *p, int from, int32
 		note_changes(lc, res->changes, res->nchanges);
 	}
 	handshake_update(lc, p, from, us, res);
-	side_update(lc, p, from);
+	side_update(lc, &ep[from], p, from);
 }
 
 bool lifecycle_in_time_wait(const struct lifecycle *lc, uint64_t now_ns, uint64_t two_msl_ns)
@@ -585,8 +573,10 @@ bool lifecycle_in_time_wait(const struct lifecycle *lc, uint64_t now_ns, uint64_
 void lifecycle_swap_roles(struct lifecycle *lc)
 {
 	SWAP_PAIR(lc->side);
-	if (lc->retries)
-		SWAP_PAIR(lc->retries->at_us);
+	if (lc->rare) {
+		SWAP_PAIR(lc->rare->retry_at_us);
+		SWAP_PAIR(lc->rare->rst);
+	}
 	SWAP_PAIR(lc->ep.time_wait_ns);
 	SWAP_PAIR(lc->ep.syn_seq);
 	SWAP_PAIR(lc->ep.state);
@@ -627,6 +617,7 @@ static const char *const side_names[2] = {"client", "server"};
 
 /* What the diagnoses need beyond the life cycle itself. */
 struct lc_diag_input {
+	const struct tcp_endpoint *ep; /* both endpoints */
 	const char *zeek_state;
 	bool direction_inferred;
 	bool ended_by_timeout;     /* left the table idle, not closed */
@@ -659,12 +650,12 @@ static bool refused(const struct lifecycle *lc, const struct lc_diag_input *in)
 static void diagnose_open(const struct lifecycle *lc, const struct lc_diag_input *in, struct lifecycle_record *out)
 {
 	const struct lc_side *c = &lc->side[0], *s = &lc->side[1];
-	bool server_answered = s->synacks > 0 || s->sent_seq || s->rsts > 0;
+	bool server_answered = s->synacks > 0 || (in->ep[1].seen & TCP_EP_SND_KNOWN) || s->rsts > 0;
 
 	if (c->syns > 0 && !server_answered) {
 		char span[DIAGNOSE_WORDS_LEN];
 		/* A client that acknowledges after its SYN had a SYN-ACK: the capture missed the server. */
-		if (c->sent_ack)
+		if (in->ep[0].seen & TCP_EP_RCV_KNOWN)
 			lifecycle_record_say(out, "only one direction captured: nothing from the server");
 		else if (c->syns == 1)
 			lifecycle_record_say(out, "unanswered: 1 SYN");
@@ -684,7 +675,7 @@ static void diagnose_open(const struct lifecycle *lc, const struct lc_diag_input
 				     diagnose_count(n, sizeof(n), lc->refusals, "RST", "RSTs"));
 	}
 	for (int i = 0; i < 2; i++)
-		if (lc->side[i].rsts_stale > 0)
+		if (rst_side(lc, i).stale > 0)
 			lifecycle_record_say(out, "stale ACK in SYN-SENT: the %s answered it with a RST and waited on",
 					     side_names[i]);
 	if (c->syns > 1 && lc->have_syn_synack)
@@ -731,16 +722,17 @@ static void diagnose_close(const struct lifecycle *lc, struct lifecycle_record *
 	}
 }
 
-static void diagnose_rst_checks(const struct lifecycle *lc, struct lifecycle_record *out)
+static void diagnose_rst_checks(const struct lifecycle *lc, const struct tcp_endpoint ep[2],
+				struct lifecycle_record *out)
 {
 	for (int s = 0; s < 2; s++) {
-		const struct lc_side *d = &lc->side[s];
-		if (d->rsts_ignored > 0)
-			lifecycle_record_say(out, "out-of-window %s ignored (%u from the %s)", d->rsts_ignored == 1 ? "RST" : "RSTs",
-			    (unsigned)d->rsts_ignored, side_names[s]);
-		if (d->rsts_suspect_ttl > 0)
-			lifecycle_record_say(out, "RST possibly injected: TTL %u unlike the %s's %u", (unsigned)d->rst_ttl,
-			    side_names[s], (unsigned)d->ttl);
+		struct lc_rst_side d = rst_side(lc, s);
+		if (d.ignored > 0)
+			lifecycle_record_say(out, "out-of-window %s ignored (%u from the %s)", d.ignored == 1 ? "RST" : "RSTs",
+			    (unsigned)d.ignored, side_names[s]);
+		if (d.suspect_ttl > 0)
+			lifecycle_record_say(out, "RST possibly injected: TTL %u unlike the %s's %u", (unsigned)d.ttl,
+			    side_names[s], (unsigned)ep[s].ttl);
 	}
 }
 
@@ -750,7 +742,7 @@ static void lifecycle_diagnoses(const struct lifecycle *lc, const struct lc_diag
 	diagnose_open(lc, in, r);
 	if (!refused(lc, in))
 		diagnose_close(lc, r);
-	diagnose_rst_checks(lc, r);
+	diagnose_rst_checks(lc, in->ep, r);
 	if (lc->time_wait_reuse)
 		lifecycle_record_say(r, "4-tuple reused during the previous connection's TIME_WAIT");
 	if (in->ended_by_timeout)
@@ -761,7 +753,7 @@ static void lifecycle_diagnoses(const struct lifecycle *lc, const struct lc_diag
 static uint8_t send_intervals(const struct lifecycle *lc, int i, bool synacks, uint32_t out[LC_SYN_TIMES - 1])
 {
 	const struct lc_side *s = &lc->side[i];
-	if (s->times_are_synacks != synacks || !lc->retries)
+	if (s->times_are_synacks != synacks || !lc->rare)
 		return 0;
 	unsigned sent = synacks ? s->synacks : s->syns;
 	if (sent > LC_SYN_TIMES)
@@ -769,7 +761,7 @@ static uint8_t send_intervals(const struct lifecycle *lc, int i, bool synacks, u
 	uint8_t n = 0;
 	int32_t prev = s->first_syn_us;
 	for (unsigned k = 1; k < sent; k++) {
-		int32_t at = lc->retries->at_us[i][k - 1];
+		int32_t at = lc->rare->retry_at_us[i][k - 1];
 		if (at >= prev) /* a negative interval was counted when it came, and is left out */
 			out[n++] = (uint32_t)((int64_t)at - prev);
 		prev = at;
@@ -777,8 +769,9 @@ static uint8_t send_intervals(const struct lifecycle *lc, int i, bool synacks, u
 	return n;
 }
 
-void lifecycle_to_record(const struct lifecycle *lc, uint64_t c2s_payload, uint64_t s2c_payload,
-			 bool direction_inferred, bool ended_by_timeout, struct lifecycle_record *r)
+void lifecycle_to_record(const struct lifecycle *lc, const struct tcp_endpoint ep[2], uint64_t c2s_payload,
+			 uint64_t s2c_payload, bool direction_inferred, bool ended_by_timeout,
+			 struct lifecycle_record *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->state = lifecycle_zeek_state(lc, c2s_payload, s2c_payload);
@@ -797,19 +790,21 @@ void lifecycle_to_record(const struct lifecycle *lc, uint64_t c2s_payload, uint6
 	r->simultaneous_open = lc->simultaneous_open;
 	for (int i = 0; i < 2; i++) {
 		const struct lc_side *s = &lc->side[i];
+		const struct tcp_endpoint *e = &ep[i];
 		struct lc_syn_options *o = &r->options[i];
-		o->seen = (s->opts & LC_OPT_SEEN) != 0;
-		o->has_mss = (s->opts & LC_OPT_MSS) != 0;
-		o->mss = s->mss;
-		o->wscale = s->wscale;
-		o->sack_permitted = (s->opts & LC_OPT_SACK_PERM) != 0;
-		o->timestamps = (s->opts & LC_OPT_TIMESTAMPS) != 0;
-		o->tfo = (s->opts & LC_OPT_TFO) != 0;
+		o->seen = (e->syn_opts & TCP_EP_OPT_SEEN) != 0;
+		o->has_mss = (e->syn_opts & TCP_EP_OPT_MSS) != 0;
+		o->mss = e->mss;
+		o->wscale = e->wscale;
+		o->sack_permitted = (e->syn_opts & TCP_EP_OPT_SACK_PERM) != 0;
+		o->timestamps = (e->syn_opts & TCP_EP_OPT_TIMESTAMPS) != 0;
+		o->tfo = (e->syn_opts & TCP_EP_OPT_TFO) != 0;
 		r->fin[i] = s->fins;
 		r->rst[i] = s->rsts;
-		r->rst_ignored[i] = s->rsts_ignored;
-		r->rst_suspect_ttl[i] = s->rsts_suspect_ttl;
-		r->rst_stale[i] = s->rsts_stale;
+		struct lc_rst_side rs = rst_side(lc, i);
+		r->rst_ignored[i] = rs.ignored;
+		r->rst_suspect_ttl[i] = rs.suspect_ttl;
+		r->rst_stale[i] = rs.stale;
 		if (s->data_after_peer_fin)
 			r->half_close = true;
 	}
@@ -819,6 +814,7 @@ void lifecycle_to_record(const struct lifecycle *lc, uint64_t c2s_payload, uint6
 	r->time_wait_reuse = lc->time_wait_reuse;
 	r->refusals = lc->refusals;
 	struct lc_diag_input in = {
+		.ep = ep,
 		.zeek_state = r->state,
 		.direction_inferred = direction_inferred,
 		.ended_by_timeout = ended_by_timeout,

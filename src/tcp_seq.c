@@ -12,11 +12,10 @@ enum {
 	HALF_NEXT_SEQ_KNOWN = 1u << 0, /* next_seq and max_seq_to_be_acked hold a value */
 	HALF_SEEN = 1u << 1,           /* it sent a segment: last_ack / raw_win / last_us hold a value */
 	HALF_WIN_SEEN = 1u << 2,       /* win_min/win_max hold a value */
-	HALF_IN_ZERO_WINDOW = 1u << 3, /* its last window was 0 (zero_window_us is its start) */
+	HALF_IN_ZERO_WINDOW = 1u << 3, /* its last window was 0 (its rare part's zero_window_us is its start) */
 	HALF_DATA_SENT = 1u << 4,      /* last_send_us holds a value */
 	HALF_ACK_FLAG = 1u << 5,       /* its last segment had the ACK bit: last_ack is an acknowledgment */
-	HALF_RESENT = 1u << 6,         /* resent_seq/resent_us: its latest segment below next_seq */
-	HALF_SACKED = 1u << 7,         /* sack_high holds a value */
+	HALF_SACKED = 1u << 7,         /* its rare part's sack_high holds a value */
 };
 
 /* tcp_seq_conn.flags */
@@ -93,6 +92,20 @@ static uint32_t seg_len(const struct pkt *p)
 static uint32_t seq_space(const struct pkt *p)
 {
 	return p->payload_len + (has(p->flags, TCP_FLAG_SYN) ? 1u : 0u) + (has(p->flags, TCP_FLAG_FIN) ? 1u : 0u);
+}
+
+/* Side `role`'s cold part, allocated with its twin on first need (NULL: out of memory). */
+static struct tcp_seq_rare_half *rare_of(struct tcp_seq_conn *s, int role)
+{
+	if (!s->rare && !(s->rare = calloc(1, sizeof(*s->rare))))
+		return NULL;
+	return &s->rare->half[role];
+}
+
+/* The same without allocating: NULL while the connection has none. */
+static const struct tcp_seq_rare_half *rare_peek(const struct tcp_seq_conn *s, int role)
+{
+	return s->rare ? &s->rare->half[role] : NULL;
 }
 
 void tcp_seq_init(struct tcp_seq_conn *s)
@@ -230,10 +243,11 @@ static uint32_t rto_estimate_us(const struct tcp_seq_half *h)
  *   peer ACK      segment        SACKed by the peer
  *   ---|----------[=====]-----[##########]---->
  */
-static bool in_sack_hole(const struct tcp_seq_half *peer, const struct pkt *p)
+static bool in_sack_hole(const struct tcp_seq_half *peer, const struct tcp_seq_rare_half *peer_rare,
+			 const struct pkt *p)
 {
-	return (peer->flags & HALF_SACKED) && (peer->flags & HALF_ACK_FLAG) &&
-	       seq_geq(p->seq, peer->last_ack) && seq_lt(p->seq + seg_len(p), peer->sack_high);
+	return peer_rare && (peer->flags & HALF_SACKED) && (peer->flags & HALF_ACK_FLAG) &&
+	       seq_geq(p->seq, peer->last_ack) && seq_lt(p->seq + seg_len(p), peer_rare->sack_high);
 }
 
 /*
@@ -244,14 +258,14 @@ static bool in_sack_hole(const struct tcp_seq_half *peer, const struct pkt *p)
  * tail-loss probe (RFC 8985 7); anything else stays unclassified.
  */
 static uint32_t retransmission_cause(const struct tcp_seq_half *h, const struct tcp_seq_half *peer,
-				     const struct pkt *p, uint32_t now)
+				     const struct tcp_seq_rare_half *peer_rare, const struct pkt *p, uint32_t now)
 {
 	if (!(h->flags & HALF_DATA_SENT))
 		return 0;
 	uint32_t silence = since_us(now, h->last_send_us);
 	if (silence >= rto_estimate_us(h))
 		return TCP_SEQ_TIMEOUT_RETRANSMISSION;
-	if (seg_len(p) > 0 && in_sack_hole(peer, p))
+	if (seg_len(p) > 0 && in_sack_hole(peer, peer_rare, p))
 		return TCP_SEQ_FAST_RETRANSMISSION;
 	uint32_t pto = h->rtt.samples ? h->rtt.srtt_us : 0;
 	if (pto < TLP_MIN_US)
@@ -268,9 +282,10 @@ static uint32_t retransmission_cause(const struct tcp_seq_half *h, const struct 
  * (within the handshake RTT of the highest segment and not a resend of the
  * last one), else a plain retransmission.
  */
-static uint32_t classify_old_data(const struct tcp_seq_conn *s, const struct tcp_seq_half *h,
-				  const struct tcp_seq_half *peer, const struct pkt *p, uint32_t now)
+static uint32_t classify_old_data(const struct tcp_seq_conn *s, enum conn_role from, const struct pkt *p,
+				  uint32_t now)
 {
+	const struct tcp_seq_half *h = &s->half[from], *peer = &s->half[!from];
 	uint32_t len = seg_len(p);
 	bool not_advanced = (h->flags & HALF_NEXT_SEQ_KNOWN) && seq_lt(p->seq, h->next_seq);
 
@@ -289,7 +304,7 @@ static uint32_t classify_old_data(const struct tcp_seq_conn *s, const struct tcp
 	    h->next_seq != p->seq + seq_space(p))
 		return TCP_SEQ_OUT_OF_ORDER;
 	if (not_advanced)
-		return TCP_SEQ_RETRANSMISSION | retransmission_cause(h, peer, p, now);
+		return TCP_SEQ_RETRANSMISSION | retransmission_cause(h, peer, rare_peek(s, !from), p, now);
 	return 0;
 }
 
@@ -404,7 +419,7 @@ static bool rtt_regrow(struct tcp_seq_half *h, uint32_t cap)
 
 /*
  * New data leaves this side: remember when. A full queue grows (inline
- * slots to a ring of 16, doubling up to TCP_SEQ_RTT_SPILL_MAX); at the
+ * slot to a ring of 8, doubling up to TCP_SEQ_RTT_SPILL_MAX); at the
  * bound, or out of memory, the newest entry is replaced: the oldest keep
  * their samples coming, and the last segment of a burst, which the final
  * ACK of the burst ends at, is timed.
@@ -413,7 +428,7 @@ static void rtt_track_segment(struct tcp_seq_half *h, uint32_t end_seq, uint32_t
 {
 	unsigned n = rtt_queued(h);
 	unsigned cap = h->rtt_spill ? h->rtt_spill->cap : TCP_SEQ_RTT_SLOTS;
-	if (n == cap && (cap >= TCP_SEQ_RTT_SPILL_MAX || !rtt_regrow(h, cap < 16u ? 16u : 2u * cap)))
+	if (n == cap && (cap >= TCP_SEQ_RTT_SPILL_MAX || !rtt_regrow(h, cap < 8u ? 8u : 2u * cap)))
 		n--; /* replace the newest */
 	else if (h->rtt_spill)
 		h->rtt_spill->count++;
@@ -491,6 +506,9 @@ void tcp_seq_release(struct tcp_seq_conn *s)
 		s->half[i].rtt_spill = NULL;
 		s->half[i].rtt_head = s->half[i].rtt_count = 0; /* the waiting segments are forgotten */
 	}
+	/* What the cold part held is forgotten too; the accessors read it as never seen. */
+	free(s->rare);
+	s->rare = NULL;
 }
 
 /* --- SACK. --- */
@@ -515,15 +533,18 @@ unsigned tcp_seq_dsack_blocks(const struct pkt *p)
  * timestamp older than the retransmission's own: that ACK answered the
  * original (Eifel; RFC 7323 echoes the segment that advanced the ACK).
  */
-static uint32_t check_spurious(struct tcp_seq_half *peer, const struct pkt *p)
+static uint32_t check_spurious(struct tcp_seq_half *peer, const struct tcp_seq_rare_half *peer_rare,
+			       const struct pkt *p)
 {
 	uint32_t found = 0;
+	if (!peer_rare) /* nothing pending without it (tcp_seq_packet) */
+		return 0;
 	if ((peer->pending & TCP_SEQ_PENDING_DSACK) && tcp_seq_dsack_blocks(p) > 0 &&
-	    p->opt.sack[0].left == peer->resent_seq)
+	    p->opt.sack[0].left == peer_rare->resent_seq)
 		found = TCP_SEQ_DSACK_SPURIOUS;
 	if ((peer->pending & TCP_SEQ_PENDING_EIFEL) && (p->opt.present & TCP_OPT_HAS_TIMESTAMPS) &&
-	    seq_gt(p->ack, peer->resent_seq)) {
-		if (seq_lt(p->opt.ts_ecr, peer->resent_tsval))
+	    seq_gt(p->ack, peer_rare->resent_seq)) {
+		if (seq_lt(p->opt.ts_ecr, peer_rare->resent_tsval))
 			found = TCP_SEQ_DSACK_SPURIOUS;
 		peer->pending &= (uint8_t)~TCP_SEQ_PENDING_EIFEL; /* only the first such ACK tells */
 	}
@@ -532,15 +553,19 @@ static uint32_t check_spurious(struct tcp_seq_half *peer, const struct pkt *p)
 	return found;
 }
 
-/* The highest edge this side SACKed, D-SACK blocks left out (they report duplicates). */
-static void track_sack(struct tcp_seq_half *h, const struct pkt *p)
+/* The highest edge side `from` SACKed, D-SACK blocks left out (they report duplicates). */
+static void track_sack(struct tcp_seq_conn *s, enum conn_role from, const struct pkt *p)
 {
 	if (!(p->opt.present & TCP_OPT_HAS_SACK))
 		return;
+	struct tcp_seq_half *h = &s->half[from];
+	struct tcp_seq_rare_half *r = NULL;
 	for (unsigned i = tcp_seq_dsack_blocks(p); i < p->opt.sack_count && i < TCP_MAX_SACK_BLOCKS; i++) {
+		if (!r && !(r = rare_of(s, from)))
+			return;
 		uint32_t right = p->opt.sack[i].right;
-		if (!(h->flags & HALF_SACKED) || seq_gt(right, h->sack_high)) {
-			h->sack_high = right;
+		if (!(h->flags & HALF_SACKED) || seq_gt(right, r->sack_high)) {
+			r->sack_high = right;
 			h->flags |= HALF_SACKED;
 		}
 	}
@@ -549,8 +574,9 @@ static void track_sack(struct tcp_seq_half *h, const struct pkt *p)
 /* --- Window bookkeeping. --- */
 
 /* Returns TCP_SEQ_NEGATIVE_GAP when a zero-window period ending here would be negative (dropped). */
-static uint32_t track_window(struct tcp_seq_half *h, const struct pkt *p, uint32_t now)
+static uint32_t track_window(struct tcp_seq_conn *s, enum conn_role from, const struct pkt *p, uint32_t now)
 {
+	struct tcp_seq_half *h = &s->half[from];
 	if (has(p->flags, TCP_FLAG_RST))
 		return 0; /* a RST's window means nothing (RFC 9293 3.10.7) */
 	uint32_t win = scaled_window(h, p);
@@ -565,14 +591,20 @@ static uint32_t track_window(struct tcp_seq_half *h, const struct pkt *p, uint32
 	}
 	bool zero = p->window == 0 && !has(p->flags, TCP_FLAG_SYN);
 	if (zero && !(h->flags & HALF_IN_ZERO_WINDOW)) {
+		struct tcp_seq_rare_half *r = rare_of(s, from);
+		if (!r)
+			return 0; /* out of memory: the period is not timed */
 		h->flags |= HALF_IN_ZERO_WINDOW;
-		h->zero_window_us = now;
+		r->zero_window_us = now;
 	} else if (!zero && (h->flags & HALF_IN_ZERO_WINDOW)) {
 		h->flags &= (uint8_t)~HALF_IN_ZERO_WINDOW;
+		struct tcp_seq_rare_half *r = s->rare ? &s->rare->half[from] : NULL;
 		uint32_t gap;
-		if (!sample_gap_us(now, h->zero_window_us, &gap))
+		if (!r)
+			return 0; /* released */
+		if (!sample_gap_us(now, r->zero_window_us, &gap))
 			return TCP_SEQ_NEGATIVE_GAP;
-		h->zero_window_ms += gap / 1000u;
+		r->zero_window_ms += gap / 1000u;
 	}
 	return 0;
 }
@@ -630,7 +662,7 @@ static void syn_starts_sequence(struct tcp_seq_conn *s, enum conn_role from)
 	if (s->flags & bit)
 		return;
 	s->flags |= bit;
-	h->flags &= (uint8_t)~(HALF_NEXT_SEQ_KNOWN | HALF_RESENT);
+	h->flags &= (uint8_t)~HALF_NEXT_SEQ_KNOWN;
 	if (h->rtt_spill)
 		h->rtt_spill->count = 0;
 	h->rtt_count = 0;
@@ -732,9 +764,11 @@ static uint32_t track_ts_rtt(struct tcp_seq_half *h, struct tcp_seq_half *peer, 
 	return bits;
 }
 
-/* After classification: what this side has now sent. */
-static void advance_sent(struct tcp_seq_half *h, const struct pkt *p, uint32_t bits, uint32_t now)
+/* After classification: what side `from` has now sent. */
+static void advance_sent(struct tcp_seq_conn *s, enum conn_role from, const struct pkt *p, uint32_t bits,
+			 uint32_t now)
 {
+	struct tcp_seq_half *h = &s->half[from];
 	uint32_t end = p->seq + seq_space(p);
 	bool probe = (bits & TCP_SEQ_ZERO_WINDOW_PROBE) != 0;
 
@@ -744,9 +778,9 @@ static void advance_sent(struct tcp_seq_half *h, const struct pkt *p, uint32_t b
 	 * for the RTT (Karn's rule, tcptrace's intervening transmissions). */
 	if ((h->flags & HALF_NEXT_SEQ_KNOWN) && seq_lt(p->seq, h->next_seq) && seq_space(p) > 0) {
 		rtt_forget_above(h, p->seq);
-		h->resent_seq = p->seq;
-		h->resent_us = now;
-		h->flags |= HALF_RESENT;
+		struct tcp_seq_rare_half *r = rare_of(s, from);
+		if (r)
+			r->resent_seq = p->seq;
 	}
 	if ((!(h->flags & HALF_NEXT_SEQ_KNOWN) || seq_gt(end, h->next_seq)) && !probe) {
 		if (seq_space(p) > 0 && !(bits & TCP_SEQ_KEEPALIVE))
@@ -783,16 +817,17 @@ uint32_t tcp_seq_packet(struct tcp_seq_conn *s, const struct pkt *p, enum conn_r
 		h->dup_acks = 0;
 	bits |= check_acked_unseen(peer, p);
 	if (seq_space(p) > 0 && !(bits & (TCP_SEQ_KEEPALIVE | TCP_SEQ_ZERO_WINDOW_PROBE)))
-		bits |= classify_old_data(s, h, peer, p, now);
+		bits |= classify_old_data(s, from, p, now);
 
 	if (bits & (TCP_SEQ_RETRANSMISSION | TCP_SEQ_FAST_RETRANSMISSION | TCP_SEQ_SPURIOUS_RETRANSMISSION)) {
 		/* Already-ACKed data needs no D-SACK or timestamp to be called spurious. */
 		h->pending &= (uint8_t)~(TCP_SEQ_PENDING_DSACK | TCP_SEQ_PENDING_EIFEL);
-		if (!(bits & TCP_SEQ_SPURIOUS_RETRANSMISSION)) {
+		struct tcp_seq_rare_half *r;
+		if (!(bits & TCP_SEQ_SPURIOUS_RETRANSMISSION) && (r = rare_of(s, from))) {
 			h->pending |= TCP_SEQ_PENDING_DSACK;
 			if (p->opt.present & TCP_OPT_HAS_TIMESTAMPS) {
 				h->pending |= TCP_SEQ_PENDING_EIFEL;
-				h->resent_tsval = p->opt.ts_val;
+				r->resent_tsval = p->opt.ts_val;
 			}
 		}
 	}
@@ -801,10 +836,10 @@ uint32_t tcp_seq_packet(struct tcp_seq_conn *s, const struct pkt *p, enum conn_r
 	 * stale ACK, answered in SYN-SENT; 0 when refusing a SYN): it does not
 	 * enter its sender's state. */
 	if (!(has(p->flags, TCP_FLAG_RST) && !(s->flags & CONN_SYNACK_SEEN) && seq_space(p) == 0))
-		advance_sent(h, p, bits, now);
+		advance_sent(s, from, p, bits, now);
 
 	if (has(p->flags, TCP_FLAG_ACK)) {
-		bits |= check_spurious(peer, p);
+		bits |= check_spurious(peer, rare_peek(s, !from), p);
 		bool advanced = !(h->flags & HALF_ACK_FLAG) || seq_gt(p->ack, h->last_ack);
 		bool negative = false;
 		if (rtt_on_ack(peer, p->ack, advanced, now, &negative))
@@ -813,9 +848,9 @@ uint32_t tcp_seq_packet(struct tcp_seq_conn *s, const struct pkt *p, enum conn_r
 			dropped = TCP_SEQ_NEGATIVE_GAP;
 	}
 	bits |= track_ts_rtt(h, peer, p, now);
-	dropped |= track_window(h, p, now);
+	dropped |= track_window(s, from, p, now);
 	bits |= dropped;
-	track_sack(h, p);
+	track_sack(s, from, p);
 	h->raw_win = p->window;
 	h->last_ack = p->ack;
 	h->last_us = now;
@@ -832,13 +867,18 @@ uint32_t tcp_seq_packet(struct tcp_seq_conn *s, const struct pkt *p, enum conn_r
 void tcp_seq_swap(struct tcp_seq_conn *s)
 {
 	SWAP_PAIR(s->half);
+	if (s->rare)
+		SWAP_PAIR(s->rare->half);
 }
 
-uint32_t tcp_seq_zero_window_ms(const struct tcp_seq_half *h, uint64_t now_ns)
+uint32_t tcp_seq_zero_window_ms(const struct tcp_seq_conn *s, enum conn_role side, uint64_t now_ns)
 {
-	uint32_t ms = h->zero_window_ms;
-	if (h->flags & HALF_IN_ZERO_WINDOW)
-		ms += since_us(time_us(now_ns), h->zero_window_us) / 1000u;
+	const struct tcp_seq_rare_half *r = rare_peek(s, side);
+	if (!r)
+		return 0;
+	uint32_t ms = r->zero_window_ms;
+	if (s->half[side].flags & HALF_IN_ZERO_WINDOW)
+		ms += since_us(time_us(now_ns), r->zero_window_us) / 1000u;
 	return ms;
 }
 

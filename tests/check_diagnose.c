@@ -51,14 +51,17 @@ struct lc_case {
 	struct said want;
 };
 
+/* The connection's endpoints (tcp_endpoint.h), which the builders fill beside the life cycle. */
+static struct tcp_endpoint ends[2];
+
 /* A handshake that completed: one SYN, one SYN-ACK, both ACKed. */
 static void opened(struct lifecycle *lc)
 {
 	lc->side[C].syns = 1;
 	lc->side[S].synacks = 1;
 	lc->side[C].zeek = lc->side[S].zeek = ZK_ESTABLISHED;
-	lc->side[C].sent_seq = lc->side[S].sent_seq = true;
-	lc->side[C].sent_ack = lc->side[S].sent_ack = true;
+	ends[C].seen |= TCP_EP_SND_KNOWN | TCP_EP_RCV_KNOWN;
+	ends[S].seen |= TCP_EP_SND_KNOWN | TCP_EP_RCV_KNOWN;
 	lc->have_syn_synack = lc->have_synack_ack = true;
 	lc->ep.state[C] = lc->ep.state[S] = TCP_ST_ESTABLISHED;
 }
@@ -86,7 +89,8 @@ static void syns_over_999_6ms(struct lifecycle *lc) { syns_over(lc, 3, 999600); 
 static void client_side_only(struct lifecycle *lc)
 {
 	syn_once(lc);
-	lc->side[C].sent_seq = lc->side[C].sent_ack = lc->side[C].sent_data = true;
+	ends[C].seen |= TCP_EP_SND_KNOWN | TCP_EP_RCV_KNOWN;
+	lc->side[C].sent_data = true;
 }
 
 static void refused(struct lifecycle *lc)
@@ -113,7 +117,7 @@ static void synack_retried_half_open(struct lifecycle *lc)
 {
 	syn_once(lc);
 	lc->side[S].synacks = 3;
-	lc->side[S].sent_seq = true;
+	ends[S].seen |= TCP_EP_SND_KNOWN;
 	lc->have_syn_synack = true;
 	lc->ep.state[S] = TCP_ST_SYN_RCVD;
 }
@@ -192,34 +196,43 @@ static void client_abort(struct lifecycle *lc) { reset(lc, C, -1, false); }
 static void server_abort(struct lifecycle *lc) { reset(lc, S, -1, false); }
 static void both_abort(struct lifecycle *lc) { reset(lc, 2, -1, false); }
 
+/* What became of side s's RSTs: the life cycle's cold part, allocated here as the tracker would. */
+static struct lc_rst_side *rsts_of(struct lifecycle *lc, int s)
+{
+	if (!lc->rare)
+		lc->rare = calloc(1, sizeof(*lc->rare));
+	ck_assert_ptr_nonnull(lc->rare);
+	return &lc->rare->rst[s];
+}
+
 /* An out-of-window RST from the server, then the usual close. */
 static void one_rst_ignored(struct lifecycle *lc)
 {
 	closed_by(lc, C, true, false);
-	lc->side[S].rsts = lc->side[S].rsts_ignored = 1;
+	lc->side[S].rsts = rsts_of(lc, S)->ignored = 1;
 }
 
 static void two_rsts_ignored(struct lifecycle *lc)
 {
 	closed_by(lc, S, false, true);
-	lc->side[C].rsts = lc->side[C].rsts_ignored = 2;
+	lc->side[C].rsts = rsts_of(lc, C)->ignored = 2;
 }
 
 /* A RST "from" the server with TTL 51 where its packets had 64, taken. */
 static void server_rst_odd_ttl(struct lifecycle *lc)
 {
 	server_abort(lc);
-	lc->side[S].ttl = 64;
-	lc->side[S].rst_ttl = 51;
-	lc->side[S].rsts_suspect_ttl = 1;
+	ends[S].ttl = 64;
+	rsts_of(lc, S)->ttl = 51;
+	rsts_of(lc, S)->suspect_ttl = 1;
 }
 
 static void client_rst_odd_ttl_ignored(struct lifecycle *lc)
 {
 	client_closed_tw(lc);
-	lc->side[C].ttl = 58;
-	lc->side[C].rst_ttl = 120;
-	lc->side[C].rsts = lc->side[C].rsts_ignored = lc->side[C].rsts_suspect_ttl = 1;
+	ends[C].ttl = 58;
+	rsts_of(lc, C)->ttl = 120;
+	lc->side[C].rsts = rsts_of(lc, C)->ignored = rsts_of(lc, C)->suspect_ttl = 1;
 }
 
 static void time_wait_reuse(struct lifecycle *lc)
@@ -249,7 +262,7 @@ static void refused_twice_then_answered(struct lifecycle *lc)
 static void stale_ack_answered(struct lifecycle *lc)
 {
 	opened(lc);
-	lc->side[C].rsts = lc->side[C].rsts_stale = 1;
+	lc->side[C].rsts = rsts_of(lc, C)->stale = 1;
 }
 
 /* More than LC_DIAG_MAX to say: the first eight are kept. */
@@ -261,9 +274,9 @@ static void everything(struct lifecycle *lc)
 	lc->side[S].syns = 1;
 	lc->first_fin = C;
 	lc->side[S].data_after_peer_fin = true;
-	lc->side[S].rsts = lc->side[S].rsts_ignored = lc->side[S].rsts_suspect_ttl = 3;
-	lc->side[S].ttl = 64;
-	lc->side[S].rst_ttl = 51;
+	lc->side[S].rsts = rsts_of(lc, S)->ignored = rsts_of(lc, S)->suspect_ttl = 3;
+	ends[S].ttl = 64;
+	rsts_of(lc, S)->ttl = 51;
 	lc->time_wait_reuse = true;
 }
 
@@ -346,9 +359,10 @@ START_TEST(lifecycle_sentences)
 	const struct lc_case *k = &lc_cases[_i];
 	struct lifecycle lc;
 	struct lifecycle_record r;
+	tcp_endpoints_init(ends);
 	lifecycle_init(&lc, C);
 	k->build(&lc);
-	lifecycle_to_record(&lc, 0, 0, k->direction_inferred, k->ended_by_timeout, &r);
+	lifecycle_to_record(&lc, ends, 0, 0, k->direction_inferred, k->ended_by_timeout, &r);
 	expect_said(&r, &k->want, k->name);
 	lifecycle_release(&lc);
 }

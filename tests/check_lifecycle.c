@@ -32,10 +32,25 @@ struct seg {
 };
 
 static struct lc_result last;
+/* The connection's two endpoints, which the life cycle reads (tcp_endpoint.h). */
+static struct tcp_endpoint ends[2];
+
+static void start(struct lifecycle *lc, int first_sender)
+{
+	tcp_endpoints_init(ends);
+	lifecycle_init(lc, first_sender);
+}
+
+/* One segment, as the analyzer applies it: the life cycle, then the endpoints with its verdict on a RST. */
+static void feed(struct lifecycle *lc, const struct pkt *p, int from, int32_t us)
+{
+	lifecycle_packet(lc, ends, p, from, us, MSL2, &last);
+	tcp_endpoint_packet(ends, p, (enum conn_role)from, !last.rst || last.rst_in_window);
+}
 
 static void run(struct lifecycle *lc, int first_sender, const struct seg *s, size_t n)
 {
-	lifecycle_init(lc, first_sender);
+	start(lc, first_sender);
 	for (size_t i = 0; i < n; i++) {
 		struct pkt p;
 		memset(&p, 0, sizeof(p));
@@ -54,13 +69,13 @@ static void run(struct lifecycle *lc, int first_sender, const struct seg *s, siz
 			if (s[i].from == C)
 				p.opt.present |= TCP_OPT_HAS_SACK_PERM | TCP_OPT_HAS_TIMESTAMPS;
 		}
-		lifecycle_packet(lc, &p, s[i].from, (uint32_t)s[i].at_us, MSL2, &last);
+		feed(lc, &p, s[i].from, (int32_t)s[i].at_us);
 	}
 }
 
 static void record(const struct lifecycle *lc, uint64_t c2s, uint64_t s2c, struct lifecycle_record *r)
 {
-	lifecycle_to_record(lc, c2s, s2c, false, false, r);
+	lifecycle_to_record(lc, ends, c2s, s2c, false, false, r);
 }
 
 static bool has_diag(const struct lifecycle_record *r, const char *text)
@@ -215,6 +230,17 @@ START_TEST(out_of_window_rst_ignored)
 	ck_assert_uint_eq(r.rst_ignored[S], 1);
 	ck_assert_int_eq(r.reset_by, -1);
 	ck_assert(has_diag(&r, "out-of-window RST ignored (1 from the server)"));
+	/* The roles the other way round (a corrected guess): the RST and what
+	 * became of it (kept out of line, struct lc_rare) change sides together. */
+	lifecycle_swap_roles(&lc);
+	struct tcp_endpoint e = ends[C];
+	ends[C] = ends[S];
+	ends[S] = e;
+	record(&lc, 0, 0, &r);
+	ck_assert_uint_eq(r.rst[C], 1);
+	ck_assert_uint_eq(r.rst_ignored[C], 1);
+	ck_assert_uint_eq(r.rst_ignored[S], 0);
+	ck_assert(has_diag(&r, "out-of-window RST ignored (1 from the client)"));
 	lifecycle_release(&lc);
 }
 END_TEST
@@ -229,6 +255,7 @@ START_TEST(in_window_rst_edges)
 		struct lifecycle lc;
 		run(&lc, C, s, 4);
 		ck_assert_int_eq(last.rst_in_window, in[i]);
+		lifecycle_release(&lc);
 	}
 }
 END_TEST
@@ -251,6 +278,7 @@ START_TEST(rst_after_filling_the_window)
 		struct lifecycle lc;
 		run(&lc, C, s, 5);
 		ck_assert_int_eq(last.rst_in_window, in[i]);
+		lifecycle_release(&lc);
 	}
 }
 END_TEST
@@ -265,22 +293,23 @@ START_TEST(rst_window_across_the_wrap)
 	for (int i = 0; i < 2; i++) {
 		struct pkt p;
 		struct lifecycle lc;
-		lifecycle_init(&lc, C);
+		start(&lc, C);
 		memset(&p, 0, sizeof(p));
 		p.flags = F_SYN;
 		p.seq = 0xffffff00u;
 		p.window = 1000;
 		p.ttl = 64;
-		lifecycle_packet(&lc, &p, C, 0, MSL2, &last);
+		feed(&lc, &p, C, 0);
 		p.flags = F_SYN | F_ACK;
 		p.seq = 7;
 		p.ack = 0xffffff01u;
-		lifecycle_packet(&lc, &p, S, 1000, MSL2, &last);
+		feed(&lc, &p, S, 1000);
 		p.flags = F_RST;
 		p.seq = seqs[i];
 		p.ack = 0;
-		lifecycle_packet(&lc, &p, C, 2000, MSL2, &last);
+		feed(&lc, &p, C, 2000);
 		ck_assert_int_eq(last.rst_in_window, in[i]);
+		lifecycle_release(&lc);
 	}
 }
 END_TEST
@@ -364,6 +393,7 @@ START_TEST(zeek_rstos0_sh_oth)
 	record(&lc, 0, 0, &r);
 	ck_assert_str_eq(r.state, "RSTOS0");
 	ck_assert_str_eq(r.history, "SR");
+	lifecycle_release(&lc);
 	/* SYN then FIN, no SYN-ACK: SH */
 	static const struct seg b[] = { { 0, C, F_SYN, 100, 0, 0, 0, 0 }, { 10, C, F_FIN | F_ACK, 101, 0, 0, 0, 0 } };
 	run(&lc, C, b, 2);
@@ -416,7 +446,7 @@ START_TEST(scaled_history_letters)
 	 * retransmissions by the server and one zero window by the client give
 	 * "tWtt" after the letters already there. */
 	struct lifecycle lc;
-	lifecycle_init(&lc, C);
+	start(&lc, C);
 	for (uint32_t n = 1; n <= 150; n++) {
 		lifecycle_note_seq(&lc, S, LC_SEQ_RETRANSMISSION, n);
 		if (n == 5)

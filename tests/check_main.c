@@ -15,6 +15,7 @@ int main(void)
 	srunner_add_suite(sr, app_suite());
 	srunner_add_suite(sr, tls_suite());
 	srunner_add_suite(sr, tcp_state_suite());
+	srunner_add_suite(sr, tcp_endpoint_suite());
 	srunner_add_suite(sr, lifecycle_suite());
 	srunner_add_suite(sr, diagnose_suite());
 	srunner_add_suite(sr, tcp_seq_suite());

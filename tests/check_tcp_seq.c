@@ -92,6 +92,30 @@ static uint32_t seg_send(struct tcp_seq_conn *s, enum conn_role from, uint64_t t
 	return tcp_seq_packet(s, &p, from);
 }
 
+/*
+ * The cold part: a clean exchange (request ACKed in 1 ms) allocates none;
+ * the client sending [1001,1101) again 2 s later (already ACKed: spurious)
+ * gets one, holding that resend's start, 1001; swapping the roles swaps it.
+ */
+START_TEST(cold_part_only_when_needed)
+{
+	struct tcp_seq_conn s;
+	uint64_t t = handshake(&s);
+	ck_assert_uint_eq(seg_send(&s, S, t + 1 * MS, F_ACK, 5001, 1101, 0, 509), RTT);
+	ck_assert_ptr_null(s.rare);
+	ck_assert_uint_eq(seg_send(&s, C, t + 2000 * MS, F_PA, 1001, 5001, 100, 502),
+			  TCP_SEQ_SPURIOUS_RETRANSMISSION);
+	ck_assert_ptr_nonnull(s.rare);
+	ck_assert_uint_eq(s.rare->half[C].resent_seq, 1001);
+	tcp_seq_swap(&s);
+	ck_assert_uint_eq(s.rare->half[S].resent_seq, 1001);
+	ck_assert_uint_eq(s.rare->half[C].resent_seq, 0);
+	tcp_seq_release(&s);
+	ck_assert_ptr_null(s.rare);
+	ck_assert_uint_eq(tcp_seq_zero_window_ms(&s, C, t + 3000 * MS), 0);
+}
+END_TEST
+
 START_TEST(seq_helpers_wrap)
 {
 	ck_assert(seq_lt(0xFFFFFFF0u, 0x10u));
@@ -396,9 +420,9 @@ START_TEST(zero_window_probes_keepalive)
 	ck_assert_uint_eq(seg_send(&s, S, t + 600 * MS, F_PA, 7001, 1101, 1, 509), TCP_SEQ_ZERO_WINDOW_PROBE);
 	ck_assert_uint_eq(seg_send(&s, C, t + 601 * MS, F_ACK, 1101, 7001, 0, 0),
 			  TCP_SEQ_ZERO_WINDOW | TCP_SEQ_ZERO_WINDOW_PROBE_ACK);
-	ck_assert_uint_eq(tcp_seq_zero_window_ms(&s.half[C], t + 1 * 1000 * MS), 1000);
+	ck_assert_uint_eq(tcp_seq_zero_window_ms(&s, C, t + 1 * 1000 * MS), 1000);
 	ck_assert_uint_eq(seg_send(&s, C, t + 2000 * MS, F_ACK, 1101, 7001, 0, 502), TCP_SEQ_WINDOW_UPDATE);
-	ck_assert_uint_eq(tcp_seq_zero_window_ms(&s.half[C], t + 5000 * MS), 2000);
+	ck_assert_uint_eq(tcp_seq_zero_window_ms(&s, C, t + 5000 * MS), 2000);
 	ck_assert_uint_eq(s.half[C].win_min, 0);
 	/* the probed byte goes out again with more data: new data, nothing else */
 	ck_assert_uint_eq(seg_send(&s, S, t + 2001 * MS, F_PA, 7001, 1101, 1000, 509), 0);
@@ -517,8 +541,8 @@ START_TEST(gso_partial_acks)
 END_TEST
 
 /*
- * More segments in flight than inline RTT slots (3): they move to a ring
- * and every one is timed, as tcptrace times them. A burst of 10 sent 100 us
+ * More segments in flight than the inline RTT slot and the first ring (1,
+ * then 8): they move to a ring that grows, and every one is timed, as tcptrace times them. A burst of 10 sent 100 us
  * apart from t + 0.1 ms, each ACKed on its own from t + 2 ms, 10 us apart:
  * sample i = 2000 + 10 i - 100 (i + 1) us, 1900 down to 1090.
  */
@@ -675,6 +699,7 @@ Suite *tcp_seq_suite(void)
 	tcase_add_test(limits, rtt_slots_full_burst);
 	tcase_add_test(limits, rtt_no_sample_across_earlier_resend);
 	tcase_add_test(limits, analyzer_reorientation_swaps);
+	tcase_add_test(limits, cold_part_only_when_needed);
 	suite_add_tcase(s, limits);
 	return s;
 }

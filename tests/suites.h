@@ -14,6 +14,7 @@ Suite *http_suite(void);
 Suite *app_suite(void);
 Suite *tls_suite(void);
 Suite *tcp_state_suite(void);
+Suite *tcp_endpoint_suite(void);
 Suite *lifecycle_suite(void);
 Suite *diagnose_suite(void);
 Suite *tcp_seq_suite(void);
