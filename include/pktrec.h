@@ -32,6 +32,7 @@ struct packet_record {
 	bool win_scaled;          /* window scale known (window is bytes) */
 	uint64_t window;          /* advertised window, scaled when win_scaled */
 	uint8_t sack_count;
+	uint8_t dsack_blocks;     /* of those, D-SACK blocks (RFC 2883: 0 or 1) */
 	struct pktrec_sack sack[PKTREC_SACK_MAX];
 	uint32_t seq_bits;        /* TCP_SEQ_* flags the sequence analysis gave this packet (tcp_seq.h) */
 	uint32_t dup_ack_n;       /* with TCP_SEQ_DUP_ACK: its number in the run (1, 2, ...) */

@@ -291,6 +291,8 @@ static void sink_after(struct analyzer *a, const struct conn *c, const struct de
 		r.sack[i].right_rel = p->opt.sack[i].right - sc->base[peer];
 		r.sack_count++;
 	}
+	if (p->opt.present & TCP_OPT_HAS_SACK)
+		r.dsack_blocks = (uint8_t)tcp_seq_dsack_blocks(p);
 	r.seq_bits = bits;
 	if (bits & TCP_SEQ_DUP_ACK)
 		r.dup_ack_n = c->seq.half[from].dup_acks > 0 ? (uint32_t)c->seq.half[from].dup_acks : 0;
@@ -655,7 +657,7 @@ static void track_tcp(struct analyzer *a, const struct decoded_frame *d)
 	}
 
 	enum conn_role from = d->sender == c->client_side ? ROLE_CLIENT : ROLE_SERVER;
-	struct sink_before sink;
+	struct sink_before sink = {.sc = NULL}; /* a few stores; gcc cannot see to_sink guards its use */
 	bool to_sink = a->on_packet && sink_before(a, c, from, &sink);
 	/* Its record is out (live capture): still tracked, so that TIME_WAIT
 	 * and a reuse of the 4-tuple are seen, but counted only here. */
