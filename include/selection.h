@@ -48,6 +48,9 @@ bool selection_empty(const struct selection *s);
 /* Whether the connection with this id and canonical key is selected. */
 bool selection_has(const struct selection *s, uint64_t id, const struct flow_key *key);
 
+/* The same for a connection's record (its endpoints make the 4-tuple). */
+bool selection_has_record(const struct selection *s, const struct conn_record *r);
+
 void selection_free(struct selection *s);
 
 #endif

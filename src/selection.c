@@ -256,6 +256,23 @@ bool selection_has(const struct selection *s, uint64_t id, const struct flow_key
 	return false;
 }
 
+bool selection_has_record(const struct selection *s, const struct conn_record *r)
+{
+	if (has_id(s, r->id))
+		return true;
+	struct flow_key key;
+	memset(&key, 0, sizeof(key));
+	memcpy(key.addr[0], r->client.addr, 16);
+	key.port[0] = r->client.port;
+	memcpy(key.addr[1], r->server.addr, 16);
+	key.port[1] = r->server.port;
+	key.ip_version = r->ip_version;
+	for (size_t i = 0; i < s->ntuples; i++)
+		if (tuple_matches(&s->tuples[i], &key)) /* either order: no need to be canonical */
+			return true;
+	return false;
+}
+
 void selection_free(struct selection *s)
 {
 	free(s->ranges);
