@@ -65,6 +65,11 @@ all=$("$TCPSCOPE" -r "$DEMO" -F json | grep -c '"type":"conn"')
 if [ "$n" = "[3, 7, 8] $all" ]; then passes=$((passes + 1)); else
     echo "FAIL: --conn 3,7-8 wrote $n (want [3, 7, 8] $all)"; fails=$((fails + 1)); fi
 
+# --where matching nothing: two passes, and nothing written but the summary
+out=$("$TCPSCOPE" -r "$DEMO" --where 'port=1' --timeline -w "$TMP/none.pcap" -F json | grep -c -v '"type":"summary"')
+if [ "$out" = 0 ] && [ "$(tshark -r "$TMP/none.pcap" 2>/dev/null | wc -l)" = 0 ]; then passes=$((passes + 1)); else
+    echo "FAIL: --where matching nothing wrote $out lines, or its export is not an empty capture"; fails=$((fails + 1)); fi
+
 python3 "$TOP_SRCDIR/tests/timeline.py" "$TCPSCOPE" "$TOP_SRCDIR" || fails=$((fails + 1))
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]
