@@ -12,10 +12,11 @@ struct pcap_out;
 /*
  * Create path (truncating it) for frames: pcapng (one interface per link
  * type, if_tsresol 10^-9) or pcap (nanosecond magic; the link type of the
- * first frame, written with it). On failure returns NULL and writes the
- * reason into err.
+ * first frame, written with it). A file that gets no frame is still one
+ * libpcap reads, of link type empty_linktype (the input's). On failure
+ * returns NULL and writes the reason into err.
  */
-struct pcap_out *pcap_out_open(const char *path, bool pcapng, char *err, size_t errlen);
+struct pcap_out *pcap_out_open(const char *path, bool pcapng, int empty_linktype, char *err, size_t errlen);
 
 /*
  * Append f as captured (its bytes, caplen, wire length and time). False when

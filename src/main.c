@@ -1129,7 +1129,7 @@ int main(int argc, char **argv)
 			ng = ng || capture_input_is_pcapng(cap, i) ||
 			     capture_input_linktype(cap, i) != capture_input_linktype(cap, 0);
 		char err[256];
-		if (!(sink.export = pcap_out_open(o.write_path, ng, err, sizeof(err)))) {
+		if (!(sink.export = pcap_out_open(o.write_path, ng, cap ? capture_linktype(cap) : 1, err, sizeof(err)))) {
 			fprintf(stderr, "tcpscope: %s: %s\n", o.write_path, err);
 			return EXIT_RUNTIME;
 		}

@@ -24,6 +24,7 @@ struct pcap_out {
 	int iface_linktype[IFACES_MAX]; /* pcapng: interface i's link type */
 	unsigned nifaces;
 	unsigned long long count;
+	int empty_linktype;       /* a file without frames still describes one interface of this type */
 	char error[160];
 };
 
@@ -62,7 +63,7 @@ static bool pcapng_interface(struct pcap_out *o, int linktype)
 	       fwrite(resol, 1, sizeof(resol), o->f) == sizeof(resol) && put32(o, 0) && put32(o, len);
 }
 
-struct pcap_out *pcap_out_open(const char *path, bool pcapng, char *err, size_t errlen)
+struct pcap_out *pcap_out_open(const char *path, bool pcapng, int empty_linktype, char *err, size_t errlen)
 {
 	struct pcap_out *o = calloc(1, sizeof(*o));
 	if (!o) {
@@ -70,6 +71,7 @@ struct pcap_out *pcap_out_open(const char *path, bool pcapng, char *err, size_t 
 		return NULL;
 	}
 	o->pcapng = pcapng;
+	o->empty_linktype = empty_linktype;
 	o->f = fopen(path, "wb");
 	if (!o->f) {
 		snprintf(err, errlen, "%s", strerror(errno));
@@ -159,14 +161,14 @@ const char *pcap_out_error(const struct pcap_out *o)
 int pcap_out_close(struct pcap_out *o, char *err, size_t errlen)
 {
 	int rc = 0;
-	/* No frame selected: still a valid, empty capture file (pcap: Ethernet). */
+	/* No frame selected: still a capture file libpcap reads (it wants a
+	 * pcap header, or in pcapng at least one interface). */
 	if (!o->pcapng && !o->header_written) {
-		struct frame none = {.linktype = 1};
-		o->header_written = true;
-		o->linktype = none.linktype;
 		if (!put32(o, PCAP_NSEC_MAGIC) || !put16(o, 2) || !put16(o, 4) || !put32(o, 0) || !put32(o, 0) ||
-		    !put32(o, PCAP_SNAPLEN) || !put32(o, 1))
+		    !put32(o, PCAP_SNAPLEN) || !put32(o, (uint32_t)o->empty_linktype))
 			rc = -1;
+	} else if (o->pcapng && o->nifaces == 0 && !pcapng_interface(o, o->empty_linktype)) {
+		rc = -1;
 	}
 	errno = 0;
 	if (fclose(o->f) != 0 || rc < 0) {

@@ -220,6 +220,15 @@ def main():
             if f.read(4) != b"\x0a\x0d\x0d\x0a":
                 fail("pcapng input: export is not pcapng")
         check_export("crafted/pcapng_nsec.pcapng", ng, tmp)
+        # nothing selected: still a file tcpscope and tshark read, of the input's kind and link type
+        for src, dst in ((ng, "none.pcapng"), (os.path.join(CAPS, "crafted/sll.pcap"), "none.pcap")):
+            out = os.path.join(tmp, dst)
+            run_json(["-r", src, "--conn", "99", "-w", out])
+            _, back = run_json(["-r", out])
+            info = subprocess.run(["capinfos", "-E", "-c", out], capture_output=True, text=True).stdout
+            want = "Ethernet" if src == ng else "Linux cooked"
+            if back or want not in info or "Number of packets:   0" not in info:
+                fail("empty export of %s: %s %s" % (dst, back, info))
 
         # a 4-tuple selects every connection on it (port reuse: several ids), either order
         demo = os.path.join(CAPS, "real/demo.pcap")
