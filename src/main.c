@@ -241,7 +241,7 @@ static int drilldown_options_check(struct options *o)
 	if (selected && (o->tui == 1 || o->replay))
 		return usage_error("--conn and --where select for the report: the view has its own filter ('/')");
 	/* --where is known only when a record is made: the timeline and the
-	 * export read a file twice (docs/DESIGN.md, "Selecting connections"). */
+	 * export read a file twice (docs/DESIGN.md, "Drill-down"). */
 	if (o->where && (o->timeline || o->write_path)) {
 		for (size_t i = 0; i < o->read_count; i++)
 			if (strcmp(o->read_paths[i], "-") == 0)
