@@ -31,7 +31,7 @@ unsigned long long pcap_out_count(const struct pcap_out *o);
 /* Why the last call failed. */
 const char *pcap_out_error(const struct pcap_out *o);
 
-/* Flush and close: 0, or -1 when something could not be written (pcap_out_error says why). Frees o. */
+/* Flush and close: 0, or -1 when something could not be written (why into err, unless errlen is 0). Frees o. */
 int pcap_out_close(struct pcap_out *o, char *err, size_t errlen);
 
 #endif

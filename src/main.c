@@ -983,6 +983,20 @@ static bool output_is_an_input(const struct options *o)
 	       overwrites_an_input(o, o->write_path, "export");
 }
 
+/* -w's file: pcapng when an input is, or when the inputs differ in link type (a pcap holds one). NULL: said why. */
+static struct pcap_out *open_export(const struct options *o, struct capture *cap)
+{
+	bool ng = false;
+	for (size_t i = 0; cap && i < capture_input_count(cap); i++)
+		ng = ng || capture_input_is_pcapng(cap, i) ||
+		     capture_input_linktype(cap, i) != capture_input_linktype(cap, 0);
+	char err[256];
+	struct pcap_out *x = pcap_out_open(o->write_path, ng, cap ? capture_linktype(cap) : 1, err, sizeof(err));
+	if (!x)
+		fprintf(stderr, "tcpscope: %s: %s\n", o->write_path, err);
+	return x;
+}
+
 /* The first pass of --where: the ids of the records it selects. */
 struct where_pass {
 	const struct options *o;
@@ -1093,12 +1107,24 @@ int main(int argc, char **argv)
 		options_free(&o);
 		return EXIT_RUNTIME;
 	}
+	struct pcap_out *export = NULL;
+	if (o.write_path && !(export = open_export(&o, cap))) {
+		if (out && out != stdout)
+			fclose(out);
+		if (summary_out)
+			fclose(summary_out);
+		capture_close(cap);
+		options_free(&o);
+		return EXIT_RUNTIME;
+	}
 	/* The handle is open and the outputs too: parse what the wire sends unprivileged. */
 	if (o.iface && !drop_privileges(o.user ? o.user : "nobody")) {
 		if (out && out != stdout)
 			fclose(out);
 		if (summary_out)
 			fclose(summary_out);
+		if (export)
+			pcap_out_close(export, NULL, 0);
 		capture_close(cap);
 		options_free(&o);
 		return EXIT_RUNTIME;
@@ -1122,18 +1148,7 @@ int main(int argc, char **argv)
 	struct output sink = {.rep = rep, .report_events = o.events, .opts = &o,
 			      .selecting = o.selecting,
 			      .timeline = o.timeline ? out : NULL, .timeline_json = o.format == REPORT_JSON};
-	if (o.write_path) {
-		bool ng = false;
-		/* pcapng when an input is, or when inputs differ in link type (a pcap holds one) */
-		for (size_t i = 0; cap && i < capture_input_count(cap); i++)
-			ng = ng || capture_input_is_pcapng(cap, i) ||
-			     capture_input_linktype(cap, i) != capture_input_linktype(cap, 0);
-		char err[256];
-		if (!(sink.export = pcap_out_open(o.write_path, ng, cap ? capture_linktype(cap) : 1, err, sizeof(err)))) {
-			fprintf(stderr, "tcpscope: %s: %s\n", o.write_path, err);
-			return EXIT_RUNTIME;
-		}
-	}
+	sink.export = export;
 	if (sink.timeline && !sink.timeline_json)
 		fprintf(out, "%s\n", timeline_text_header());
 	if (use_view) {

@@ -172,7 +172,8 @@ int pcap_out_close(struct pcap_out *o, char *err, size_t errlen)
 	}
 	errno = 0;
 	if (fclose(o->f) != 0 || rc < 0) {
-		snprintf(err, errlen, "%s", strerror(errno ? errno : EIO));
+		if (errlen > 0)
+			snprintf(err, errlen, "%s", strerror(errno ? errno : EIO));
 		rc = -1;
 	}
 	free(o);

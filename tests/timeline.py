@@ -210,7 +210,7 @@ def main():
 
     with tempfile.TemporaryDirectory() as tmp:
         # demo.pcap: a long connection, the 4-tuple reused in TIME_WAIT (4-8, 9-13), TLS
-        check_export("real/demo.pcap", os.path.join(CAPS, "real/demo.pcap"), tmp, {1, 5, 6, 7, 10, 14, 17})
+        check_export("real/demo.pcap", os.path.join(CAPS, "real/demo.pcap"), tmp, {1, 6, 10, 17})
         check_export("crafted/port_reuse_fin.pcap", os.path.join(CAPS, "crafted/port_reuse_fin.pcap"), tmp)
         # a pcapng input is exported as pcapng (section header block first)
         ng = os.path.join(CAPS, "crafted/pcapng_nsec.pcapng")

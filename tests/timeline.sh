@@ -71,6 +71,46 @@ out=$("$TCPSCOPE" -r "$DEMO" --where 'port=1' --timeline -w "$TMP/none.pcap" -F 
 if [ "$out" = 0 ] && [ "$(tshark -r "$TMP/none.pcap" 2>/dev/null | wc -l)" = 0 ]; then passes=$((passes + 1)); else
     echo "FAIL: --where matching nothing wrote $out lines, or its export is not an empty capture"; fails=$((fails + 1)); fi
 
+# live: --conn selects at a connection's first packet, so the timeline and
+# the export work on an interface too (loopback of a network namespace of
+# our own: two connections to 127.0.0.1:5555, the first selected)
+if [ "$(id -u)" = 0 ] && unshare -n true 2>/dev/null; then
+    cat >"$TMP/live.sh" <<LIVE
+ip link set lo up
+"$TCPSCOPE" -i lo --no-tui --conn 1 --timeline -F json -w "$TMP/live.pcap" >"$TMP/live.json" 2>"$TMP/live.err" &
+pid=\$!
+# capturing once its packet socket is open (this namespace's /proc/net/packet)
+for i in \$(seq 50); do [ "\$(wc -l </proc/net/packet)" -gt 1 ] && break; sleep 0.1; done
+sleep 0.3
+python3 - <<'PY'
+import socket
+srv = socket.socket(); srv.bind(("127.0.0.1", 5555)); srv.listen()
+for i in range(2):
+    s = socket.create_connection(("127.0.0.1", 5555)); c, _ = srv.accept()
+    s.sendall(b"hello"); c.sendall(c.recv(100) * 10); s.recv(1000)
+    c.close(); s.recv(10); s.close()
+PY
+sleep 0.2
+kill -INT \$pid
+wait \$pid
+LIVE
+    unshare -n bash "$TMP/live.sh"
+    # the packets of connection 1 (only), as many as its record counts and the export holds
+    got=$(python3 -c '
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+pk = [r for r in recs if r["type"] == "packet"]
+conn = [r["c2s"]["packets"] + r["s2c"]["packets"] for r in recs if r["type"] == "conn"]
+summ = [r["connections"] for r in recs if r["type"] == "summary"]
+print(sorted({p["conn"] for p in pk}), len(pk), conn, summ)' "$TMP/live.json")
+    frames=$(tshark -r "$TMP/live.pcap" 2>/dev/null | wc -l)
+    if [ "$got" = "[1] $frames [$frames] [2]" ] && [ "$frames" -ge 8 ]; then passes=$((passes + 1)); else
+        echo "FAIL: live --conn 1: $got (want [1] N [N] [2]), $frames frames exported; $(head -2 "$TMP/live.err")"
+        fails=$((fails + 1)); fi
+else
+    echo "skip: live check (needs root and unshare -n)"
+fi
+
 python3 "$TOP_SRCDIR/tests/timeline.py" "$TCPSCOPE" "$TOP_SRCDIR" || fails=$((fails + 1))
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]
