@@ -27,5 +27,6 @@ Suite *inputs_suite(void);
 Suite *table_suite(void);
 Suite *halfopen_suite(void);
 Suite *fields_suite(void);
+Suite *timeline_suite(void);
 
 #endif
