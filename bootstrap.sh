@@ -9,10 +9,12 @@ cd "$(dirname "$0")"
 # Build tools and libraries, then what the test suite uses: tshark as the
 # oracle, tcptrace as the RTT oracle, python3 for the comparisons,
 # iproute2 + curl for the live test; the decompressors' libraries, and their
-# command-line tools for the compressed-input test.
+# command-line tools for the compressed-input test; rsvg-convert renders the
+# plots in their test.
 PACKAGES="build-essential autoconf automake pkg-config libpcap-dev libncurses-dev
   check uthash-dev tshark tcptrace python3 iproute2 curl tcpdump time
-  zlib1g-dev libzstd-dev liblz4-dev liblzma-dev gzip zstd lz4 xz-utils"
+  zlib1g-dev libzstd-dev liblz4-dev liblzma-dev gzip zstd lz4 xz-utils
+  librsvg2-bin"
 
 missing=""
 for p in $PACKAGES; do
