@@ -7,6 +7,7 @@
 
 #include "flow.h"
 #include "frame.h"
+#include "pktrec.h"
 #include "record.h"
 
 typedef void (*conn_record_fn)(void *ctx, const struct conn_record *r);
@@ -23,6 +24,20 @@ struct analyzer *analyzer_new(const struct flow_config *cfg, conn_record_fn emit
 
 /* Also call on_event for every event (state change, RST, ...) as it happens. */
 void analyzer_set_event_sink(struct analyzer *a, conn_event_fn on_event, void *ctx);
+
+/*
+ * Which connections the packet sink hears of: asked once per connection, at
+ * its first packet, with its id and canonical 4-tuple.
+ */
+typedef bool (*conn_select_fn)(void *ctx, uint64_t id, const struct flow_key *key);
+
+/*
+ * Also call on_packet for every packet of a connection select() chose, in
+ * capture order, after the analysis of that packet (pktrec.h says what it
+ * holds). Set it before the first frame; NULL on_packet turns it off (the
+ * default, which costs one branch per packet).
+ */
+void analyzer_set_packet_sink(struct analyzer *a, conn_select_fn select, packet_record_fn on_packet, void *ctx);
 
 /* Feed one captured frame (bytes are only read during the call). */
 void analyzer_frame(struct analyzer *a, int linktype, const uint8_t *data, uint32_t caplen,
@@ -44,6 +59,7 @@ struct decoded_frame {
 	enum decode_status status;
 	uint32_t wire_len;
 	uint64_t ts_ns;
+	const struct frame *frame; /* what was decoded: for the packet sink */
 };
 
 /*

@@ -60,6 +60,9 @@ size_t capture_input_count(const struct capture *c);
 /* Input i's path ("-" for stdin) or interface name; i < capture_input_count. */
 const char *capture_input_name(const struct capture *c, size_t i);
 
+/* Input i is a pcapng file (so that -w writes pcapng too); false for pcap files and live. */
+bool capture_input_is_pcapng(const struct capture *c, size_t i);
+
 /* Input i's link type (LINKTYPE_* value). */
 int capture_input_linktype(const struct capture *c, size_t i);
 

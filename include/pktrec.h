@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "frame.h"
 #include "tcp_state.h"
 
 #define PKTREC_SACK_MAX 4
@@ -23,14 +24,15 @@ struct packet_record {
 	int64_t rel_ns;           /* time since the connection's first packet (never negative in order) */
 	int dir;                  /* 0: client to server, 1: server to client (enum conn_role) */
 	uint16_t tcp_flags;       /* TCP_FLAG_* of decode.h */
-	bool seq_known;           /* the sender's ISN is known, so seq_rel is relative to it... */
+	bool seq_known;           /* seq_rel is relative (always, as Wireshark: to the ISN, or to the first seq seen - 1)... */
 	uint32_t seq_rel;         /* ...else it is the absolute sequence number */
-	bool ack_known;           /* ACK flag set and the peer's ISN known */
+	bool ack_known;           /* ACK flag set (ack_rel relative to the peer's base, which the ACK sets if unknown) */
 	uint32_t ack_rel;
 	uint32_t len;             /* TCP payload length (from the IP header) */
 	bool win_scaled;          /* window scale known (window is bytes) */
 	uint64_t window;          /* advertised window, scaled when win_scaled */
 	uint8_t sack_count;
+	uint8_t dsack_blocks;     /* of those, D-SACK blocks (RFC 2883: 0 or 1) */
 	struct pktrec_sack sack[PKTREC_SACK_MAX];
 	uint32_t seq_bits;        /* TCP_SEQ_* flags the sequence analysis gave this packet (tcp_seq.h) */
 	uint32_t dup_ack_n;       /* with TCP_SEQ_DUP_ACK: its number in the run (1, 2, ...) */
@@ -39,6 +41,7 @@ struct packet_record {
 	enum tcp_state client_before, client_after; /* endpoint states around this packet */
 	enum tcp_state server_before, server_after;
 	const char *sni;          /* the SNI, on the packet that completed the ClientHello; else NULL */
+	const struct frame *captured; /* the frame as captured (time, lengths, link type, bytes): valid during the call only */
 };
 
 /* Called for every packet of a selected connection, in capture order. */

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <uthash.h>
 
 #include "app.h"
 #include "decode.h"
@@ -43,6 +44,34 @@ struct analyzer {
 	uint64_t late_packets;
 	struct analyzer_totals totals; /* for the live view's rates (analyzer_totals) */
 	struct drop_log *drops;   /* kernel drops read during a live capture; NULL until the first */
+	/* The packet sink (analyzer_set_packet_sink): on_packet NULL when unused. */
+	packet_record_fn on_packet;
+	conn_select_fn select_conn;
+	void *packet_ctx;
+	struct sink_conn *sink_conns; /* the selected connections held, by id */
+};
+
+/*
+ * A connection the packet sink follows: the base each side's relative
+ * sequence numbers count from, by key side (a reorientation swaps roles,
+ * not key sides). Wireshark's rule: a side's SYN sets its base to the ISN;
+ * without one, its first segment sets it to seq - 1, or an ACK of the peer
+ * to ack - 1, whichever comes first (so midstream data starts at 1).
+ */
+struct sink_conn {
+	UT_hash_handle hh;
+	uint64_t id;
+	uint32_t base[2];
+	bool base_set[2];
+};
+
+/* What the packet record needs from before its packet was analysed. */
+struct sink_before {
+	struct sink_conn *sc;
+	enum tcp_state state[2];  /* by role */
+	uint64_t peer_rtt_sum_us; /* the RTT total of the sender's peer's data */
+	uint32_t peer_rtt_samples;
+	bool had_sni;
 };
 
 /* A connection that closed without settling (RST, or the last ACK not yet seen): write it at due_ns. */
@@ -165,11 +194,137 @@ static void write_record(struct analyzer *a, struct conn *c, enum end_reason why
 	c->reported = true;
 }
 
+/* ---- the packet sink: one packet_record per packet of a selected connection ---- */
+
+static void sink_forget(struct analyzer *a, uint64_t id)
+{
+	struct sink_conn *sc;
+	HASH_FIND(hh, a->sink_conns, &id, sizeof(id), sc);
+	if (sc) {
+		HASH_DEL(a->sink_conns, sc);
+		free(sc);
+	}
+}
+
+/* A new connection: follow it when the sink's selection says so (out of memory: not followed). */
+static void sink_adopt(struct analyzer *a, const struct conn *c)
+{
+	if (!a->select_conn(a->packet_ctx, c->id, &c->key))
+		return;
+	struct sink_conn *sc = calloc(1, sizeof(*sc));
+	if (!sc)
+		return;
+	sc->id = c->id;
+	HASH_ADD(hh, a->sink_conns, id, sizeof(sc->id), sc);
+}
+
+/* Before p is analysed: false when its connection is not followed. */
+static bool sink_before(struct analyzer *a, const struct conn *c, enum conn_role from, struct sink_before *b)
+{
+	HASH_FIND(hh, a->sink_conns, &c->id, sizeof(c->id), b->sc);
+	if (!b->sc)
+		return false;
+	b->state[ROLE_CLIENT] = c->lc.ep.state[ROLE_CLIENT];
+	b->state[ROLE_SERVER] = c->lc.ep.state[ROLE_SERVER];
+	b->peer_rtt_sum_us = c->seq.half[!from].rtt.sum_us;
+	b->peer_rtt_samples = c->seq.half[!from].rtt.samples;
+	const struct app_info *ai = app_result(c->app);
+	b->had_sni = ai && ai->str[APP_SNI];
+	return true;
+}
+
+/* Wireshark's relative sequence bases (struct sink_conn), updated by p from key side s. */
+static void sink_bases(struct sink_conn *sc, const struct pkt *p, int s)
+{
+	if ((p->flags & TCP_FLAG_SYN) && !sc->base_set[s]) {
+		sc->base[s] = p->seq;
+		sc->base_set[s] = true;
+	} else if (!sc->base_set[s]) {
+		sc->base[s] = p->seq - 1u;
+		sc->base_set[s] = true;
+	}
+	if ((p->flags & TCP_FLAG_ACK) && !sc->base_set[!s]) {
+		sc->base[!s] = p->ack - 1u;
+		sc->base_set[!s] = true;
+	}
+}
+
+/* The window p advertises in bytes (the sender's scale; a SYN's window is never scaled, RFC 7323 2.2). */
+static void sink_window(const struct tcp_seq_half *h, const struct pkt *p, struct packet_record *r)
+{
+	r->window = p->window;
+	r->win_scaled = true;
+	if (p->flags & TCP_FLAG_SYN)
+		return;
+	if (h->wscale >= 0)
+		r->window = (uint64_t)p->window << h->wscale;
+	else if (h->wscale == TCP_WSCALE_UNKNOWN)
+		r->win_scaled = false;
+}
+
+/* After p is analysed (its TCP_SEQ_* bits): fill its record and hand it on. */
+static void sink_after(struct analyzer *a, const struct conn *c, const struct decoded_frame *d,
+		       enum conn_role from, uint32_t bits, const struct sink_before *b)
+{
+	const struct pkt *p = &d->pkt;
+	struct sink_conn *sc = b->sc;
+	int s = d->sender, peer = !d->sender;
+	struct packet_record r;
+
+	memset(&r, 0, sizeof(r));
+	sink_bases(sc, p, s);
+	r.frame = a->frames;
+	r.conn_id = c->id;
+	r.ts_ns = p->ts_ns;
+	r.rel_ns = p->ts_ns >= c->ts_first_ns ? (int64_t)(p->ts_ns - c->ts_first_ns)
+					       : -(int64_t)(c->ts_first_ns - p->ts_ns);
+	r.dir = from;
+	r.tcp_flags = p->flags;
+	r.seq_known = true;
+	r.seq_rel = p->seq - sc->base[s];
+	r.ack_known = (p->flags & TCP_FLAG_ACK) != 0;
+	r.ack_rel = r.ack_known ? p->ack - sc->base[peer] : 0;
+	r.len = p->payload_len;
+	sink_window(&c->seq.half[from], p, &r);
+	for (int i = 0; i < p->opt.sack_count && i < PKTREC_SACK_MAX; i++) {
+		r.sack[i].left_rel = p->opt.sack[i].left - sc->base[peer];
+		r.sack[i].right_rel = p->opt.sack[i].right - sc->base[peer];
+		r.sack_count++;
+	}
+	if (p->opt.present & TCP_OPT_HAS_SACK)
+		r.dsack_blocks = (uint8_t)tcp_seq_dsack_blocks(p);
+	r.seq_bits = bits;
+	if (bits & TCP_SEQ_DUP_ACK)
+		r.dup_ack_n = c->seq.half[from].dup_acks > 0 ? (uint32_t)c->seq.half[from].dup_acks : 0;
+	const struct tcp_rtt_stats *peer_rtt = &c->seq.half[!from].rtt;
+	if ((bits & TCP_SEQ_RTT_SAMPLE) && peer_rtt->samples > b->peer_rtt_samples)
+		r.rtt_sample_us = (uint32_t)(peer_rtt->sum_us - b->peer_rtt_sum_us);
+	r.srtt_us = peer_rtt->samples > 0 ? peer_rtt->srtt_us : 0;
+	r.client_before = b->state[ROLE_CLIENT];
+	r.server_before = b->state[ROLE_SERVER];
+	r.client_after = c->lc.ep.state[ROLE_CLIENT];
+	r.server_after = c->lc.ep.state[ROLE_SERVER];
+	const struct app_info *ai = app_result(c->app);
+	if (!b->had_sni && ai && ai->str[APP_SNI])
+		r.sni = ai->str[APP_SNI];
+	r.captured = d->frame;
+	a->on_packet(a->packet_ctx, &r);
+}
+
+void analyzer_set_packet_sink(struct analyzer *a, conn_select_fn select, packet_record_fn on_packet, void *ctx)
+{
+	a->select_conn = select;
+	a->on_packet = on_packet;
+	a->packet_ctx = ctx;
+}
+
 static void on_conn_end(void *ctx, struct conn *c, enum end_reason why)
 {
 	struct analyzer *a = ctx;
 	if (!c->reported)
 		write_record(a, c, why);
+	if (a->sink_conns)
+		sink_forget(a, c->id);
 	lifecycle_release(&c->lc);
 	tcp_seq_release(&c->seq);
 	if (c->seq_counts)
@@ -497,9 +652,13 @@ static void track_tcp(struct analyzer *a, const struct decoded_frame *d)
 		c->lc.time_wait_reuse = time_wait_reuse;
 		a->time_wait_reuses += time_wait_reuse;
 		tcp_seq_init(&c->seq);
+		if (a->on_packet)
+			sink_adopt(a, c);
 	}
 
 	enum conn_role from = d->sender == c->client_side ? ROLE_CLIENT : ROLE_SERVER;
+	struct sink_before sink = {.sc = NULL}; /* a few stores; gcc cannot see to_sink guards its use */
+	bool to_sink = a->on_packet && sink_before(a, c, from, &sink);
 	/* Its record is out (live capture): still tracked, so that TIME_WAIT
 	 * and a reuse of the 4-tuple are seen, but counted only here. */
 	a->late_packets += c->reported;
@@ -532,6 +691,8 @@ static void track_tcp(struct analyzer *a, const struct decoded_frame *d)
 	if (bits & ~(uint32_t)TCP_SEQ_SAMPLE_BITS)
 		seq_found(a, c, p, bits, from);
 	app_observe(&c->app, &c->app_done, &c->tcp, p, from, &a->app);
+	if (to_sink) /* before a live capture may write the record at close */
+		sink_after(a, c, d, from, bits, &sink);
 	enum flow_class cls = conn_class(c);
 	if (a->close_grace_ns && !c->reported && cls == FLOW_CLASS_CLOSED)
 		report_closed(a, c, c->lru_class != FLOW_CLASS_CLOSED, p->ts_ns);
@@ -542,6 +703,7 @@ void analyzer_decode(int linktype, const struct frame *f, struct decoded_frame *
 {
 	d->ts_ns = f->ts_ns;
 	d->wire_len = f->wire_len;
+	d->frame = f;
 	d->status = decode_packet(linktype, f->data, f->caplen, f->wire_len, f->ts_ns, &d->pkt);
 	if (d->status != DECODE_OK)
 		return;
@@ -796,6 +958,11 @@ void analyzer_free(struct analyzer *a)
 	flow_end_all(&a->flows, END_END_OF_INPUT);
 	flow_table_release(&a->flows);
 	halfopen_free(a->half_open);
+	struct sink_conn *sc, *tmp;
+	HASH_ITER(hh, a->sink_conns, sc, tmp) {
+		HASH_DEL(a->sink_conns, sc);
+		free(sc);
+	}
 	free(a->closing);
 	free(a->drops);
 	free(a);

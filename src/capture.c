@@ -292,6 +292,13 @@ int capture_input_linktype(const struct capture *c, size_t i)
 	return i < c->n ? c->inputs[i].linktype : -1;
 }
 
+bool capture_input_is_pcapng(const struct capture *c, size_t i)
+{
+	const struct capture_input *in = &c->inputs[i];
+	/* libpcap reports version 1.0 for pcapng (pcap files are 2.x) */
+	return !c->live && (in->ng || (in->pcap && pcap_major_version(in->pcap) == 1));
+}
+
 const char *capture_input_error(const struct capture *c, size_t i)
 {
 	return i < c->n ? c->inputs[i].error : NULL;

@@ -32,6 +32,10 @@
 #include "viewloop.h"
 #include "stop.h"
 #include "writer.h"
+#include "filter.h"
+#include "pcapout.h"
+#include "selection.h"
+#include "timeline.h"
 
 #define EXIT_RUNTIME 1
 #define EXIT_USAGE 2
@@ -42,7 +46,8 @@ static const char usage_line[] =
 	"                [-d SECONDS] [--linger SECONDS]\n"
 	"                [--max-flows N] [--idle-timeout SECONDS] [--time-wait SECONDS]\n"
 	"                [--events] [--summary FILE] [--sort FIELD] [--top N]\n"
-	"                [--reassembly-budget MIB] [-h] [-V] [expression]\n";
+	"                [--reassembly-budget MIB] [--conn LIST] [--where FILTER]\n"
+	"                [--timeline] [-w FILE] [-h] [-V] [expression]\n";
 
 static const char help_text[] =
 	"Follow every TCP connection in a capture and explain it.\n"
@@ -86,6 +91,15 @@ static const char help_text[] =
 	"      --reassembly-budget MIB  memory for reassembling TLS and HTTP hellos of\n"
 	"                           all connections together (default 256; 0: no\n"
 	"                           bound); a parse beyond it gives up, counted\n"
+	"      --conn LIST          only these connections: ids (7), ranges (3-9), 4-tuples\n"
+	"                           (10.0.0.1:5555-10.0.0.2:443, [v6]:port-[v6]:port),\n"
+	"                           comma-separated; the summary still counts all\n"
+	"      --where FILTER       only connections the view's filter matches\n"
+	"                           ('state:RSTO retx>0 sni:*.example.com')\n"
+	"      --timeline           with --conn/--where: every packet of the selected\n"
+	"                           connections, one line (or JSON \"packet\" record) each\n"
+	"  -w, --write FILE         with --conn/--where: their frames, untouched, to FILE\n"
+	"                           (pcap; pcapng when the input is pcapng)\n"
 	"  -h, --help               this help\n"
 	"  -V, --version            version\n"
 	"  expression               pcap-filter(7) expression, as in tcpdump\n"
@@ -97,7 +111,9 @@ static const char help_text[] =
 	"  tcpscope -r trace.pcap --sort bytes --top 10             # the ten biggest\n"
 	"  tcpdump -U -w - -i eth0 tcp | tcpscope -r -             # as it is captured\n"
 	"  tcpscope -i eth0 -F json -o live.jsonl 'tcp port 443'   # until Ctrl-C\n"
-	"  tcpscope -r ring.pcap0 -r ring.pcap1.zst -r ring.pcap2.gz  # rotated files as one capture\n";
+	"  tcpscope -r ring.pcap0 -r ring.pcap1.zst -r ring.pcap2.gz  # rotated files as one capture\n"
+	"  tcpscope -r trace.pcap --conn 7 --timeline               # connection 7, packet by packet\n"
+	"  tcpscope -r trace.pcap --where 'state:RSTO retx>0' -w bad.pcap  # their frames as a pcap\n";
 
 struct options {
 	const char *read_path;      /* the first -r */
@@ -126,6 +142,11 @@ struct options {
 	double replay_speed;      /* its speed; 0 = as fast as possible */
 	uint64_t refresh_ns;      /* -d: the view's refresh interval */
 	uint64_t linger_ns;       /* --linger: how long ended connections stay in the view */
+	struct selection sel;     /* --conn (every one given) */
+	const char *where;        /* --where FILTER, or NULL */
+	struct filter where_filter;
+	bool timeline;            /* --timeline */
+	const char *write_path;   /* -w FILE, or NULL */
 };
 
 /* Set by the first SIGINT/SIGTERM (stop.c's thread) or by a failed write. */
@@ -173,7 +194,7 @@ static char *join_args(int argc, char **argv, int first)
 
 enum {
 	OPT_MAX_FLOWS = 256, OPT_IDLE_TIMEOUT, OPT_TIME_WAIT, OPT_EVENTS, OPT_DURATION, OPT_SUMMARY, OPT_SORT, OPT_TOP,
-	OPT_TUI, OPT_NO_TUI, OPT_REPLAY, OPT_LINGER, OPT_REASM_BUDGET,
+	OPT_TUI, OPT_NO_TUI, OPT_REPLAY, OPT_LINGER, OPT_REASM_BUDGET, OPT_CONN, OPT_WHERE, OPT_TIMELINE,
 };
 
 /* Seconds with an optional fraction ("0.5", "2"), at least min_s; false otherwise. */
@@ -206,6 +227,34 @@ static bool parse_speed(const char *s, double *speed)
 	return true;
 }
 
+/* --conn, --where, --timeline, -w: what goes with what. Returns -1 to go on, or an exit status. */
+static int drilldown_options_check(struct options *o)
+{
+	selection_finish(&o->sel);
+	bool selected = !selection_empty(&o->sel) || o->where;
+	if ((o->timeline || o->write_path) && !selected)
+		return usage_error(o->timeline ? "--timeline needs a selection: --conn LIST or --where FILTER"
+					       : "-w needs a selection: --conn LIST or --where FILTER");
+	if (o->timeline && o->format == REPORT_CSV)
+		return usage_error("--timeline needs -F text or -F json (CSV holds connections only)");
+	if (selected && (o->tui == 1 || o->replay))
+		return usage_error("--conn and --where select for the report: the view has its own filter ('/')");
+	/* --where is known only when a record is made: the timeline and the
+	 * export read a file twice (docs/DESIGN.md, "Selecting connections"). */
+	if (o->where && (o->timeline || o->write_path)) {
+		for (size_t i = 0; i < o->read_count; i++)
+			if (strcmp(o->read_paths[i], "-") == 0)
+				return usage_error("--where with --timeline or -w reads the input twice: "
+						   "it needs -r FILE, not stdin (select with --conn instead)");
+		if (o->iface)
+			return usage_error("--where with --timeline or -w reads the input twice: "
+					   "not live (select with --conn instead)");
+	}
+	if (o->write_path && strcmp(o->write_path, "-") == 0)
+		return usage_error("-w needs a file name (the report goes to stdout)");
+	return -1;
+}
+
 /* Returns -1 to go on, or an exit status. */
 static int parse_options(int argc, char **argv, struct options *o)
 {
@@ -232,6 +281,10 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"replay", optional_argument, NULL, OPT_REPLAY},
 		{"linger", required_argument, NULL, OPT_LINGER},
 		{"delay", required_argument, NULL, 'd'},
+		{"conn", required_argument, NULL, OPT_CONN},
+		{"where", required_argument, NULL, OPT_WHERE},
+		{"timeline", no_argument, NULL, OPT_TIMELINE},
+		{"write", required_argument, NULL, 'w'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -247,7 +300,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	o->reasm_budget = APP_REASM_BUDGET_DEFAULT;
 	flow_config_defaults(&o->flow);
 	/* '+': stop at the first non-option, which begins the filter expression. */
-	while ((ch = getopt_long(argc, argv, "+r:i:c:F:o:s:B:d:Z:hV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+r:i:c:F:o:s:B:d:Z:w:hV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'r':
 			/* repeatable: every file is read, merged in time order */
@@ -353,6 +406,27 @@ static int parse_options(int argc, char **argv, struct options *o)
 			if (!parse_seconds(optarg, 0.05, &o->refresh_ns))
 				return usage_error("invalid -d: expected seconds >= 0.05");
 			break;
+		case OPT_CONN: {
+			char err[256];
+			if (!selection_parse(&o->sel, optarg, err, sizeof(err)))
+				return usage_error(err);
+			break;
+		}
+		case OPT_WHERE: {
+			char err[256];
+			if (!filter_parse(optarg, &o->where_filter, err, sizeof(err))) {
+				fprintf(stderr, "tcpscope: --where: %s\n", err);
+				return usage_error(NULL);
+			}
+			o->where = optarg;
+			break;
+		}
+		case OPT_TIMELINE:
+			o->timeline = true;
+			break;
+		case 'w':
+			o->write_path = optarg;
+			break;
 		case 'h':
 			fputs(usage_line, stdout);
 			fputs(help_text, stdout);
@@ -377,6 +451,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 		return usage_error("-Z applies to live capture (-i)");
 	if (o->events && o->format == REPORT_CSV)
 		return usage_error("--events needs -F text or -F json (CSV holds connections only)");
+	int rc = drilldown_options_check(o);
+	if (rc >= 0)
+		return rc;
 	if (optind < argc) {
 		o->filter_args = argv + optind;
 		o->filter = join_args(argc, argv, optind);
@@ -451,7 +528,28 @@ struct output {
 	bool report_events;       /* --events */
 	struct view *view;        /* the live view, or NULL */
 	bool view_live_clock;     /* the view runs on the wall clock (live capture) */
+	/* the drill-down (--conn, --where, --timeline, -w) */
+	const struct options *opts;
+	bool selecting;           /* only selected records are written */
+	FILE *timeline;           /* --timeline: where packet lines go (the report's stream), else NULL */
+	bool timeline_json;
+	int timeline_errno;       /* the first failed write of a packet line */
+	struct pcap_out *export;  /* -w, or NULL */
+	bool export_failed;
 };
+
+/* The record is one --conn and --where select (either may be absent). */
+static bool record_selected(const struct options *o, const struct conn_record *r)
+{
+	if (!selection_empty(&o->sel) && !selection_has_record(&o->sel, r))
+		return false;
+	if (!o->where)
+		return true;
+	struct conn_row row;
+	conn_row_from_record(r, &row);
+	/* a record is judged as of its last packet: age is its duration, idle 0 */
+	return filter_match(&o->where_filter, &row, r->ts_last_ns);
+}
 
 /* A write failed (the reader of a pipe left, the disk is full): reading stops at once. */
 static void stop_if_output_failed(const struct output *out)
@@ -463,6 +561,8 @@ static void stop_if_output_failed(const struct output *out)
 static void emit_record(void *ctx, const struct conn_record *r)
 {
 	struct output *out = ctx;
+	if (out->selecting && !record_selected(out->opts, r))
+		return;
 	if (out->view) /* live: it ended now; a file: at its last packet */
 		view_add_record(out->view, r, out->view_live_clock ? clock_ns(CLOCK_REALTIME) : r->ts_last_ns);
 	if (out->writer) {
@@ -485,6 +585,35 @@ static void emit_event(void *ctx, const struct conn_event *ev)
 	} else if (out->rep) {
 		report_event(out->rep, ev);
 		stop_if_output_failed(out);
+	}
+}
+
+/* The packet sink's choice: a connection --conn names (after a --where pass, the ids it found). */
+static bool select_conn(void *ctx, uint64_t id, const struct flow_key *key)
+{
+	const struct output *out = ctx;
+	return selection_has(&out->opts->sel, id, key);
+}
+
+/* A packet of a selected connection: its timeline line, its frame to -w. */
+static void emit_packet(void *ctx, const struct packet_record *p)
+{
+	struct output *out = ctx;
+	if (out->timeline && !out->timeline_errno) {
+		char line[TIMELINE_LINE_MAX];
+		size_t n = timeline_format(line, sizeof(line), p, out->timeline_json);
+		if (out->rep)
+			report_flush(out->rep); /* the records before it come first */
+		errno = 0;
+		if (fwrite(line, 1, n, out->timeline) != n) {
+			out->timeline_errno = errno ? errno : EIO;
+			stop_requested = 1;
+		}
+	}
+	if (out->export && !out->export_failed && !pcap_out_frame(out->export, p->captured)) {
+		fprintf(stderr, "tcpscope: %s: %s\n", out->opts->write_path, pcap_out_error(out->export));
+		out->export_failed = true;
+		stop_requested = 1;
 	}
 }
 
@@ -713,14 +842,34 @@ static bool say_input_stopped(const char *file, const char *why)
 	return false;
 }
 
+/* Copy what was held (a text timeline's table and summary) to the end of out. */
+static int append_held(FILE *held, FILE *out)
+{
+	char buf[65536];
+	size_t n;
+	rewind(held);
+	if (fputc('\n', out) == EOF)
+		return -1;
+	while ((n = fread(buf, 1, sizeof(buf), held)) > 0)
+		if (fwrite(buf, 1, n, out) != n)
+			return -1;
+	return ferror(held) ? -1 : 0;
+}
+
 /* Close the report and the stream: 0, or the errno of the first write that failed (the writer threads' first). */
-static int finish_output(struct report *rep, FILE *out, int writer_errno)
+static int finish_output(struct report *rep, FILE *out, FILE *held, int writer_errno)
 {
 	int err = writer_errno;
 	if (!rep)
 		return err; /* the view alone */
 	if (report_close(rep) < 0 && !err)
 		err = errno;
+	if (held) {
+		errno = 0;
+		if (append_held(held, out) < 0 && !err)
+			err = errno ? errno : EIO;
+		fclose(held);
+	}
 	errno = 0;
 	if ((out != stdout ? fclose(out) : fflush(out)) != 0 && !err)
 		err = errno ? errno : EIO;
@@ -750,6 +899,7 @@ static enum capture_status run_view(const struct options *o, struct capture *cap
 
 static void options_free(struct options *o)
 {
+	selection_free(&o->sel);
 	free(o->filter);
 	free(o->read_paths);
 }
@@ -825,7 +975,57 @@ static bool overwrites_an_input(const struct options *o, const char *out_path, c
 /* -o or --summary names one of the -r inputs: refused before anything is opened. */
 static bool output_is_an_input(const struct options *o)
 {
-	return overwrites_an_input(o, o->out_path, "report") || overwrites_an_input(o, o->summary_path, "summary");
+	return overwrites_an_input(o, o->out_path, "report") || overwrites_an_input(o, o->summary_path, "summary") ||
+	       overwrites_an_input(o, o->write_path, "export");
+}
+
+/* The first pass of --where: the ids of the records it selects. */
+struct where_pass {
+	const struct options *o;
+	struct selection ids;
+	bool out_of_memory;
+};
+
+static void where_pass_record(void *ctx, const struct conn_record *r)
+{
+	struct where_pass *w = ctx;
+	if (record_selected(w->o, r) && !selection_add_id(&w->ids, r->id))
+		w->out_of_memory = true;
+}
+
+/*
+ * --where with --timeline or -w: read the files once to find the ids it
+ * selects (ids are stable for a given input, filter and options), which
+ * then select as --conn does. Returns -1 to go on, or an exit status.
+ */
+static int where_first_pass(struct options *o)
+{
+	const char *name;
+	struct capture *cap = open_input(o, &name);
+	if (!cap)
+		return EXIT_RUNTIME;
+	struct where_pass w = {.o = o};
+	struct analyzer *a = analyzer_new(&o->flow, where_pass_record, &w);
+	if (!a) {
+		capture_close(cap);
+		fprintf(stderr, "tcpscope: out of memory\n");
+		return EXIT_RUNTIME;
+	}
+	analyzer_set_reasm_budget(a, o->reasm_budget);
+	run_capture(cap, a, o->count, NULL); /* damage is said by the second pass */
+	analyzer_finish(a);
+	analyzer_free(a);
+	capture_close(cap);
+	if (w.out_of_memory) {
+		selection_free(&w.ids);
+		fprintf(stderr, "tcpscope: out of memory\n");
+		return EXIT_RUNTIME;
+	}
+	selection_finish(&w.ids);
+	selection_free(&o->sel);
+	o->sel = w.ids;
+	o->where = NULL;
+	return -1;
 }
 
 int main(int argc, char **argv)
@@ -842,9 +1042,12 @@ int main(int argc, char **argv)
 		return rc;
 	}
 	if (output_is_an_input(&o)) {
-		free(o.filter);
-		free(o.read_paths);
+		options_free(&o);
 		return EXIT_USAGE;
+	}
+	if (o.where && (o.timeline || o.write_path) && (rc = where_first_pass(&o)) >= 0) {
+		options_free(&o);
+		return rc;
 	}
 
 	const char *in_name;
@@ -900,20 +1103,41 @@ int main(int argc, char **argv)
 	/* Text is in id order (for a file; live rows as connections end) unless sorted. */
 	struct report_options ropts = {.width = out ? table_width(out) : 0, .id_order = o.read_path != NULL,
 				       .sorted = o.sorted, .sort = o.sort, .top = o.top};
-	struct report *rep = out ? report_open_with(out, o.format, &ropts) : NULL;
+	/* A text timeline comes first: the table and summary wait in a temporary file. */
+	FILE *held = out && o.timeline && o.format == REPORT_TEXT ? tmpfile() : NULL;
+	if (out && o.timeline && o.format == REPORT_TEXT && !held) {
+		fprintf(stderr, "tcpscope: cannot create a temporary file: %s\n", strerror(errno));
+		return EXIT_RUNTIME;
+	}
+	struct report *rep = out ? report_open_with(held ? held : out, o.format, &ropts) : NULL;
 	/* A file's records are formatted on threads of their own, after the
 	 * header, unless the report holds them back to order them. Live
 	 * capture writes in line: records are few, and a batch of them would
 	 * wait for its 64th. Without threads, in line too. */
 	static struct view view;
-	struct output sink = {.rep = rep, .report_events = o.events};
+	struct output sink = {.rep = rep, .report_events = o.events, .opts = &o,
+			      .selecting = !selection_empty(&o.sel) || o.where,
+			      .timeline = o.timeline ? out : NULL, .timeline_json = o.format == REPORT_JSON};
+	if (o.write_path) {
+		bool ng = false;
+		for (size_t i = 0; cap && i < capture_input_count(cap); i++)
+			ng = ng || capture_input_is_pcapng(cap, i);
+		char err[256];
+		if (!(sink.export = pcap_out_open(o.write_path, ng, err, sizeof(err)))) {
+			fprintf(stderr, "tcpscope: %s: %s\n", o.write_path, err);
+			return EXIT_RUNTIME;
+		}
+	}
+	if (sink.timeline && !sink.timeline_json)
+		fprintf(out, "%s\n", timeline_text_header());
 	if (use_view) {
 		enum view_mode mode = o.iface ? VIEW_LIVE : o.replay && o.replay_speed > 0 ? VIEW_REPLAY : VIEW_BROWSE;
 		view_init(&view, mode, o.linger_ns);
 		sink.view = &view;
 		sink.view_live_clock = o.iface != NULL;
 	}
-	if (rep && o.read_path && !report_holds_records(rep)) {
+	/* packet lines are written in line, between the records */
+	if (rep && o.read_path && !report_holds_records(rep) && !o.timeline) {
 		report_flush(rep);
 		sink.writer = writer_start(out, o.format);
 		if (sink.writer)
@@ -926,11 +1150,13 @@ int main(int argc, char **argv)
 	}
 	if (o.events || use_view)
 		analyzer_set_event_sink(a, emit_event, &sink);
+	if (o.timeline || o.write_path)
+		analyzer_set_packet_sink(a, select_conn, emit_packet, &sink);
 	struct tui *tui = NULL;
 	if (use_view && !(tui = tui_open())) {
 		fprintf(stderr, "tcpscope: the terminal cannot show the view (is TERM set?); --no-tui streams the report\n");
 		analyzer_free(a);
-		finish_output(rep, out, 0);
+		finish_output(rep, out, held, 0);
 		if (summary_out)
 			fclose(summary_out);
 		view_free(&view);
@@ -1008,7 +1234,17 @@ int main(int argc, char **argv)
 		fclose(summary_out);
 
 	rc = summary_failed || unreadable ? EXIT_RUNTIME : EXIT_SUCCESS;
-	int err = finish_output(rep, out, writer_errno);
+	if (sink.timeline_errno && !writer_errno)
+		writer_errno = sink.timeline_errno;
+	int err = finish_output(rep, out, held, writer_errno);
+	if (sink.export) {
+		char xerr[256];
+		if (pcap_out_close(sink.export, xerr, sizeof(xerr)) < 0 || sink.export_failed) {
+			if (!sink.export_failed)
+				fprintf(stderr, "tcpscope: %s: %s\n", o.write_path, xerr);
+			rc = EXIT_RUNTIME;
+		}
+	}
 	/* The reader of a pipe left (head, less): stop quietly, as grep does. */
 	if (err && err != EPIPE) {
 		fprintf(stderr, "tcpscope: %s: %s\n", out != stdout ? o.out_path : "stdout", strerror(err));
