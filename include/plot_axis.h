@@ -6,7 +6,7 @@
 
 /* What an axis measures, in its base unit. */
 enum plot_quantity {
-	PLOT_Q_SECONDS, /* labels in ms or s */
+	PLOT_Q_SECONDS, /* labels in µs, ms or s */
 	PLOT_Q_BYTES,   /* B, kB, MB, GB (decimal: 1 kB = 1000 B) */
 	PLOT_Q_BITRATE, /* bit/s, kbit/s, Mbit/s, Gbit/s (decimal) */
 };
@@ -45,5 +45,8 @@ double plot_axis_tick(const struct plot_axis *ax, int i);
 
 /* Write tick value v's label (without the unit) to buf, e.g. "0.5". Returns buf. */
 char *plot_axis_label(const struct plot_axis *ax, double v, char *buf, size_t n);
+
+/* v with three significant digits in the largest unit it is at least 1 of: "7.63 Mbit/s", "40 µs". */
+char *plot_format_value(enum plot_quantity q, double v, char *buf, size_t n);
 
 #endif

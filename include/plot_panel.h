@@ -43,7 +43,11 @@ void plot_panel_open(struct plot_panel *pn, FILE *out, int id, double top, const
 		     double xlo, double xhi, enum plot_quantity xq, const char *xname,
 		     double ylo, double yhi, enum plot_quantity yq, const char *yname);
 
-/* Data value to SVG x / y (y grows downwards in SVG; values above the domain map above the area). */
+/*
+ * Data value to SVG x / y (y grows downwards in SVG). Values outside the
+ * y domain map outside the area (clipped there), but at most one area
+ * height away, so that coordinates stay short.
+ */
 double plot_panel_x(const struct plot_panel *pn, double v);
 double plot_panel_y(const struct plot_panel *pn, double v);
 

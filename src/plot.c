@@ -70,7 +70,7 @@ static const char plot_css[] =
 	".zwin{fill:none;stroke:#c00;stroke-width:1.5}\n"
 	".syn{fill:#1a9850}.fin{fill:#2166ac}.rst{fill:#e41a1c}\n"
 	".mark text{font-size:10px;font-weight:bold}\n"
-	".rtt-sample{fill:#1f78b4;fill-opacity:0.7}\n"
+	".rtt-sample{fill:none;stroke:#1f78b4;stroke-width:3;stroke-opacity:0.6}\n"
 	".srtt{fill:none;stroke:#e41a1c;stroke-width:1.5}\n"
 	".tput0{fill:none;stroke:#1f78b4;stroke-width:1.5}.tput1{fill:none;stroke:#33a02c;stroke-width:1.5}\n"
 	".good0{fill:none;stroke:#1f78b4;stroke-width:1;stroke-dasharray:4 3}"

@@ -9,7 +9,7 @@ struct unit {
 	const char *name;
 };
 
-static const struct unit time_units[] = {{1e-3, "ms"}, {1.0, "s"}};
+static const struct unit time_units[] = {{1e-6, "\xc2\xb5s"}, {1e-3, "ms"}, {1.0, "s"}};
 static const struct unit byte_units[] = {{1.0, "B"}, {1e3, "kB"}, {1e6, "MB"}, {1e9, "GB"}, {1e12, "TB"}};
 static const struct unit rate_units[] = {{1.0, "bit/s"}, {1e3, "kbit/s"}, {1e6, "Mbit/s"}, {1e9, "Gbit/s"}};
 
@@ -79,5 +79,12 @@ char *plot_axis_label(const struct plot_axis *ax, double v, char *buf, size_t n)
 	if (fabs(x) < ax->step / ax->unit_div * 1e-6)
 		x = 0; /* no "-0" from rounding */
 	snprintf(buf, n, "%.*f", ax->decimals, x);
+	return buf;
+}
+
+char *plot_format_value(enum plot_quantity q, double v, char *buf, size_t n)
+{
+	const struct unit *u = pick_unit(q, fabs(v) * 2);
+	snprintf(buf, n, "%.3g %s", v / u->div, u->name);
 	return buf;
 }

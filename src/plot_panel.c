@@ -1,6 +1,7 @@
 /* plot_panel.c - a chart's frame: heading, legend, axes, clipping. */
 #include "plot_panel.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "svg.h"
@@ -137,7 +138,8 @@ double plot_panel_x(const struct plot_panel *pn, double v)
 
 double plot_panel_y(const struct plot_panel *pn, double v)
 {
-	return pn->y + pn->h - (v - pn->ya.lo) / (pn->ya.hi - pn->ya.lo) * pn->h;
+	double y = pn->y + pn->h - (v - pn->ya.lo) / (pn->ya.hi - pn->ya.lo) * pn->h;
+	return fmax(pn->y - pn->h, fmin(y, pn->y + 2 * pn->h));
 }
 
 void plot_panel_note(const struct plot_panel *pn, const char *text)

@@ -77,11 +77,13 @@ static void draw_series(const struct plot_panel *pn, const struct tput_bins *b, 
 
 static void draw(FILE *out, const struct tput_bins *b)
 {
-	char heading[256], lab[4][48];
+	char heading[256], lab[4][48], iv[32], r0[32], r1[32], pk[32];
 	double dur = (double)b->n * b->interval;
-	snprintf(heading, sizeof heading, "throughput per %g ms: client \xe2\x86\x92 server avg %.1f kbit/s, "
-		 "server \xe2\x86\x92 client avg %.1f kbit/s, peak %.1f kbit/s", b->interval * 1e3,
-		 (double)b->total[0] * 8 / dur / 1e3, (double)b->total[1] * 8 / dur / 1e3, b->peak_bps / 1e3);
+	snprintf(heading, sizeof heading, "throughput per %s: client \xe2\x86\x92 server avg %s, server \xe2\x86\x92 client avg %s, peak %s",
+		 plot_format_value(PLOT_Q_SECONDS, b->interval, iv, sizeof iv),
+		 plot_format_value(PLOT_Q_BITRATE, (double)b->total[0] * 8 / dur, r0, sizeof r0),
+		 plot_format_value(PLOT_Q_BITRATE, (double)b->total[1] * 8 / dur, r1, sizeof r1),
+		 plot_format_value(PLOT_Q_BITRATE, b->peak_bps, pk, sizeof pk));
 	snprintf(lab[0], sizeof lab[0], "%s", plot_dir_name(0));
 	snprintf(lab[1], sizeof lab[1], "%s", plot_dir_name(1));
 	snprintf(lab[2], sizeof lab[2], "%s goodput", plot_dir_name(0));

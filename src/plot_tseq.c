@@ -279,34 +279,37 @@ static void draw_zero_windows(const struct plot_panel *pn, const struct packet_r
 	}
 }
 
-static void draw_lines(const struct plot_panel *pn, const struct packet_record *p, size_t n, int d, double span)
+/* One of the peer's lines in d's sequence space: its ACK, ACK + window, or its SACK blocks. */
+enum peer_line { LINE_ACK, LINE_WIN, LINE_SACK };
+
+/* Each line in a pass of its own: an SVG element is written whole before the next begins. */
+static void draw_peer_line(const struct plot_panel *pn, const struct packet_record *p, size_t n, int d, double span,
+			   enum peer_line which)
 {
 	struct seq_space s;
 	seq_space_init(&s, d);
 	struct plot_bars sack;
-	struct plot_steps ack, win;
+	struct plot_steps line;
 	plot_bars_init(&sack, pn->out, "sack", pn->y, pn->h);
-	plot_steps_init(&ack, pn->out, "ack");
-	plot_steps_init(&win, pn->out, "win");
-	/* three elements share one pass: SACK bars first in the file is not needed, the lines are thin */
+	plot_steps_init(&line, pn->out, which == LINE_ACK ? "ack" : "win");
 	for (size_t i = 0; i < n; i++) {
 		struct seq_view v;
 		seq_view_of(&s, &p[i], &v);
 		if (!v.ack)
 			continue;
 		double t = plot_rel_s(&p[i]), x = plot_panel_x(pn, t);
-		plot_steps_add(&ack, x, plot_panel_y(pn, (double)v.ack_v));
-		plot_steps_add(&win, x, plot_panel_y(pn, (double)v.win_edge));
-		for (int k = 0; k < v.nsack; k++) {
+		if (which == LINE_ACK)
+			plot_steps_add(&line, x, plot_panel_y(pn, (double)v.ack_v));
+		else if (which == LINE_WIN)
+			plot_steps_add(&line, x, plot_panel_y(pn, (double)v.win_edge));
+		for (int k = 0; which == LINE_SACK && k < v.nsack; k++) {
 			double bx, top, bottom;
 			bar_px(pn, t, v.sack_lo[k], v.sack_hi[k], 1.0, &bx, &top, &bottom);
 			plot_bars_add(&sack, bx, top, bottom);
 		}
 	}
-	double x_end = plot_panel_x(pn, span);
 	plot_bars_finish(&sack);
-	plot_steps_finish(&win, x_end);
-	plot_steps_finish(&ack, x_end);
+	plot_steps_finish(&line, plot_panel_x(pn, span));
 }
 
 static void draw_segments(const struct plot_panel *pn, const struct packet_record *p, size_t n, int d)
@@ -352,8 +355,9 @@ static void draw_retransmissions(const struct plot_panel *pn, const struct packe
 	}
 }
 
-static void mark(FILE *out, const char *cls, const char *label, bool with_label, uint64_t frame, double t, double x,
-		 double y)
+/* A SYN, FIN or RST: a dot, and a label above it (this side's) or below it (the peer's: they often coincide). */
+static void mark(FILE *out, const char *cls, const char *label, bool with_label, bool below, uint64_t frame, double t,
+		 double x, double y)
 {
 	fprintf(out, "<g class=\"mark %s\" data-frame=\"%llu\" data-t=\"%.6f\"><circle cx=\"", cls,
 		(unsigned long long)frame, t);
@@ -365,7 +369,7 @@ static void mark(FILE *out, const char *cls, const char *label, bool with_label,
 		fputs("<text x=\"", out);
 		svg_num(out, x + 5);
 		fputs("\" y=\"", out);
-		svg_num(out, y - 5);
+		svg_num(out, below ? y + 14 : y - 5);
 		fprintf(out, "\">%s</text>", label);
 	}
 	fputs("</g>\n", out);
@@ -404,15 +408,15 @@ static void draw_marks(const struct plot_panel *pn, const struct packet_record *
 		char label[16];
 		if (fl & TCP_FLAG_SYN) {
 			snprintf(label, sizeof label, "%s%s", peer, (fl & TCP_FLAG_ACK) ? "SYN-ACK" : "SYN");
-			mark(pn->out, "syn", label, labels[0]++ < MARK_LABELS_MAX, p[i].frame, t, x, y);
+			mark(pn->out, "syn", label, labels[0]++ < MARK_LABELS_MAX, *peer != 0, p[i].frame, t, x, y);
 		}
 		if (fl & TCP_FLAG_FIN) {
 			snprintf(label, sizeof label, "%sFIN", peer);
-			mark(pn->out, "fin", label, labels[1]++ < MARK_LABELS_MAX, p[i].frame, t, x, y);
+			mark(pn->out, "fin", label, labels[1]++ < MARK_LABELS_MAX, *peer != 0, p[i].frame, t, x, y);
 		}
 		if (fl & TCP_FLAG_RST) {
 			snprintf(label, sizeof label, "%sRST", peer);
-			mark(pn->out, "rst", label, labels[2]++ < MARK_LABELS_MAX, p[i].frame, t, x, y);
+			mark(pn->out, "rst", label, labels[2]++ < MARK_LABELS_MAX, *peer != 0, p[i].frame, t, x, y);
 		}
 	}
 }
@@ -436,11 +440,13 @@ static void draw_direction(FILE *out, const struct packet_record *p, size_t n, i
 	heading_of(f, d, heading, sizeof heading);
 	struct plot_panel pn;
 	plot_panel_open(&pn, out, panel, plot_doc_panel_top(panel), heading, tseq_legend,
-			sizeof tseq_legend / sizeof tseq_legend[0], 0, span * 1.02, PLOT_Q_SECONDS,
+			sizeof tseq_legend / sizeof tseq_legend[0], -span * 0.01, span * 1.02, PLOT_Q_SECONDS,
 			"time since the first packet", ylo, yhi, PLOT_Q_BYTES, "relative sequence number");
 	fprintf(out, "<g class=\"tseq\" data-dir=\"%d\">\n", d);
 	draw_zero_windows(&pn, p, n, d, span);
-	draw_lines(&pn, p, n, d, span);
+	draw_peer_line(&pn, p, n, d, span, LINE_SACK);
+	draw_peer_line(&pn, p, n, d, span, LINE_WIN);
+	draw_peer_line(&pn, p, n, d, span, LINE_ACK);
 	draw_segments(&pn, p, n, d);
 	draw_retransmissions(&pn, p, n, d);
 	draw_marks(&pn, p, n, d);

@@ -239,20 +239,21 @@ START_TEST(tseq_worked_scenario)
 	ck_assert_uint_eq(count(svg, "<g class=\"tseq\""), 1);
 	ck_assert_ptr_nonnull(strstr(svg, "<g class=\"tseq\" data-dir=\"1\">"));
 	/*
-	 * Domain: x 0..0.204 s over 892 px from x=84; y 0..6123.06 over 420 px
-	 * from y=86 (seq 0..4002, window line capped at 4002 + 4002/2, then 3%
-	 * of 4002 added on top). The retransmission (seq 1001..2001 at 60 ms):
-	 * x = 84 + 0.06/0.204*892 = 346.35; y = 506 - 2001/6123.06*420 = 368.74
-	 * and 506 - 1001/6123.06*420 = 437.34.
+	 * Domain: x -0.002..0.204 s (1% and 2% of the 200 ms added) over 892 px
+	 * from x=84; y 0..6123.06 over 420 px from y=86 (seq 0..4002, window
+	 * line capped at 4002 + 4002/2, then 3% of 4002 added on top). The
+	 * retransmission (seq 1001..2001 at 60 ms): x = 84 + 0.062/0.206*892 =
+	 * 352.47; y = 506 - 2001/6123.06*420 = 368.74 and 506 - 1001/6123.06*420
+	 * = 437.34.
 	 */
 	ck_assert_uint_eq(count(svg, "class=\"retx fast\" data-frame"), 1);
 	ck_assert_ptr_nonnull(
-		strstr(svg, "<path class=\"retx fast\" data-frame=\"12\" data-t=\"0.060000\" d=\"M346.4 368.7V437.3\"/>"));
-	/* one zero-window advertisement, one episode 70 ms .. 170 ms (x 390.1 .. 827.3) */
+		strstr(svg, "<path class=\"retx fast\" data-frame=\"12\" data-t=\"0.060000\" d=\"M352.5 368.7V437.3\"/>"));
+	/* one zero-window advertisement, one episode 70 ms .. 170 ms (x = 84 + 0.072/0.206*892 = 395.77) */
 	ck_assert_uint_eq(count(svg, "class=\"zwin\""), 1);
-	ck_assert_ptr_nonnull(strstr(svg, "<circle class=\"zwin\" data-frame=\"13\" data-t=\"0.070000\" cx=\"390.1\""));
+	ck_assert_ptr_nonnull(strstr(svg, "<circle class=\"zwin\" data-frame=\"13\" data-t=\"0.070000\" cx=\"395.8\""));
 	ck_assert_uint_eq(count(svg, "class=\"zwin-span\" data-"), 1);
-	ck_assert_ptr_nonnull(strstr(svg, "data-t0=\"0.070000\" data-t1=\"0.170000\" x=\"390.1\""));
+	ck_assert_ptr_nonnull(strstr(svg, "data-t0=\"0.070000\" data-t1=\"0.170000\" x=\"395.8\""));
 	/* SYN and SYN-ACK, both FINs marked (the client's as the peer's) */
 	ck_assert_uint_eq(count(svg, "<g class=\"mark syn\""), 2);
 	ck_assert_uint_eq(count(svg, "<g class=\"mark fin\""), 2);
