@@ -204,20 +204,32 @@ static void gather(const struct packet_record *p, size_t n, int d, double span, 
 	}
 }
 
+static const char *const retx_name[RETX__COUNT] = {
+	[RETX_FAST] = "fast", [RETX_TIMEOUT] = "timeout", [RETX_TLP] = "TLP", [RETX_SPURIOUS] = "spurious",
+	[RETX_OTHER] = "other",
+};
+
+/* "server → client: 2.1 MB in 731 segments; 2 retransmissions (2 other); zero window 4 times, 4.908 s" */
 static void heading_of(const struct dir_facts *f, int d, char *buf, size_t n)
 {
+	char bytes[32];
 	unsigned retx = 0;
 	for (int k = RETX_FAST; k < RETX__COUNT; k++)
 		retx += f->retx[k];
-	int w = snprintf(buf, n,
-			 "%s: %llu payload bytes in %llu segments; %u retransmissions (%u fast, %u timeout, %u TLP, "
-			 "%u spurious, %u other)",
-			 plot_dir_name(d), (unsigned long long)f->payload, (unsigned long long)f->segments, retx,
-			 f->retx[RETX_FAST], f->retx[RETX_TIMEOUT], f->retx[RETX_TLP], f->retx[RETX_SPURIOUS],
-			 f->retx[RETX_OTHER]);
-	if (w > 0 && (size_t)w < n && f->zero_windows > 0)
-		snprintf(buf + w, n - (size_t)w, "; receiver at zero window %u times, %.3f s", f->zero_windows,
-			 f->zw_seconds);
+	size_t w = (size_t)snprintf(buf, n, "%s: %s in %llu segments; %u retransmissions", plot_dir_name(d),
+				    plot_format_value(PLOT_Q_BYTES, (double)f->payload, bytes, sizeof bytes),
+				    (unsigned long long)f->segments, retx);
+	const char *sep = " (";
+	for (int k = RETX_FAST; k < RETX__COUNT && w < n; k++) {
+		if (f->retx[k] == 0)
+			continue;
+		w += (size_t)snprintf(buf + w, n - w, "%s%u %s", sep, f->retx[k], retx_name[k]);
+		sep = ", ";
+	}
+	if (retx > 0 && w < n)
+		w += (size_t)snprintf(buf + w, n - w, ")");
+	if (f->zero_windows > 0 && w < n)
+		snprintf(buf + w, n - w, "; zero window %u times, %.3f s", f->zero_windows, f->zw_seconds);
 }
 
 static const struct plot_legend_item tseq_legend[] = {
@@ -356,9 +368,10 @@ static void draw_retransmissions(const struct plot_panel *pn, const struct packe
 }
 
 /* A SYN, FIN or RST: a dot, and a label above it (this side's) or below it (the peer's: they often coincide). */
-static void mark(FILE *out, const char *cls, const char *label, bool with_label, bool below, uint64_t frame, double t,
-		 double x, double y)
+static void mark(const struct plot_panel *pn, const char *cls, const char *label, bool with_label, bool below,
+		 uint64_t frame, double t, double x, double y)
 {
+	FILE *out = pn->out;
 	fprintf(out, "<g class=\"mark %s\" data-frame=\"%llu\" data-t=\"%.6f\"><circle cx=\"", cls,
 		(unsigned long long)frame, t);
 	svg_num(out, x);
@@ -366,8 +379,10 @@ static void mark(FILE *out, const char *cls, const char *label, bool with_label,
 	svg_num(out, y);
 	fputs("\" r=\"3.5\"/>", out);
 	if (with_label) {
-		fputs("<text x=\"", out);
-		svg_num(out, x + 5);
+		/* near the right edge the label goes to the left of its dot */
+		bool left = x > pn->x + pn->w - 70;
+		fprintf(out, "<text%s x=\"", left ? " class=\"ty\"" : "");
+		svg_num(out, left ? x - 5 : x + 5);
 		fputs("\" y=\"", out);
 		svg_num(out, below ? y + 14 : y - 5);
 		fprintf(out, "\">%s</text>", label);
@@ -408,15 +423,15 @@ static void draw_marks(const struct plot_panel *pn, const struct packet_record *
 		char label[16];
 		if (fl & TCP_FLAG_SYN) {
 			snprintf(label, sizeof label, "%s%s", peer, (fl & TCP_FLAG_ACK) ? "SYN-ACK" : "SYN");
-			mark(pn->out, "syn", label, labels[0]++ < MARK_LABELS_MAX, *peer != 0, p[i].frame, t, x, y);
+			mark(pn, "syn", label, labels[0]++ < MARK_LABELS_MAX, *peer != 0, p[i].frame, t, x, y);
 		}
 		if (fl & TCP_FLAG_FIN) {
 			snprintf(label, sizeof label, "%sFIN", peer);
-			mark(pn->out, "fin", label, labels[1]++ < MARK_LABELS_MAX, *peer != 0, p[i].frame, t, x, y);
+			mark(pn, "fin", label, labels[1]++ < MARK_LABELS_MAX, *peer != 0, p[i].frame, t, x, y);
 		}
 		if (fl & TCP_FLAG_RST) {
 			snprintf(label, sizeof label, "%sRST", peer);
-			mark(pn->out, "rst", label, labels[2]++ < MARK_LABELS_MAX, *peer != 0, p[i].frame, t, x, y);
+			mark(pn, "rst", label, labels[2]++ < MARK_LABELS_MAX, *peer != 0, p[i].frame, t, x, y);
 		}
 	}
 }
