@@ -31,8 +31,8 @@ void plot_packets_free(struct plot_packets *pp);
 
 /*
  * A packet_record_fn (ctx: struct plot_packets *): keeps a copy of *p. The
- * copy's sni is NULL (the plots take names from the title; the record's
- * string is not theirs to keep). On allocation failure sets out_of_memory.
+ * copy's sni and captured are NULL (valid during the call only; the plots
+ * take names from the title). On allocation failure sets out_of_memory.
  */
 void plot_packets_add(void *ctx, const struct packet_record *p);
 

@@ -40,7 +40,8 @@ void plot_packets_add(void *ctx, const struct packet_record *p)
 		pp->cap = cap;
 	}
 	pp->v[pp->n] = *p;
-	pp->v[pp->n].sni = NULL;
+	pp->v[pp->n].sni = NULL;      /* the record's strings and frame are valid during the call only */
+	pp->v[pp->n].captured = NULL;
 	pp->n++;
 }
 
