@@ -47,13 +47,10 @@ static void legend(const struct plot_panel *pn, double top, const struct plot_le
 	}
 }
 
-static void axes(const struct plot_panel *pn, enum plot_quantity xq, const char *xname, enum plot_quantity yq,
-		 const char *yname)
+static void axes(const struct plot_panel *pn, const char *xname, const char *yname)
 {
 	FILE *out = pn->out;
 	char buf[64];
-	(void)xq;
-	(void)yq;
 	fputs("<g class=\"axis\">\n", out);
 	for (int i = 0; i < pn->xa.count; i++) {
 		double v = plot_axis_tick(&pn->xa, i), px = plot_panel_x(pn, v);
@@ -119,7 +116,7 @@ void plot_panel_open(struct plot_panel *pn, FILE *out, int id, double top, const
 	svg_text(out, heading);
 	fputs("</text>\n", out);
 	legend(pn, top + 36, items, nlegend);
-	axes(pn, xq, xname, yq, yname);
+	axes(pn, xname, yname);
 	fprintf(out, "<clipPath id=\"clip%d\"><rect x=\"", id);
 	svg_num(out, pn->x);
 	fputs("\" y=\"", out);

@@ -50,6 +50,22 @@ for cap in bulk_tbf dsack zero_window; do
 	$CHECK capture "$R/$cap.pcap" 0 "$T/$cap.svg" "$T/${cap}_tput.svg" || fail "$cap: against tshark"
 done
 
+# Every capture's first connection: the three plots are well-formed XML, or
+# (no connection, an unreadable file) exit 1, ending with a "tcpscope: " line, and no file.
+mkdir "$T/all"
+for f in "$C"/*.pcap* "$R"/*.pcap; do
+	b=$(basename "$f")
+	"$TCPSCOPE" -r "$f" --conn 1 --plot "$T/all/$b.svg" --plot-rtt "$T/all/$b.rtt.svg" \
+		--plot-tput "$T/all/$b.tput.svg" >/dev/null 2>"$T/err"
+	rc=$?
+	if [ "$rc" -ne 0 ] && { [ "$rc" -ne 1 ] || ! tail -1 "$T/err" | grep -q '^tcpscope: ' || [ -e "$T/all/$b.svg" ]; }; then
+		fail "$b: --plot exit $rc: $(cat "$T/err")"
+	fi
+done
+n=$(ls "$T/all" | wc -l)
+$CHECK xml "$T"/all/*.svg && ok "$n plots of every capture's first connection are well-formed XML" ||
+	fail "plots of every capture"
+
 # The RTT plot's samples are the record's (rtt.samples, checked against tcptrace by tshark_golden.sh).
 "$TCPSCOPE" -r "$R/dsack.pcap" --conn 1 -F json >"$T/dsack.json"
 python3 - "$T/dsack_rtt.svg" "$T/dsack.json" <<'PY' && ok "RTT plot: samples and extremes as the record's" || fail "RTT plot"
