@@ -152,6 +152,7 @@ struct options {
 	struct selection sel;     /* --conn (every one given) */
 	const char *where;        /* --where FILTER, or NULL */
 	struct filter where_filter;
+	bool selecting;           /* --conn or --where given: only selected records are written */
 	bool timeline;            /* --timeline */
 	const char *write_path;   /* -w FILE, or NULL */
 	struct plotout plot;      /* --plot, --plot-rtt, --plot-tput */
@@ -240,7 +241,7 @@ static bool parse_speed(const char *s, double *speed)
 static int drilldown_options_check(struct options *o)
 {
 	selection_finish(&o->sel);
-	bool selected = !selection_empty(&o->sel) || o->where;
+	bool selected = o->selecting = !selection_empty(&o->sel) || o->where;
 	if ((o->timeline || o->write_path) && !selected)
 		return usage_error(o->timeline ? "--timeline needs a selection: --conn LIST or --where FILTER"
 					       : "-w needs a selection: --conn LIST or --where FILTER");
@@ -583,10 +584,10 @@ struct output {
 	struct plotout *plot;     /* --plot*, or NULL */
 };
 
-/* The record is one --conn and --where select (either may be absent). */
+/* The record is one --conn and --where select (either may be absent, not both; after --where's first pass, an empty --conn selects nothing). */
 static bool record_selected(const struct options *o, const struct conn_record *r)
 {
-	if (!selection_empty(&o->sel) && !selection_has_record(&o->sel, r))
+	if ((!o->where || !selection_empty(&o->sel)) && !selection_has_record(&o->sel, r))
 		return false;
 	if (!o->where)
 		return true;
@@ -1166,7 +1167,7 @@ int main(int argc, char **argv)
 	 * wait for its 64th. Without threads, in line too. */
 	static struct view view;
 	struct output sink = {.rep = rep, .report_events = o.events, .opts = &o,
-			      .selecting = !selection_empty(&o.sel) || o.where,
+			      .selecting = o.selecting,
 			      .timeline = o.timeline ? out : NULL, .timeline_json = o.format == REPORT_JSON};
 	if (o.write_path) {
 		bool ng = false;

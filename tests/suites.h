@@ -23,6 +23,7 @@ Suite *view_suite(void);
 Suite *inputs_suite(void);
 Suite *table_suite(void);
 Suite *halfopen_suite(void);
+Suite *timeline_suite(void);
 Suite *plot_suite(void);
 
 #endif
