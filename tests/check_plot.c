@@ -264,6 +264,41 @@ START_TEST(tseq_worked_scenario)
 }
 END_TEST
 
+/*
+ * Sequence numbers across 2^32 (a transfer past 4 GiB, relative numbers
+ * wrap): three 4096-byte segments at relative 2^32 - 8192, 2^32 - 4096 and
+ * 0 (= 2^32), 100 ms apart, each ACKed. Unwrapped, the third is drawn
+ * above the second, the second above the first (SVG y grows downwards).
+ */
+START_TEST(tseq_across_wrap)
+{
+	struct packet_record p[6];
+	uint32_t seqs[3] = {0xFFFFE000u, 0xFFFFF000u, 0x00000000u};
+	for (int i = 0; i < 3; i++) {
+		p[2 * i] = rec(2 * (uint64_t)i + 1, i * 100.0, 1, ACK, seqs[i], 1, 4096, 65535, 0);
+		p[2 * i + 1] = rec(2 * (uint64_t)i + 2, i * 100.0 + 1, 0, ACK, 1, seqs[i] + 4096, 0, 65535, 0);
+	}
+	struct mem m;
+	mem_open(&m);
+	ck_assert_int_eq(plot_write_tseq(m.f, p, 6, "wrap"), 0);
+	const char *svg = mem_text(&m);
+	const char *panel = strstr(svg, "<g class=\"tseq\"");
+	ck_assert_ptr_nonnull(panel);
+	const char *d = strstr(panel, "<path class=\"data\" d=\""); /* after the legend's swatch */
+	ck_assert_ptr_nonnull(d);
+	d += strlen("<path class=\"data\" d=\"");
+	double x[3], top[3], bottom[3];
+	ck_assert_int_eq(sscanf(d, "M%lf %lfV%lf M%lf %lfV%lf M%lf %lfV%lf", &x[0], &top[0], &bottom[0], &x[1], &top[1],
+				&bottom[1], &x[2], &top[2], &bottom[2]),
+			 9);
+	ck_assert(top[2] < top[1] && top[1] < top[0]);
+	/* contiguous: each bar ends where the next begins (within the 0.1 px rounding) */
+	ck_assert_double_eq_tol(top[0], bottom[1], 0.11);
+	ck_assert_double_eq_tol(top[1], bottom[2], 0.11);
+	mem_close(&m);
+}
+END_TEST
+
 START_TEST(tseq_no_data)
 {
 	/* a refused connection: SYN, RST-ACK; one panel (the client's), the RST marked */
@@ -375,6 +410,7 @@ Suite *plot_suite(void)
 	TCase *plots = tcase_create("plots");
 	tcase_add_test(plots, tseq_worked_scenario);
 	tcase_add_test(plots, tseq_no_data);
+	tcase_add_test(plots, tseq_across_wrap);
 	tcase_add_test(plots, rtt_worked);
 	tcase_add_test(plots, tput_worked);
 	suite_add_tcase(s, plots);
