@@ -657,8 +657,9 @@ static void track_tcp(struct analyzer *a, const struct decoded_frame *d)
 	}
 
 	enum conn_role from = d->sender == c->client_side ? ROLE_CLIENT : ROLE_SERVER;
-	struct sink_before sink = {.sc = NULL}; /* a few stores; gcc cannot see to_sink guards its use */
-	bool to_sink = a->on_packet && sink_before(a, c, from, &sink);
+	struct sink_before sink_space, *sink = NULL;
+	if (a->on_packet && sink_before(a, c, from, &sink_space))
+		sink = &sink_space;
 	/* Its record is out (live capture): still tracked, so that TIME_WAIT
 	 * and a reuse of the 4-tuple are seen, but counted only here. */
 	a->late_packets += c->reported;
@@ -691,8 +692,8 @@ static void track_tcp(struct analyzer *a, const struct decoded_frame *d)
 	if (bits & ~(uint32_t)TCP_SEQ_SAMPLE_BITS)
 		seq_found(a, c, p, bits, from);
 	app_observe(&c->app, &c->app_done, &c->tcp, p, from, &a->app);
-	if (to_sink) /* before a live capture may write the record at close */
-		sink_after(a, c, d, from, bits, &sink);
+	if (sink) /* before a live capture may write the record at close */
+		sink_after(a, c, d, from, bits, sink);
 	enum flow_class cls = conn_class(c);
 	if (a->close_grace_ns && !c->reported && cls == FLOW_CLASS_CLOSED)
 		report_closed(a, c, c->lru_class != FLOW_CLASS_CLOSED, p->ts_ns);

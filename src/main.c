@@ -101,7 +101,7 @@ static const char help_text[] =
 	"      --timeline           with --conn/--where: every packet of the selected\n"
 	"                           connections, one line (or JSON \"packet\" record) each\n"
 	"  -w, --write FILE         with --conn/--where: their frames, untouched, to FILE\n"
-	"                           (pcap; pcapng when the input is pcapng)\n"
+	"                           (pcap; pcapng when an input is pcapng)\n"
 	"      --plot FILE.svg      with one connection selected: its time-sequence graph\n"
 	"                           (tcptrace style) as SVG, one panel per direction\n"
 	"      --plot-rtt FILE.svg  its RTT samples and SRTT over time, as SVG\n"
@@ -262,6 +262,9 @@ static int drilldown_options_check(struct options *o)
 	}
 	if (o->write_path && strcmp(o->write_path, "-") == 0)
 		return usage_error("-w needs a file name (the report goes to stdout)");
+	if (o->write_path && ((o->out_path && strcmp(o->write_path, o->out_path) == 0) ||
+			      (o->summary_path && strcmp(o->write_path, o->summary_path) == 0)))
+		return usage_error("-w names the same file as -o or --summary");
 	return -1;
 }
 
@@ -1171,8 +1174,10 @@ int main(int argc, char **argv)
 			      .timeline = o.timeline ? out : NULL, .timeline_json = o.format == REPORT_JSON};
 	if (o.write_path) {
 		bool ng = false;
+		/* pcapng when an input is, or when inputs differ in link type (a pcap holds one) */
 		for (size_t i = 0; cap && i < capture_input_count(cap); i++)
-			ng = ng || capture_input_is_pcapng(cap, i);
+			ng = ng || capture_input_is_pcapng(cap, i) ||
+			     capture_input_linktype(cap, i) != capture_input_linktype(cap, 0);
 		char err[256];
 		if (!(sink.export = pcap_out_open(o.write_path, ng, err, sizeof(err)))) {
 			fprintf(stderr, "tcpscope: %s: %s\n", o.write_path, err);

@@ -18,6 +18,7 @@
 
 #include "analyzer.h"
 #include "report.h"
+#include "timeline.h"
 #include "fuzz_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -28,6 +29,8 @@ struct run {
 	struct report *rep;
 	uint64_t records;
 	uint64_t packets;
+	uint64_t sink_packets;  /* packet records of the selected (odd) connections */
+	uint64_t last_frame;
 };
 
 static bool valid_history(const char *h)
@@ -61,6 +64,33 @@ static void on_event(void *ctx, const struct conn_event *ev)
 	struct run *run = ctx;
 	CHECK(ev->side == 0 || ev->side == 1);
 	report_event(run->rep, ev);
+}
+
+/* The packet sink follows odd ids, so selected and unselected connections mix. */
+static bool select_odd(void *ctx, uint64_t id, const struct flow_key *key)
+{
+	(void)ctx;
+	(void)key;
+	return id & 1;
+}
+
+static void on_packet(void *ctx, const struct packet_record *p)
+{
+	struct run *run = ctx;
+	CHECK(p->conn_id & 1);
+	CHECK(p->frame > run->last_frame); /* capture order, each frame once */
+	run->last_frame = p->frame;
+	run->sink_packets++;
+	CHECK(p->dir == 0 || p->dir == 1);
+	CHECK(p->sack_count <= PKTREC_SACK_MAX && p->dsack_blocks <= p->sack_count);
+	CHECK((unsigned)p->client_before < TCP_ST__COUNT && (unsigned)p->client_after < TCP_ST__COUNT);
+	CHECK((unsigned)p->server_before < TCP_ST__COUNT && (unsigned)p->server_after < TCP_ST__COUNT);
+	CHECK(p->captured && p->captured->caplen > 0 && p->captured->data);
+	char line[TIMELINE_LINE_MAX];
+	for (int json = 0; json < 2; json++) {
+		size_t n = timeline_format(line, sizeof(line), p, json);
+		CHECK(n > 0 && n < sizeof(line) && line[n - 1] == '\n' && memchr(line, '\n', n - 1) == NULL);
+	}
 }
 
 static void put16(uint8_t *p, unsigned v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
@@ -136,6 +166,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct analyzer *a = analyzer_new(&cfg, on_record, &run);
 	CHECK(a != NULL && run.rep != NULL);
 	analyzer_set_event_sink(a, on_event, &run);
+	analyzer_set_packet_sink(a, select_odd, on_packet, &run);
 
 	uint64_t ts = 1700000000ull * 1000000000ull;
 	uint64_t fed = 0;
@@ -154,6 +185,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(s.frames == fed);
 	CHECK(s.connections == run.records);
 	CHECK(run.packets == s.tcp_packets);
+	CHECK(run.sink_packets <= s.tcp_packets);
 	report_summary(run.rep, &s);
 	analyzer_free(a);
 	CHECK(report_close(run.rep) == 0);

@@ -62,7 +62,9 @@ def tshark_fields(path, *extra):
     out = subprocess.run(["tshark", "-r", path, "-o", "tcp.relative_sequence_numbers:TRUE",
                           "-o", "tcp.analyze_sequence_numbers:TRUE", "-T", "fields",
                           "-e", "frame.number", "-e", "tcp.seq", "-e", "tcp.ack", "-e", "tcp.len",
-                          "-e", "tcp.flags"] + list(extra),
+                          "-e", "tcp.flags", "-e", "tcp.analysis.duplicate_ack_num",
+                          "-e", "tcp.analysis.retransmission", "-e", "tcp.analysis.fast_retransmission",
+                          "-e", "tcp.analysis.spurious_retransmission"] + list(extra),
                          capture_output=True, text=True, check=True)
     rows = {}
     for line in out.stdout.splitlines():
@@ -93,6 +95,13 @@ def compare_timeline(name, path):
         want = (int(t[1]), int(t[2]), int(t[3]), int(t[4], 16) & 0x1ff)
         if got != want:
             fail("%s frame %d: (seq, ack, len, flags) %s, tshark %s" % (name, n, got, want))
+        # dup ACK #n and the retransmission flag, as Wireshark's expert info numbers and flags them
+        dup = p["dup_ack_n"] if "dup_ack" in p["analysis"] else 0
+        if dup != int(t[5] or 0):
+            fail("%s frame %d: dup ACK #%d, tshark #%s" % (name, n, dup, t[5] or 0))
+        retx = bool({"retransmission", "fast_retransmission", "spurious_retransmission"} & set(p["analysis"]))
+        if retx != any(t[6:9]):
+            fail("%s frame %d: retransmission %s, tshark %s" % (name, n, retx, any(t[6:9])))
     check_counts(name, packets, conns)
     return len(ours)
 

@@ -46,6 +46,7 @@ expect 2 "cannot read '10.0.0.1:1-\[::1\]:2'" -- -r "$DEMO" --conn '10.0.0.1:1-[
 expect 2 "empty item" -- -r "$DEMO" --conn 1,,2
 expect 2 "unknown field" -- -r "$DEMO" --where 'prot:7'
 expect 2 "reads the input twice" -- -r - --where 'retx>0' --timeline
+expect 2 "the same file as -o" -- -r "$DEMO" --conn 1 -w "$TMP/same" -o "$TMP/same"
 expect 2 "refusing to write the export over the input" -- -r "$DEMO" --conn 1 -w "$DEMO"
 
 # stdin: --conn is known at a connection's first packet, so one pass will do
