@@ -281,14 +281,36 @@ static int plot_options_check(const struct options *o)
 	bool one = (s->nranges == 1 && s->ranges[0].first == s->ranges[0].last && s->ntuples == 0) ||
 		   (s->nranges == 0 && s->ntuples == 1);
 	char msg[160];
-	const char *opt = plotout_option(o->plot.path[PLOT_TSEQ] ? PLOT_TSEQ : o->plot.path[PLOT_RTT] ? PLOT_RTT : PLOT_TPUT);
+	enum plot_kind first = o->plot.path[PLOT_TSEQ] ? PLOT_TSEQ : o->plot.path[PLOT_RTT] ? PLOT_RTT : PLOT_TPUT;
+	const char *opt = plotout_option(first);
 	if (!one && !o->where) {
 		snprintf(msg, sizeof msg, "%s needs one connection: --conn ID (or one 4-tuple, or --where)", opt);
 		return usage_error(msg);
 	}
-	if (o->where && (o->iface || (o->read_path && strcmp(o->read_path, "-") == 0))) {
+	bool reads_stdin = false;
+	for (size_t i = 0; i < o->read_count; i++)
+		reads_stdin = reads_stdin || strcmp(o->read_paths[i], "-") == 0;
+	if (o->where && (o->iface || reads_stdin)) {
 		snprintf(msg, sizeof msg, "%s with --where reads the input twice: it needs -r FILE (or --conn ID)", opt);
 		return usage_error(msg);
+	}
+	/* each plot its own file: not stdout, not another output's (by name) */
+	const char *taken[3 + PLOT__COUNT] = {o->out_path, o->summary_path, o->write_path};
+	for (int k = 0; k < PLOT__COUNT; k++) {
+		const char *path = o->plot.path[k];
+		if (!path)
+			continue;
+		if (strcmp(path, "-") == 0) {
+			snprintf(msg, sizeof msg, "%s needs a file name (the report goes to stdout)", plotout_option(k));
+			return usage_error(msg);
+		}
+		for (int i = 0; i < 3 + k; i++) {
+			if (taken[i] && strcmp(path, taken[i]) == 0) {
+				snprintf(msg, sizeof msg, "%s: %s is already an output", plotout_option(k), path);
+				return usage_error(msg);
+			}
+		}
+		taken[3 + k] = path;
 	}
 	return -1;
 }

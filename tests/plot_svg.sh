@@ -141,6 +141,8 @@ expect() { # expect DESCRIPTION STATUS ARGS...
 expect "--plot without a selection" 2 -r "$R/bulk_tbf.pcap" --plot "$T/x.svg"
 expect "--plot with a range" 2 -r "$R/bulk_tbf.pcap" --conn 1-3 --plot "$T/x.svg"
 expect "--plot-rtt with --where on stdin" 2 -r - --where 'retx>0' --plot-rtt "$T/x.svg"
+expect "--plot to stdout" 2 -r "$R/bulk_tbf.pcap" --conn 1 --plot -
+expect "--plot and --plot-rtt into one file" 2 -r "$R/bulk_tbf.pcap" --conn 1 --plot "$T/x.svg" --plot-rtt "$T/x.svg"
 expect "--plot over its input" 2 -r "$R/bulk_tbf.pcap" --conn 1 --plot "$R/bulk_tbf.pcap"
 expect "--plot into a missing directory" 1 -r "$R/bulk_tbf.pcap" --conn 1 --plot "$T/no/such/x.svg"
 expect "--plot of a connection not in the input" 1 -r "$R/bulk_tbf.pcap" --conn 9 --plot "$T/x.svg"
