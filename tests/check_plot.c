@@ -390,6 +390,63 @@ START_TEST(tseq_100k_bounded)
 }
 END_TEST
 
+/*
+ * Records with arbitrary values (a fixed pseudo-random stream: times going
+ * back, huge windows, any flags and analysis bits, SACK counts past the
+ * array, unknown ISNs): the three plots still write a whole document with
+ * no NaN or infinity in it (ASan and UBSan builds run this too).
+ */
+START_TEST(arbitrary_records)
+{
+	uint64_t x = 0x9E3779B97F4A7C15ull;
+	size_t n = 5000;
+	struct packet_record *p = calloc(n, sizeof *p);
+	ck_assert_ptr_nonnull(p);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t r[6];
+		for (int k = 0; k < 6; k++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			r[k] = x;
+		}
+		p[i].frame = i + 1;
+		p[i].rel_ns = (int64_t)(r[0] % 4000000000000ull) - 1000000000000;
+		p[i].dir = (int)(r[1] & 1);
+		p[i].tcp_flags = (uint16_t)(r[1] >> 8);
+		p[i].seq_known = (r[1] >> 20) & 1;
+		p[i].ack_known = (r[1] >> 21) & 1;
+		p[i].seq_rel = (uint32_t)r[2];
+		p[i].ack_rel = (uint32_t)(r[2] >> 32);
+		p[i].len = (uint32_t)(r[3] % 70000);
+		p[i].window = r[3] >> 20;
+		p[i].sack_count = (uint8_t)(r[4] % 8);
+		for (int k = 0; k < PKTREC_SACK_MAX; k++) {
+			p[i].sack[k].left_rel = (uint32_t)(r[4] >> (k * 8));
+			p[i].sack[k].right_rel = (uint32_t)(r[5] >> (k * 8));
+		}
+		p[i].seq_bits = (uint32_t)(r[5] >> 32);
+		p[i].rtt_sample_us = (uint32_t)r[5];
+		p[i].srtt_us = (uint32_t)(r[5] >> 16);
+	}
+	int (*const writers[3])(FILE *, const struct packet_record *, size_t, const char *) = {
+		plot_write_tseq, plot_write_rtt, plot_write_tput};
+	for (int w = 0; w < 3; w++) {
+		for (size_t len = 0; len <= n; len += len < 10 ? 1 : n / 4) {
+			struct mem m;
+			mem_open(&m);
+			ck_assert_int_eq(writers[w](m.f, p, len, "arbitrary"), 0);
+			const char *svg = mem_text(&m);
+			ck_assert_msg(m.len > 7 && strcmp(svg + m.len - 7, "</svg>\n") == 0, "plot %d of %zu records unfinished", w, len);
+			ck_assert_ptr_null(strstr(svg, "nan"));
+			ck_assert_ptr_null(strstr(svg, "inf"));
+			mem_close(&m);
+		}
+	}
+	free(p);
+}
+END_TEST
+
 Suite *plot_suite(void)
 {
 	Suite *s = suite_create("plot");
@@ -411,6 +468,7 @@ Suite *plot_suite(void)
 	tcase_add_test(plots, tseq_worked_scenario);
 	tcase_add_test(plots, tseq_no_data);
 	tcase_add_test(plots, tseq_across_wrap);
+	tcase_add_test(plots, arbitrary_records);
 	tcase_add_test(plots, rtt_worked);
 	tcase_add_test(plots, tput_worked);
 	suite_add_tcase(s, plots);
