@@ -10,11 +10,11 @@ cd "$(dirname "$0")"
 # oracle, tcptrace as the RTT oracle, python3 for the comparisons,
 # iproute2 + curl for the live test; the decompressors' libraries, and their
 # command-line tools for the compressed-input test; python3-jsonschema for
-# tests/schema.sh.
+# tests/schema.sh; rsvg-convert renders the plots in their test.
 PACKAGES="build-essential autoconf automake pkg-config libpcap-dev libncurses-dev
   check uthash-dev tshark tcptrace python3 iproute2 curl tcpdump time
   zlib1g-dev libzstd-dev liblz4-dev liblzma-dev gzip zstd lz4 xz-utils
-  python3-jsonschema"
+  python3-jsonschema librsvg2-bin"
 
 missing=""
 for p in $PACKAGES; do

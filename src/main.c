@@ -38,6 +38,7 @@
 #include "pcapout.h"
 #include "selection.h"
 #include "timeline.h"
+#include "plotout.h"
 
 #define EXIT_RUNTIME 1
 #define EXIT_USAGE 2
@@ -49,7 +50,8 @@ static const char usage_line[] =
 	"                [--max-flows N] [--idle-timeout SECONDS] [--time-wait SECONDS]\n"
 	"                [--events] [--summary FILE] [--sort FIELD] [--top N]\n"
 	"                [--reassembly-budget MIB] [--conn LIST] [--where FILTER]\n"
-	"                [--timeline] [-w FILE] [-h] [-V] [expression]\n";
+	"                [--timeline] [-w FILE] [--plot FILE.svg] [--plot-rtt FILE.svg]\n"
+	"                [--plot-tput FILE.svg] [-h] [-V] [expression]\n";
 
 static const char help_text[] =
 	"Follow every TCP connection in a capture and explain it.\n"
@@ -102,6 +104,10 @@ static const char help_text[] =
 	"                           connections, one line (or JSON \"packet\" record) each\n"
 	"  -w, --write FILE         with --conn/--where: their frames, untouched, to FILE\n"
 	"                           (pcap; pcapng when an input is pcapng)\n"
+	"      --plot FILE.svg      with one connection selected: its time-sequence graph\n"
+	"                           (tcptrace style) as SVG, one panel per direction\n"
+	"      --plot-rtt FILE.svg  its RTT samples and SRTT over time, as SVG\n"
+	"      --plot-tput FILE.svg its throughput per interval, as SVG\n"
 	"  -h, --help               this help\n"
 	"  -V, --version            version\n"
 	"      --list-fields        every output field (JSON key, CSV column, type,\n"
@@ -117,7 +123,8 @@ static const char help_text[] =
 	"  tcpscope -i eth0 -F json -o live.jsonl 'tcp port 443'   # until Ctrl-C\n"
 	"  tcpscope -r ring.pcap0 -r ring.pcap1.zst -r ring.pcap2.gz  # rotated files as one capture\n"
 	"  tcpscope -r trace.pcap --conn 7 --timeline               # connection 7, packet by packet\n"
-	"  tcpscope -r trace.pcap --where 'state:RSTO retx>0' -w bad.pcap  # their frames as a pcap\n";
+	"  tcpscope -r trace.pcap --where 'state:RSTO retx>0' -w bad.pcap  # their frames as a pcap\n"
+	"  tcpscope -r trace.pcap --conn 7 --plot c7.svg            # its time-sequence graph\n";
 
 struct options {
 	const char *read_path;      /* the first -r */
@@ -152,6 +159,7 @@ struct options {
 	bool selecting;           /* --conn or --where given: only selected records are written */
 	bool timeline;            /* --timeline */
 	const char *write_path;   /* -w FILE, or NULL */
+	struct plotout plot;      /* --plot, --plot-rtt, --plot-tput */
 };
 
 /* Set by the first SIGINT/SIGTERM (stop.c's thread) or by a failed write. */
@@ -201,6 +209,7 @@ enum {
 	OPT_MAX_FLOWS = 256, OPT_IDLE_TIMEOUT, OPT_TIME_WAIT, OPT_EVENTS, OPT_DURATION, OPT_SUMMARY, OPT_SORT, OPT_TOP,
 	OPT_TUI, OPT_NO_TUI, OPT_REPLAY, OPT_LINGER, OPT_REASM_BUDGET, OPT_CONN, OPT_WHERE, OPT_TIMELINE,
 	OPT_LIST_FIELDS,
+	OPT_PLOT, OPT_PLOT_RTT, OPT_PLOT_TPUT, /* in enum plot_kind order */
 };
 
 /* Seconds with an optional fraction ("0.5", "2"), at least min_s; false otherwise. */
@@ -264,6 +273,53 @@ static int drilldown_options_check(struct options *o)
 	return -1;
 }
 
+/*
+ * --plot, --plot-rtt, --plot-tput draw one connection: --conn with one id or
+ * one 4-tuple (which may still match several: said at the end), or --where
+ * (read twice, as for --timeline). Returns -1 to go on, or an exit status.
+ */
+static int plot_options_check(const struct options *o)
+{
+	if (!plotout_wanted(&o->plot))
+		return -1;
+	const struct selection *s = &o->sel;
+	bool one = (s->nranges == 1 && s->ranges[0].first == s->ranges[0].last && s->ntuples == 0) ||
+		   (s->nranges == 0 && s->ntuples == 1);
+	char msg[160];
+	enum plot_kind first = o->plot.path[PLOT_TSEQ] ? PLOT_TSEQ : o->plot.path[PLOT_RTT] ? PLOT_RTT : PLOT_TPUT;
+	const char *opt = plotout_option(first);
+	if (!one && !o->where) {
+		snprintf(msg, sizeof msg, "%s needs one connection: --conn ID (or one 4-tuple, or --where)", opt);
+		return usage_error(msg);
+	}
+	bool reads_stdin = false;
+	for (size_t i = 0; i < o->read_count; i++)
+		reads_stdin = reads_stdin || strcmp(o->read_paths[i], "-") == 0;
+	if (o->where && (o->iface || reads_stdin)) {
+		snprintf(msg, sizeof msg, "%s with --where reads the input twice: it needs -r FILE (or --conn ID)", opt);
+		return usage_error(msg);
+	}
+	/* each plot its own file: not stdout, not another output's (by name) */
+	const char *taken[3 + PLOT__COUNT] = {o->out_path, o->summary_path, o->write_path};
+	for (int k = 0; k < PLOT__COUNT; k++) {
+		const char *path = o->plot.path[k];
+		if (!path)
+			continue;
+		if (strcmp(path, "-") == 0) {
+			snprintf(msg, sizeof msg, "%s needs a file name (the report goes to stdout)", plotout_option(k));
+			return usage_error(msg);
+		}
+		for (int i = 0; i < 3 + k; i++) {
+			if (taken[i] && strcmp(path, taken[i]) == 0) {
+				snprintf(msg, sizeof msg, "%s: %s is already an output", plotout_option(k), path);
+				return usage_error(msg);
+			}
+		}
+		taken[3 + k] = path;
+	}
+	return -1;
+}
+
 /* Returns -1 to go on, or an exit status. */
 static int parse_options(int argc, char **argv, struct options *o)
 {
@@ -294,6 +350,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"where", required_argument, NULL, OPT_WHERE},
 		{"timeline", no_argument, NULL, OPT_TIMELINE},
 		{"write", required_argument, NULL, 'w'},
+		{"plot", required_argument, NULL, OPT_PLOT},
+		{"plot-rtt", required_argument, NULL, OPT_PLOT_RTT},
+		{"plot-tput", required_argument, NULL, OPT_PLOT_TPUT},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{"list-fields", no_argument, NULL, OPT_LIST_FIELDS},
@@ -437,6 +496,11 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'w':
 			o->write_path = optarg;
 			break;
+		case OPT_PLOT:
+		case OPT_PLOT_RTT:
+		case OPT_PLOT_TPUT:
+			o->plot.path[ch - OPT_PLOT] = optarg;
+			break;
 		case 'h':
 			fputs(usage_line, stdout);
 			fputs(help_text, stdout);
@@ -467,6 +531,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 	if (o->events && o->format == REPORT_CSV)
 		return usage_error("--events needs -F text or -F json (CSV holds connections only)");
 	int rc = drilldown_options_check(o);
+	if (rc < 0)
+		rc = plot_options_check(o);
 	if (rc >= 0)
 		return rc;
 	if (optind < argc) {
@@ -551,6 +617,7 @@ struct output {
 	int timeline_errno;       /* the first failed write of a packet line */
 	struct pcap_out *export;  /* -w, or NULL */
 	bool export_failed;
+	struct plotout *plot;     /* --plot*, or NULL */
 };
 
 /* The record is one --conn and --where select (either may be absent, not both; after --where's first pass, an empty --conn selects nothing). */
@@ -578,6 +645,8 @@ static void emit_record(void *ctx, const struct conn_record *r)
 	struct output *out = ctx;
 	if (out->selecting && !record_selected(out->opts, r))
 		return;
+	if (out->plot)
+		plotout_record(out->plot, r);
 	if (out->view) /* live: it ended now; a file: at its last packet */
 		view_add_record(out->view, r, out->view_live_clock ? clock_ns(CLOCK_REALTIME) : r->ts_last_ns);
 	if (out->writer) {
@@ -630,6 +699,8 @@ static void emit_packet(void *ctx, const struct packet_record *p)
 		out->export_failed = true;
 		stop_requested = 1;
 	}
+	if (out->plot)
+		plotout_packet(out->plot, p);
 }
 
 /* What a live capture does besides reading: records out as they come, a deadline, loud drops. */
@@ -991,7 +1062,8 @@ static bool overwrites_an_input(const struct options *o, const char *out_path, c
 static bool output_is_an_input(const struct options *o)
 {
 	return overwrites_an_input(o, o->out_path, "report") || overwrites_an_input(o, o->summary_path, "summary") ||
-	       overwrites_an_input(o, o->write_path, "export");
+	       overwrites_an_input(o, o->write_path, "export") || overwrites_an_input(o, o->plot.path[PLOT_TSEQ], "plot") ||
+	       overwrites_an_input(o, o->plot.path[PLOT_RTT], "plot") || overwrites_an_input(o, o->plot.path[PLOT_TPUT], "plot");
 }
 
 /* -w's file: pcapng when an input is, or when the inputs differ in link type (a pcap holds one). NULL: said why. */
@@ -1074,7 +1146,7 @@ int main(int argc, char **argv)
 		options_free(&o);
 		return EXIT_USAGE;
 	}
-	if (o.where && (o.timeline || o.write_path) && (rc = where_first_pass(&o)) >= 0) {
+	if (o.where && (o.timeline || o.write_path || plotout_wanted(&o.plot)) && (rc = where_first_pass(&o)) >= 0) {
 		options_free(&o);
 		return rc;
 	}
@@ -1128,6 +1200,19 @@ int main(int argc, char **argv)
 		options_free(&o);
 		return EXIT_RUNTIME;
 	}
+	char plot_err[320];
+	if (plotout_wanted(&o.plot) && !plotout_open(&o.plot, plot_err, sizeof(plot_err))) {
+		fprintf(stderr, "tcpscope: %s\n", plot_err);
+		if (out && out != stdout)
+			fclose(out);
+		if (summary_out)
+			fclose(summary_out);
+		if (export)
+			pcap_out_close(export, NULL, 0);
+		capture_close(cap);
+		options_free(&o);
+		return EXIT_RUNTIME;
+	}
 	/* The handle is open and the outputs too: parse what the wire sends unprivileged. */
 	if (o.iface && !drop_privileges(o.user ? o.user : "nobody")) {
 		if (out && out != stdout)
@@ -1160,6 +1245,7 @@ int main(int argc, char **argv)
 			      .selecting = o.selecting,
 			      .timeline = o.timeline ? out : NULL, .timeline_json = o.format == REPORT_JSON};
 	sink.export = export;
+	sink.plot = plotout_wanted(&o.plot) ? &o.plot : NULL;
 	if (sink.timeline && !sink.timeline_json)
 		fprintf(out, "%s\n", timeline_text_header());
 	if (use_view) {
@@ -1182,7 +1268,7 @@ int main(int argc, char **argv)
 	}
 	if (o.events || use_view)
 		analyzer_set_event_sink(a, emit_event, &sink);
-	if (o.timeline || o.write_path)
+	if (o.timeline || o.write_path || sink.plot)
 		analyzer_set_packet_sink(a, select_conn, emit_packet, &sink);
 	struct tui *tui = NULL;
 	if (use_view && !(tui = tui_open())) {
@@ -1266,6 +1352,10 @@ int main(int argc, char **argv)
 		fclose(summary_out);
 
 	rc = summary_failed || unreadable ? EXIT_RUNTIME : EXIT_SUCCESS;
+	if (sink.plot && plotout_finish(sink.plot, plot_err, sizeof(plot_err)) < 0) {
+		fprintf(stderr, "tcpscope: %s\n", plot_err);
+		rc = EXIT_RUNTIME;
+	}
 	if (sink.timeline_errno && !writer_errno)
 		writer_errno = sink.timeline_errno;
 	int err = finish_output(rep, out, held, writer_errno);

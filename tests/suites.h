@@ -28,5 +28,6 @@ Suite *table_suite(void);
 Suite *halfopen_suite(void);
 Suite *fields_suite(void);
 Suite *timeline_suite(void);
+Suite *plot_suite(void);
 
 #endif
