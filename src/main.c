@@ -23,6 +23,8 @@
 #include <unistd.h>
 
 #include "analyzer.h"
+#include "byhost.h"
+#include "byhost_write.h"
 #include "capture.h"
 #include "decode.h"
 #include "feed.h"
@@ -41,7 +43,7 @@ static const char usage_line[] =
 	"                [-B KIB] [--duration SECONDS] [-Z USER] [--tui | --no-tui] [--replay [SPEED]]\n"
 	"                [-d SECONDS] [--linger SECONDS]\n"
 	"                [--max-flows N] [--idle-timeout SECONDS] [--time-wait SECONDS]\n"
-	"                [--events] [--summary FILE] [--sort FIELD] [--top N]\n"
+	"                [--events] [--summary FILE] [--sort FIELD] [--top N] [--by server|client]\n"
 	"                [--reassembly-budget MIB] [-h] [-V] [expression]\n";
 
 static const char help_text[] =
@@ -75,6 +77,12 @@ static const char help_text[] =
 	"                           duration, bytes, packets, retx, rtt, state (sizes\n"
 	"                           largest first); text is in id order without it\n"
 	"      --top N              only the first N records after sorting\n"
+	"      --by server|client   one record per server address:port (or client\n"
+	"                           address) instead of one per connection: refused,\n"
+	"                           unanswered, reset, SYN retries, handshake and data\n"
+	"                           RTT percentiles, retransmitted share, zero-window\n"
+	"                           time, bytes; most connections first (--sort bytes,\n"
+	"                           retx or rtt; --top N)\n"
 	"      --tui                the live view (ncurses, as top): the default for -i\n"
 	"                           on a terminal without -F or -o; with -r, browse the\n"
 	"                           file's connections\n"
@@ -126,6 +134,9 @@ struct options {
 	double replay_speed;      /* its speed; 0 = as fast as possible */
 	uint64_t refresh_ns;      /* -d: the view's refresh interval */
 	uint64_t linger_ns;       /* --linger: how long ended connections stay in the view */
+	bool by;                  /* --by: records summed up per server or client (byhost.h) */
+	enum byhost_kind by_kind;
+	enum byhost_order by_order;
 };
 
 /* Set by the first SIGINT/SIGTERM (stop.c's thread) or by a failed write. */
@@ -174,6 +185,7 @@ static char *join_args(int argc, char **argv, int first)
 enum {
 	OPT_MAX_FLOWS = 256, OPT_IDLE_TIMEOUT, OPT_TIME_WAIT, OPT_EVENTS, OPT_DURATION, OPT_SUMMARY, OPT_SORT, OPT_TOP,
 	OPT_TUI, OPT_NO_TUI, OPT_REPLAY, OPT_LINGER, OPT_REASM_BUDGET,
+	OPT_BY,
 };
 
 /* Seconds with an optional fraction ("0.5", "2"), at least min_s; false otherwise. */
@@ -206,6 +218,32 @@ static bool parse_speed(const char *s, double *speed)
 	return true;
 }
 
+/*
+ * --by writes groups, not connections: the view and --events do not go with
+ * it, and --sort orders the groups (bytes, retx, rtt). Says what is wrong
+ * and returns true, or sets o->by_order.
+ */
+static bool by_options_conflict(struct options *o)
+{
+	static const struct {
+		enum table_sort sort;
+		enum byhost_order order;
+	} orders[] = {{TABLE_SORT_BYTES, BYHOST_BY_BYTES}, {TABLE_SORT_RETX, BYHOST_BY_RETX}, {TABLE_SORT_RTT, BYHOST_BY_RTT}};
+	const char *why = o->tui == 1 || o->replay ? "--by writes a report: it does not go with the view (--tui, --replay)"
+			  : o->events ? "--by writes one record per host: it does not go with --events" : NULL;
+	bool sort_ok = !o->sorted || o->top;
+	for (size_t i = 0; o->sorted && i < sizeof(orders) / sizeof(orders[0]); i++)
+		if (o->sort == orders[i].sort) {
+			o->by_order = orders[i].order;
+			sort_ok = true;
+		}
+	if (!why && !sort_ok)
+		why = "--sort with --by: bytes, retx or rtt (the default: most connections first)";
+	if (why)
+		usage_error(why);
+	return why != NULL;
+}
+
 /* Returns -1 to go on, or an exit status. */
 static int parse_options(int argc, char **argv, struct options *o)
 {
@@ -227,6 +265,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"reassembly-budget", required_argument, NULL, OPT_REASM_BUDGET},
 		{"sort", required_argument, NULL, OPT_SORT},
 		{"top", required_argument, NULL, OPT_TOP},
+		{"by", required_argument, NULL, OPT_BY},
 		{"tui", no_argument, NULL, OPT_TUI},
 		{"no-tui", no_argument, NULL, OPT_NO_TUI},
 		{"replay", optional_argument, NULL, OPT_REPLAY},
@@ -331,6 +370,11 @@ static int parse_options(int argc, char **argv, struct options *o)
 				return usage_error("invalid --top: expected a positive integer");
 			o->sorted = true;
 			break;
+		case OPT_BY:
+			if (!byhost_kind_parse(optarg, &o->by_kind))
+				return usage_error("invalid --by: expected server or client");
+			o->by = true;
+			break;
 		case OPT_TUI:
 		case OPT_NO_TUI:
 			o->tui = ch == OPT_TUI;
@@ -377,6 +421,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		return usage_error("-Z applies to live capture (-i)");
 	if (o->events && o->format == REPORT_CSV)
 		return usage_error("--events needs -F text or -F json (CSV holds connections only)");
+	if (o->by && by_options_conflict(o))
+		return EXIT_USAGE;
 	if (optind < argc) {
 		o->filter_args = argv + optind;
 		o->filter = join_args(argc, argv, optind);
@@ -450,6 +496,8 @@ struct output {
 	struct writer *writer;
 	bool report_events;       /* --events */
 	struct view *view;        /* the live view, or NULL */
+	struct byhost *byhost;    /* --by: records are summed up here instead of written */
+	bool byhost_failed;       /* memory ran out adding a record to it */
 	bool view_live_clock;     /* the view runs on the wall clock (live capture) */
 };
 
@@ -463,6 +511,10 @@ static void stop_if_output_failed(const struct output *out)
 static void emit_record(void *ctx, const struct conn_record *r)
 {
 	struct output *out = ctx;
+	if (out->byhost) { /* --by: summed up per host, written at the end */
+		out->byhost_failed |= !byhost_add(out->byhost, r);
+		return;
+	}
 	if (out->view) /* live: it ended now; a file: at its last packet */
 		view_add_record(out->view, r, out->view_live_clock ? clock_ns(CLOCK_REALTIME) : r->ts_last_ns);
 	if (out->writer) {
@@ -900,20 +952,25 @@ int main(int argc, char **argv)
 	/* Text is in id order (for a file; live rows as connections end) unless sorted. */
 	struct report_options ropts = {.width = out ? table_width(out) : 0, .id_order = o.read_path != NULL,
 				       .sorted = o.sorted, .sort = o.sort, .top = o.top};
-	struct report *rep = out ? report_open_with(out, o.format, &ropts) : NULL;
+	/* --by: the groups are written at the end, before the summary: no header, no records. */
+	struct report *rep = !out ? NULL : o.by ? report_open_bare(out, o.format) : report_open_with(out, o.format, &ropts);
 	/* A file's records are formatted on threads of their own, after the
 	 * header, unless the report holds them back to order them. Live
 	 * capture writes in line: records are few, and a batch of them would
 	 * wait for its 64th. Without threads, in line too. */
 	static struct view view;
 	struct output sink = {.rep = rep, .report_events = o.events};
+	if (o.by && !(sink.byhost = byhost_new(o.by_kind))) {
+		fprintf(stderr, "tcpscope: out of memory\n");
+		return EXIT_RUNTIME;
+	}
 	if (use_view) {
 		enum view_mode mode = o.iface ? VIEW_LIVE : o.replay && o.replay_speed > 0 ? VIEW_REPLAY : VIEW_BROWSE;
 		view_init(&view, mode, o.linger_ns);
 		sink.view = &view;
 		sink.view_live_clock = o.iface != NULL;
 	}
-	if (rep && o.read_path && !report_holds_records(rep)) {
+	if (rep && o.read_path && !report_holds_records(rep) && !o.by) {
 		report_flush(rep);
 		sink.writer = writer_start(out, o.format);
 		if (sink.writer)
@@ -982,6 +1039,16 @@ int main(int argc, char **argv)
 		writer_errno = errno;
 		output_failed = true;
 	}
+
+	if (sink.byhost && !output_failed) {
+		if (sink.byhost_failed)
+			fprintf(stderr, "tcpscope: warning: out of memory: some connections are missing from the --by records\n");
+		if (byhost_write(out, o.format, sink.byhost, o.by_order, o.top) < 0) {
+			writer_errno = errno;
+			output_failed = true;
+		}
+	}
+	byhost_free(sink.byhost);
 
 	struct summary_record sum;
 	memset(&sum, 0, sizeof(sum));
