@@ -28,6 +28,7 @@
 #include "capture.h"
 #include "decode.h"
 #include "feed.h"
+#include "progress.h"
 #include "report.h"
 #include "tui.h"
 #include "view.h"
@@ -483,6 +484,8 @@ static int put_summary(const struct options *o, struct report *rep, FILE *summar
 	return 0;
 }
 
+static uint64_t reading_started_ns; /* CLOCK_MONOTONIC, for the progress line */
+
 static uint64_t clock_ns(clockid_t id)
 {
 	struct timespec t;
@@ -666,6 +669,42 @@ static enum capture_status run_live(struct capture *cap, struct analyzer *a, uin
 	return st == CAPTURE_NONE || st == CAPTURE_FRAME ? CAPTURE_EOF : st;
 }
 
+/* The progress line on stderr while a large file is read (NULL: none; see want_progress). */
+static struct progress *progress_line;
+
+static void show_progress(struct capture *cap, struct analyzer *a)
+{
+	uint64_t now = clock_ns(CLOCK_MONOTONIC);
+	struct progress_state s = {.elapsed_ns = 0};
+	struct analyzer_totals t;
+	if (!progress_due(progress_line, now) || !capture_progress(cap, &s.bytes_done, &s.bytes_total))
+		return;
+	analyzer_totals(a, &t);
+	s.frames = t.frames;
+	s.connections = t.opened;
+	s.elapsed_ns = now - reading_started_ns;
+	progress_draw(progress_line, &s, now);
+}
+
+/*
+ * A progress line for files of PROGRESS_MIN_BYTES or more (together) when
+ * stderr is a terminal, never with the view, and only when the report does
+ * not go to the same terminal while it is read: stdout is not a terminal,
+ * or nothing is written before the end (--by, --sort, --top).
+ */
+static void want_progress(const struct options *o, struct capture *cap, FILE *out, bool use_view)
+{
+	uint64_t done, total;
+	struct winsize ws;
+	bool report_on_tty = out == stdout && isatty(STDOUT_FILENO) && !o->by && !o->sorted;
+	if (!o->read_path || use_view || !isatty(STDERR_FILENO) || report_on_tty ||
+	    !capture_progress(cap, &done, &total) || total < PROGRESS_MIN_BYTES)
+		return;
+	unsigned width = ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 ? ws.ws_col : 80;
+	reading_started_ns = clock_ns(CLOCK_MONOTONIC);
+	progress_line = progress_start(stderr, width, total, reading_started_ns);
+}
+
 /* Feed frames until the end of input, COUNT frames, a stop signal, or an error (w: live capture). */
 static enum capture_status run_capture(struct capture *cap, struct analyzer *a, uint64_t count,
 				       struct live_watch *w)
@@ -677,8 +716,11 @@ static enum capture_status run_capture(struct capture *cap, struct analyzer *a, 
 	if (!feed)
 		return run_live(cap, a, count, NULL); /* no thread to be had: read in line */
 	const struct feed_batch *b;
-	while ((b = feed_next(feed)))
+	while ((b = feed_next(feed))) {
 		analyzer_track(a, b->decoded, b->frames.n);
+		if (progress_line)
+			show_progress(cap, a);
+	}
 	return feed_end(feed);
 }
 
@@ -1008,9 +1050,12 @@ int main(int argc, char **argv)
 			live.deadline_ns = clock_ns(CLOCK_MONOTONIC) + o.duration_ns;
 	}
 	char warning[PCAP_ERRBUF_SIZE + 512] = "";
+	if (cap)
+		want_progress(&o, cap, out, use_view);
 	enum capture_status ended = !cap ? CAPTURE_EOF
 				    : use_view ? run_view(&o, cap, a, &view, tui, &live)
 					       : run_capture(cap, a, o.count, o.iface ? &live : NULL);
+	progress_end(progress_line); /* cleared before any warning */
 	tui_close(tui); /* the terminal is given back before any warning */
 	/* A stop signal cuts a read short: that is no damage to warn of. */
 	size_t inputs = cap && !stop_signal() ? capture_input_count(cap) : 0;
