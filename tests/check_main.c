@@ -24,6 +24,7 @@ int main(void)
 	srunner_add_suite(sr, inputs_suite());
 	srunner_add_suite(sr, table_suite());
 	srunner_add_suite(sr, halfopen_suite());
+	srunner_add_suite(sr, byhost_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

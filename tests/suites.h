@@ -23,5 +23,6 @@ Suite *view_suite(void);
 Suite *inputs_suite(void);
 Suite *table_suite(void);
 Suite *halfopen_suite(void);
+Suite *byhost_suite(void);
 
 #endif
