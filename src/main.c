@@ -232,7 +232,8 @@ static bool by_options_conflict(struct options *o)
 	} orders[] = {{TABLE_SORT_BYTES, BYHOST_BY_BYTES}, {TABLE_SORT_RETX, BYHOST_BY_RETX}, {TABLE_SORT_RTT, BYHOST_BY_RTT}};
 	const char *why = o->tui == 1 || o->replay ? "--by writes a report: it does not go with the view (--tui, --replay)"
 			  : o->events ? "--by writes one record per host: it does not go with --events" : NULL;
-	bool sort_ok = !o->sorted || o->top;
+	/* --top alone sets sorted with the id order: the groups' own order then */
+	bool sort_ok = !o->sorted || (o->top && o->sort == TABLE_SORT_ID);
 	for (size_t i = 0; o->sorted && i < sizeof(orders) / sizeof(orders[0]); i++)
 		if (o->sort == orders[i].sort) {
 			o->by_order = orders[i].order;
