@@ -2,17 +2,19 @@
 # progress_tmux.sh - the progress line (issue 14 item 7) in a real terminal
 # (tmux): tcpscope reads a 22.4 MB capture of 200,000 half-open connections
 # (tests/gen_flood halfopen) with stderr on the terminal and the report in a
-# file. The process is throttled by hand (SIGSTOP 0.27 s, SIGCONT 0.2 s, so
-# that a read of about a second spans many redraws) and the pane is read
-# while it is stopped:
+# file. The process is throttled by hand for its first eight slices (SIGSTOP
+# 0.27 s, SIGCONT 0.05 s, so that a read of half a second spans several
+# redraws whatever the machine's speed) and the pane is read while it is
+# stopped; then it runs to its end (-c 150000 frames: three quarters of the
+# file, so that a slow sanitizer build is done soon too):
 #   - a line "tcpscope: P% of 33.6 MB, R packets/s, C connections, T left"
 #     appears, on one row, rewritten in place (never more than one such row),
 #     P never goes back, the size is the file's (stat, in SI units), and C
 #     is at most what the bytes read so far can hold (P+1% of 200,000: the
 #     tracker never runs ahead of the reader);
 #   - after the end the line is gone (cleared) and the exit status is 0;
-#   - with stderr a file (throttled at first, so that the read lasts past
-#     the first redraw), stderr stays empty.
+#   - with stderr a file (-c 60000, throttled at first, so that the read
+#     lasts past the time of the first redraw), stderr stays empty.
 # Needs tmux.  Exit: 0 pass, 1 fail, 77 skip.  About 10 s.
 if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
 set -u
@@ -55,16 +57,16 @@ throttle() {
         [ "$pane" != - ] && tmux -L "$SOCK" capture-pane -p -t "$pane" >>"$WORK/screens"
         [ "$pane" != - ] && echo "=====" >>"$WORK/screens"
         kill -CONT "$PID" 2>/dev/null || break
-        sleep 0.2
+        sleep 0.05
     done
     PID=
 }
 
 # 1. stderr on the terminal, the report in a file
 tmux -L "$SOCK" -f /dev/null new-session -d -s prog -x 100 -y 10 \
-    "bash -c 'echo \$\$ >$WORK/pid; exec \"$TCPSCOPE\" -r $WORK/big.pcap -F json -o $WORK/out.json'; echo EXIT=\$?; sleep 60" ||
+    "bash -c 'echo \$\$ >$WORK/pid; exec \"$TCPSCOPE\" -r $WORK/big.pcap -c 150000 -F json -o $WORK/out.json'; echo EXIT=\$?; sleep 60" ||
     fail "tmux did not start"
-throttle "$WORK/pid" prog 200
+throttle "$WORK/pid" prog 8
 for _ in $(seq 50); do
     tmux -L "$SOCK" capture-pane -p -t prog | grep -q '^EXIT=' && break
     sleep 0.2
@@ -104,7 +106,7 @@ grep -q '"type":"summary"' "$WORK/out.json" || fail "no summary in the report"
 
 # 2. stderr a file: nothing at all
 : >"$WORK/pid2"
-bash -c "echo \$\$ >$WORK/pid2; exec \"$TCPSCOPE\" -r $WORK/big.pcap -F json -o $WORK/out2.json 2>$WORK/stderr" &
+bash -c "echo \$\$ >$WORK/pid2; exec \"$TCPSCOPE\" -r $WORK/big.pcap -c 60000 -F json -o $WORK/out2.json 2>$WORK/stderr" &
 bgpid=$!
 throttle "$WORK/pid2" - 4
 wait "$bgpid" || fail "tcpscope with stderr in a file: exit $?"
