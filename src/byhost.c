@@ -6,9 +6,8 @@
 
 #include "app.h"
 
-/* uthash reports out-of-memory through this hook instead of exiting: byhost_add says so. */
-static bool byhost_oom;
-#define uthash_nonfatal_oom(elt) (byhost_oom = true)
+/* uthash reports out-of-memory through this hook, on the entry it could not add, instead of exiting: byhost_add says so. */
+#define uthash_nonfatal_oom(elt) ((elt)->add_failed = true)
 #include <uthash.h>
 
 /* The hash key: zero-initialised, so padding never differs between equal keys. */
@@ -23,6 +22,7 @@ _Static_assert(sizeof(struct group_key) == 20, "group_key has no hidden padding"
 struct group_entry {
 	struct group_key key;
 	struct byhost_group g;
+	bool add_failed;  /* uthash ran out of memory adding it */
 	UT_hash_handle hh;
 };
 
@@ -213,9 +213,8 @@ static struct byhost_group *group_for(struct byhost *b, const struct conn_record
 	}
 	if (!(e = entry_new(&k)))
 		return NULL;
-	byhost_oom = false;
 	HASH_ADD(hh, b->by_key, key, sizeof(k), e);
-	if (byhost_oom) {
+	if (e->add_failed) {
 		free(e);
 		return NULL;
 	}
@@ -270,49 +269,53 @@ static int larger_first(uint64_t x, uint64_t y)
 	return (x < y) - (x > y);
 }
 
-/* a's retransmitted share of payload against b's, without division: ra/pa vs rb/pb. No payload sorts last. */
-static int compare_retx(const struct byhost_group *a, const struct byhost_group *b)
-{
-	if (!a->payload_bytes || !b->payload_bytes)
-		return (a->payload_bytes == 0) - (b->payload_bytes == 0);
-	unsigned __int128 x = (unsigned __int128)a->retransmitted_bytes * b->payload_bytes;
-	unsigned __int128 y = (unsigned __int128)b->retransmitted_bytes * a->payload_bytes;
-	return (x < y) - (x > y);
-}
+/* A group with the figure it is ordered by (known false: sorts after those with one). */
+struct sort_item {
+	struct byhost_group *g;
+	bool known;
+	long double figure;
+};
 
-static int compare_rtt(const struct byhost_group *a, const struct byhost_group *b)
+/*
+ * The figure of an order: connections, bytes, the retransmitted share (a
+ * correctly rounded division: equal shares compare equal), the median
+ * handshake RTT.
+ */
+static void sort_figure(struct sort_item *it, enum byhost_order order)
 {
-	uint32_t x = 0, y = 0;
-	bool hx = byhost_percentile(&a->handshake, 50, &x), hy = byhost_percentile(&b->handshake, 50, &y);
-	if (hx != hy)
-		return hx ? -1 : 1;
-	return larger_first(x, y);
-}
-
-static enum byhost_order sort_order; /* qsort has no context argument */
-
-static int compare_groups(const void *pa, const void *pb)
-{
-	const struct byhost_group *a = *(const struct byhost_group *const *)pa, *b = *(const struct byhost_group *const *)pb;
-	int c = 0;
-	if (a->rest != b->rest)
-		return a->rest ? 1 : -1;
-	switch (sort_order) {
+	const struct byhost_group *g = it->g;
+	uint32_t us = 0;
+	it->known = true;
+	switch (order) {
+	case BYHOST_BY_CONNECTIONS:
+		it->figure = (long double)g->connections;
+		break;
 	case BYHOST_BY_BYTES:
-		c = larger_first(a->bytes[0] + a->bytes[1], b->bytes[0] + b->bytes[1]);
+		it->figure = (long double)g->bytes[0] + (long double)g->bytes[1];
 		break;
 	case BYHOST_BY_RETX:
-		c = compare_retx(a, b);
+		it->known = g->payload_bytes > 0;
+		it->figure = it->known ? (long double)g->retransmitted_bytes / (long double)g->payload_bytes : 0;
 		break;
 	case BYHOST_BY_RTT:
-		c = compare_rtt(a, b);
-		break;
-	case BYHOST_BY_CONNECTIONS:
+		it->known = byhost_percentile(&g->handshake, 50, &us);
+		it->figure = us;
 		break;
 	}
-	if (!c)
-		c = larger_first(a->connections, b->connections);
-	return c ? c : compare_hosts(a, b);
+}
+
+/* The rest last; then known figures, larger first; then most connections; then by address and port. */
+static int compare_items(const void *pa, const void *pb)
+{
+	const struct sort_item *a = pa, *b = pb;
+	if (a->g->rest != b->g->rest)
+		return a->g->rest ? 1 : -1;
+	if (a->known != b->known)
+		return a->known ? -1 : 1;
+	if (a->figure != b->figure)
+		return a->figure > b->figure ? -1 : 1;
+	int c = larger_first(a->g->connections, b->g->connections);
+	return c ? c : compare_hosts(a->g, b->g);
 }
 
 static int compare_names(const void *pa, const void *pb)
@@ -332,20 +335,26 @@ const struct byhost_group *const *byhost_groups(struct byhost *b, enum byhost_or
 	*n = 0;
 	free(b->sorted);
 	b->sorted = total ? malloc(total * sizeof(*b->sorted)) : NULL;
-	if (!b->sorted)
+	struct sort_item *items = total ? malloc(total * sizeof(*items)) : NULL;
+	if (!b->sorted || !items) {
+		free(items);
 		return NULL;
+	}
 	for (struct group_entry *e = b->by_key; e; e = e->hh.next)
-		b->sorted[i++] = &e->g;
+		items[i++].g = &e->g;
 	if (b->rest)
-		b->sorted[i++] = &b->rest->g;
+		items[i++].g = &b->rest->g;
 	for (size_t k = 0; k < total; k++) {
-		struct byhost_group *g = b->sorted[k];
+		struct byhost_group *g = items[k].g;
 		qsort(g->names, g->nnames, sizeof(g->names[0]), compare_names);
 		values_sort(&g->handshake);
 		values_sort(&g->data);
+		sort_figure(&items[k], order);
 	}
-	sort_order = order;
-	qsort(b->sorted, total, sizeof(*b->sorted), compare_groups);
+	qsort(items, total, sizeof(*items), compare_items);
+	for (size_t k = 0; k < total; k++)
+		b->sorted[k] = items[k].g;
+	free(items);
 	*n = total;
 	return (const struct byhost_group *const *)b->sorted;
 }

@@ -952,7 +952,7 @@ int main(int argc, char **argv)
 
 	/* The view: asked for, or live on a terminal when no report was asked for (as top). */
 	bool use_view = cap && (o.replay || o.tui == 1 ||
-				(o.tui == -1 && o.iface && !o.format_given && !o.out_path && isatty(STDOUT_FILENO)));
+				(o.tui == -1 && o.iface && !o.format_given && !o.out_path && !o.by && isatty(STDOUT_FILENO)));
 	if (use_view && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
 		fprintf(stderr, "tcpscope: the view needs a terminal (stdin and stdout); --no-tui streams the report\n");
 		capture_close(cap);
