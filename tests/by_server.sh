@@ -5,7 +5,8 @@
 # group, in JSON, CSV (python's csv module) and the text table's counts,
 # equals what tests/by_server.py computes from tshark's per-frame fields.
 # Then the option's edges: bad values and combinations are usage errors
-# (exit 2), --top and --sort order the groups.
+# (exit 2), --top and --sort order the groups; and a live capture (root,
+# network namespaces) writes its groups at SIGINT.
 #
 # Environment (set by make check): TCPSCOPE, TOP_SRCDIR.
 # Exit: 0 pass, 1 fail, 77 skip (python3 or tshark missing).
@@ -46,6 +47,34 @@ p50 = [float(r["handshake_rtt_p50_ms"]) for r in rows if r["handshake_rtt_p50_ms
 ok = p50 == sorted(p50, reverse=True) and all(not r["handshake_rtt_p50_ms"] for r in rows[len(p50):])
 print(rows[0]["server_port"] if ok else "unordered")')
 [ "$got" = 9202 ] || fail "--sort rtt: first $got, want the slow server 9202 first and the groups without RTT last"
+
+# Live (root and network namespaces, else this part is skipped): the groups
+# are written at SIGINT; 3 curls to the web server and 1 to the closed port 9
+# are 3 connections to :8000 and 1 refused at :9.
+live=$( (
+    skip() { echo "skipped: $*"; exit 77; }
+    fail() { echo "$*"; exit 1; }
+    . "$TOP_SRCDIR/tests/netns_lib.sh"
+    netns_setup 10.77.4
+    netns_http_server
+    ip netns exec "$NSC" "$TCPSCOPE" -i "$VC" --by server -F csv -o "$WORK/by.csv" 2>"$WORK/by.err" & pid=$!
+    CLEANUP_PIDS=$pid
+    netns_wait_capturing $pid
+    for _ in 1 2 3; do ip netns exec "$NSC" curl -s -o /dev/null --max-time 5 "http://10.77.4.2:8000/"; done
+    ip netns exec "$NSC" curl -s -o /dev/null --max-time 2 "http://10.77.4.2:9/"
+    sleep 0.5
+    netns_stop $pid
+    [ "$rc" = 0 ] || fail "live --by: exit $rc"
+    python3 -c 'import csv, sys
+rows = {r["server_port"]: r for r in csv.DictReader(open(sys.argv[1]))}
+got = sorted((p, r["connections"], r["refused"]) for p, r in rows.items())
+print(" ".join("%s:%s/%s" % g for g in got))' "$WORK/by.csv"
+) 2>&1 ); lrc=$?
+case $lrc in
+    0) [ "$live" = "8000:3/0 9:1/1" ] || fail "live --by server: $live, want 8000:3/0 9:1/1" ;;
+    77) echo "live part $live" ;;
+    *) fail "live --by server: $live" ;;
+esac
 
 [ "$fails" = 0 ] || exit 1
 echo "PASS: --by server and --by client agree with tshark in three formats"
