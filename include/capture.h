@@ -105,6 +105,14 @@ int capture_fd(const struct capture *c);
 /* Live: libpcap's drop counters. False when unavailable (files). */
 bool capture_stats(struct capture *c, struct capture_stats *out);
 
+/*
+ * Files: how far they have been read, in bytes of the files as they lie on
+ * disk (compressed ones too), and their sizes, summed over the inputs;
+ * false when an input is not a regular file (a pipe, stdin) or live.
+ * Safe while another thread reads (it only asks the kernel for offsets).
+ */
+bool capture_progress(const struct capture *c, uint64_t *done, uint64_t *total);
+
 void capture_close(struct capture *c);
 
 #endif

@@ -37,6 +37,12 @@ const char *decompress_format(const struct decompress *d);
  */
 const char *decompress_error(const struct decompress *d);
 
+/*
+ * The descriptor of the file itself (compressed or not), open as long as
+ * the stream: its offset says how far the file has been read (progress).
+ */
+int decompress_raw_fd(const struct decompress *d);
+
 /* Free the state once its stream has been closed. NULL is allowed. */
 void decompress_free(struct decompress *d);
 

@@ -57,6 +57,9 @@ enum pcap_map_status pcap_map_next(struct pcap_map *m, struct frame *f);
 /* The offset of the next record to read (the one left to libpcap after PCAP_MAP_IRREGULAR). */
 uint64_t pcap_map_offset(const struct pcap_map *m);
 
+/* How far the reader has gone, for a progress line: may be asked from another thread. */
+uint64_t pcap_map_bytes_read(const struct pcap_map *m);
+
 /* The file's size when mapped. */
 uint64_t pcap_map_size(const struct pcap_map *m);
 

@@ -39,6 +39,8 @@
 struct capture_input {
 	pcap_t *pcap;
 	struct decompress *dz; /* files: the stream's state, freed after pcap_close; NULL live */
+	int raw_fd;     /* a regular file's descriptor, for capture_progress; -1: not a regular file (a pipe) */
+	uint64_t raw_size;
 	char *name;
 	bool nano;      /* timestamps are in nanoseconds (else microseconds) */
 	bool ended;     /* end of file, or stopped by damage (error set) */
@@ -171,6 +173,9 @@ static bool open_file(struct capture_input *in, char *err, size_t errlen)
 	in->nano = pcap_get_tstamp_precision(in->pcap) == PCAP_TSTAMP_PRECISION_NANO;
 	in->linktype = linktype_of(in->pcap);
 	try_map(in);
+	struct stat st;
+	in->raw_fd = fstat(decompress_raw_fd(in->dz), &st) == 0 && S_ISREG(st.st_mode) ? decompress_raw_fd(in->dz) : -1;
+	in->raw_size = in->raw_fd >= 0 ? (uint64_t)st.st_size : 0;
 	return true;
 }
 
@@ -680,6 +685,24 @@ bool capture_stats(struct capture *c, struct capture_stats *out)
 	out->dropped = ps.ps_drop;
 	out->if_dropped = ps.ps_ifdrop;
 	return true;
+}
+
+bool capture_progress(const struct capture *c, uint64_t *done, uint64_t *total)
+{
+	*done = *total = 0;
+	for (size_t i = 0; !c->live && i < c->n; i++) {
+		const struct capture_input *in = &c->inputs[i];
+		off_t at = in->raw_fd >= 0 ? lseek(in->raw_fd, 0, SEEK_CUR) : -1;
+		if (at < 0)
+			return false;
+		/* A mapped file is read from the mapping; libpcap's descriptor
+		 * moves only once the map leaves it an irregular record. */
+		uint64_t read = in->map && pcap_map_bytes_read(in->map) > (uint64_t)at ? pcap_map_bytes_read(in->map)
+										   : (uint64_t)at;
+		*done += read < in->raw_size ? read : in->raw_size;
+		*total += in->raw_size;
+	}
+	return !c->live;
 }
 
 void capture_close(struct capture *c)

@@ -45,6 +45,7 @@ static const struct {
 
 struct decompress {
 	int fd;           /* the raw input; -1 once closed or handed to stdio */
+	int raw_fd;       /* the same descriptor, kept for decompress_raw_fd, open as long as the stream */
 	enum codec codec;
 	const char *format; /* magics[].name, NULL when plain */
 	bool decoder_live;  /* the decoder below is initialised and not yet ended */
@@ -366,6 +367,11 @@ static bool sniff(struct decompress *d, char *err, size_t errlen)
 	return true;
 }
 
+int decompress_raw_fd(const struct decompress *d)
+{
+	return d->raw_fd;
+}
+
 struct decompress *decompress_open(const char *path, FILE **stream, char *err, size_t errlen)
 {
 	static const cookie_io_functions_t io = {.read = cookie_read, .close = cookie_close};
@@ -384,6 +390,7 @@ struct decompress *decompress_open(const char *path, FILE **stream, char *err, s
 		snprintf(err, errlen, "%s", strerror(errno));
 		goto fail;
 	}
+	d->raw_fd = d->fd;
 	if (!sniff(d, err, errlen))
 		goto fail;
 	/* A plain file that can seek goes back to where it began and is read by stdio directly. */

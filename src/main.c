@@ -23,11 +23,14 @@
 #include <unistd.h>
 
 #include "analyzer.h"
+#include "byhost.h"
+#include "byhost_write.h"
 #include "capture.h"
 #include "decode.h"
 #include "feed.h"
 #include "fieldlist.h"
 #include "fields.h"
+#include "progress.h"
 #include "report.h"
 #include "tui.h"
 #include "view.h"
@@ -48,7 +51,7 @@ static const char usage_line[] =
 	"                [-B KIB] [--duration SECONDS] [-Z USER] [--tui | --no-tui] [--replay [SPEED]]\n"
 	"                [-d SECONDS] [--linger SECONDS]\n"
 	"                [--max-flows N] [--idle-timeout SECONDS] [--time-wait SECONDS]\n"
-	"                [--events] [--summary FILE] [--sort FIELD] [--top N]\n"
+	"                [--events] [--summary FILE] [--sort FIELD] [--top N] [--by server|client]\n"
 	"                [--reassembly-budget MIB] [--conn LIST] [--where FILTER]\n"
 	"                [--timeline] [-w FILE] [--plot FILE.svg] [--plot-rtt FILE.svg]\n"
 	"                [--plot-tput FILE.svg] [-h] [-V] [expression]\n";
@@ -84,6 +87,12 @@ static const char help_text[] =
 	"                           duration, bytes, packets, retx, rtt, state (sizes\n"
 	"                           largest first); text is in id order without it\n"
 	"      --top N              only the first N records after sorting\n"
+	"      --by server|client   one record per server address:port (or client\n"
+	"                           address) instead of one per connection: refused,\n"
+	"                           unanswered, reset, SYN retries, handshake and data\n"
+	"                           RTT percentiles, retransmitted share, zero-window\n"
+	"                           time, bytes; most connections first (--sort bytes,\n"
+	"                           retx or rtt; --top N)\n"
 	"      --tui                the live view (ncurses, as top): the default for -i\n"
 	"                           on a terminal without -F or -o; with -r, browse the\n"
 	"                           file's connections\n"
@@ -160,6 +169,9 @@ struct options {
 	bool timeline;            /* --timeline */
 	const char *write_path;   /* -w FILE, or NULL */
 	struct plotout plot;      /* --plot, --plot-rtt, --plot-tput */
+	bool by;                  /* --by: records summed up per server or client (byhost.h) */
+	enum byhost_kind by_kind;
+	enum byhost_order by_order;
 };
 
 /* Set by the first SIGINT/SIGTERM (stop.c's thread) or by a failed write. */
@@ -210,6 +222,7 @@ enum {
 	OPT_TUI, OPT_NO_TUI, OPT_REPLAY, OPT_LINGER, OPT_REASM_BUDGET, OPT_CONN, OPT_WHERE, OPT_TIMELINE,
 	OPT_LIST_FIELDS,
 	OPT_PLOT, OPT_PLOT_RTT, OPT_PLOT_TPUT, /* in enum plot_kind order */
+	OPT_BY,
 };
 
 /* Seconds with an optional fraction ("0.5", "2"), at least min_s; false otherwise. */
@@ -320,6 +333,34 @@ static int plot_options_check(const struct options *o)
 	return -1;
 }
 
+/*
+ * --by writes groups, not connections: the view and --events do not go with
+ * it, and --sort orders the groups (bytes, retx, rtt). Says what is wrong
+ * and returns true, or sets o->by_order.
+ */
+static bool by_options_conflict(struct options *o)
+{
+	static const struct {
+		enum table_sort sort;
+		enum byhost_order order;
+	} orders[] = {{TABLE_SORT_BYTES, BYHOST_BY_BYTES}, {TABLE_SORT_RETX, BYHOST_BY_RETX}, {TABLE_SORT_RTT, BYHOST_BY_RTT}};
+	const char *why = o->tui == 1 || o->replay ? "--by writes a report: it does not go with the view (--tui, --replay)"
+			  : o->events ? "--by writes one record per host: it does not go with --events"
+			  : o->timeline ? "--by writes one record per host: it does not go with --timeline" : NULL;
+	/* --top alone sets sorted with the id order: the groups' own order then */
+	bool sort_ok = !o->sorted || (o->top && o->sort == TABLE_SORT_ID);
+	for (size_t i = 0; o->sorted && i < sizeof(orders) / sizeof(orders[0]); i++)
+		if (o->sort == orders[i].sort) {
+			o->by_order = orders[i].order;
+			sort_ok = true;
+		}
+	if (!why && !sort_ok)
+		why = "--sort with --by: bytes, retx or rtt (the default: most connections first)";
+	if (why)
+		usage_error(why);
+	return why != NULL;
+}
+
 /* Returns -1 to go on, or an exit status. */
 static int parse_options(int argc, char **argv, struct options *o)
 {
@@ -341,6 +382,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"reassembly-budget", required_argument, NULL, OPT_REASM_BUDGET},
 		{"sort", required_argument, NULL, OPT_SORT},
 		{"top", required_argument, NULL, OPT_TOP},
+		{"by", required_argument, NULL, OPT_BY},
 		{"tui", no_argument, NULL, OPT_TUI},
 		{"no-tui", no_argument, NULL, OPT_NO_TUI},
 		{"replay", optional_argument, NULL, OPT_REPLAY},
@@ -453,6 +495,11 @@ static int parse_options(int argc, char **argv, struct options *o)
 				return usage_error("invalid --top: expected a positive integer");
 			o->sorted = true;
 			break;
+		case OPT_BY:
+			if (!byhost_kind_parse(optarg, &o->by_kind))
+				return usage_error("invalid --by: expected server or client");
+			o->by = true;
+			break;
 		case OPT_TUI:
 		case OPT_NO_TUI:
 			o->tui = ch == OPT_TUI;
@@ -530,6 +577,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		return usage_error("-Z applies to live capture (-i)");
 	if (o->events && o->format == REPORT_CSV)
 		return usage_error("--events needs -F text or -F json (CSV holds connections only)");
+	if (o->by && by_options_conflict(o))
+		return EXIT_USAGE;
 	int rc = drilldown_options_check(o);
 	if (rc < 0)
 		rc = plot_options_check(o);
@@ -595,6 +644,8 @@ static int put_summary(const struct options *o, struct report *rep, FILE *summar
 	return 0;
 }
 
+static uint64_t reading_started_ns; /* CLOCK_MONOTONIC, for the progress line */
+
 static uint64_t clock_ns(clockid_t id)
 {
 	struct timespec t;
@@ -608,6 +659,8 @@ struct output {
 	struct writer *writer;
 	bool report_events;       /* --events */
 	struct view *view;        /* the live view, or NULL */
+	struct byhost *byhost;    /* --by: records are summed up here instead of written */
+	bool byhost_failed;       /* memory ran out adding a record to it */
 	bool view_live_clock;     /* the view runs on the wall clock (live capture) */
 	/* the drill-down (--conn, --where, --timeline, -w) */
 	const struct options *opts;
@@ -647,6 +700,10 @@ static void emit_record(void *ctx, const struct conn_record *r)
 		return;
 	if (out->plot)
 		plotout_record(out->plot, r);
+	if (out->byhost) { /* --by: summed up per host, written at the end */
+		out->byhost_failed |= !byhost_add(out->byhost, r);
+		return;
+	}
 	if (out->view) /* live: it ended now; a file: at its last packet */
 		view_add_record(out->view, r, out->view_live_clock ? clock_ns(CLOCK_REALTIME) : r->ts_last_ns);
 	if (out->writer) {
@@ -829,6 +886,42 @@ static enum capture_status run_live(struct capture *cap, struct analyzer *a, uin
 	return st == CAPTURE_NONE || st == CAPTURE_FRAME ? CAPTURE_EOF : st;
 }
 
+/* The progress line on stderr while a large file is read (NULL: none; see want_progress). */
+static struct progress *progress_line;
+
+static void show_progress(struct capture *cap, struct analyzer *a)
+{
+	uint64_t now = clock_ns(CLOCK_MONOTONIC);
+	struct progress_state s = {.elapsed_ns = 0};
+	struct analyzer_totals t;
+	if (!progress_due(progress_line, now) || !capture_progress(cap, &s.bytes_done, &s.bytes_total))
+		return;
+	analyzer_totals(a, &t);
+	s.frames = t.frames;
+	s.connections = t.opened;
+	s.elapsed_ns = now - reading_started_ns;
+	progress_draw(progress_line, &s, now);
+}
+
+/*
+ * A progress line for files of PROGRESS_MIN_BYTES or more (together) when
+ * stderr is a terminal, never with the view, and only when the report does
+ * not go to the same terminal while it is read: stdout is not a terminal,
+ * or nothing is written before the end (--by, --sort, --top).
+ */
+static void want_progress(const struct options *o, struct capture *cap, FILE *out, bool use_view)
+{
+	uint64_t done, total;
+	struct winsize ws;
+	bool report_on_tty = out == stdout && isatty(STDOUT_FILENO) && !o->by && !o->sorted;
+	if (!o->read_path || use_view || !isatty(STDERR_FILENO) || report_on_tty ||
+	    !capture_progress(cap, &done, &total) || total < PROGRESS_MIN_BYTES)
+		return;
+	unsigned width = ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 ? ws.ws_col : 80;
+	reading_started_ns = clock_ns(CLOCK_MONOTONIC);
+	progress_line = progress_start(stderr, width, total, reading_started_ns);
+}
+
 /* Feed frames until the end of input, COUNT frames, a stop signal, or an error (w: live capture). */
 static enum capture_status run_capture(struct capture *cap, struct analyzer *a, uint64_t count,
 				       struct live_watch *w)
@@ -840,8 +933,11 @@ static enum capture_status run_capture(struct capture *cap, struct analyzer *a, 
 	if (!feed)
 		return run_live(cap, a, count, NULL); /* no thread to be had: read in line */
 	const struct feed_batch *b;
-	while ((b = feed_next(feed)))
+	while ((b = feed_next(feed))) {
 		analyzer_track(a, b->decoded, b->frames.n);
+		if (progress_line)
+			show_progress(cap, a);
+	}
 	return feed_end(feed);
 }
 
@@ -1161,7 +1257,7 @@ int main(int argc, char **argv)
 
 	/* The view: asked for, or live on a terminal when no report was asked for (as top). */
 	bool use_view = cap && (o.replay || o.tui == 1 ||
-				(o.tui == -1 && o.iface && !o.format_given && !o.out_path && isatty(STDOUT_FILENO)));
+				(o.tui == -1 && o.iface && !o.format_given && !o.out_path && !o.by && isatty(STDOUT_FILENO)));
 	if (use_view && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
 		fprintf(stderr, "tcpscope: the view needs a terminal (stdin and stdout); --no-tui streams the report\n");
 		capture_close(cap);
@@ -1235,7 +1331,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tcpscope: cannot create a temporary file: %s\n", strerror(errno));
 		return EXIT_RUNTIME;
 	}
-	struct report *rep = out ? report_open_with(held ? held : out, o.format, &ropts) : NULL;
+	/* --by: the groups are written at the end, before the summary: no header, no records. */
+	struct report *rep = !out ? NULL : o.by ? report_open_bare(out, o.format) : report_open_with(held ? held : out, o.format, &ropts);
 	/* A file's records are formatted on threads of their own, after the
 	 * header, unless the report holds them back to order them. Live
 	 * capture writes in line: records are few, and a batch of them would
@@ -1248,6 +1345,10 @@ int main(int argc, char **argv)
 	sink.plot = plotout_wanted(&o.plot) ? &o.plot : NULL;
 	if (sink.timeline && !sink.timeline_json)
 		fprintf(out, "%s\n", timeline_text_header());
+	if (o.by && !(sink.byhost = byhost_new(o.by_kind))) {
+		fprintf(stderr, "tcpscope: out of memory\n");
+		return EXIT_RUNTIME;
+	}
 	if (use_view) {
 		enum view_mode mode = o.iface ? VIEW_LIVE : o.replay && o.replay_speed > 0 ? VIEW_REPLAY : VIEW_BROWSE;
 		view_init(&view, mode, o.linger_ns);
@@ -1255,7 +1356,7 @@ int main(int argc, char **argv)
 		sink.view_live_clock = o.iface != NULL;
 	}
 	/* packet lines are written in line, between the records */
-	if (rep && o.read_path && !report_holds_records(rep) && !o.timeline) {
+	if (rep && o.read_path && !report_holds_records(rep) && !o.timeline && !o.by) {
 		report_flush(rep);
 		sink.writer = writer_start(out, o.format);
 		if (sink.writer)
@@ -1295,9 +1396,12 @@ int main(int argc, char **argv)
 			live.deadline_ns = clock_ns(CLOCK_MONOTONIC) + o.duration_ns;
 	}
 	char warning[PCAP_ERRBUF_SIZE + 512] = "";
+	if (cap)
+		want_progress(&o, cap, out, use_view);
 	enum capture_status ended = !cap ? CAPTURE_EOF
 				    : use_view ? run_view(&o, cap, a, &view, tui, &live)
 					       : run_capture(cap, a, o.count, o.iface ? &live : NULL);
+	progress_end(progress_line); /* cleared before any warning */
 	tui_close(tui); /* the terminal is given back before any warning */
 	/* A stop signal cuts a read short: that is no damage to warn of. */
 	size_t inputs = cap && !stop_signal() ? capture_input_count(cap) : 0;
@@ -1326,6 +1430,16 @@ int main(int argc, char **argv)
 		writer_errno = errno;
 		output_failed = true;
 	}
+
+	if (sink.byhost && !output_failed) {
+		if (sink.byhost_failed)
+			fprintf(stderr, "tcpscope: warning: out of memory: some connections are missing from the --by records\n");
+		if (byhost_write(out, o.format, sink.byhost, o.by_order, o.top) < 0) {
+			writer_errno = errno;
+			output_failed = true;
+		}
+	}
+	byhost_free(sink.byhost);
 
 	struct summary_record sum;
 	memset(&sum, 0, sizeof(sum));

@@ -25,6 +25,7 @@ struct pcap_map {
 	uint32_t snapshot;
 	int linktype;
 	uint64_t frames;     /* handed on so far */
+	uint64_t read_mark;  /* off, published for pcap_map_bytes_read on another thread */
 	size_t released;     /* bytes before this offset are unmapped (page aligned) */
 	size_t page;
 	uint64_t starts[PCAP_MAP_KEEP_FRAMES]; /* starts[k % KEEP]: offset of frame k's record */
@@ -148,6 +149,7 @@ enum pcap_map_status pcap_map_next(struct pcap_map *m, struct frame *f)
 	m->starts[m->frames % PCAP_MAP_KEEP_FRAMES] = m->off;
 	m->frames++;
 	m->off += RECORD_HEADER_LEN + caplen;
+	__atomic_store_n(&m->read_mark, (uint64_t)m->off, __ATOMIC_RELAXED);
 	give_back_old_pages(m);
 	return PCAP_MAP_FRAME;
 }
@@ -155,6 +157,11 @@ enum pcap_map_status pcap_map_next(struct pcap_map *m, struct frame *f)
 uint64_t pcap_map_offset(const struct pcap_map *m)
 {
 	return m->off;
+}
+
+uint64_t pcap_map_bytes_read(const struct pcap_map *m)
+{
+	return __atomic_load_n(&m->read_mark, __ATOMIC_RELAXED);
 }
 
 uint64_t pcap_map_size(const struct pcap_map *m)

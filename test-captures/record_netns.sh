@@ -167,6 +167,18 @@
 #                           has (tshark: spurious retransmission) and the
 #                           client answers with a D-SACK block below its ACK
 #                           (2 D-SACK blocks).  1155 frames.  -s 200.
+#   by_server.pcap      (s) by_server_peers.py (its header says more):
+#                           servers that are fast, slow to answer (5-30 ms,
+#                           one aborting with RST), slow to accept (a full
+#                           accept queue: SYNs retried), refusing (closed
+#                           port) and unanswered (10.10.2.99), over IPv4 and
+#                           IPv6, from 10.10.1.1 and 10.10.1.2, some with a
+#                           TLS ClientHello (SNI), one zero window; first a
+#                           400 kB download through tbf rate 2mbit burst 16kb
+#                           latency 50ms on the router (real losses), the
+#                           slow server's connections queued behind it.  For
+#                           tests/by_server.sh (--by server|client against
+#                           tshark).  -s 700 (a whole ClientHello).
 set -u
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -176,6 +188,7 @@ ALL_CAPTURES="http_ipv4 http_ipv6 bulk_tbf refused parallel_50 port_reuse tls_ha
 ALL_CAPTURES+=" unanswered close_client_first close_server_first half_close abort_linger0"
 ALL_CAPTURES+=" keepalive_idle simultaneous_close simultaneous_open rst_in_transfer"
 ALL_CAPTURES+=" zero_window dsack"
+ALL_CAPTURES+=" by_server"
 
 die() { echo "record_netns.sh: $*" >&2; exit 1; }
 while [ $# -gt 0 ]; do
@@ -637,6 +650,25 @@ if want dsack; then
     run in_rtr tc qdisc add dev r1 root tbf rate 1mbit burst 3000 latency 2s
     peers dsack 200
     run in_rtr tc qdisc del dev r0 root; run in_rtr tc qdisc del dev r1 root
+fi
+
+if want by_server; then
+    run ip -n "$CLI" addr add 10.10.1.2/24 dev c0
+    ip netns exec "$SRV" python3 "$HERE/by_server_peers.py" server >"$WORK/by_server.srv.log" 2>&1 &
+    SERVER_PIDS+=($!)
+    for _ in $(seq 50); do
+        [ "$(in_srv ss -Hltn 'sport >= :9201 and sport <= :9203' | grep -c .)" = 3 ] && break
+        sleep 0.1
+    done
+    start_capture "$OUT/by_server.pcap" 700 tcp
+    run in_rtr tc qdisc add dev r0 root tbf rate 2mbit burst 16kb latency 50ms
+    run in_cli python3 "$HERE/by_server_peers.py" client bulk
+    run in_rtr tc qdisc del dev r0 root
+    sleep 0.5
+    run in_cli python3 "$HERE/by_server_peers.py" client rest
+    stop_capture
+    run ip -n "$CLI" addr del 10.10.1.2/24 dev c0
+    echo "  by_server.pcap: $(tshark_count "$OUT/by_server.pcap" tcp.analysis.retransmission) retransmissions (tshark)"
 fi
 
 echo "record_netns.sh: captures written to $OUT"

@@ -30,6 +30,7 @@ int main(void)
 	srunner_add_suite(sr, fields_suite());
 	srunner_add_suite(sr, timeline_suite());
 	srunner_add_suite(sr, plot_suite());
+	srunner_add_suite(sr, byhost_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

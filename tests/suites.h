@@ -29,5 +29,6 @@ Suite *halfopen_suite(void);
 Suite *fields_suite(void);
 Suite *timeline_suite(void);
 Suite *plot_suite(void);
+Suite *byhost_suite(void);
 
 #endif
