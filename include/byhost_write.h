@@ -2,10 +2,12 @@
 #ifndef TCPSCOPE_BYHOST_WRITE_H
 #define TCPSCOPE_BYHOST_WRITE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "byhost.h"
+#include "fields.h"
 #include "report.h"
 
 /*
@@ -14,6 +16,9 @@
  * row of both kinds' tables, or NULL when they all are (for the tests).
  */
 const char *byhost_text_unknown_field(void);
+
+/* Does --by's text table show field path of kind k (FIELD_SERVER or FIELD_CLIENT)? For --list-fields. */
+bool byhost_text_shows(enum field_kind k, const char *path);
 
 /*
  * Write the groups in `order` (at most top of them, 0: all) to out: JSON

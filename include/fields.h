@@ -88,6 +88,7 @@ struct field_value {
 enum {
 	FIELD_NULLABLE = 1u << 0,    /* the value may be null (JSON) / empty (CSV) */
 	FIELD_ABSENT_NULL = 1u << 1, /* with .present: written as null when not present (else left out) */
+	FIELD_SIGNED = 1u << 2,      /* TIME: may be negative (its getter sets .negative); --list-fields: signed_time */
 };
 
 struct field {

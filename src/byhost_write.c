@@ -35,7 +35,7 @@ struct text_column {
 };
 
 static const struct text_column text_columns[] = {
-	{"SERVER", NULL, NULL, T_HOST}, /* the kind's host object: "server" or "client" */
+	{"SERVER", NULL, NULL, T_HOST}, /* the kind's host object's members: server.ip, server.port or client.ip */
 	{"NAME", "names", NULL, T_NAMES},
 	{"CONNS", "connections", NULL, T_COUNT},
 	{"REFUSED", "refused", NULL, T_COUNT},
@@ -55,6 +55,19 @@ static const struct text_column text_columns[] = {
 	{"ZW-S", "s2c_zero_window_time", NULL, T_S},
 };
 #define NCOLUMNS (sizeof(text_columns) / sizeof(text_columns[0]))
+
+bool byhost_text_shows(enum field_kind k, const char *path)
+{
+	for (size_t c = 0; c < NCOLUMNS; c++) {
+		const struct text_column *col = &text_columns[c];
+		if (col->style == T_HOST && strncmp(path, k == FIELD_SERVER ? "server." : "client.", 7) == 0)
+			return true;
+		/* the share column shows retx_share, worked out from its two fields as a percentage */
+		if (strcmp(path, col->style == T_SHARE ? "retx_share" : col->path ? col->path : "") == 0)
+			return true;
+	}
+	return false;
+}
 
 static enum field_kind kind_of(const struct byhost *b)
 {

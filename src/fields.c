@@ -1108,7 +1108,7 @@ static const struct field field_table[] = {
 	{K, "frame", NULL, 0, FIELD_COUNT, .meaning = "the frame's number in the input, 1-based, as Wireshark numbers it",
 	 P_AT(frame)},
 	{K, "ts", NULL, 0, FIELD_TIME, .unit = "s", .meaning = "capture time, seconds since the epoch", P_AT(ts_ns)},
-	{K, "rel_time", NULL, 0, FIELD_TIME, .unit = "s", .meaning = "time since the connection's first packet",
+	{K, "rel_time", NULL, 0, FIELD_TIME, .unit = "s", .flags = FIELD_SIGNED, .meaning = "time since the connection's first packet",
 	 P_BY(rel_ns, get_signed_time)},
 	{K, "dir", NULL, 0, FIELD_NAME, .meaning = "c2s (client to server) or s2c", P_BY(dir, get_dir)},
 	{K, "flags", NULL, 0, FIELD_LIST, FIELD_NAME, .meaning = "TCP flags set: SYN, ACK, FIN, RST, PSH, URG, ECE, CWR, NS",
