@@ -2,7 +2,6 @@
 #include "byhost_write.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -147,9 +146,16 @@ static void host_ip(const struct byhost_group *g, char *buf, size_t cap)
 /* Room for a text cell: a name is cut at half of it (escaped bytes), " +N" follows. */
 #define TEXT_CELL_MAX 256
 
+/* A column and its rows in the kind's table (NULL for the host's). */
+struct shown_column {
+	const struct text_column *col;
+	const struct field *row, *whole;
+};
+
 /* One cell of the text table, NUL-terminated in buf (TEXT_CELL_MAX bytes). */
-static void text_cell(const struct byhost *b, const struct byhost_group *g, const struct text_column *col, char *buf)
+static void text_cell(const struct byhost *b, const struct byhost_group *g, const struct shown_column *sc, char *buf)
 {
+	const struct text_column *col = sc->col;
 	size_t cap = TEXT_CELL_MAX;
 	struct field_value v, whole;
 
@@ -181,7 +187,9 @@ static void text_cell(const struct byhost *b, const struct byhost_group *g, cons
 	default:
 		break;
 	}
-	field_read(row_of(kind_of(b), col->path), g, 0, &v);
+	if (!sc->row || (col->style == T_SHARE && !sc->whole))
+		return; /* not in the table: byhost_text_unknown_field says which */
+	field_read(sc->row, g, 0, &v);
 	if (!v.known)
 		return;
 	switch (col->style) {
@@ -196,7 +204,7 @@ static void text_cell(const struct byhost *b, const struct byhost_group *g, cons
 			table_human_duration(buf, cap, v.u * 1000000u);
 		break;
 	case T_SHARE:
-		field_read(row_of(kind_of(b), col->path2), g, 0, &whole);
+		field_read(sc->whole, g, 0, &whole);
 		table_human_share(buf, cap, v.u, whole.u);
 		break;
 	default:
@@ -217,18 +225,19 @@ static const char *text_title(const struct byhost *b, const struct text_column *
  */
 static void text_table(struct line *l, const struct byhost *b, const struct byhost_group *const *groups, size_t n)
 {
-	const struct text_column *shown[NCOLUMNS];
+	struct shown_column shown[NCOLUMNS];
 	unsigned width[NCOLUMNS];
 	size_t ncols = 0;
 	char cell[TEXT_CELL_MAX];
 
 	for (size_t i = 0; i < NCOLUMNS; i++)
-		shown[ncols++] = &text_columns[i];
+		shown[ncols++] = (struct shown_column){&text_columns[i], row_of(kind_of(b), text_columns[i].path),
+						       row_of(kind_of(b), text_columns[i].path2)};
 	for (size_t c = 0; c < ncols; c++) {
-		const char *title = text_title(b, shown[c]);
+		const char *title = text_title(b, shown[c].col);
 		width[c] = table_display_width(title, strlen(title));
 		for (size_t r = 0; r < n; r++) {
-			text_cell(b, groups[r], shown[c], cell);
+			text_cell(b, groups[r], &shown[c], cell);
 			unsigned w = table_display_width(cell, strlen(cell));
 			width[c] = w > width[c] ? w : width[c];
 		}
@@ -237,11 +246,11 @@ static void text_table(struct line *l, const struct byhost *b, const struct byho
 		for (size_t c = 0; c < ncols; c++) {
 			const char *s = cell;
 			if (r == 0)
-				s = text_title(b, shown[c]);
+				s = text_title(b, shown[c].col);
 			else
-				text_cell(b, groups[r - 1], shown[c], cell);
+				text_cell(b, groups[r - 1], &shown[c], cell);
 			unsigned w = table_display_width(s, strlen(s));
-			bool left = shown[c]->style == T_HOST || shown[c]->style == T_NAMES;
+			bool left = shown[c].col->style == T_HOST || shown[c].col->style == T_NAMES;
 			if (c)
 				puts_(l, " ");
 			for (unsigned k = w; !left && k < width[c]; k++)
