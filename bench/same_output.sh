@@ -6,6 +6,7 @@
 # Runs both binaries on every capture given (default: every capture under
 # test-captures/ and, when present, ../shared/captures/, plus bench/small.pcap
 # when built) in each format (text, csv, json), with and without --events, and
+# --conn 1-3 --timeline (JSON, text) and --by server|client (each format), and
 # compares stdout, stderr (warnings) and the --summary JSON byte for byte. Prints one line per
 # difference and a count; exits 1 when anything differs, 0 when all agree.
 set -u
@@ -42,6 +43,20 @@ for cap in "$@"; do
 				echo "DIFFERS: $cap -F $fmt $ev"
 			fi
 		done
+	done
+	# the timeline's packet records and the --by records
+	for args in "--conn 1-3 --timeline -F json" "--conn 1-3 --timeline" "--by server -F json" \
+		    "--by server -F csv" "--by server" "--by client -F json" "--by client -F csv" "--by client"; do
+		for side in before after; do
+			eval bin=\$$side
+			COLUMNS=160 "$bin" -r "$cap" $args >"$tmp/$side.out" 2>"$tmp/$side.err"
+			echo "exit $?" >>"$tmp/$side.out"
+		done
+		runs=$((runs + 1))
+		if ! cmp -s "$tmp/before.out" "$tmp/after.out" || ! cmp -s "$tmp/before.err" "$tmp/after.err"; then
+			diffs=$((diffs + 1))
+			echo "DIFFERS: $cap $args"
+		fi
 	done
 done
 echo "same_output: $runs runs, $diffs differ"

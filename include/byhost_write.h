@@ -1,29 +1,24 @@
-/* byhost_write.h - the --by records ("type":"server" / "type":"client") as text, CSV or JSON Lines, from one table of fields. */
+/* byhost_write.h - the --by records ("type":"server" / "type":"client") as text, CSV or JSON Lines, from the field table. */
 #ifndef TCPSCOPE_BYHOST_WRITE_H
 #define TCPSCOPE_BYHOST_WRITE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "byhost.h"
+#include "fields.h"
 #include "report.h"
 
 /*
- * One field of the record: the JSON key and CSV column (the host's is
- * "server" or "client": a JSON object {"ip", "port"}, CSV columns
- * server_ip and server_port, or client_ip), its JSON type, unit and
- * meaning, and the text table's title (NULL: not in the text table).
+ * The records' fields are the field table's (fields.h: FIELD_SERVER,
+ * FIELD_CLIENT). The title of the first text column whose field is not a
+ * row of both kinds' tables, or NULL when they all are (for the tests).
  */
-struct byhost_field {
-	const char *name;
-	const char *json_type;
-	const char *unit;
-	const char *meaning;
-	const char *title;
-};
+const char *byhost_text_unknown_field(void);
 
-/* The fields in the order written; *n gets how many. */
-const struct byhost_field *byhost_fields(size_t *n);
+/* Does --by's text table show field path of kind k (FIELD_SERVER or FIELD_CLIENT)? For --list-fields. */
+bool byhost_text_shows(enum field_kind k, const char *path);
 
 /*
  * Write the groups in `order` (at most top of them, 0: all) to out: JSON

@@ -24,11 +24,13 @@ enum field_kind {
 	FIELD_CONN = 0, /* "type":"conn", one per connection (struct conn_record) */
 	FIELD_EVENT,    /* "type":"event" (struct conn_event) */
 	FIELD_SUMMARY,  /* "type":"summary" (struct summary_record) */
-	/* next: FIELD_PACKET (the timeline), FIELD_SERVER and FIELD_CLIENT (--by) */
+	FIELD_PACKET,   /* "type":"packet", one per packet of --timeline (struct packet_record, pktrec.h) */
+	FIELD_SERVER,   /* "type":"server", one per server of --by server (struct byhost_group, byhost.h) */
+	FIELD_CLIENT,   /* "type":"client", one per client of --by client (struct byhost_group) */
 	FIELD_KIND__COUNT
 };
 
-/* "conn", "event", "summary": the record's "type". */
+/* "conn", "event", "summary", "packet", "server", "client": the record's "type". */
 const char *field_kind_name(enum field_kind k);
 
 enum field_type {
@@ -40,8 +42,11 @@ enum field_type {
 	FIELD_WIRE,   /* a string from the wire: escaped for text and CSV, may hold any byte */
 	FIELD_LIST,   /* an array of .item values (CSV: joined by .csv_sep) */
 	FIELD_OBJECT, /* an object: the rows after it under its path */
-	FIELD_OBJECT_LIST, /* an array of objects, one per index below .count */
+	FIELD_OBJECT_LIST, /* an array of objects, one per index below .count (with .csv: its CSV cell
+			    * is the .item values .get gives for each, joined by .csv_sep) */
 	FIELD_MAP,    /* an object of counts keyed by .key(k), k < .keys (no key: k left out) */
+	FIELD_MICRO,  /* millionths of its unit, written with 6 decimals (a share: "0.250000") */
+	FIELD_PAIR,   /* a list's item: two integers [u, u_end] (a SACK block's edges) */
 	FIELD_TYPE__COUNT
 };
 
@@ -66,13 +71,15 @@ enum field_csv_block {
 	CSV_BLOCK__COUNT
 };
 
-/* Room for a value formatted by a getter (an address, a TLS version name). */
-#define FIELD_TEXT_MAX 64
+/* Room for a value formatted by a getter (an address, a TLS version name, a name and its count escaped for CSV). */
+#define FIELD_TEXT_MAX 1088
 
 /* A value read from a record. */
 struct field_value {
 	bool known;       /* false: null in JSON, an empty CSV cell */
-	uint64_t u;       /* COUNT, TIME (ns), MILLI (thousandths), BOOL (0 or 1) */
+	uint64_t u;       /* COUNT, TIME (ns), MILLI (thousandths), MICRO (millionths), BOOL (0 or 1), PAIR's first */
+	uint64_t u_end;   /* PAIR's second */
+	bool negative;    /* TIME, MILLI: the value is -u (field_read clears it before a getter runs) */
 	const char *s;    /* NAME, WIRE: len bytes (NUL-terminated for NAME) */
 	size_t len;
 	char text[FIELD_TEXT_MAX]; /* where a getter formats s when it must */
@@ -81,6 +88,7 @@ struct field_value {
 enum {
 	FIELD_NULLABLE = 1u << 0,    /* the value may be null (JSON) / empty (CSV) */
 	FIELD_ABSENT_NULL = 1u << 1, /* with .present: written as null when not present (else left out) */
+	FIELD_SIGNED = 1u << 2,      /* TIME: may be negative (its getter sets .negative); --list-fields: signed_time */
 };
 
 struct field {
@@ -128,10 +136,12 @@ static inline void field_read(const struct field *f, const void *record, size_t 
 	const unsigned char *at = (const unsigned char *)record + f->off;
 
 	if (f->get) {
+		v->negative = false;
 		f->get(at, index, v);
 		return;
 	}
 	v->u = field_load(at, f->size);
+	v->negative = false;
 	v->known = f->known_size == 0 || field_load((const unsigned char *)record + f->known_off, f->known_size) != 0;
 }
 

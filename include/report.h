@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "fields.h"
 #include "record.h"
 #include "table.h"
 
@@ -49,6 +50,15 @@ void report_conn(struct report *r, const struct conn_record *c);
 
 /* Write one event (text and JSON; the CSV table has no place for them). */
 void report_event(struct report *r, const struct conn_event *ev);
+
+/*
+ * Write one record of kind k (the struct fields.h names for it: a packet
+ * record, a --by group) from the field table, as report_conn does: JSON, one
+ * line; CSV, a row of the kind's columns (report_csv_header first, on a
+ * report_open_bare). Text: nothing (those layouts are their modules').
+ */
+void report_record(struct report *r, enum field_kind k, const void *rec);
+void report_csv_header(struct report *r, enum field_kind k);
 
 /*
  * Write the closing summary, after the records still held back. Text: in

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "byhost_write.h"
 #include "fields.h"
 #include "table.h"
 #include "viewcols.h"
@@ -80,11 +81,13 @@ static void write_row(FILE *out, const struct field *f)
 	if (f->type == FIELD_LIST)
 		fprintf(out, "array:%s", field_type_name(f->item));
 	else
-		fputs(field_type_name(f->type), out);
+		fprintf(out, "%s%s", f->flags & FIELD_SIGNED ? "signed_" : "", field_type_name(f->type));
 	fprintf(out, "\t%s\t%s\tjson", f->unit ? f->unit : "-", presence(f));
 	if (f->csv)
 		fputs(",csv", out);
 	if (f->kind == FIELD_CONN && shown_by(table_columns, TABLE_COL__COUNT, f->path))
+		fputs(",text", out);
+	if ((f->kind == FIELD_SERVER || f->kind == FIELD_CLIENT) && byhost_text_shows(f->kind, f->path))
 		fputs(",text", out);
 	if (f->kind == FIELD_CONN && shown_by(viewcols, VIEWCOL__COUNT, f->path))
 		fputs(",view", out);

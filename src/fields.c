@@ -1,15 +1,21 @@
 /* fields.c - the one table of output fields (fields.h): every field of every record, described once. */
 #include "fields.h"
 
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "byhost.h"
 #include "decode.h"
 #include "halfopen.h"
 #include "http.h"
+#include "pktrec.h"
 #include "record.h"
+#include "tcp_seq.h"
+#include "textesc.h"
+#include "timeline.h"
 #include "tls.h"
 
 /* ---- reading values that are not a plain integer at an offset ---- */
@@ -531,6 +537,176 @@ static bool have_warning(const void *rec, size_t i)
 	return SUMMARY(rec)->input_warning != NULL;
 }
 
+/* ---- packet (the timeline) ---- */
+
+#define PKT(p) ((const struct packet_record *)(p))
+
+static void get_type_packet(const void *at, size_t i, struct field_value *v)
+{
+	(void)at, (void)i;
+	set_name(v, "packet");
+}
+
+/* at: an int64_t of nanoseconds, which may be negative */
+static void get_signed_time(const void *at, size_t i, struct field_value *v)
+{
+	int64_t ns = *(const int64_t *)at;
+	(void)i;
+	set_u(v, ns < 0 ? (uint64_t)0 - (uint64_t)ns : (uint64_t)ns);
+	v->negative = ns < 0;
+}
+
+static void get_dir(const void *at, size_t i, struct field_value *v)
+{
+	(void)i;
+	set_name(v, *(const int *)at == 0 ? "c2s" : "s2c");
+}
+
+static size_t count_tcp_flags(const void *rec)
+{
+	const char *names[TIMELINE_FLAGS_MAX];
+	return timeline_flag_names(PKT(rec)->tcp_flags, names);
+}
+
+static void get_tcp_flag_item(const void *at, size_t i, struct field_value *v)
+{
+	const char *names[TIMELINE_FLAGS_MAX];
+	size_t n = timeline_flag_names(*(const uint16_t *)at, names);
+	set_name(v, i < n ? names[i] : NULL);
+}
+
+static size_t count_sack(const void *rec)
+{
+	return PKT(rec)->sack_count < PKTREC_SACK_MAX ? PKT(rec)->sack_count : PKTREC_SACK_MAX;
+}
+
+/* at: the struct pktrec_sack array */
+static void get_sack_item(const void *at, size_t i, struct field_value *v)
+{
+	const struct pktrec_sack *b = (const struct pktrec_sack *)at + i;
+	set_u(v, b->left_rel);
+	v->u_end = b->right_rel;
+}
+
+/* The analysis bits that name what the segment was (the RTT sample bits are the rtt_ms field). */
+static size_t count_analysis(const void *rec)
+{
+	size_t n = 0;
+	uint32_t bits = PKT(rec)->seq_bits & ~(uint32_t)TCP_SEQ_SAMPLE_BITS;
+	for (uint32_t bit = 1; bit != 0; bit <<= 1)
+		n += (bits & bit) && tcp_seq_flag_name(bit);
+	return n;
+}
+
+static void get_analysis_item(const void *at, size_t i, struct field_value *v)
+{
+	uint32_t bits = *(const uint32_t *)at & ~(uint32_t)TCP_SEQ_SAMPLE_BITS;
+	get_kind_item(&bits, i, v);
+}
+
+/* at: the record */
+static void get_rtt_sample(const void *at, size_t i, struct field_value *v)
+{
+	(void)i;
+	set_u_if(v, (PKT(at)->seq_bits & TCP_SEQ_RTT_SAMPLE) != 0, PKT(at)->rtt_sample_us);
+}
+
+/* at: a const char * from the wire, NUL-terminated, or NULL */
+static void get_wire_ptr(const void *at, size_t i, struct field_value *v)
+{
+	const char *s = *(const char *const *)at;
+	(void)i;
+	v->known = s != NULL;
+	v->s = s;
+	v->len = s ? strlen(s) : 0;
+}
+
+/* ---- server and client (--by) ---- */
+
+#define GROUP(p) ((const struct byhost_group *)(p))
+
+static void get_type_server(const void *at, size_t i, struct field_value *v)
+{
+	(void)at, (void)i;
+	set_name(v, "server");
+}
+
+static void get_type_client(const void *at, size_t i, struct field_value *v)
+{
+	(void)at, (void)i;
+	set_name(v, "client");
+}
+
+/* A group past BYHOST_GROUPS_MAX has no host of its own: null. */
+static bool group_has_host(const void *rec, size_t i)
+{
+	(void)i;
+	return !GROUP(rec)->rest;
+}
+
+/* at: the group */
+static void get_group_ip(const void *at, size_t i, struct field_value *v)
+{
+	(void)i;
+	get_endpoint_ip(&GROUP(at)->host, GROUP(at)->ip_version, v);
+}
+
+static size_t count_group_names(const void *rec)
+{
+	return GROUP(rec)->nnames;
+}
+
+/* at: the group */
+static void get_group_name(const void *at, size_t i, struct field_value *v)
+{
+	const struct byhost_name *n = &GROUP(at)->names[i];
+	v->known = true;
+	v->s = n->name;
+	v->len = n->len;
+}
+
+static void get_group_name_connections(const void *at, size_t i, struct field_value *v)
+{
+	set_u(v, GROUP(at)->names[i].connections);
+}
+
+/* The CSV cell's item: "name (connections)", the name escaped as text (CSV quoting is the writer's). */
+static void get_group_name_cell(const void *at, size_t i, struct field_value *v)
+{
+	const struct byhost_name *n = &GROUP(at)->names[i];
+	size_t used, len = text_escape(v->text, sizeof(v->text) - 24, n->name, n->len, false, &used);
+	len += (size_t)snprintf(v->text + len, sizeof(v->text) - len, " (%" PRIu64 ")", n->connections);
+	v->known = true;
+	v->s = v->text;
+	v->len = len;
+}
+
+static void get_percentile(const struct byhost_values *vals, unsigned p, struct field_value *v)
+{
+	uint32_t us;
+	bool known = byhost_percentile(vals, p, &us);
+	set_u_if(v, known, us);
+}
+
+#define PERCENTILE_GETTER(fn, p) \
+	static void fn(const void *at, size_t i, struct field_value *v) \
+	{ \
+		(void)i; \
+		get_percentile(at, p, v); \
+	}
+PERCENTILE_GETTER(get_p50, 50)
+PERCENTILE_GETTER(get_p90, 90)
+PERCENTILE_GETTER(get_p99, 99)
+PERCENTILE_GETTER(get_p100, 100)
+
+/* retransmitted_bytes / payload_bytes in millionths, rounded half up; null without payload. at: the group */
+static void get_retx_share(const void *at, size_t i, struct field_value *v)
+{
+	uint64_t part = GROUP(at)->retransmitted_bytes, whole = GROUP(at)->payload_bytes;
+	(void)i;
+	set_u_if(v, whole > 0, whole ? (uint64_t)(((unsigned __int128)part * 1000000u + whole / 2) / whole) : 0);
+}
+
 /* ---- the table ---- */
 
 /* A plain unsigned integer or bool member of record type T. */
@@ -548,6 +724,64 @@ static bool have_warning(const void *rec, size_t i)
 #define E_BY(m, fn) BY(struct conn_event, m, fn)
 #define S_AT(m) AT(struct summary_record, m)
 #define S_BY(m, fn) BY(struct summary_record, m, fn)
+#define P_AT(m) AT(struct packet_record, m)
+#define P_BY(m, fn) BY(struct packet_record, m, fn)
+#define G_AT(m) AT(struct byhost_group, m)
+#define G_BY(m, fn) BY(struct byhost_group, m, fn)
+
+/* A record's figures of one group of --by server|client (K: FIELD_SERVER or FIELD_CLIENT), after its host. */
+#define GROUP_FIGURES(K)                                                                                               \
+	{K, "names", "names", CSV_HEAD, FIELD_OBJECT_LIST, FIELD_NAME, .get = get_group_name_cell,                    \
+	 .count = count_group_names, .csv_sep = "; ",                                                                  \
+	 .meaning = "TLS SNI (else HTTP Host) of the connections, most frequent first, the first 4 distinct names seen " \
+		    "(CSV: \"name (connections); ...\")"},                                                           \
+	{K, "names.name", NULL, 0, FIELD_WIRE, .meaning = "the name", .get = get_group_name},                          \
+	{K, "names.connections", NULL, 0, FIELD_COUNT, .unit = "connections", .meaning = "connections with that name", \
+	 .get = get_group_name_connections},                                                                            \
+	{K, "names_other", "names_other", CSV_HEAD, FIELD_COUNT, .unit = "connections",                               \
+	 .meaning = "connections with a name beyond the 4 counted", G_AT(names_other)},                               \
+	{K, "connections", "connections", CSV_HEAD, FIELD_COUNT, .unit = "connections",                               \
+	 .meaning = "connection records of this host", G_AT(connections)},                                            \
+	{K, "refused", "refused", CSV_HEAD, FIELD_COUNT, .unit = "connections",                                       \
+	 .meaning = "the server answered the SYN with a RST (Zeek REJ, no SYN-ACK)", G_AT(refused)},                  \
+	{K, "unanswered", "unanswered", CSV_HEAD, FIELD_COUNT, .unit = "connections",                                 \
+	 .meaning = "the client sent SYNs and the server nothing", G_AT(unanswered)},                                 \
+	{K, "reset", "reset", CSV_HEAD, FIELD_COUNT, .unit = "connections",                                           \
+	 .meaning = "ended by a RST (end_reason reset), refused ones left out", G_AT(reset)},                         \
+	{K, "syn_retries", "syn_retries", CSV_HEAD, FIELD_COUNT, .unit = "SYNs",                                      \
+	 .meaning = "client SYNs beyond the first of each connection", G_AT(syn_retries)},                            \
+	{K, "handshake_rtt_samples", "handshake_rtt_samples", CSV_HEAD, FIELD_COUNT, .unit = "connections",           \
+	 .meaning = "connections whose whole handshake was seen", G_AT(handshake.n)},                                 \
+	{K, "handshake_rtt_p50_ms", "handshake_rtt_p50_ms", CSV_HEAD, FIELD_MILLI, .unit = "ms",                      \
+	 .flags = FIELD_NULLABLE, G_BY(handshake, get_p50),                                                            \
+	 .meaning = "handshake RTT (SYN -> SYN-ACK -> ACK), nearest-rank median over the connections"},               \
+	{K, "handshake_rtt_p90_ms", "handshake_rtt_p90_ms", CSV_HEAD, FIELD_MILLI, .unit = "ms",                      \
+	 .flags = FIELD_NULLABLE, .meaning = "handshake RTT, nearest-rank 90th percentile", G_BY(handshake, get_p90)}, \
+	{K, "handshake_rtt_p99_ms", "handshake_rtt_p99_ms", CSV_HEAD, FIELD_MILLI, .unit = "ms",                      \
+	 .flags = FIELD_NULLABLE, .meaning = "handshake RTT, nearest-rank 99th percentile", G_BY(handshake, get_p99)}, \
+	{K, "handshake_rtt_max_ms", "handshake_rtt_max_ms", CSV_HEAD, FIELD_MILLI, .unit = "ms",                      \
+	 .flags = FIELD_NULLABLE, .meaning = "handshake RTT, the largest", G_BY(handshake, get_p100)},                \
+	{K, "data_rtt_samples", "data_rtt_samples", CSV_HEAD, FIELD_COUNT, .unit = "connections",                     \
+	 .meaning = "connections with data RTT samples", G_AT(data.n)},                                               \
+	{K, "data_rtt_p50_ms", "data_rtt_p50_ms", CSV_HEAD, FIELD_MILLI, .unit = "ms", .flags = FIELD_NULLABLE,       \
+	 .meaning = "data RTT of a connection (mean RTT of the client's data plus mean RTT of the server's data), "    \
+		    "nearest-rank median over the connections", G_BY(data, get_p50)},                                   \
+	{K, "data_rtt_p99_ms", "data_rtt_p99_ms", CSV_HEAD, FIELD_MILLI, .unit = "ms", .flags = FIELD_NULLABLE,       \
+	 .meaning = "data RTT, nearest-rank 99th percentile", G_BY(data, get_p99)},                                   \
+	{K, "c2s_bytes", "c2s_bytes", CSV_HEAD, FIELD_COUNT, .unit = "bytes",                                         \
+	 .meaning = "frame bytes on the wire from the clients", G_AT(bytes[0])},                                      \
+	{K, "s2c_bytes", "s2c_bytes", CSV_HEAD, FIELD_COUNT, .unit = "bytes",                                         \
+	 .meaning = "frame bytes on the wire from the servers", G_AT(bytes[1])},                                      \
+	{K, "payload_bytes", "payload_bytes", CSV_HEAD, FIELD_COUNT, .unit = "bytes", .meaning = "TCP payload both ways", \
+	 G_AT(payload_bytes)},                                                                                          \
+	{K, "retransmitted_bytes", "retransmitted_bytes", CSV_HEAD, FIELD_COUNT, .unit = "bytes",                     \
+	 .meaning = "payload of the retransmitted segments, both ways", G_AT(retransmitted_bytes)},                   \
+	{K, "retx_share", "retx_share", CSV_HEAD, FIELD_MICRO, .unit = "fraction", .flags = FIELD_NULLABLE,           \
+	 .meaning = "retransmitted_bytes / payload_bytes (null without payload)", .get = get_retx_share},            \
+	{K, "c2s_zero_window_time", "c2s_zero_window_time", CSV_HEAD, FIELD_MILLI, .unit = "s",                       \
+	 .meaning = "time the clients advertised a zero window, summed", G_AT(zero_window_ms[0])},                    \
+	{K, "s2c_zero_window_time", "s2c_zero_window_time", CSV_HEAD, FIELD_MILLI, .unit = "s",                       \
+	 .meaning = "time the servers advertised a zero window, summed", G_AT(zero_window_ms[1])}
 
 #define K FIELD_CONN
 
@@ -867,13 +1101,78 @@ static const struct field field_table[] = {
 	{K, "warning", NULL, 0, FIELD_NAME, .present = have_warning,
 	 .meaning = "present when the input ended early: why", S_BY(input_warning, get_name_ptr)},
 #undef K
+#define K FIELD_PACKET
+	/* ---- "type":"packet": one packet of a selected connection (--timeline) ---- */
+	{K, "type", NULL, 0, FIELD_NAME, .meaning = "\"packet\"", .get = get_type_packet},
+	{K, "conn", NULL, 0, FIELD_COUNT, .meaning = "the connection's id (as in its \"conn\" record)", P_AT(conn_id)},
+	{K, "frame", NULL, 0, FIELD_COUNT, .meaning = "the frame's number in the input, 1-based, as Wireshark numbers it",
+	 P_AT(frame)},
+	{K, "ts", NULL, 0, FIELD_TIME, .unit = "s", .meaning = "capture time, seconds since the epoch", P_AT(ts_ns)},
+	{K, "rel_time", NULL, 0, FIELD_TIME, .unit = "s", .flags = FIELD_SIGNED, .meaning = "time since the connection's first packet",
+	 P_BY(rel_ns, get_signed_time)},
+	{K, "dir", NULL, 0, FIELD_NAME, .meaning = "c2s (client to server) or s2c", P_BY(dir, get_dir)},
+	{K, "flags", NULL, 0, FIELD_LIST, FIELD_NAME, .meaning = "TCP flags set: SYN, ACK, FIN, RST, PSH, URG, ECE, CWR, NS",
+	 P_BY(tcp_flags, get_tcp_flag_item), .count = count_tcp_flags},
+	{K, "seq", NULL, 0, FIELD_COUNT, .meaning = "sequence number relative to the sender's ISN (Wireshark's relative numbers)",
+	 P_AT(seq_rel)},
+	{K, "ack", NULL, 0, FIELD_COUNT, .flags = FIELD_NULLABLE,
+	 .meaning = "ACK number relative to the receiver's ISN; null without the ACK flag",
+	 AT_IF(struct packet_record, ack_rel, ack_known)},
+	{K, "len", NULL, 0, FIELD_COUNT, .unit = "bytes", .meaning = "TCP payload length (from the IP header)", P_AT(len)},
+	{K, "win", NULL, 0, FIELD_COUNT, .unit = "bytes", .meaning = "advertised window, scaled by the sender's window scale",
+	 P_AT(window)},
+	{K, "win_scaled", NULL, 0, FIELD_BOOL, .meaning = "false when the window scale is unknown (win is then the raw field)",
+	 P_AT(win_scaled)},
+	{K, "sack", NULL, 0, FIELD_LIST, FIELD_PAIR, .meaning = "SACK blocks as [left, right] pairs, relative as ack",
+	 P_BY(sack, get_sack_item), .count = count_sack},
+	{K, "dsack_blocks", NULL, 0, FIELD_COUNT, .meaning = "of the SACK blocks, D-SACKs (RFC 2883: 0 or 1)",
+	 P_AT(dsack_blocks)},
+	{K, "analysis", NULL, 0, FIELD_LIST, FIELD_NAME,
+	 .meaning = "what the sequence analysis found: retransmission kinds, dup_ack, zero_window, zero_window_probe, "
+		    "keepalive, window_full, out_of_order, not_captured, ...",
+	 P_BY(seq_bits, get_analysis_item), .count = count_analysis},
+	{K, "dup_ack_n", NULL, 0, FIELD_COUNT, .meaning = "with dup_ack: its number in the run (1, 2, ...); else 0",
+	 P_AT(dup_ack_n)},
+	{K, "rtt_ms", NULL, 0, FIELD_MILLI, .unit = "ms", .flags = FIELD_NULLABLE,
+	 .meaning = "the RTT sample of the peer's data this ACK gave; null when none", .get = get_rtt_sample},
+	{K, "srtt_ms", NULL, 0, FIELD_MILLI, .unit = "ms", .flags = FIELD_NULLABLE,
+	 .meaning = "smoothed RTT of the peer's data after this packet (RFC 6298); null before a sample",
+	 AT_IF(struct packet_record, srtt_us, srtt_us)},
+	{K, "client_before", NULL, 0, FIELD_NAME, .meaning = "the client endpoint's RFC 793 state before this packet",
+	 P_BY(client_before, get_tcp_state)},
+	{K, "client_after", NULL, 0, FIELD_NAME, .meaning = "and after it", P_BY(client_after, get_tcp_state)},
+	{K, "server_before", NULL, 0, FIELD_NAME, .meaning = "the server endpoint's state before this packet",
+	 P_BY(server_before, get_tcp_state)},
+	{K, "server_after", NULL, 0, FIELD_NAME, .meaning = "and after it", P_BY(server_after, get_tcp_state)},
+	{K, "sni", NULL, 0, FIELD_WIRE, .flags = FIELD_NULLABLE,
+	 .meaning = "the TLS SNI, on the packet that completed the ClientHello; else null", P_BY(sni, get_wire_ptr)},
+#undef K
+#define K FIELD_SERVER
+	/* ---- "type":"server": the connections of one server address:port, summed (--by server) ---- */
+	{K, "type", NULL, 0, FIELD_NAME, .meaning = "\"server\"", .get = get_type_server},
+	{K, "server", NULL, 0, FIELD_OBJECT, .flags = FIELD_ABSENT_NULL | FIELD_NULLABLE, .present = group_has_host,
+	 .meaning = "the server; null for the servers past the limit, together"},
+	{K, "server.ip", "server_ip", CSV_HEAD, FIELD_NAME, .meaning = "address (dotted quad or RFC 5952)",
+	 .get = get_group_ip},
+	{K, "server.port", "server_port", CSV_HEAD, FIELD_COUNT, .meaning = "TCP port", G_AT(host.port)},
+	GROUP_FIGURES(K),
+#undef K
+#define K FIELD_CLIENT
+	/* ---- "type":"client": the connections of one client address, summed (--by client) ---- */
+	{K, "type", NULL, 0, FIELD_NAME, .meaning = "\"client\"", .get = get_type_client},
+	{K, "client", NULL, 0, FIELD_OBJECT, .flags = FIELD_ABSENT_NULL | FIELD_NULLABLE, .present = group_has_host,
+	 .meaning = "the client; null for the clients past the limit, together"},
+	{K, "client.ip", "client_ip", CSV_HEAD, FIELD_NAME, .meaning = "address (dotted quad or RFC 5952)",
+	 .get = get_group_ip},
+	GROUP_FIGURES(K),
+#undef K
 };
 
 #define FIELD_ROWS (sizeof(field_table) / sizeof(field_table[0]))
 
 const char *field_kind_name(enum field_kind k)
 {
-	static const char *const names[FIELD_KIND__COUNT] = {"conn", "event", "summary"};
+	static const char *const names[FIELD_KIND__COUNT] = {"conn", "event", "summary", "packet", "server", "client"};
 	return (unsigned)k < FIELD_KIND__COUNT ? names[k] : "unknown";
 }
 
@@ -883,7 +1182,7 @@ const char *field_type_name(enum field_type t)
 		[FIELD_COUNT] = "integer", [FIELD_TIME] = "time", [FIELD_MILLI] = "milli",
 		[FIELD_BOOL] = "boolean", [FIELD_NAME] = "string", [FIELD_WIRE] = "wire_string",
 		[FIELD_LIST] = "array", [FIELD_OBJECT] = "object", [FIELD_OBJECT_LIST] = "object_array",
-		[FIELD_MAP] = "map",
+		[FIELD_MAP] = "map", [FIELD_MICRO] = "micro", [FIELD_PAIR] = "pair",
 	};
 	return (unsigned)t < FIELD_TYPE__COUNT ? names[t] : "unknown";
 }
@@ -977,8 +1276,9 @@ static const char *plan_kind(enum field_kind k, size_t base)
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(p->rows[j].path, f->path) == 0)
 				return plan_fail(f, "path given twice");
-		if (f->csv && f->type != FIELD_LIST && f->type > FIELD_WIRE)
-			return plan_fail(f, "an object has no CSV column");
+		if (f->csv && f->type != FIELD_LIST && f->type > FIELD_WIRE && f->type != FIELD_MICRO &&
+		    !(f->type == FIELD_OBJECT_LIST && f->get))
+			return plan_fail(f, "an object has no CSV column (an object list's is its .get items)");
 		if ((f->type == FIELD_LIST || f->type == FIELD_OBJECT_LIST) && !f->count)
 			return plan_fail(f, "a list needs count");
 		if (f->known_size && !(f->flags & FIELD_NULLABLE))

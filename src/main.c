@@ -666,7 +666,7 @@ struct output {
 	const struct options *opts;
 	bool selecting;           /* only selected records are written */
 	FILE *timeline;           /* --timeline: where packet lines go (the report's stream), else NULL */
-	bool timeline_json;
+	struct report *timeline_json; /* JSON: a memory report formatting the packet records, else NULL (text) */
 	int timeline_errno;       /* the first failed write of a packet line */
 	struct pcap_out *export;  /* -w, or NULL */
 	bool export_failed;
@@ -741,12 +741,22 @@ static void emit_packet(void *ctx, const struct packet_record *p)
 {
 	struct output *out = ctx;
 	if (out->timeline && !out->timeline_errno) {
-		char line[TIMELINE_LINE_MAX];
-		size_t n = timeline_format(line, sizeof(line), p, out->timeline_json);
+		char text[TIMELINE_LINE_MAX];
+		const char *line = text;
+		size_t n;
+		if (out->timeline_json) {
+			report_record(out->timeline_json, FIELD_PACKET, p);
+			line = report_memory_take(out->timeline_json, &n);
+		} else {
+			n = timeline_format(text, sizeof(text), p);
+		}
 		if (out->rep)
 			report_flush(out->rep); /* the records before it come first */
 		errno = 0;
-		if (fwrite(line, 1, n, out->timeline) != n) {
+		if (out->timeline_json && report_failed(out->timeline_json)) {
+			out->timeline_errno = ENOMEM;
+			stop_requested = 1;
+		} else if (fwrite(line, 1, n, out->timeline) != n) {
 			out->timeline_errno = errno ? errno : EIO;
 			stop_requested = 1;
 		}
@@ -1340,9 +1350,13 @@ int main(int argc, char **argv)
 	static struct view view;
 	struct output sink = {.rep = rep, .report_events = o.events, .opts = &o,
 			      .selecting = o.selecting,
-			      .timeline = o.timeline ? out : NULL, .timeline_json = o.format == REPORT_JSON};
+			      .timeline = o.timeline ? out : NULL};
 	sink.export = export;
 	sink.plot = plotout_wanted(&o.plot) ? &o.plot : NULL;
+	if (sink.timeline && o.format == REPORT_JSON && !(sink.timeline_json = report_open_memory(REPORT_JSON))) {
+		fprintf(stderr, "tcpscope: out of memory\n");
+		return EXIT_RUNTIME;
+	}
 	if (sink.timeline && !sink.timeline_json)
 		fprintf(out, "%s\n", timeline_text_header());
 	if (o.by && !(sink.byhost = byhost_new(o.by_kind))) {
@@ -1470,6 +1484,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tcpscope: %s\n", plot_err);
 		rc = EXIT_RUNTIME;
 	}
+	if (sink.timeline_json)
+		report_close(sink.timeline_json); /* a memory report: its failures were seen in emit_packet */
 	if (sink.timeline_errno && !writer_errno)
 		writer_errno = sink.timeline_errno;
 	int err = finish_output(rep, out, held, writer_errno);

@@ -206,6 +206,17 @@ INLINE void put_ms(struct report *r, uint64_t us)
 	r->len += n + 3;
 }
 
+/* Millionths with 6 decimals ("0.250000"). */
+static void put_micro(struct report *r, uint64_t millionths)
+{
+	char *dst = reserve(r, U64_TEXT_MAX + 7);
+	size_t n = fmt_u64(dst, millionths / 1000000u);
+
+	dst[n++] = '.';
+	fmt_fixed(dst + n, millionths % 1000000u, 6);
+	r->len += n + 6;
+}
+
 INLINE void put_bool(struct report *r, bool b)
 {
 	if (b)
@@ -708,9 +719,9 @@ INLINE size_t fmt_count(char *dst, bool known, uint64_t u)
 	return fmt_u64(dst, u);
 }
 
-static void csv_header(struct report *r)
+static void csv_header(struct report *r, enum field_kind k)
 {
-	const struct field_plan *p = fields_plan(FIELD_CONN);
+	const struct field_plan *p = fields_plan(k);
 
 	for (size_t c = 0; p && c < p->csv_n; c++) {
 		if (c > 0)
@@ -725,10 +736,13 @@ static void csv_scalar(struct report *r, enum field_type t, const struct field_v
 {
 	if (!v->known)
 		return;
+	if (v->negative)
+		put_char(r, '-');
 	switch (t) {
 	case FIELD_COUNT: put_u64(r, v->u); break;
 	case FIELD_TIME: put_ts(r, v->u); break;
 	case FIELD_MILLI: put_ms(r, v->u); break;
+	case FIELD_MICRO: put_micro(r, v->u); break;
 	case FIELD_BOOL: put_bool(r, v->u != 0); break;
 	case FIELD_NAME: put_csv_field(r, v->s); break;
 	case FIELD_WIRE: put_csv_wire(r, v->s, v->len); break;
@@ -821,9 +835,9 @@ static void csv_list(struct report *r, const struct field *f, const void *rec)
  * written straight into the buffer with the length in a register; the
  * object a column sits in (tls, http) is asked once for its run of columns.
  */
-static void csv_conn(struct report *r, const struct conn_record *c)
+static void csv_record(struct report *r, enum field_kind k, const void *c)
 {
-	const struct field_plan *p = fields_plan(FIELD_CONN);
+	const struct field_plan *p = fields_plan(k);
 	struct field_value v;
 	long asked = -1;
 	bool there = true;
@@ -858,7 +872,7 @@ static void csv_conn(struct report *r, const struct conn_record *c)
 		}
 		const struct field *f = &p->rows[cc->row];
 		r->len = len;
-		if (f->type == FIELD_LIST) {
+		if (f->type == FIELD_LIST || f->type == FIELD_OBJECT_LIST) {
 			csv_list(r, f, c);
 		} else {
 			field_read(f, c, 0, &v);
@@ -877,11 +891,21 @@ INLINE void json_scalar(struct report *r, enum field_type t, const struct field_
 		PUT_LIT(r, "null");
 		return;
 	}
+	if (v->negative)
+		put_char(r, '-');
 	switch (t) {
 	case FIELD_COUNT: put_u64(r, v->u); break;
 	case FIELD_TIME: put_ts(r, v->u); break;
 	case FIELD_MILLI: put_ms(r, v->u); break;
+	case FIELD_MICRO: put_micro(r, v->u); break;
 	case FIELD_BOOL: put_bool(r, v->u != 0); break;
+	case FIELD_PAIR:
+		put_char(r, '[');
+		put_u64(r, v->u);
+		put_char(r, ',');
+		put_u64(r, v->u_end);
+		put_char(r, ']');
+		break;
 	default: put_json_bytes(r, v->s, v->len); break;
 	}
 }
@@ -1186,7 +1210,7 @@ struct report *report_open_with(FILE *out, enum report_format fmt, const struct 
 	if (fmt == REPORT_TEXT)
 		text_header(r);
 	else if (fmt == REPORT_CSV)
-		csv_header(r);
+		csv_header(r, FIELD_CONN);
 	return r;
 }
 
@@ -1273,7 +1297,7 @@ static void format_conn(struct report *r, const struct conn_record *c)
 		text_conn(r, c);
 		break;
 	case REPORT_CSV:
-		csv_conn(r, c);
+		csv_record(r, FIELD_CONN, c);
 		break;
 	case REPORT_JSON:
 		json_conn(r, c);
@@ -1287,6 +1311,20 @@ void report_event(struct report *r, const struct conn_event *ev)
 		text_event(r, ev);
 	else if (r->fmt == REPORT_JSON)
 		json_event(r, ev);
+}
+
+void report_record(struct report *r, enum field_kind k, const void *rec)
+{
+	if (r->fmt == REPORT_CSV)
+		csv_record(r, k, rec);
+	else if (r->fmt == REPORT_JSON)
+		json_record(r, k, rec);
+}
+
+void report_csv_header(struct report *r, enum field_kind k)
+{
+	if (r->fmt == REPORT_CSV)
+		csv_header(r, k);
 }
 
 void report_summary(struct report *r, const struct summary_record *s)

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "byhost_write.h"
 #include "fieldlist.h"
 #include "fields.h"
 #include "record.h"
@@ -74,6 +75,8 @@ START_TEST(columns_name_fields_of_the_table)
 {
 	const char *bad = fieldlist_unknown_column_field();
 	ck_assert_msg(bad == NULL, "a column names %s, not a field of the table", bad);
+	bad = byhost_text_unknown_field();
+	ck_assert_msg(bad == NULL, "--by's text column %s shows no field of the server and client tables", bad);
 	for (int i = 0; i < TABLE_COL__COUNT; i++)
 		ck_assert_msg(table_columns[i].fields && *table_columns[i].fields, "%s", table_columns[i].title);
 	for (int i = 0; i < VIEWCOL__COUNT; i++)

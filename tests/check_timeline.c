@@ -5,7 +5,9 @@
 
 #include "analyzer.h"
 #include "decode.h"
+#include "fields.h"
 #include "pktbuild.h"
+#include "report.h"
 #include "selection.h"
 #include "suites.h"
 #include "tcp_seq.h"
@@ -194,23 +196,31 @@ START_TEST(sink_fills_records)
 
 	/* the text line says so; the JSON record has every field of the table, in order */
 	char line[TIMELINE_LINE_MAX];
-	timeline_format(line, sizeof(line), &recs[6], false);
+	timeline_format(line, sizeof(line), &recs[6]);
 	ck_assert_ptr_nonnull(strstr(line, " dup_ack#2"));
 	ck_assert_ptr_nonnull(strstr(line, " s>c "));
 	size_t n;
-	const struct timeline_field *f = timeline_fields(&n);
-	timeline_format(line, sizeof(line), &recs[6], true);
+	const struct field *f = fields_of(FIELD_PACKET, &n);
+	struct report *rep = report_open_memory(REPORT_JSON);
+	ck_assert_ptr_nonnull(rep);
+	report_record(rep, FIELD_PACKET, &recs[6]);
+	size_t json_len;
+	const char *json = report_memory_take(rep, &json_len);
+	ck_assert_uint_lt(json_len, sizeof(line));
+	memcpy(line, json, json_len);
+	line[json_len] = '\0';
 	ck_assert_ptr_nonnull(strstr(line, "\"dup_ack_n\":2,"));
 	ck_assert_ptr_nonnull(strstr(line, "\"analysis\":[\"dup_ack\"]"));
 	const char *at = line;
 	for (size_t i = 0; i < n; i++) {
 		char key[64];
-		snprintf(key, sizeof(key), "\"%s\":", f[i].name);
+		snprintf(key, sizeof(key), "\"%s\":", f[i].path);
 		const char *k = strstr(at, key);
-		ck_assert_msg(k != NULL, "field %s missing or out of order in %s", f[i].name, line);
+		ck_assert_msg(k != NULL, "field %s missing or out of order in %s", f[i].path, line);
 		at = k + strlen(key);
 	}
 	ck_assert_int_eq(line[strlen(line) - 1], '\n');
+	report_close(rep);
 }
 END_TEST
 
@@ -227,14 +237,23 @@ START_TEST(timeline_flags_and_escapes)
 	struct packet_record p;
 	memset(&p, 0, sizeof(p));
 	p.sni = "a\"b\\c\n\x1b[31m\xff";
+	/* JSON as every record's strings (RFC 8259): \n, \u001b, and the byte that is not UTF-8 as \u00ff */
+	struct report *rep = report_open_memory(REPORT_JSON);
+	ck_assert_ptr_nonnull(rep);
+	report_record(rep, FIELD_PACKET, &p);
+	size_t json_len;
+	const char *json = report_memory_take(rep, &json_len);
 	char line[TIMELINE_LINE_MAX];
-	timeline_format(line, sizeof(line), &p, true);
-	ck_assert_ptr_nonnull(strstr(line, "\"sni\":\"a\\\"b\\\\c\\u000a\\u001b[31m\\ufffd\"}"));
-	size_t len = timeline_format(line, sizeof(line), &p, false);
+	ck_assert_uint_lt(json_len, sizeof(line));
+	memcpy(line, json, json_len);
+	line[json_len] = '\0';
+	report_close(rep);
+	ck_assert_ptr_nonnull(strstr(line, "\"sni\":\"a\\\"b\\\\c\\n\\u001b[31m\\u00ff\"}\n"));
+	size_t len = timeline_format(line, sizeof(line), &p);
 	ck_assert_ptr_null(memchr(line, '\n', len - 1));
 	ck_assert_ptr_null(memchr(line, 0x1b, len));
 	/* a line cut short still ends with a newline */
-	len = timeline_format(line, 40, &p, true);
+	len = timeline_format(line, 40, &p);
 	ck_assert_uint_le(len, 39);
 	ck_assert_int_eq(line[len - 1], '\n');
 }

@@ -15,6 +15,11 @@ table lacks, or misses one the table has:
 - man page, "CSV format": the header shown is the CSV header, in order ("..."
   standing for columns left out); "JSON Lines format": the event examples
   hold exactly the event fields.
+- man page, OPTIONS: the fields named in bold in --timeline's paragraph (after
+  "record per packet") and in --by's (from "Fields, in order:") are exactly
+  the packet record's, and the server and client records'.
+- README, the timeline's table and --by's: the first column names exactly
+  the record's top-level fields, every part of every path is quoted in it.
 - README, "Output": the rows of the connection table name top-level fields;
   every name in a connection's, the summary's and an event's paths is in
   backquotes in the section (or, for the sequence analysis, in
@@ -148,6 +153,32 @@ if event_keys != names("event"):
     fail("man page, JSON Lines format: the event examples have %s, the event record %s" %
          (sorted(event_keys), sorted(names("event"))))
 
+# OPTIONS, --timeline and --by: the fields named in bold after "record per
+# packet" and after "Fields, in order:" are exactly the packet record's and
+# the server and client records' (every part of every path)
+options = man_section("OPTIONS", "SH")
+
+
+def option_paragraph(tag_start):
+    start = next(i for i, line in enumerate(options) if line.startswith(tag_start) and options[i - 1] == ".TP")
+    end = start + 1
+    while end < len(options) and not options[end].startswith(".TP"):
+        end += 1
+    return options[start:end]
+
+
+for tag, after, until, kinds in ((".B \\-\\-timeline", "record per packet", None, ("packet",)),
+                                 (".BR \\-\\-by ", "Fields, in order:", "Percentiles", ("server", "client"))):
+    para = option_paragraph(tag)
+    start = next(i for i, line in enumerate(para) if after in line)
+    end = next((i for i, line in enumerate(para) if until and until in line), len(para))
+    shown = bold_words(para[start + 1:end])
+    known = set().union(*(names(k) for k in kinds))
+    for word in sorted(shown - known):
+        fail("man page, %s: %s is not a field of the %s record" % (tag, word, " or ".join(kinds)))
+    for word in sorted(known - shown):
+        fail("man page, %s: the %s record's field %s is not named" % (tag, " or ".join(kinds), word))
+
 # ---- the README ----
 
 readme = open(readme_path, encoding="utf-8").read()
@@ -181,6 +212,36 @@ m = re.search(r"CSV has one header line(.*?)empty where they do not apply", outp
 for word in re.findall(r"`([a-z0-9_]+)`", m.group(1) if m else ""):
     if word not in csv_columns:
         fail("README, CSV: %s is not a CSV column" % word)
+
+
+
+def readme_table(header, after):
+    """The rows of the README table under the header line given, the first after the line `after`."""
+    lines = readme.splitlines()
+    start = lines.index(header, lines.index(after)) + 2
+    end = start
+    while end < len(lines) and lines[end].startswith("|"):
+        end += 1
+    return lines[start:end]
+
+
+# the timeline's table and --by's: the first column names exactly the
+# record's top-level fields; every part of every path is quoted in the table
+for header, after, kinds in (("| JSON field | text | meaning |", "## Drill-down: one connection, packet by packet", ("packet",)),
+                             ("| field | meaning |", "## Per server and per client", ("server", "client"))):
+    table = readme_table(header, after)
+    first = set()
+    for line in table:
+        first.update(re.findall(r"`([a-z0-9_]+)`", line.split("|")[1]))
+    top = {r["path"] for r in rows if r["kind"] in kinds and "." not in r["path"]} - {"type"}
+    what = " or ".join(kinds)
+    for word in sorted(first - top):
+        fail("README, the %s table: %s is not a top-level field of the %s record" % (what, word, what))
+    for word in sorted(top - first):
+        fail("README, the %s table: the %s record's field %s has no row" % (what, what, word))
+    quoted = quoted_words("\n".join(table))
+    for word in sorted(set().union(*(names(k) for k in kinds)) - quoted):
+        fail("README, the %s table: the %s record's field %s is not named" % (what, what, word))
 
 checked = len(rows)
 print("ok   %d fields of the table checked against README.md and the man page" % checked if fails == 0

@@ -87,10 +87,14 @@ static void on_packet(void *ctx, const struct packet_record *p)
 	CHECK((unsigned)p->server_before < TCP_ST__COUNT && (unsigned)p->server_after < TCP_ST__COUNT);
 	CHECK(p->captured && p->captured->caplen > 0 && p->captured->data);
 	char line[TIMELINE_LINE_MAX];
-	for (int json = 0; json < 2; json++) {
-		size_t n = timeline_format(line, sizeof(line), p, json);
-		CHECK(n > 0 && n < sizeof(line) && line[n - 1] == '\n' && memchr(line, '\n', n - 1) == NULL);
-	}
+	size_t n = timeline_format(line, sizeof(line), p);
+	CHECK(n > 0 && n < sizeof(line) && line[n - 1] == '\n' && memchr(line, '\n', n - 1) == NULL);
+	struct report *rep = report_open_memory(REPORT_JSON);
+	CHECK(rep != NULL);
+	report_record(rep, FIELD_PACKET, p);
+	const char *json = report_memory_take(rep, &n);
+	CHECK(n > 0 && json[n - 1] == '\n' && memchr(json, '\n', n - 1) == NULL);
+	report_close(rep);
 }
 
 static void put16(uint8_t *p, unsigned v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }

@@ -18,11 +18,17 @@ RECORDS = {
     "conn": "A connection record: one per TCP connection, written when it ends.",
     "event": "An event (--events): something notable inside a connection, as it happens.",
     "summary": "The summary: totals over the whole input, written once at the end.",
+    "packet": "A packet of a selected connection (--conn N --timeline -F json), in capture order.",
+    "server": "One server address:port and what its connections add up to (--by server -F json).",
+    "client": "One client address and what its connections add up to (--by client -F json).",
 }
 
 SCALARS = {
     "integer": {"type": "integer", "minimum": 0},
     "time": {"type": "number", "minimum": 0},
+    "signed_time": {"type": "number"},
+    "micro": {"type": "number", "minimum": 0},
+    "pair": {"type": "array", "items": {"type": "integer", "minimum": 0}, "minItems": 2, "maxItems": 2},
     "milli": {"type": "number", "minimum": 0},
     "boolean": {"type": "boolean"},
     "string": {"type": "string"},

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # schema.sh - docs/schema.json (JSON Schema draft 2020-12) is generated from
 # the field table (tcpscope --list-fields | tests/gen_schema.py), every
-# record of every capture in test-captures/ (-F json --events) validates
+# record of every capture in test-captures/ (-F json --events; the packets
+# of --conn 1-3 --timeline; --by server and --by client) validates
 # against it with python3-jsonschema, and wrong records fail. The checks are
 # in tests/schema_check.py.
 #

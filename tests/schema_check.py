@@ -6,13 +6,15 @@ Usage: schema_check.py TCPSCOPE SCHEMA CAPTURE...
 1. The committed schema is what tests/gen_schema.py makes of
    `tcpscope --list-fields` (it cannot drift from the table), and a valid
    draft 2020-12 schema.
-2. Every record of every capture (-F json --events: conn, event, summary)
-   validates.
+2. Every record of every capture validates: -F json --events (conn, event,
+   summary), --conn 1-3 --timeline -F json (packet), --by server|client
+   -F json (server, client).
 3. Records made wrong on purpose fail: a required field removed, a value of
    the wrong type, an unknown field, at the top and inside objects; and the
    summary's optional keys (live capture, faults) validate when present with
    the types the README gives them.
 """
+import concurrent.futures
 import copy
 import difflib
 import json
@@ -61,12 +63,25 @@ def first_error(record):
     return "%s at %s" % (e.message[:160], "/".join(map(str, e.absolute_path))) if e else "?"
 
 
+# Each capture's records: -F json --events (conn, event, summary), the
+# packets of its first three connections (--conn 1-3 --timeline: packet,
+# and their conn records), and --by server and --by client (server, client).
+RUNS = (["-F", "json", "--events"], ["--conn", "1-3", "--timeline", "-F", "json"],
+        ["--by", "server", "-F", "json"], ["--by", "client", "-F", "json"])
+
+
+def run(job):
+    cap, args = job
+    return cap, args, subprocess.run([tcpscope, "-r", cap] + args, capture_output=True, text=True)
+
+
 counts = {}
 samples = {}
-for cap in captures:
-    out = subprocess.run([tcpscope, "-r", cap, "-F", "json", "--events"], capture_output=True, text=True)
+with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+    results = list(pool.map(run, [(cap, args) for cap in captures for args in RUNS]))
+for cap, args, out in results:
     if out.returncode != 0:
-        fail("%s: tcpscope exited %d: %s" % (cap, out.returncode, out.stderr.strip()[:200]))
+        fail("%s %s: tcpscope exited %d: %s" % (cap, " ".join(args), out.returncode, out.stderr.strip()[:200]))
         continue
     for line in out.stdout.splitlines():
         record = json.loads(line)
@@ -78,10 +93,15 @@ for cap in captures:
             key = "conn:tls"
         if key == "conn" and "http" in record:
             key = "conn:http"
+        if key == "packet" and record["sack"]:
+            key = "packet:sack"
+        if key == "server" and record["names"]:
+            key = "server:names"
         samples.setdefault(key, record)
 print("ok   %s records validated (%s) from %d captures" %
       (sum(counts.values()), ", ".join("%s %d" % kv for kv in sorted(counts.items())), len(captures)))
-for need in ("conn", "conn:tls", "conn:http", "summary", "event:state", "event:rst", "event:analysis"):
+for need in ("conn", "conn:tls", "conn:http", "summary", "event:state", "event:rst", "event:analysis", "packet",
+             "packet:sack", "server", "server:names", "client"):
     if need not in samples:
         fail("no %s record among the captures: the negative checks below would miss it" % need)
 
@@ -133,5 +153,26 @@ event = samples.get("event:analysis")
 if event:
     r = copy.deepcopy(event); r["kinds"] = [1]; must_fail("kinds holding a number", r)
     r = copy.deepcopy(event); del r["conn"]; must_fail("an event without conn", r)
+packet = samples.get("packet:sack")
+if packet:
+    r = copy.deepcopy(packet); del r["frame"]; must_fail("a packet without frame", r)
+    r = copy.deepcopy(packet); r["sack"] = [[1, 2, 3]]; must_fail("a SACK block of three numbers", r)
+    r = copy.deepcopy(packet); r["sack"] = [1, 2]; must_fail("sack not a list of pairs", r)
+    r = copy.deepcopy(packet); r["flags"] = "SA"; must_fail("flags a string", r)
+    r = copy.deepcopy(packet); r["seq"] = -5; must_fail("seq negative", r)
+    r = copy.deepcopy(packet); r["rel_time"] = -0.000001; must_pass("a packet before its connection's first (negative rel_time)", r)
+    r = copy.deepcopy(packet); r["ts"] = -1.0; must_fail("ts negative", r)
+    r = copy.deepcopy(packet); r["retransmission"] = True; must_fail("an unknown packet field", r)
+server = samples.get("server:names")
+if server:
+    r = copy.deepcopy(server); del r["connections"]; must_fail("a server without connections", r)
+    r = copy.deepcopy(server); r["server"] = {"ip": "10.0.0.1"}; must_fail("a server without its port", r)
+    r = copy.deepcopy(server); r["server"] = None; must_pass("the servers past the limit (server null)", r)
+    r = copy.deepcopy(server); r["names"] = ["example.com"]; must_fail("names as strings", r)
+    r = copy.deepcopy(server); r["retx_share"] = "0.5"; must_fail("retx_share a string", r)
+    r = copy.deepcopy(server); r["type"] = "client"; must_fail("a server record typed client", r)
+client = samples.get("client")
+if client:
+    r = copy.deepcopy(client); r["client"]["port"] = 80; must_fail("a client with a port", r)
 print("ok   deliberately wrong records fail" if fails == 0 else "%d failure(s)" % fails)
 sys.exit(1 if fails else 0)
