@@ -50,17 +50,4 @@ static inline bool unicode_is_invisible(uint32_t cp)
  */
 size_t text_escape(char *dst, size_t cap, const char *s, size_t n, bool double_quotes, size_t *used);
 
-/* The most bytes one input byte can become in JSON (\u00XX). */
-#define JSON_ESCAPE_MAX 6
-
-/*
- * Escape s (n bytes, from the wire) for the inside of a JSON string, as the
- * report's JSON does: '"' and '\\' with a backslash; \n \r \t \b \f; other
- * controls (C0, DEL, C1), invisible and bidi formatting characters
- * (unicode_is_invisible) as \uXXXX; a byte that is not well-formed UTF-8 as
- * \u00XX of its value. dst holds JSON_ESCAPE_MAX * n bytes (not
- * terminated). Returns the bytes written.
- */
-size_t json_escape(char *dst, const char *s, size_t n);
-
 #endif

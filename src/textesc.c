@@ -105,39 +105,3 @@ size_t text_escape(char *dst, size_t cap, const char *str, size_t n, bool double
 	*used = in;
 	return out;
 }
-
-size_t json_escape(char *dst, const char *str, size_t n)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	size_t out = 0, in = 0;
-
-	while (in < n) {
-		unsigned char c = s[in];
-		uint32_t cp = 0;
-		size_t len = utf8_char_len(s + in, n - in, &cp);
-		uint32_t u = UINT32_MAX; /* a code point to write as \uXXXX */
-
-		if (len == 0) {
-			u = c; /* a byte that is not UTF-8: its value, as the report does */
-			len = 1;
-		} else if (unicode_is_c1(cp) || unicode_is_invisible(cp) || cp < 0x20 || cp == 0x7F) {
-			u = cp;
-		}
-		if (u != UINT32_MAX && (u == '\n' || u == '\r' || u == '\t' || u == '\b' || u == '\f')) {
-			dst[out++] = '\\';
-			dst[out++] = u == '\n' ? 'n' : u == '\r' ? 'r' : u == '\t' ? 't' : u == '\b' ? 'b' : 'f';
-		} else if (u != UINT32_MAX) {
-			char esc[6] = {'\\', 'u', hex_digits[(u >> 12) & 15], hex_digits[(u >> 8) & 15],
-				       hex_digits[(u >> 4) & 15], hex_digits[u & 15]};
-			memcpy(dst + out, esc, sizeof(esc));
-			out += sizeof(esc);
-		} else {
-			if (c == '"' || c == '\\')
-				dst[out++] = '\\';
-			memcpy(dst + out, s + in, len);
-			out += len;
-		}
-		in += len;
-	}
-	return out;
-}

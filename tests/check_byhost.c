@@ -1,4 +1,4 @@
-/* check_byhost.c - --by's groups (byhost.c), the progress line's text (progress.c) and json_escape (textesc.c), worked by hand. */
+/* check_byhost.c - --by's groups (byhost.c), and the progress line's text (progress.c), worked by hand. */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -200,17 +200,6 @@ START_TEST(order_retx)
 }
 END_TEST
 
-/* JSON escapes of a name from the wire, worked from RFC 8259 section 7. */
-START_TEST(json_escapes)
-{
-	static const char in[] = "a\"b\\c\n\x01\xff\xe2\x80\xae" "d\xc3\xa9";
-	char out[JSON_ESCAPE_MAX * sizeof(in)];
-	size_t n = json_escape(out, in, sizeof(in) - 1);
-	out[n] = '\0';
-	ck_assert_str_eq(out, "a\\\"b\\\\c\\n\\u0001\\u00ff\\u202ed\xc3\xa9");
-}
-END_TEST
-
 /* Half of 100 MB in 1 s: 1 s left; 2000 frames in 1 s. */
 START_TEST(progress_text)
 {
@@ -236,7 +225,6 @@ Suite *byhost_suite(void)
 	tcase_add_test(core, counts);
 	tcase_add_test(core, names);
 	tcase_add_test(core, order_retx);
-	tcase_add_test(core, json_escapes);
 	tcase_add_test(core, progress_text);
 	suite_add_tcase(s, core);
 	TCase *limits = tcase_create("limits");
