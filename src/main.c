@@ -1235,6 +1235,22 @@ static int where_first_pass(struct options *o)
 	return -1;
 }
 
+/* An early exit after the input is open: close what was opened so far (plot files are removed: nothing was drawn). */
+static int abandon_outputs(struct options *o, struct capture *cap, FILE *out, FILE *summary_out,
+			   struct pcap_out *export)
+{
+	if (out && out != stdout)
+		fclose(out);
+	if (summary_out)
+		fclose(summary_out);
+	if (export)
+		pcap_out_close(export, NULL, 0);
+	plotout_abandon(&o->plot);
+	capture_close(cap);
+	options_free(o);
+	return EXIT_RUNTIME;
+}
+
 int main(int argc, char **argv)
 {
 	/* Before anything is written: a closed pipe shows as EPIPE, not a signal. */
@@ -1290,47 +1306,19 @@ int main(int argc, char **argv)
 	FILE *summary_out = NULL;
 	if (o.summary_path && !(summary_out = fopen(o.summary_path, "w"))) {
 		fprintf(stderr, "tcpscope: %s: %s\n", o.summary_path, strerror(errno));
-		if (out && out != stdout)
-			fclose(out);
-		capture_close(cap);
-		options_free(&o);
-		return EXIT_RUNTIME;
+		return abandon_outputs(&o, cap, out, NULL, NULL);
 	}
 	struct pcap_out *export = NULL;
-	if (o.write_path && !(export = open_export(&o, cap))) {
-		if (out && out != stdout)
-			fclose(out);
-		if (summary_out)
-			fclose(summary_out);
-		capture_close(cap);
-		options_free(&o);
-		return EXIT_RUNTIME;
-	}
+	if (o.write_path && !(export = open_export(&o, cap)))
+		return abandon_outputs(&o, cap, out, summary_out, NULL);
 	char plot_err[320];
 	if (plotout_wanted(&o.plot) && !plotout_open(&o.plot, plot_err, sizeof(plot_err))) {
 		fprintf(stderr, "tcpscope: %s\n", plot_err);
-		if (out && out != stdout)
-			fclose(out);
-		if (summary_out)
-			fclose(summary_out);
-		if (export)
-			pcap_out_close(export, NULL, 0);
-		capture_close(cap);
-		options_free(&o);
-		return EXIT_RUNTIME;
+		return abandon_outputs(&o, cap, out, summary_out, export);
 	}
 	/* The handle is open and the outputs too: parse what the wire sends unprivileged. */
-	if (o.iface && !drop_privileges(o.user ? o.user : "nobody")) {
-		if (out && out != stdout)
-			fclose(out);
-		if (summary_out)
-			fclose(summary_out);
-		if (export)
-			pcap_out_close(export, NULL, 0);
-		capture_close(cap);
-		options_free(&o);
-		return EXIT_RUNTIME;
-	}
+	if (o.iface && !drop_privileges(o.user ? o.user : "nobody"))
+		return abandon_outputs(&o, cap, out, summary_out, export);
 
 	/* Text is in id order (for a file; live rows as connections end) unless sorted. */
 	struct report_options ropts = {.width = out ? table_width(out) : 0, .id_order = o.read_path != NULL,
@@ -1339,7 +1327,7 @@ int main(int argc, char **argv)
 	FILE *held = out && o.timeline && o.format == REPORT_TEXT ? tmpfile() : NULL;
 	if (out && o.timeline && o.format == REPORT_TEXT && !held) {
 		fprintf(stderr, "tcpscope: cannot create a temporary file: %s\n", strerror(errno));
-		return EXIT_RUNTIME;
+		return abandon_outputs(&o, cap, out, summary_out, export);
 	}
 	/* --by: the groups are written at the end, before the summary: no header, no records. */
 	struct report *rep = !out ? NULL : o.by ? report_open_bare(out, o.format) : report_open_with(held ? held : out, o.format, &ropts);
