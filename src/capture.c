@@ -697,8 +697,8 @@ bool capture_progress(const struct capture *c, uint64_t *done, uint64_t *total)
 			return false;
 		/* A mapped file is read from the mapping; libpcap's descriptor
 		 * moves only once the map leaves it an irregular record. */
-		uint64_t read = in->map && pcap_map_bytes_read(in->map) > (uint64_t)at ? pcap_map_bytes_read(in->map)
-										   : (uint64_t)at;
+		uint64_t mapped = in->map ? pcap_map_bytes_read(in->map) : 0;
+		uint64_t read = mapped > (uint64_t)at ? mapped : (uint64_t)at;
 		*done += read < in->raw_size ? read : in->raw_size;
 		*total += in->raw_size;
 	}
