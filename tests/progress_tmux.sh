@@ -2,10 +2,10 @@
 # progress_tmux.sh - the progress line (issue 14 item 7) in a real terminal
 # (tmux): tcpscope reads a 22.4 MB capture of 200,000 half-open connections
 # (tests/gen_flood halfopen) with stderr on the terminal and the report in a
-# file. The process is throttled by hand for its first eight slices (SIGSTOP
-# 0.27 s, SIGCONT 0.05 s, so that a read of half a second spans several
-# redraws whatever the machine's speed) and the pane is read while it is
-# stopped; then it runs to its end (-c 150000 frames: three quarters of the
+# file. The process is throttled by hand for its first forty slices (SIGSTOP
+# 0.27 s, SIGCONT 0.01 s, so that a read of a tenth of a second, as a
+# mapped file on a quiet machine takes, spans several redraws) and the pane
+# is read while it is stopped; then it runs to its end (-c 150000 frames: three quarters of the
 # file, so that a slow sanitizer build is done soon too):
 #   - a line "tcpscope: P% of 33.6 MB, R packets/s, C connections, T left"
 #     appears, on one row, rewritten in place (never more than one such row),
@@ -45,8 +45,9 @@ N=200000
 size=$(stat -c %s "$WORK/big.pcap")
 want_size=$(python3 -c "v = $size / 1e6; print(('%.0f' if v >= 100 else '%.1f' if v >= 10 else '%.2f') % v + ' MB')")
 
-# throttle PIDFILE PANE|- CYCLES: stop and continue the process until it
-# exits (at most CYCLES times), reading the pane (if any) while stopped
+# throttle PIDFILE PANE|- CYCLES: stop and continue the process (for 0.01 s
+# at a time) until it exits (at most CYCLES times), reading the pane (if
+# any) while stopped
 throttle() {
     local pidfile=$1 pane=$2 cycles=$3
     for _ in $(seq 200); do [ -s "$pidfile" ] && break; sleep 0.01; done
@@ -57,7 +58,7 @@ throttle() {
         [ "$pane" != - ] && tmux -L "$SOCK" capture-pane -p -t "$pane" >>"$WORK/screens"
         [ "$pane" != - ] && echo "=====" >>"$WORK/screens"
         kill -CONT "$PID" 2>/dev/null || break
-        sleep 0.05
+        sleep 0.01
     done
     PID=
 }
@@ -66,7 +67,7 @@ throttle() {
 tmux -L "$SOCK" -f /dev/null new-session -d -s prog -x 100 -y 10 \
     "bash -c 'echo \$\$ >$WORK/pid; exec \"$TCPSCOPE\" -r $WORK/big.pcap -c 150000 -F json -o $WORK/out.json'; echo EXIT=\$?; sleep 60" ||
     fail "tmux did not start"
-throttle "$WORK/pid" prog 8
+throttle "$WORK/pid" prog 40
 for _ in $(seq 50); do
     tmux -L "$SOCK" capture-pane -p -t prog | grep -q '^EXIT=' && break
     sleep 0.2
@@ -108,7 +109,7 @@ grep -q '"type":"summary"' "$WORK/out.json" || fail "no summary in the report"
 : >"$WORK/pid2"
 bash -c "echo \$\$ >$WORK/pid2; exec \"$TCPSCOPE\" -r $WORK/big.pcap -c 60000 -F json -o $WORK/out2.json 2>$WORK/stderr" &
 bgpid=$!
-throttle "$WORK/pid2" - 4
+throttle "$WORK/pid2" - 20
 wait "$bgpid" || fail "tcpscope with stderr in a file: exit $?"
 [ -s "$WORK/stderr" ] && fail "stderr is a file, yet: $(head -c 200 "$WORK/stderr")"
 echo "PASS: progress line drawn in place on a terminal, cleared at the end, absent when stderr is a file"
