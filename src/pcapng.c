@@ -61,6 +61,19 @@ static int fail(struct pcapng_reader *r, const char *why)
 	return -1;
 }
 
+/* Room for a whole block of total bytes in r->buf (grown, never shrunk). */
+static bool hold_block(struct pcapng_reader *r, uint32_t total)
+{
+	if (r->buf_cap >= total)
+		return true;
+	uint8_t *b = realloc(r->buf, total);
+	if (!b)
+		return false;
+	r->buf = b;
+	r->buf_cap = total;
+	return true;
+}
+
 struct pcapng_reader *pcapng_open(FILE *f)
 {
 	struct pcapng_reader *r = calloc(1, sizeof(*r));
@@ -228,13 +241,8 @@ static int read_block(struct pcapng_reader *r, uint32_t *type, size_t *body_len)
 		uint32_t total = get32(r, hdr + 4);
 		if (total < 28 || total % 4 || total > PCAPNG_MAX_BLOCK)
 			return fail(r, "bad section header length");
-		if (r->buf_cap < total) {
-			uint8_t *b = realloc(r->buf, total);
-			if (!b)
-				return fail(r, "out of memory");
-			r->buf = b;
-			r->buf_cap = total;
-		}
+		if (!hold_block(r, total))
+			return fail(r, "out of memory");
 		memcpy(r->buf, magic, 4);
 		if (read_exact(r, r->buf + 4, total - 12) != 1)
 			return fail(r, "file cut inside a section header");
@@ -248,13 +256,8 @@ static int read_block(struct pcapng_reader *r, uint32_t *type, size_t *body_len)
 	uint32_t total = get32(r, hdr + 4);
 	if (total < 12 || total % 4 || total > PCAPNG_MAX_BLOCK)
 		return fail(r, "bad block length");
-	if (r->buf_cap < total) {
-		uint8_t *b = realloc(r->buf, total);
-		if (!b)
-			return fail(r, "out of memory");
-		r->buf = b;
-		r->buf_cap = total;
-	}
+	if (!hold_block(r, total))
+		return fail(r, "out of memory");
 	if (read_exact(r, r->buf, total - 8) != 1)
 		return fail(r, "file cut inside a block");
 	if (get32(r, r->buf + total - 12) != total)
